@@ -1,0 +1,38 @@
+export type ChatStorageErrorCode =
+  | 'invalid-input'
+  | 'not-found'
+  | 'quota-exceeded'
+  | 'unavailable'
+  | 'closed'
+  | 'migration-failed'
+  | 'import-failed';
+
+/** Every failure the storage package reports: `code` for programs, `message` for people. */
+export class ChatStorageError extends Error {
+  override readonly name = 'ChatStorageError';
+  constructor(
+    readonly code: ChatStorageErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** True for the browser's "disk full" errors, whatever the engine calls them. */
+export function isQuotaError(error: unknown): boolean {
+  if (error instanceof ChatStorageError) return error.code === 'quota-exceeded';
+  if (!error || typeof error !== 'object') return false;
+  const { name, code } = error as { name?: string; code?: number };
+  return (
+    name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || code === 22 || code === 1014
+  );
+}
+
+export function quotaExceeded(cause: unknown): ChatStorageError {
+  return new ChatStorageError(
+    'quota-exceeded',
+    'Browser storage is full, so the last change was not saved. Free space by exporting and deleting old conversations, or allow this site more storage.',
+    { cause },
+  );
+}

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './hlc.js';
+export { newId } from './ids.js';
+export * from './schema.js';
+export type * from './types.js';

@@ -1,0 +1,208 @@
+// The data model and storage contract of DESIGN.md. Every other module of
+// the package, the UI and the sync server take their types from here.
+
+export type Role = 'user' | 'assistant' | 'system' | 'tool';
+export type MessageStatus = 'pending' | 'streaming' | 'complete' | 'error' | 'interrupted';
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: unknown;
+}
+
+export interface Attachment {
+  name: string;
+  mediaType: string;
+  url?: string;
+  size?: number;
+}
+
+export interface MessageMetadata {
+  model?: string;
+  tokens?: { input: number; output: number };
+  error?: string;
+  attachments?: Attachment[];
+  [key: string]: unknown;
+}
+
+export interface Message {
+  /** Client-made, time-sortable (UUIDv7). */
+  id: string;
+  conversationId: string;
+  /** Denormalised from the conversation for per-project queries. */
+  projectId: string;
+  role: Role;
+  /** Plain text: what search and previews read. */
+  content: string;
+  status: MessageStatus;
+  /** Assistant asking for tools. */
+  toolCalls?: ToolCall[];
+  /** Role 'tool': which call this answers. */
+  toolCallId?: string;
+  toolName?: string;
+  /** Any JSON value. */
+  toolResult?: unknown;
+  metadata?: MessageMetadata;
+  /** ms since epoch */
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A message as callers hand it in: status and times may be left out. */
+export type MessageInput = Omit<Message, 'status' | 'createdAt' | 'updatedAt'> &
+  Partial<Pick<Message, 'status' | 'createdAt' | 'updatedAt'>>;
+
+export interface Conversation {
+  id: string;
+  projectId: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  archived: boolean;
+  pinned: boolean;
+  tags: string[];
+  /** Derived from the messages, kept in the same transaction as each message write. */
+  messageCount: number;
+  /** Preview of the newest message, at most 200 characters. */
+  lastMessage?: string;
+}
+
+export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'archived' | 'pinned' | 'tags'>>;
+
+export type ConversationInput = Partial<Conversation> & { id: string; projectId: string };
+
+/**
+ * One committed write, reported to `subscribe` listeners once per transaction.
+ * `origin` says where the write came from: this tab, another tab of the same
+ * database (BroadcastChannel), or the sync engine applying remote changes.
+ */
+export interface StorageChange {
+  origin: 'local' | 'other-tab' | 'sync';
+  projectId: string;
+  conversations: { id: string; deleted: boolean }[];
+  messages: { id: string; conversationId: string; deleted: boolean }[];
+}
+
+export type StorageKind = 'indexeddb' | 'localstorage';
+
+export interface ChatStorageAdapter {
+  readonly kind: StorageKind;
+  createConversation(input: { projectId: string; title?: string; id?: string }): Promise<Conversation>;
+  getConversation(id: string): Promise<Conversation | undefined>;
+  /** Newest first (by updatedAt). Archived ones only with includeArchived. */
+  listConversations(projectId: string, opts?: { includeArchived?: boolean }): Promise<Conversation[]>;
+  updateConversation(id: string, patch: ConversationPatch): Promise<Conversation>;
+  /** Removes the conversation and its messages in one transaction. */
+  deleteConversation(id: string): Promise<void>;
+  clearProject(projectId: string): Promise<void>;
+  listProjects(): Promise<string[]>;
+  /** Upsert by id; never removes anything not named. */
+  saveMessage(m: MessageInput): Promise<Message>;
+  updateMessage(id: string, patch: Partial<Message>): Promise<Message>;
+  deleteMessage(id: string): Promise<void>;
+  /** A chronological page ending just before message `before` (or at the newest). */
+  getMessages(
+    conversationId: string,
+    opts?: { limit?: number; before?: string },
+  ): Promise<{ messages: Message[]; hasMore: boolean }>;
+  /** Every message, chronological. */
+  loadConversation(conversationId: string): Promise<Message[]>;
+  /** Upserts the conversation and messages in one transaction; never deletes messages missing from the input. */
+  saveConversation(conversation: ConversationInput, messages: MessageInput[]): Promise<void>;
+  subscribe(listener: (change: StorageChange) => void): () => void;
+  close(): Promise<void>;
+}
+
+// ---- Sync: what the client sync engine needs from an adapter ----------------
+
+export type RecordKind = 'conversation' | 'message';
+export type SyncStatus = 'local-only' | 'pending' | 'synced' | 'conflict';
+
+/**
+ * The synced part of a record. A conversation syncs only what people edit
+ * (title, flags, tags, dates); its summaries (messageCount, lastMessage) are
+ * derived on each device from the messages it holds.
+ */
+export type SyncedConversation = Omit<Conversation, 'messageCount' | 'lastMessage'>;
+export type RecordData = SyncedConversation | Message;
+
+/** A record change as it travels on the wire (DESIGN.md "Change"). */
+export interface RecordChange {
+  kind: RecordKind;
+  id: string;
+  projectId: string;
+  hlc: string;
+  deleted: boolean;
+  data: RecordData | null;
+}
+
+/** A change as the server stores it: with its server sequence number. */
+export interface ServerRecordChange extends RecordChange {
+  version: number;
+}
+
+/** One entry of the `sync_metadata` store: written in the same transaction as the record. */
+export interface SyncMetadata {
+  kind: RecordKind;
+  id: string;
+  projectId: string;
+  /** The record's current stamp (HLC). */
+  hlc: string;
+  deleted: boolean;
+  /** Server version of the last acknowledged or pulled state. */
+  version?: number;
+  syncStatus: SyncStatus;
+  lastSyncedAt?: number;
+}
+
+/** A local version that lost to a remote change before it was pushed: kept for the user. */
+export interface SyncConflict {
+  id: string;
+  kind: RecordKind;
+  recordId: string;
+  projectId: string;
+  /** The losing local version (null when the local change was a delete). */
+  local: RecordData | null;
+  localHlc: string;
+  /** The stamp of the remote change that won. */
+  remoteHlc: string;
+  detectedAt: number;
+}
+
+/** An acknowledgement of a pushed stamp. */
+export interface PushAck {
+  kind: RecordKind;
+  id: string;
+  hlc: string;
+  version: number;
+}
+
+/**
+ * Implemented by both adapters; used only by the sync engine. Every local
+ * write stamps its records with this device's HLC and marks them pending in
+ * the same transaction, so the outbox survives reloads and crashes.
+ */
+export interface SyncSource {
+  readonly clientId: string;
+  /** Pending records, oldest stamp first, with their current data (null for tombstones). */
+  pendingChanges(limit: number): Promise<RecordChange[]>;
+  pendingCount(): Promise<number>;
+  /** Marks records synced, but only where the stored stamp still equals the acknowledged one. */
+  markPushed(acks: PushAck[], at: number): Promise<void>;
+  /**
+   * Applies a pulled page and stores `cursor`, in one transaction. A remote
+   * change with a greater stamp wins; a pending local version that loses is
+   * kept as a conflict. The local clock advances past every stamp seen.
+   */
+  applyRemote(changes: ServerRecordChange[], cursor: string): Promise<{ applied: number; conflicts: number }>;
+  getCursor(): Promise<string | undefined>;
+  getSyncMetadata(kind: RecordKind, id: string): Promise<SyncMetadata | undefined>;
+  listConflicts(): Promise<SyncConflict[]>;
+  /** Writes the losing version back as a new local write, then drops the conflict. */
+  restoreConflict(conflictId: string): Promise<void>;
+  dismissConflict(conflictId: string): Promise<void>;
+  /** Forgets the cursor and marks every record pending: used when sync is turned on for another account. */
+  resetSyncState(): Promise<void>;
+}
+
+export type SyncableChatStorage = ChatStorageAdapter & SyncSource;

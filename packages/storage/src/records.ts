@@ -1,0 +1,155 @@
+// How inputs become stored records, shared by both adapters so that they
+// agree field for field.
+import { ChatStorageError } from './errors.js';
+import { newId } from './ids.js';
+import { previewOf, validateConversationPatch, validateMessageInput } from './schema.js';
+import type { Conversation, ConversationPatch, Message, MessageInput, SyncedConversation } from './types.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+export function newConversation(
+  input: { projectId: string; title?: string; id?: string },
+  now: number,
+): Conversation {
+  if (!input || typeof input.projectId !== 'string' || !input.projectId) {
+    throw new ChatStorageError('invalid-input', 'createConversation needs a projectId (a non-empty string).');
+  }
+  if (input.id !== undefined && (typeof input.id !== 'string' || !input.id)) {
+    throw new ChatStorageError(
+      'invalid-input',
+      'createConversation: id, when given, must be a non-empty string.',
+    );
+  }
+  return {
+    id: input.id ?? newId(),
+    projectId: input.projectId,
+    title: typeof input.title === 'string' ? input.title : '',
+    createdAt: now,
+    updatedAt: now,
+    archived: false,
+    pinned: false,
+    tags: [],
+    messageCount: 0,
+  };
+}
+
+/**
+ * The stored message for an upsert: fields the input leaves out keep their
+ * stored value (non-destructive), status defaults to `complete`, times to now.
+ */
+export function buildMessage(raw: MessageInput, existing: Message | undefined, now: number): Message {
+  const input = validateMessageInput(raw);
+  if (existing && existing.conversationId !== input.conversationId) {
+    throw new ChatStorageError(
+      'invalid-input',
+      `Message ${input.id} belongs to conversation ${existing.conversationId}; it cannot be moved to ${input.conversationId}. Save it under a new id instead.`,
+    );
+  }
+  const defined = Object.fromEntries(
+    Object.entries(input).filter(([, v]) => v !== undefined),
+  ) as MessageInput;
+  return {
+    ...existing,
+    ...defined,
+    status: input.status ?? existing?.status ?? 'complete',
+    createdAt: input.createdAt ?? existing?.createdAt ?? now,
+    updatedAt: input.updatedAt ?? now,
+  };
+}
+
+/** Applies a patch to a stored message; id, conversation and project cannot change. */
+export function patchMessage(existing: Message, patch: Partial<Message>, now: number): Message {
+  for (const key of ['id', 'conversationId', 'projectId'] as const) {
+    if (patch[key] !== undefined && patch[key] !== existing[key]) {
+      throw new ChatStorageError('invalid-input', `updateMessage cannot change a message's ${key}.`);
+    }
+  }
+  return buildMessage({ ...existing, ...patch }, existing, now);
+}
+
+export function patchConversation(
+  existing: Conversation,
+  patch: ConversationPatch,
+  now: number,
+): Conversation {
+  const valid = validateConversationPatch(patch);
+  const defined = Object.fromEntries(Object.entries(valid).filter(([, v]) => v !== undefined));
+  return { ...existing, ...defined, updatedAt: now };
+}
+
+/** Merges a saveConversation input into the stored conversation (or a new one). */
+export function upsertConversation(
+  input: Partial<Conversation> & { id: string; projectId: string },
+  existing: Conversation | undefined,
+  now: number,
+): Conversation {
+  if (existing && existing.projectId !== input.projectId) {
+    throw new ChatStorageError(
+      'invalid-input',
+      `Conversation ${input.id} belongs to project ${existing.projectId}; saveConversation cannot move it to ${input.projectId}.`,
+    );
+  }
+  const base =
+    existing ?? newConversation({ projectId: input.projectId, id: input.id }, input.createdAt ?? now);
+  const { messageCount: _c, lastMessage: _l, ...editable } = input;
+  const patch = validateConversationPatch({
+    title: editable.title,
+    archived: editable.archived,
+    pinned: editable.pinned,
+    tags: editable.tags,
+  });
+  const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  return {
+    ...base,
+    ...defined,
+    createdAt: input.createdAt ?? base.createdAt,
+    updatedAt: Math.max(input.updatedAt ?? now, base.updatedAt),
+  };
+}
+
+/**
+ * A conversation's summary after a write: `newest` is its newest message (or
+ * undefined when it has none), `count` how many it has.
+ */
+export function withSummary(
+  conversation: Conversation,
+  newest: Message | undefined,
+  count: number,
+  touchedAt?: number,
+): Conversation {
+  const summary: Conversation = {
+    ...conversation,
+    messageCount: count,
+    updatedAt: Math.max(conversation.updatedAt, touchedAt ?? 0),
+  };
+  if (newest) summary.lastMessage = previewOf(newest.content);
+  else delete summary.lastMessage;
+  return summary;
+}
+
+/** The part of a conversation that syncs: everything but the derived summaries. */
+export function syncedPart(conversation: Conversation): SyncedConversation {
+  const { messageCount: _c, lastMessage: _l, ...synced } = conversation;
+  return synced;
+}
+
+/** Chronological order of messages: creation time, then id. */
+export function compareMessages(a: Message, b: Message): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Newest first, as the sidebar lists them. */
+export function compareConversationsNewestFirst(a: Conversation, b: Conversation): number {
+  return b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+export function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new ChatStorageError(
+      'invalid-input',
+      `getMessages: limit must be a positive integer, got ${String(limit)}.`,
+    );
+  }
+  return limit;
+}

@@ -64,7 +64,7 @@ export function patchMessage(existing: Message, patch: Partial<Message>, now: nu
       throw new ChatStorageError('invalid-input', `updateMessage cannot change a message's ${key}.`);
     }
   }
-  return buildMessage({ ...existing, ...patch }, existing, now);
+  return buildMessage({ ...existing, ...patch, updatedAt: patch.updatedAt ?? now }, existing, now);
 }
 
 export function patchConversation(

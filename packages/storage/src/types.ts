@@ -153,6 +153,8 @@ export interface SyncMetadata {
   version?: number;
   syncStatus: SyncStatus;
   lastSyncedAt?: number;
+  /** Set when the server refused this stamp; cleared by the next local write (a new stamp). */
+  rejected?: string;
 }
 
 /** A local version that lost to a remote change before it was pushed: kept for the user. */
@@ -184,17 +186,20 @@ export interface PushAck {
  */
 export interface SyncSource {
   readonly clientId: string;
-  /** Pending records, oldest stamp first, with their current data (null for tombstones). */
+  /** Pending records not rejected at their current stamp, oldest stamp first, with their current data (null for tombstones). */
   pendingChanges(limit: number): Promise<RecordChange[]>;
   pendingCount(): Promise<number>;
   /** Marks records synced, but only where the stored stamp still equals the acknowledged one. */
   markPushed(acks: PushAck[], at: number): Promise<void>;
+  /** Remembers that the server refused these stamps, so they are not pushed again until the record changes. */
+  markRejected(rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[]): Promise<void>;
   /**
    * Applies a pulled page and stores `cursor`, in one transaction. A remote
    * change with a greater stamp wins; a pending local version that loses is
    * kept as a conflict. The local clock advances past every stamp seen.
+   * Without a cursor (adopting a push's `current`), the stored cursor is left alone.
    */
-  applyRemote(changes: ServerRecordChange[], cursor: string): Promise<{ applied: number; conflicts: number }>;
+  applyRemote(changes: ServerRecordChange[], cursor?: string): Promise<{ applied: number; conflicts: number }>;
   getCursor(): Promise<string | undefined>;
   getSyncMetadata(kind: RecordKind, id: string): Promise<SyncMetadata | undefined>;
   listConflicts(): Promise<SyncConflict[]>;

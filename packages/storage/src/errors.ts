@@ -5,7 +5,14 @@ export type ChatStorageErrorCode =
   | 'unavailable'
   | 'closed'
   | 'migration-failed'
-  | 'import-failed';
+  | 'import-failed'
+  // Sync requests (see sync/http.ts): what went wrong talking to the server.
+  | 'network-error'
+  | 'unauthorized'
+  | 'rate-limited'
+  | 'server-error'
+  | 'request-refused'
+  | 'bad-response';
 
 /** Every failure the storage package reports: `code` for programs, `message` for people. */
 export class ChatStorageError extends Error {

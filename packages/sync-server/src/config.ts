@@ -1,0 +1,57 @@
+// Server settings from the environment, with the defaults of DESIGN.md.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TokenBucketOptions } from './middleware/rate-limit.js';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  signup: 'open' | 'closed';
+  uiDir: string;
+  corsOrigins: string[];
+  syncRateLimit: TokenBucketOptions;
+}
+
+/** packages/ui/dist, found from this file in src/ or dist/. */
+export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)}).`,
+    );
+  }
+  return value;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const signup = (env.CHATKEEP_SIGNUP ?? 'open').trim().toLowerCase();
+  if (signup !== 'open' && signup !== 'closed') {
+    throw new ConfigError(
+      `CHATKEEP_SIGNUP must be "open" or "closed" (got ${JSON.stringify(env.CHATKEEP_SIGNUP)}).`,
+    );
+  }
+  return {
+    port: number(env, 'PORT', 8787, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    dataDir: resolve(env.CHATKEEP_DATA_DIR?.trim() || './data'),
+    signup,
+    uiDir: resolve(env.CHATKEEP_UI_DIR?.trim() || DEFAULT_UI_DIR),
+    corsOrigins: (env.CHATKEEP_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    syncRateLimit: {
+      ratePerSecond: number(env, 'CHATKEEP_SYNC_RATE', 50, 1, 100_000),
+      burst: number(env, 'CHATKEEP_SYNC_BURST', 100, 1, 100_000),
+    },
+  };
+}

@@ -1,0 +1,52 @@
+// Reads a JSON request body and checks it against a zod schema, answering
+// 400 with what to fix when it is not JSON or not the expected shape, and 413
+// when it is too large (by its Content-Length or by the bytes that arrive).
+import { describeZodError } from '@chatkeep/storage';
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { HttpError } from './errors.js';
+import { MAX_BODY_BYTES } from './protocol.js';
+
+function tooLarge(): HttpError {
+  return new HttpError(
+    413,
+    'payload-too-large',
+    `The request body is larger than ${MAX_BODY_BYTES} bytes (8 MiB); send the changes in smaller batches.`,
+  );
+}
+
+async function readText(c: Context, maxBytes: number): Promise<string> {
+  const declared = c.req.header('Content-Length');
+  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
+  const body = c.req.raw.body;
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  const text = await readText(c, MAX_BODY_BYTES);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'invalid-json', 'The request body is not valid JSON; send a JSON object.');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new HttpError(400, 'invalid-request', `Invalid request body: ${describeZodError(parsed.error)}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,79 @@
+// Wire protocol v1 as zod schemas; request and response types are derived
+// from them so that the routes and the schemas cannot drift apart.
+import { z } from 'zod';
+
+export const MAX_CHANGES_PER_PUSH = 1000;
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const MAX_RECORD_BYTES = 1024 * 1024;
+export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_PULL_LIMIT = 500;
+export const MAX_PULL_LIMIT = 1000;
+
+export const credentialsSchema = z.object({
+  username: z.string({ error: 'username must be a string' }),
+  password: z.string({ error: 'password must be a string' }),
+});
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+export const authResponseSchema = z.object({ token: z.string(), userId: z.string() });
+export type AuthResponse = z.infer<typeof authResponseSchema>;
+
+export const recordKindSchema = z.enum(['conversation', 'message']);
+
+const recordId = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+/** One change as a client sends it. Checked one by one: a bad change is rejected, not the batch. */
+export const changeSchema = z.object({
+  kind: recordKindSchema,
+  id: recordId,
+  projectId: recordId,
+  hlc: z.string(),
+  deleted: z.boolean(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+export type Change = z.infer<typeof changeSchema>;
+
+export const pushRequestSchema = z.object({
+  clientId: z.string(),
+  changes: z.array(z.unknown(), { error: 'changes must be an array of changes' }),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export const serverChangeSchema = changeSchema.extend({ version: z.number().int().positive() });
+export type ServerChange = z.infer<typeof serverChangeSchema>;
+
+export const resultSchema = z.object({
+  kind: z.string(),
+  id: z.string(),
+  status: z.enum(['applied', 'stale', 'rejected']),
+  version: z.number().int().positive().optional(),
+  current: serverChangeSchema.optional(),
+  reason: z.string().optional(),
+});
+export type Result = z.infer<typeof resultSchema>;
+
+export const pushResponseSchema = z.object({ results: z.array(resultSchema), cursor: z.string() });
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+export const pullQuerySchema = z.object({
+  since: z.string().optional(),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'limit must be a positive whole number')
+    .transform(Number)
+    .refine((n) => n >= 1, 'limit must be at least 1')
+    .optional(),
+});
+
+export const pullResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  cursor: z.string(),
+  hasMore: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+export const healthResponseSchema = z.object({ ok: z.literal(true), version: z.string() });
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;

@@ -1,0 +1,74 @@
+// Starting and stopping the HTTP server around a store and the app.
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { DEFAULT_UI_DIR } from './config.js';
+import type { LoginLimitOptions, TokenBucketOptions } from './middleware/rate-limit.js';
+import { SqliteSyncStore } from './store/sqlite.js';
+import type { SyncStore } from './store/types.js';
+
+export interface StartServerOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Holds chatkeep.sqlite. */
+  dataDir: string;
+  signup?: 'open' | 'closed';
+  uiDir?: string;
+  corsOrigins?: string[];
+  log?: (line: string) => void;
+  syncRateLimit?: TokenBucketOptions;
+  loginLimit?: LoginLimitOptions;
+  now?: () => number;
+}
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  store: SyncStore;
+  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const store = new SqliteSyncStore(opts.dataDir);
+  const app = createApp({
+    store,
+    signup: opts.signup ?? 'open',
+    uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
+    corsOrigins: opts.corsOrigins ?? [],
+    log: opts.log,
+    syncRateLimit: opts.syncRateLimit,
+    loginLimit: opts.loginLimit,
+    now: opts.now,
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host }, () =>
+      resolve(s as Server),
+    ) as Server;
+    s.once('error', (error) => {
+      void store.close();
+      reject(error);
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      // Connections still busy after a grace period are cut so shutdown ends.
+      setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    }).then(() => store.close());
+    return closing;
+  };
+
+  return { url: `http://${urlHost}:${port}`, host, port, store, close };
+}

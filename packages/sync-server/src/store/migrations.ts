@@ -1,0 +1,57 @@
+// Versioned schema of the SQLite file: migration N brings `user_version`
+// from N-1 to N. Append new steps; never edit a released one.
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: string[] = [
+  // 1: accounts, sessions, records and the global version sequence.
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_by_user ON sessions(user_id);
+  CREATE TABLE records (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('conversation', 'message')),
+    id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    conversation_id TEXT,
+    hlc TEXT NOT NULL,
+    deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+    data TEXT,
+    version INTEGER NOT NULL UNIQUE,
+    PRIMARY KEY (user_id, kind, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX records_by_version ON records(user_id, version);
+  CREATE INDEX records_by_conversation ON records(user_id, conversation_id) WHERE kind = 'message';
+  CREATE TABLE sequence (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  );
+  INSERT INTO sequence (name, value) VALUES ('version', 0);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `The database was written by a newer Chatkeep server (schema ${current}, this one knows ${SCHEMA_VERSION}). Upgrade the server.`,
+    );
+  }
+  for (let next = current + 1; next <= SCHEMA_VERSION; next++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[next - 1]!);
+      db.pragma(`user_version = ${next}`);
+    })();
+  }
+}

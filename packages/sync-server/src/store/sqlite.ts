@@ -1,0 +1,239 @@
+// The SQLite SyncStore. better-sqlite3 is synchronous, so a push runs as one
+// uninterrupted transaction: concurrent requests are serialised and every
+// version is unique. WAL with synchronous=FULL makes a commit durable before
+// the answer leaves the server.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ServerChange } from '../protocol.js';
+import { resolveChange } from '../sync/resolve.js';
+import { migrate } from './migrations.js';
+import {
+  type PullPage,
+  type PushOutcome,
+  type SyncStore,
+  UsernameTakenError,
+  type UserRecord,
+  type UserSummary,
+  type ValidChange,
+} from './types.js';
+
+export const DB_FILE_NAME = 'chatkeep.sqlite';
+
+interface RecordRow {
+  kind: 'conversation' | 'message';
+  id: string;
+  project_id: string;
+  conversation_id: string | null;
+  hlc: string;
+  deleted: 0 | 1;
+  data: string | null;
+  version: number;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_at: number;
+}
+
+function toChange(row: RecordRow): ServerChange {
+  return {
+    kind: row.kind,
+    id: row.id,
+    projectId: row.project_id,
+    hlc: row.hlc,
+    deleted: row.deleted === 1,
+    data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown>),
+    version: row.version,
+  };
+}
+
+function toUser(row: UserRow): UserRecord {
+  return { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at };
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertUser: db.prepare(
+      'INSERT INTO users (id, username, password_hash, created_at) VALUES (@id, @username, @passwordHash, @createdAt)',
+    ),
+    userByName: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?'),
+    listUsers: db.prepare<[], UserRow & { records: number }>(
+      `SELECT u.*, (SELECT count(*) FROM records r WHERE r.user_id = u.id) AS records
+       FROM users u ORDER BY u.username`,
+    ),
+    deleteUser: db.prepare<[string]>('DELETE FROM users WHERE username = ?'),
+    insertSession: db.prepare<[string, string, number]>(
+      'INSERT INTO sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)',
+    ),
+    sessionUser: db.prepare<[string], { user_id: string }>(
+      'SELECT user_id FROM sessions WHERE token_hash = ?',
+    ),
+    deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?'),
+    getRecord: db.prepare<[string, string, string], RecordRow>(
+      'SELECT * FROM records WHERE user_id = ? AND kind = ? AND id = ?',
+    ),
+    upsertRecord: db.prepare(
+      `INSERT INTO records (user_id, kind, id, project_id, conversation_id, hlc, deleted, data, version)
+       VALUES (@userId, @kind, @id, @projectId, @conversationId, @hlc, @deleted, @data, @version)
+       ON CONFLICT (user_id, kind, id) DO UPDATE SET
+         project_id = excluded.project_id, conversation_id = excluded.conversation_id, hlc = excluded.hlc,
+         deleted = excluded.deleted, data = excluded.data, version = excluded.version`,
+    ),
+    liveMessagesOf: db.prepare<[string, string], RecordRow>(
+      `SELECT * FROM records WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND deleted = 0
+       ORDER BY id`,
+    ),
+    nextVersion: db.prepare<[], { value: number }>(
+      "UPDATE sequence SET value = value + 1 WHERE name = 'version' RETURNING value",
+    ),
+    pull: db.prepare<[string, number, number], RecordRow>(
+      'SELECT * FROM records WHERE user_id = ? AND version > ? ORDER BY version LIMIT ?',
+    ),
+    maxVersion: db.prepare<[string], { v: number | null }>(
+      'SELECT max(version) AS v FROM records WHERE user_id = ?',
+    ),
+  };
+}
+
+export class SqliteSyncStore implements SyncStore {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly stmt: ReturnType<typeof prepareStatements>;
+
+  /** Opens (creating if needed) `<dataDir>/chatkeep.sqlite` and brings its schema up to date. */
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.path = join(dataDir, DB_FILE_NAME);
+    const db = new Database(this.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    this.db = db;
+    this.stmt = prepareStatements(db);
+  }
+
+  async createUser(user: UserRecord): Promise<void> {
+    try {
+      this.stmt.insertUser.run(user);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new UsernameTakenError(`The username ${user.username} is taken.`);
+      }
+      throw error;
+    }
+  }
+
+  async findUserByName(username: string): Promise<UserRecord | undefined> {
+    const row = this.stmt.userByName.get(username);
+    return row && toUser(row);
+  }
+
+  async listUsers(): Promise<UserSummary[]> {
+    return this.stmt.listUsers
+      .all()
+      .map((r) => ({ id: r.id, username: r.username, createdAt: r.created_at, records: r.records }));
+  }
+
+  async removeUser(username: string): Promise<boolean> {
+    return this.stmt.deleteUser.run(username).changes > 0;
+  }
+
+  async createSession(tokenHash: string, userId: string, createdAt: number): Promise<void> {
+    this.stmt.insertSession.run(tokenHash, userId, createdAt);
+  }
+
+  async findSessionUser(tokenHash: string): Promise<string | undefined> {
+    return this.stmt.sessionUser.get(tokenHash)?.user_id;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.stmt.deleteSession.run(tokenHash);
+  }
+
+  async push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]> {
+    return this.db.transaction(() => changes.map((change) => this.applyOne(userId, change)))();
+  }
+
+  private applyOne(userId: string, change: ValidChange): PushOutcome {
+    const storedRow = this.stmt.getRecord.get(userId, change.kind, change.id);
+    const stored = storedRow && toChange(storedRow);
+    // A tombstone carries no data, so its conversation is the one stored with the message.
+    const conversationId =
+      change.kind === 'message'
+        ? (change.conversationId ?? storedRow?.conversation_id ?? undefined)
+        : undefined;
+    if (
+      change.kind === 'message' &&
+      change.conversationId &&
+      storedRow?.conversation_id &&
+      storedRow.conversation_id !== change.conversationId
+    ) {
+      return {
+        status: 'rejected',
+        reason: `Message ${change.id} belongs to conversation ${storedRow.conversation_id}; it cannot move to ${change.conversationId}. Save it under a new id instead.`,
+      };
+    }
+    const conversationRow =
+      conversationId === undefined
+        ? undefined
+        : this.stmt.getRecord.get(userId, 'conversation', conversationId);
+    const decision = resolveChange(change, stored, conversationRow && toChange(conversationRow));
+    if (decision.action === 'repeat') return { status: 'applied', version: decision.version };
+    if (decision.action === 'stale') return { status: 'stale', current: decision.current };
+
+    const version = this.write(userId, change, conversationId ?? null);
+    if (change.kind === 'conversation' && change.deleted) {
+      // Other devices learn of each message's deletion through a new version.
+      for (const message of this.stmt.liveMessagesOf.all(userId, change.id)) {
+        this.write(
+          userId,
+          {
+            kind: 'message',
+            id: message.id,
+            projectId: message.project_id,
+            hlc: change.hlc,
+            deleted: true,
+            data: null,
+          },
+          message.conversation_id,
+        );
+      }
+    }
+    return { status: 'applied', version };
+  }
+
+  private write(userId: string, change: ValidChange, conversationId: string | null): number {
+    const version = this.stmt.nextVersion.get()!.value;
+    this.stmt.upsertRecord.run({
+      userId,
+      kind: change.kind,
+      id: change.id,
+      projectId: change.projectId,
+      conversationId,
+      hlc: change.hlc,
+      deleted: change.deleted ? 1 : 0,
+      data: change.deleted || change.data === null ? null : JSON.stringify(change.data),
+      version,
+    });
+    return version;
+  }
+
+  async pull(userId: string, since: number, limit: number): Promise<PullPage> {
+    const rows = this.stmt.pull.all(userId, since, limit + 1);
+    const hasMore = rows.length > limit;
+    return { changes: rows.slice(0, limit).map(toChange), hasMore };
+  }
+
+  async maxVersion(userId: string): Promise<number> {
+    return this.stmt.maxVersion.get(userId)?.v ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import type { Message, ServerRecordChange, StorageChange, SyncedConversation } from '../types.js';
+import {
+  type ContractContext,
+  expectStorageError,
+  FAR_FUTURE,
+  messageInput,
+  remoteStamp,
+} from './context.js';
+
+export function remoteConversation(over: Partial<SyncedConversation> & { id: string }): SyncedConversation {
+  return {
+    projectId: 'p1',
+    title: 'remote',
+    createdAt: 1000,
+    updatedAt: 1000,
+    archived: false,
+    pinned: false,
+    tags: [],
+    ...over,
+  };
+}
+
+export function remoteMessage(over: Partial<Message> & { id: string; conversationId: string }): Message {
+  return {
+    projectId: 'p1',
+    role: 'assistant',
+    content: 'from another device',
+    status: 'complete',
+    createdAt: 1000,
+    updatedAt: 1000,
+    ...over,
+  };
+}
+
+export function put(data: SyncedConversation | Message, hlc: string, version: number): ServerRecordChange {
+  const kind = 'conversationId' in data ? 'message' : 'conversation';
+  return { kind, id: data.id, projectId: data.projectId, hlc, deleted: false, data, version };
+}
+
+export function tombstone(
+  kind: 'conversation' | 'message',
+  id: string,
+  hlc: string,
+  version: number,
+  projectId = 'p1',
+): ServerRecordChange {
+  return { kind, id, projectId, hlc, deleted: true, data: null, version };
+}
+
+export function applyRemoteRules(ctx: ContractContext): void {
+  describe('applyRemote', () => {
+    it('a pulled conversation and its messages are stored as synced', async () => {
+      const db = await ctx.open();
+      const conv = remoteConversation({ id: 'c1', title: 'From phone' });
+      const m = remoteMessage({ id: 'm1', conversationId: 'c1', content: 'hi', createdAt: 1100 });
+      const result = await db.applyRemote(
+        [put(conv, remoteStamp(1000), 1), put(m, remoteStamp(1100), 2)],
+        'cur-2',
+      );
+      expect(result).toEqual({ applied: 2, conflicts: 0 });
+      expect(await db.getConversation('c1')).toMatchObject({ ...conv, messageCount: 1, lastMessage: 'hi' });
+      expect(await db.loadConversation('c1')).toEqual([m]);
+      expect(await db.getSyncMetadata('conversation', 'c1')).toMatchObject({
+        syncStatus: 'synced',
+        version: 1,
+        hlc: remoteStamp(1000),
+        deleted: false,
+      });
+      expect(await db.getCursor()).toBe('cur-2');
+      expect(await db.pendingCount()).toBe(0);
+      expect(await db.listProjects()).toEqual(['p1']);
+    });
+
+    it('messages that arrive before their conversation are kept and counted when it arrives', async () => {
+      const db = await ctx.open();
+      const m1 = remoteMessage({ id: 'm1', conversationId: 'c1', content: 'one', createdAt: 1 });
+      const m2 = remoteMessage({ id: 'm2', conversationId: 'c1', content: 'two', createdAt: 2 });
+      await db.applyRemote([put(m1, remoteStamp(10), 1), put(m2, remoteStamp(11), 2)], 'a');
+      expect(await db.getConversation('c1')).toBeUndefined();
+      await db.applyRemote([put(remoteConversation({ id: 'c1', title: 'late' }), remoteStamp(12), 3)], 'b');
+      expect(await db.getConversation('c1')).toMatchObject({
+        title: 'late',
+        messageCount: 2,
+        lastMessage: 'two',
+      });
+      expect((await db.loadConversation('c1')).map((m) => m.id)).toEqual(['m1', 'm2']);
+    });
+
+    it('a newer remote version replaces a synced local record without a conflict', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1', title: 'local' });
+      const [mine] = await db.pendingChanges(10);
+      await db.markPushed([{ kind: 'conversation', id: c.id, hlc: mine!.hlc, version: 1 }], 1);
+      const newer = remoteConversation({ ...c, title: 'edited elsewhere' });
+      const result = await db.applyRemote([put(newer, remoteStamp(FAR_FUTURE), 2)], 'x');
+      expect(result).toEqual({ applied: 1, conflicts: 0 });
+      expect(await db.getConversation(c.id)).toMatchObject({ title: 'edited elsewhere' });
+      expect(await db.listConflicts()).toEqual([]);
+    });
+
+    it('a remote change with an older stamp than the local one is not applied', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1', title: 'mine' });
+      const meta = await db.getSyncMetadata('conversation', c.id);
+      const result = await db.applyRemote([
+        put(remoteConversation({ ...c, title: 'old' }), remoteStamp(1), 5),
+      ]);
+      expect(result).toEqual({ applied: 0, conflicts: 0 });
+      expect(await db.getConversation(c.id)).toMatchObject({ title: 'mine' });
+      expect(await db.getSyncMetadata('conversation', c.id)).toEqual(meta);
+      expect(await db.listConflicts()).toEqual([]);
+    });
+
+    it('a remote change carrying the local stamp marks the record synced', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1', title: 'mine' });
+      const [mine] = await db.pendingChanges(10);
+      await db.applyRemote([{ ...mine!, version: 8 }]);
+      expect(await db.getSyncMetadata('conversation', c.id)).toMatchObject({
+        syncStatus: 'synced',
+        version: 8,
+        hlc: mine!.hlc,
+      });
+      expect(await db.pendingCount()).toBe(0);
+    });
+
+    it('an unpushed local edit that loses is kept as a conflict', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1', title: 'my title' });
+      const localHlc = (await db.getSyncMetadata('conversation', c.id))!.hlc;
+      const remoteHlc = remoteStamp(FAR_FUTURE);
+      const result = await db.applyRemote([
+        put(remoteConversation({ ...c, title: 'their title' }), remoteHlc, 3),
+      ]);
+      expect(result).toEqual({ applied: 1, conflicts: 1 });
+      expect(await db.getConversation(c.id)).toMatchObject({ title: 'their title' });
+      const [conflict] = await db.listConflicts();
+      expect(conflict).toMatchObject({
+        kind: 'conversation',
+        recordId: c.id,
+        projectId: 'p1',
+        localHlc,
+        remoteHlc,
+        local: { id: c.id, title: 'my title' },
+      });
+      expect(conflict?.local).not.toHaveProperty('messageCount');
+      expect(await db.getSyncMetadata('conversation', c.id)).toMatchObject({
+        syncStatus: 'synced',
+        hlc: remoteHlc,
+      });
+    });
+
+    it('a local delete that loses is kept as a conflict with no data', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      const m = await db.saveMessage(messageInput(c, { content: 'gone locally' }));
+      await db.deleteMessage(m.id);
+      await db.applyRemote([
+        put(remoteMessage({ ...m, content: 'edited remotely' }), remoteStamp(FAR_FUTURE), 4),
+      ]);
+      const [conflict] = await db.listConflicts();
+      expect(conflict).toMatchObject({ kind: 'message', recordId: m.id, local: null });
+      expect((await db.loadConversation(c.id)).map((x) => x.content)).toEqual(['edited remotely']);
+      expect((await db.getConversation(c.id))?.messageCount).toBe(1);
+    });
+
+    it('a remote conversation tombstone deletes it and its messages, keeping unpushed messages as conflicts', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      const synced = await db.saveMessage(messageInput(c, { content: 'synced' }));
+      const pending = await db.pendingChanges(10);
+      await db.markPushed(
+        pending.map((x, i) => ({ kind: x.kind, id: x.id, hlc: x.hlc, version: i + 1 })),
+        1,
+      );
+      const unpushed = await db.saveMessage(messageInput(c, { content: 'unpushed' }));
+      const hlc = remoteStamp(FAR_FUTURE);
+      const result = await db.applyRemote([tombstone('conversation', c.id, hlc, 10)]);
+      expect(result.applied).toBe(1);
+      expect(await db.getConversation(c.id)).toBeUndefined();
+      expect(await db.loadConversation(c.id)).toEqual([]);
+      expect(await db.getSyncMetadata('conversation', c.id)).toMatchObject({
+        deleted: true,
+        syncStatus: 'synced',
+        hlc,
+      });
+      for (const m of [synced, unpushed]) {
+        expect(await db.getSyncMetadata('message', m.id)).toMatchObject({
+          deleted: true,
+          syncStatus: 'synced',
+        });
+      }
+      const conflicts = await db.listConflicts();
+      expect(conflicts.map((x) => x.recordId)).toEqual([unpushed.id]);
+      expect(conflicts[0]?.local).toEqual(unpushed);
+      expect(await db.pendingCount()).toBe(0);
+    });
+
+    it('a remote message tombstone deletes the message and fixes the summary', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      await db.saveMessage(messageInput(c, { content: 'older', createdAt: 1 }));
+      const newest = await db.saveMessage(messageInput(c, { content: 'newest', createdAt: 2 }));
+      const pending = await db.pendingChanges(10);
+      await db.markPushed(
+        pending.map((x) => ({ kind: x.kind, id: x.id, hlc: x.hlc, version: 1 })),
+        1,
+      );
+      await db.applyRemote([tombstone('message', newest.id, remoteStamp(FAR_FUTURE), 5)]);
+      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 1, lastMessage: 'older' });
+      expect(await db.listConflicts()).toEqual([]);
+    });
+
+    it('a remote message for a conversation deleted here is not stored', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      await db.deleteConversation(c.id);
+      await db.applyRemote([put(remoteMessage({ id: 'late', conversationId: c.id }), remoteStamp(5), 6)]);
+      expect(await db.loadConversation(c.id)).toEqual([]);
+      expect(await db.getConversation(c.id)).toBeUndefined();
+    });
+
+    it('a remote put never resurrects a record deleted here with a newer stamp', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      await db.deleteConversation(c.id);
+      await db.applyRemote([put(remoteConversation({ ...c }), remoteStamp(5), 6)]);
+      expect(await db.getConversation(c.id)).toBeUndefined();
+    });
+
+    it('the local clock moves past every remote stamp it sees', async () => {
+      const db = await ctx.open();
+      const future = remoteStamp(FAR_FUTURE + 1_000_000, 'zz', 42);
+      await db.applyRemote([put(remoteConversation({ id: 'r1' }), future, 1)]);
+      const c = await db.createConversation({ projectId: 'p1' });
+      expect((await db.getSyncMetadata('conversation', c.id))!.hlc > future).toBe(true);
+    });
+
+    it('the cursor is stored only when one is given', async () => {
+      const db = await ctx.open();
+      expect(await db.getCursor()).toBeUndefined();
+      await db.applyRemote([], 'c-1');
+      await db.applyRemote([put(remoteConversation({ id: 'c1' }), remoteStamp(1), 1)]);
+      expect(await db.getCursor()).toBe('c-1');
+    });
+
+    it('an invalid remote record fails the whole page and applies nothing', async () => {
+      const db = await ctx.open();
+      const good = put(remoteConversation({ id: 'good' }), remoteStamp(1), 1);
+      const bad = put(
+        remoteMessage({ id: 'bad', conversationId: 'good', role: 'robot' as never }),
+        remoteStamp(2),
+        2,
+      );
+      await expectStorageError(db.applyRemote([good, bad], 'c-2'), 'invalid-input', /role/);
+      expect(await db.getConversation('good')).toBeUndefined();
+      expect(await db.getCursor()).toBeUndefined();
+    });
+
+    it('a pulled page is reported once per project, with origin sync', async () => {
+      const db = await ctx.open();
+      const changes: StorageChange[] = [];
+      db.subscribe((c) => changes.push(c));
+      await db.applyRemote([
+        put(remoteConversation({ id: 'a', projectId: 'p1' }), remoteStamp(1), 1),
+        put(remoteMessage({ id: 'am', conversationId: 'a', projectId: 'p1' }), remoteStamp(2), 2),
+        put(remoteConversation({ id: 'b', projectId: 'p2' }), remoteStamp(3), 3),
+      ]);
+      expect(changes.map((c) => [c.origin, c.projectId]).sort()).toEqual([
+        ['sync', 'p1'],
+        ['sync', 'p2'],
+      ]);
+      const p1 = changes.find((c) => c.projectId === 'p1');
+      expect(p1?.conversations).toEqual([{ id: 'a', deleted: false }]);
+      expect(p1?.messages).toEqual([{ id: 'am', conversationId: 'a', deleted: false }]);
+    });
+  });
+}

@@ -3,3 +3,4 @@ export * from './hlc.js';
 export { newId } from './ids.js';
 export * from './schema.js';
 export type * from './types.js';
+export * from './sync/index.js';

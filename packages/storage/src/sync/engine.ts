@@ -1,0 +1,479 @@
+// The client sync engine: decides when to sync (start, local changes,
+// interval, network back, on demand, after backoff), lets only one tab talk
+// to the server, and reports what it is doing as a subscribable status.
+// The sync steps themselves are in push.ts and pull.ts; the bookkeeping is
+// the adapter's (SyncSource).
+import { ChatStorageError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { StorageChange, SyncConflict, SyncSource } from '../types.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { defaultEnvironment, type SyncEnvironment } from './environment.js';
+import { createSyncClient, type SyncClient, SyncRequestError } from './http.js';
+import { type ElectionOptions, electLeader, type Leadership, type LockManagerLike } from './leader.js';
+import { pullChanges } from './pull.js';
+import { pushPending, type RejectedChange } from './push.js';
+import { type StatusListener, StatusStore, type SyncEngineStatus, type SyncPhase } from './status.js';
+import { openTabChannel, type TabChannel, type TabMessage } from './tabs.js';
+import { type SyncTimers, systemTimers, Timer } from './timers.js';
+
+/** What the engine needs from storage: the sync bookkeeping and the change feed. */
+export type SyncEngineAdapter = SyncSource & {
+  subscribe(listener: (change: StorageChange) => void): () => void;
+};
+
+export interface SyncEngineOptions {
+  adapter: SyncEngineAdapter;
+  /** e.g. https://sync.example.com (the API lives under /v1). */
+  serverUrl: string;
+  /** Bearer token from login/signup; without one the engine waits in `signed-out`. */
+  token?: string | null;
+  /** The account the token belongs to; a different one in setToken resets the sync state. */
+  userId?: string;
+  fetch?: typeof fetch;
+  timers?: Partial<SyncTimers>;
+  environment?: SyncEnvironment;
+  /** `navigator.locks` by default; null to use the BroadcastChannel election. */
+  locks?: LockManagerLike | null;
+  election?: Pick<ElectionOptions, 'heartbeatMs' | 'peerTimeoutMs' | 'settleMs'>;
+  /** Quiet time after a local change before syncing (default 1 s). */
+  debounceMs?: number;
+  /** Periodic sync while the page is visible (default 30 s). */
+  intervalMs?: number;
+  backoff?: BackoffOptions;
+  /** Changes per push request (default 500). */
+  batchSize?: number;
+  maxBatchBytes?: number;
+  /** Changes per pull page (default 500). */
+  pullLimit?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface SyncEngine {
+  /** Starts syncing (idempotent). */
+  start(): void;
+  /** Stops syncing; local data stays. Waits for a running sync to finish. */
+  stop(): Promise<void>;
+  /** Syncs now (or asks the leading tab to) and resolves with the resulting status. */
+  syncNow(): Promise<SyncEngineStatus>;
+  /** A new sign-in, or null to sign out. A different `userId` than before resets the sync state. */
+  setToken(token: string | null, opts?: { userId?: string }): Promise<void>;
+  getStatus(): SyncEngineStatus;
+  subscribe(listener: StatusListener): () => void;
+  /** The wire client, for sign-in screens (signup/login/logout/health). */
+  readonly client: SyncClient;
+  listConflicts(): Promise<SyncConflict[]>;
+  restoreConflict(conflictId: string): Promise<void>;
+  dismissConflict(conflictId: string): Promise<void>;
+  /** Changes the server refused during this session, newest first. */
+  getRejected(): RejectedChange[];
+}
+
+const MAX_DEBOUNCE_FACTOR = 5;
+
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  return new Engine(options);
+}
+
+class Engine implements SyncEngine {
+  readonly client: SyncClient;
+  private readonly adapter: SyncEngineAdapter;
+  private readonly timers: SyncTimers;
+  private readonly env: SyncEnvironment;
+  private readonly store: StatusStore;
+  private readonly backoff: Backoff;
+  private readonly debounceMs: number;
+  private readonly intervalMs: number;
+
+  private token: string | null;
+  private userId: string | undefined;
+  private resetRequested = false;
+  private started = false;
+  private leadership: Leadership | undefined;
+  private tabs: TabChannel | undefined;
+  private cleanups: (() => void)[] = [];
+  private rejected: RejectedChange[] = [];
+  private firstLocalChangeAt: number | undefined;
+
+  private loop: Promise<void> | undefined;
+  private rerun = false;
+  private readonly followerRequests = new Map<string, (status: SyncEngineStatus) => void>();
+
+  private readonly debounceTimer: Timer;
+  private readonly intervalTimer: Timer;
+  private readonly retryTimer: Timer;
+
+  constructor(private readonly options: SyncEngineOptions) {
+    if (!options?.adapter || typeof options.adapter.pendingChanges !== 'function') {
+      throw new ChatStorageError(
+        'invalid-input',
+        'createSyncEngine needs an adapter that supports sync (one opened with openChatStorage).',
+      );
+    }
+    this.adapter = options.adapter;
+    this.timers = { ...systemTimers, ...options.timers };
+    this.env = options.environment ?? defaultEnvironment();
+    this.client = createSyncClient({
+      serverUrl: options.serverUrl,
+      fetch: options.fetch,
+      timers: this.timers,
+      requestTimeoutMs: options.requestTimeoutMs,
+    });
+    this.backoff = new Backoff(this.timers.random, options.backoff);
+    this.debounceMs = options.debounceMs ?? 1000;
+    this.intervalMs = options.intervalMs ?? 30_000;
+    this.token = options.token ?? null;
+    this.userId = options.userId;
+    this.store = new StatusStore({
+      state: 'disabled',
+      lastSyncedAt: null,
+      conflicts: 0,
+      rejected: 0,
+      leader: false,
+    });
+    this.debounceTimer = new Timer(this.timers, () => this.trigger('local'));
+    this.intervalTimer = new Timer(this.timers, () => this.onInterval());
+    this.retryTimer = new Timer(this.timers, () => this.trigger('retry'));
+  }
+
+  getStatus = (): SyncEngineStatus => this.store.get();
+
+  subscribe = (listener: StatusListener): (() => void) => this.store.subscribe(listener);
+
+  getRejected(): RejectedChange[] {
+    return [...this.rejected];
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const name = this.adapter.clientId;
+    this.tabs = openTabChannel(name, (message) => this.onTabMessage(message));
+    this.leadership = electLeader({
+      name,
+      timers: this.timers,
+      locks: this.options.locks,
+      ...this.options.election,
+    });
+    this.cleanups.push(
+      this.adapter.subscribe((change) => this.onStorageChange(change)),
+      this.leadership.onChange((leader) => this.onLeadershipChange(leader)),
+      this.env.on('online', () => this.trigger('online')),
+      this.env.on('visible', () => this.trigger('visible')),
+    );
+    this.setPhase(this.token ? { state: 'syncing' } : { state: 'signed-out' });
+    void this.refreshCounts();
+    if (this.leadership.isLeader) this.onLeadershipChange(true);
+    else this.tabs.post({ type: 'status-request' });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+    this.debounceTimer.cancel();
+    this.intervalTimer.cancel();
+    this.retryTimer.cancel();
+    const running = this.loop;
+    if (running) await running.catch(() => {});
+    this.leadership?.resign();
+    this.leadership = undefined;
+    this.tabs?.close();
+    this.tabs = undefined;
+    for (const resolve of this.followerRequests.values()) resolve(this.store.get());
+    this.followerRequests.clear();
+    this.store.update({ phase: { state: 'disabled' }, leader: false });
+  }
+
+  async syncNow(): Promise<SyncEngineStatus> {
+    if (!this.started) return this.store.get();
+    if (!this.leadership?.isLeader) return this.askLeader();
+    this.retryTimer.cancel();
+    await this.kick();
+    return this.store.get();
+  }
+
+  async setToken(token: string | null, opts: { userId?: string } = {}): Promise<void> {
+    this.acceptToken(token, opts.userId);
+    this.tabs?.post({ type: 'token', token, userId: opts.userId });
+    if (this.started && this.leadership?.isLeader && token) await this.kick();
+  }
+
+  async listConflicts(): Promise<SyncConflict[]> {
+    const conflicts = await this.adapter.listConflicts();
+    this.store.update({ conflicts: conflicts.length });
+    return conflicts;
+  }
+
+  async restoreConflict(conflictId: string): Promise<void> {
+    await this.adapter.restoreConflict(conflictId);
+    await this.listConflicts();
+  }
+
+  async dismissConflict(conflictId: string): Promise<void> {
+    await this.adapter.dismissConflict(conflictId);
+    await this.listConflicts();
+  }
+
+  // ---- when to sync --------------------------------------------------------
+
+  private trigger(reason: 'local' | 'interval' | 'retry' | 'online' | 'visible' | 'leader'): void {
+    if (!this.started || !this.leadership?.isLeader) return;
+    // While backing off, only the retry timer and a returning network may call the server.
+    if (this.retryTimer.due !== undefined && (reason === 'local' || reason === 'interval')) return;
+    if (reason === 'online' || reason === 'visible') this.retryTimer.cancel();
+    void this.kick();
+  }
+
+  private onInterval(): void {
+    if (this.env.isVisible()) this.trigger('interval');
+    // Hidden pages sync again when they become visible ('visible' trigger).
+    else this.intervalTimer.schedule(this.intervalMs);
+  }
+
+  private onStorageChange(change: StorageChange): void {
+    // 'sync' writes are the engine's own; 'other-tab' ones may be a follower's edits.
+    if (change.origin === 'sync') return;
+    void this.refreshCounts();
+    if (!this.leadership?.isLeader || !this.token) return;
+    const now = this.timers.now();
+    this.firstLocalChangeAt ??= now;
+    // Debounced, but a stream of writes (a reply arriving) still syncs every few seconds.
+    const waited = now - this.firstLocalChangeAt;
+    const maxWait = this.debounceMs * MAX_DEBOUNCE_FACTOR;
+    this.debounceTimer.schedule(Math.max(0, Math.min(this.debounceMs, maxWait - waited)));
+  }
+
+  private onLeadershipChange(leader: boolean): void {
+    this.store.update({ leader });
+    if (!this.started) return;
+    if (leader) {
+      this.setPhase(this.token ? { state: 'syncing' } : { state: 'signed-out' });
+      this.trigger('leader');
+    } else {
+      this.debounceTimer.cancel();
+      this.intervalTimer.cancel();
+      this.retryTimer.cancel();
+      this.tabs?.post({ type: 'status-request' });
+    }
+  }
+
+  // ---- running -------------------------------------------------------------
+
+  /** Runs a sync cycle now, or once more after the one in progress. */
+  private kick(): Promise<void> {
+    this.rerun = true;
+    if (!this.loop) {
+      this.loop = (async () => {
+        try {
+          while (this.rerun && this.started) {
+            this.rerun = false;
+            await this.cycle();
+          }
+        } finally {
+          this.loop = undefined;
+        }
+      })();
+    }
+    return this.loop;
+  }
+
+  private async cycle(): Promise<void> {
+    if (!this.leadership?.isLeader) return;
+    const token = this.token;
+    if (!token) {
+      this.setPhase({ state: 'signed-out' });
+      return;
+    }
+    this.debounceTimer.cancel();
+    this.firstLocalChangeAt = undefined;
+    this.retryTimer.cancel();
+    this.intervalTimer.cancel();
+    if (!this.env.isOnline()) {
+      // Wait for the 'online' event, but look again now and then in case it never comes.
+      this.fail(new SyncRequestError('network-error', 'This device is offline.'));
+      return;
+    }
+    this.setPhase({ state: 'syncing' });
+    const active = () => this.started && this.token === token && !!this.leadership?.isLeader;
+    try {
+      if (this.resetRequested) {
+        await this.adapter.resetSyncState();
+        this.resetRequested = false;
+      }
+      const pushed = await pushPending({
+        adapter: this.adapter,
+        client: this.client,
+        token,
+        batchSize: this.options.batchSize ?? 500,
+        maxBatchBytes: this.options.maxBatchBytes ?? 6 * 1024 * 1024,
+        now: this.timers.now,
+        shouldContinue: active,
+      });
+      this.recordPush(pushed.applied, pushed.rejected);
+      await pullChanges({
+        adapter: this.adapter,
+        client: this.client,
+        token,
+        limit: this.options.pullLimit ?? 500,
+        shouldContinue: active,
+      });
+      if (!active()) return;
+      this.backoff.reset();
+      this.store.update({ lastSyncedAt: this.timers.now() });
+      await this.refreshCounts(true);
+      this.intervalTimer.schedule(this.intervalMs);
+    } catch (error) {
+      if (this.token !== token) return; // signed out or switched account meanwhile
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (error instanceof SyncRequestError && error.code === 'unauthorized') {
+      // Stays signed out until setToken gives a new token.
+      this.token = null;
+      this.setPhase({ state: 'signed-out' });
+      return;
+    }
+    const retryable = !(error instanceof SyncRequestError) || error.retryable;
+    const delay = this.backoff.fail(error instanceof SyncRequestError ? error.retryAfterMs : undefined);
+    // A refused request will not pass by itself: look again at the slow pace.
+    const wait = retryable ? delay : Math.max(delay, this.intervalMs);
+    this.retryTimer.schedule(wait);
+    const retryAt = this.timers.now() + wait;
+    const pending = currentPending(this.store.get());
+    if (error instanceof SyncRequestError && error.code === 'network-error') {
+      this.setPhase({ state: 'offline', pending, retryAt });
+    } else {
+      const message =
+        error instanceof Error ? error.message : `Sync failed: ${String(error)}. It will be retried.`;
+      this.setPhase({ state: 'error', message, pending, retryAt });
+    }
+    void this.refreshCounts();
+  }
+
+  private recordPush(applied: { kind: string; id: string }[], rejected: RejectedChange[]): void {
+    if (applied.length === 0 && rejected.length === 0) return;
+    const accepted = new Set(applied.map((a) => `${a.kind}:${a.id}`));
+    const fresh = new Set(rejected.map((r) => `${r.kind}:${r.id}`));
+    this.rejected = [
+      ...rejected,
+      ...this.rejected.filter((r) => !accepted.has(`${r.kind}:${r.id}`) && !fresh.has(`${r.kind}:${r.id}`)),
+    ];
+    this.store.update({ rejected: this.rejected.length });
+  }
+
+  /**
+   * Re-reads the outbox size and conflict count. After a successful cycle
+   * (`settled`), the phase becomes synced or pending; otherwise only the
+   * numbers inside the current phase move.
+   */
+  private async refreshCounts(settled = false): Promise<void> {
+    // pendingCount leaves out refused stamps: they wait for a new edit, not for a sync.
+    let pending: number;
+    let conflicts: number;
+    try {
+      [pending, conflicts] = await Promise.all([
+        this.adapter.pendingCount(),
+        this.adapter.listConflicts().then((c) => c.length),
+      ]);
+    } catch {
+      return; // the adapter is closing; the next cycle reports any real problem
+    }
+    this.store.update({ conflicts });
+    const phase = this.store.get();
+    if (!this.started) return;
+    if (settled || phase.state === 'synced' || phase.state === 'pending') {
+      if (settled || phase.state !== 'synced' || pending > 0) {
+        this.setPhase(pending > 0 ? { state: 'pending', count: pending } : { state: 'synced' });
+      }
+    } else if (phase.state === 'offline' || phase.state === 'error') {
+      this.setPhase({ ...phase, pending });
+    }
+  }
+
+  private setPhase(phase: SyncPhase): void {
+    this.store.update({ phase });
+    if (this.leadership?.isLeader) this.tabs?.post({ type: 'status', status: this.store.get() });
+  }
+
+  // ---- tabs ----------------------------------------------------------------
+
+  private acceptToken(token: string | null, userId: string | undefined): void {
+    if (userId !== undefined && this.userId !== undefined && userId !== this.userId) {
+      // Another account: its server knows nothing of this device's history.
+      this.resetRequested = true;
+    }
+    if (userId !== undefined) this.userId = userId;
+    this.token = token;
+    if (!this.started) return;
+    if (!token) {
+      this.retryTimer.cancel();
+      this.setPhase({ state: 'signed-out' });
+    } else if (this.leadership?.isLeader) {
+      this.backoff.reset();
+    }
+  }
+
+  private onTabMessage(message: TabMessage): void {
+    if (!this.started) return;
+    const leader = !!this.leadership?.isLeader;
+    switch (message.type) {
+      case 'status':
+        if (!leader) this.store.replace({ ...message.status, leader: false });
+        break;
+      case 'status-request':
+        if (leader) this.tabs?.post({ type: 'status', status: this.store.get() });
+        break;
+      case 'sync-request':
+        if (leader) {
+          this.retryTimer.cancel();
+          void this.kick().then(() =>
+            this.tabs?.post({ type: 'sync-done', requestId: message.requestId, status: this.store.get() }),
+          );
+        }
+        break;
+      case 'sync-done': {
+        const resolve = this.followerRequests.get(message.requestId);
+        if (resolve) {
+          this.followerRequests.delete(message.requestId);
+          if (!leader) this.store.replace({ ...message.status, leader: false });
+          resolve(this.store.get());
+        }
+        break;
+      }
+      case 'token':
+        this.acceptToken(message.token, message.userId);
+        if (leader && message.token) void this.kick();
+        break;
+    }
+  }
+
+  /** A follower's syncNow: the leader syncs; resolves with its status, or the current one after a timeout. */
+  private askLeader(): Promise<SyncEngineStatus> {
+    const requestId = newId();
+    return new Promise((resolve) => {
+      const timeout = this.timers.setTimeout(() => {
+        this.followerRequests.delete(requestId);
+        resolve(this.store.get());
+      }, this.options.requestTimeoutMs ?? 30_000);
+      this.followerRequests.set(requestId, (status) => {
+        this.timers.clearTimeout(timeout);
+        resolve(status);
+      });
+      this.tabs?.post({ type: 'sync-request', requestId });
+    });
+  }
+}
+
+function currentPending(status: SyncEngineStatus): number {
+  switch (status.state) {
+    case 'pending':
+      return status.count;
+    case 'offline':
+    case 'error':
+      return status.pending;
+    default:
+      return 0;
+  }
+}

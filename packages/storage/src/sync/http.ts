@@ -1,0 +1,262 @@
+// The wire client of "Sync wire protocol v1": one function per endpoint,
+// responses checked with zod, every failure a SyncRequestError whose code
+// says what the engine should do about it (retry, sign out, give up).
+import { z } from 'zod';
+import { ChatStorageError, type ChatStorageErrorCode } from '../errors.js';
+import { parseHlc } from '../hlc.js';
+import { describeZodError } from '../schema.js';
+import type { RecordChange, ServerRecordChange } from '../types.js';
+import { type SyncTimers, systemTimers } from './timers.js';
+
+/** A failed request: `status` is the HTTP status when there was a response. */
+export class SyncRequestError extends ChatStorageError {
+  constructor(
+    code: ChatStorageErrorCode,
+    message: string,
+    readonly status?: number,
+    /** How long the server asked us to wait (Retry-After), in ms. */
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+
+  /** Worth trying again later: the network, the server or its rate limit, not the request itself. */
+  get retryable(): boolean {
+    return (
+      this.code === 'network-error' ||
+      this.code === 'server-error' ||
+      this.code === 'rate-limited' ||
+      this.code === 'bad-response'
+    );
+  }
+}
+
+const hlc = z.string().refine((s) => parseHlc(s) !== undefined, { message: 'must be an HLC stamp' });
+const kind = z.enum(['conversation', 'message']);
+
+const serverChangeSchema = z.object({
+  kind,
+  id: z.string().min(1),
+  projectId: z.string().min(1),
+  hlc,
+  deleted: z.boolean(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  version: z.number().int().nonnegative(),
+});
+
+const pushResultSchema = z.object({
+  kind: z.string(),
+  id: z.string(),
+  status: z.enum(['applied', 'stale', 'rejected']),
+  version: z.number().int().nonnegative().optional(),
+  current: serverChangeSchema.optional(),
+  reason: z.string().optional(),
+});
+
+const pushResponseSchema = z.object({ results: z.array(pushResultSchema), cursor: z.string() });
+const pullResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  cursor: z.string(),
+  hasMore: z.boolean(),
+});
+const authResponseSchema = z.object({ token: z.string().min(1), userId: z.string().min(1) });
+const healthSchema = z.object({ ok: z.literal(true), version: z.string() });
+const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export type PushResult = Omit<z.infer<typeof pushResultSchema>, 'current'> & { current?: ServerRecordChange };
+export interface PushResponse {
+  results: PushResult[];
+  cursor: string;
+}
+export interface PullResponse {
+  changes: ServerRecordChange[];
+  cursor: string;
+  hasMore: boolean;
+}
+export type AuthResponse = z.infer<typeof authResponseSchema>;
+
+export interface SyncClientOptions {
+  serverUrl: string;
+  fetch?: typeof fetch;
+  timers?: SyncTimers;
+  /** A request that has not answered by then counts as a network error. */
+  requestTimeoutMs?: number;
+}
+
+export interface SyncClient {
+  health(): Promise<{ ok: true; version: string }>;
+  signup(username: string, password: string): Promise<AuthResponse>;
+  login(username: string, password: string): Promise<AuthResponse>;
+  logout(token: string): Promise<void>;
+  push(token: string, body: { clientId: string; changes: RecordChange[] }): Promise<PushResponse>;
+  pull(token: string, since: string | undefined, limit: number): Promise<PullResponse>;
+}
+
+/** Parses `Retry-After`: delta seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function createSyncClient(opts: SyncClientOptions): SyncClient {
+  const base = normaliseServerUrl(opts.serverUrl);
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const timers = opts.timers ?? systemTimers;
+  const timeoutMs = opts.requestTimeoutMs ?? 30_000;
+
+  async function request<T>(
+    path: string,
+    init: { method: 'GET' | 'POST'; token?: string; body?: unknown },
+    schema: z.ZodType<T> | null,
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const controller = new AbortController();
+    const timer = timers.setTimeout(() => controller.abort(), timeoutMs);
+    const url = `${base}${path}`;
+    try {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: init.method,
+          headers,
+          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+          signal: controller.signal,
+        });
+      } catch (cause) {
+        throw new SyncRequestError(
+          'network-error',
+          controller.signal.aborted
+            ? `The sync server at ${base} did not answer within ${Math.round(timeoutMs / 1000)} s. Check your connection; changes stay saved on this device.`
+            : `Could not reach the sync server at ${base}. Check your connection; changes stay saved on this device.`,
+          undefined,
+          undefined,
+          { cause },
+        );
+      }
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (cause) {
+        // The connection broke while the body was arriving: nothing of it is used.
+        throw new SyncRequestError(
+          'network-error',
+          `The connection to ${base} broke during a response. It will be retried.`,
+          response.status,
+          undefined,
+          { cause },
+        );
+      }
+      if (!response.ok) throw errorFromResponse(response, text, timers.now());
+      if (schema === null) return undefined as T;
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (cause) {
+        throw new SyncRequestError(
+          'bad-response',
+          `The sync server sent an incomplete or non-JSON answer to ${path}. It will be retried.`,
+          response.status,
+          undefined,
+          { cause },
+        );
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        throw new SyncRequestError(
+          'bad-response',
+          `The sync server's answer to ${path} does not follow protocol v1 (${describeZodError(parsed.error)}). Is ${base} a Chatkeep server of a matching version?`,
+          response.status,
+        );
+      }
+      return parsed.data;
+    } finally {
+      timers.clearTimeout(timer);
+    }
+  }
+
+  return {
+    health: () => request('/v1/health', { method: 'GET' }, healthSchema),
+    signup: (username, password) =>
+      request('/v1/auth/signup', { method: 'POST', body: { username, password } }, authResponseSchema),
+    login: (username, password) =>
+      request('/v1/auth/login', { method: 'POST', body: { username, password } }, authResponseSchema),
+    logout: (token) => request('/v1/auth/logout', { method: 'POST', token }, null),
+    push: (token, body) =>
+      request('/v1/sync/push', { method: 'POST', token, body }, pushResponseSchema) as Promise<PushResponse>,
+    pull: (token, since, limit) => {
+      const query = new URLSearchParams({ since: since ?? '0', limit: String(limit) });
+      return request(
+        `/v1/sync/pull?${query}`,
+        { method: 'GET', token },
+        pullResponseSchema,
+      ) as Promise<PullResponse>;
+    },
+  };
+}
+
+function normaliseServerUrl(serverUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    throw new ChatStorageError(
+      'invalid-input',
+      `The sync server address ${JSON.stringify(serverUrl)} is not a URL. Use one like https://sync.example.com.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ChatStorageError(
+      'invalid-input',
+      `The sync server address must start with http:// or https://, got ${JSON.stringify(serverUrl)}.`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function errorFromResponse(response: Response, text: string, now: number): SyncRequestError {
+  const status = response.status;
+  let detail = '';
+  try {
+    const body = errorBodySchema.safeParse(JSON.parse(text));
+    if (body.success) detail = body.data.error.message;
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
+  const suffix = detail ? `: ${detail}` : '';
+  if (status === 401) {
+    return new SyncRequestError(
+      'unauthorized',
+      `The sync server no longer accepts this sign-in${suffix}. Sign in again to resume syncing.`,
+      status,
+    );
+  }
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
+    return new SyncRequestError(
+      'rate-limited',
+      `The sync server is busy (too many requests)${suffix}. Syncing resumes by itself shortly.`,
+      status,
+      retryAfterMs,
+    );
+  }
+  if (status >= 500) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
+    return new SyncRequestError(
+      'server-error',
+      `The sync server had a problem (HTTP ${status})${suffix}. Syncing will retry; changes stay saved on this device.`,
+      status,
+      retryAfterMs,
+    );
+  }
+  return new SyncRequestError(
+    'request-refused',
+    `The sync server refused the request (HTTP ${status})${suffix}.`,
+    status,
+  );
+}

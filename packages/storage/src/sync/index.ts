@@ -1,0 +1,29 @@
+export { Backoff, type BackoffOptions } from './backoff.js';
+export {
+  createSyncEngine,
+  type SyncEngine,
+  type SyncEngineAdapter,
+  type SyncEngineOptions,
+} from './engine.js';
+export { defaultEnvironment, type SyncEnvironment } from './environment.js';
+export {
+  type AuthResponse,
+  createSyncClient,
+  type PullResponse,
+  type PushResponse,
+  type PushResult,
+  parseRetryAfter,
+  type SyncClient,
+  type SyncClientOptions,
+  SyncRequestError,
+} from './http.js';
+export { electLeader, type Leadership, type LockManagerLike } from './leader.js';
+export type { RejectedChange } from './push.js';
+export {
+  describeSyncStatus,
+  type StatusListener,
+  type SyncEngineStatus,
+  type SyncPhase,
+  type SyncState,
+} from './status.js';
+export { type SyncTimers, systemTimers } from './timers.js';

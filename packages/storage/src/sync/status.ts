@@ -1,0 +1,110 @@
+// The engine's status as one immutable snapshot with subscribe/getStatus,
+// the pair React's useSyncExternalStore expects: the snapshot object only
+// changes when something in it changed.
+
+/** What the engine is doing now. */
+export type SyncPhase =
+  /** Sync is off (never started, or stopped): local data stays as it is. */
+  | { state: 'disabled' }
+  /** No token, or the server refused it: waiting for a new one. */
+  | { state: 'signed-out' }
+  | { state: 'syncing' }
+  /** Everything local is on the server and the last pull is applied. */
+  | { state: 'synced' }
+  /** Local changes wait to be pushed. */
+  | { state: 'pending'; count: number }
+  /** The server cannot be reached; `retryAt` is the next attempt. */
+  | { state: 'offline'; pending: number; retryAt: number | null }
+  | { state: 'error'; message: string; pending: number; retryAt: number | null };
+
+export type SyncState = SyncPhase['state'];
+
+export type SyncEngineStatus = SyncPhase & {
+  /** When the last sync finished without error (ms since epoch). */
+  lastSyncedAt: number | null;
+  /** Losing local versions kept for the user (see listConflicts). */
+  conflicts: number;
+  /** Changes the server refused this session (see getRejected). */
+  rejected: number;
+  /** Whether this tab is the one that talks to the server. */
+  leader: boolean;
+};
+
+export type StatusListener = (status: SyncEngineStatus) => void;
+
+export class StatusStore {
+  private status: SyncEngineStatus;
+  private readonly listeners = new Set<StatusListener>();
+
+  constructor(initial: SyncEngineStatus) {
+    this.status = initial;
+  }
+
+  get(): SyncEngineStatus {
+    return this.status;
+  }
+
+  /** Merges `next` into the snapshot; listeners hear only real changes. */
+  update(next: Partial<Omit<SyncEngineStatus, 'state'>> & { phase?: SyncPhase }): void {
+    const { phase, ...rest } = next;
+    const base = { ...this.status, ...rest };
+    const candidate = (
+      phase
+        ? {
+            ...phase,
+            lastSyncedAt: base.lastSyncedAt,
+            conflicts: base.conflicts,
+            rejected: base.rejected,
+            leader: base.leader,
+          }
+        : base
+    ) as SyncEngineStatus;
+    if (sameStatus(candidate, this.status)) return;
+    this.status = Object.freeze(candidate);
+    for (const listener of [...this.listeners]) listener(this.status);
+  }
+
+  /** Replaces the whole snapshot (a follower mirroring the leader). */
+  replace(status: SyncEngineStatus): void {
+    if (sameStatus(status, this.status)) return;
+    this.status = Object.freeze({ ...status });
+    for (const listener of [...this.listeners]) listener(this.status);
+  }
+
+  subscribe(listener: StatusListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
+
+function sameStatus(a: SyncEngineStatus, b: SyncEngineStatus): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) {
+    if ((a as Record<string, unknown>)[key] !== (b as Record<string, unknown>)[key]) return false;
+  }
+  return true;
+}
+
+/** A short line for people, e.g. for the "Sync status" element. */
+export function describeSyncStatus(status: SyncEngineStatus): string {
+  switch (status.state) {
+    case 'disabled':
+      return 'Sync is off';
+    case 'signed-out':
+      return 'Signed out of sync';
+    case 'syncing':
+      return 'Syncing…';
+    case 'synced':
+      return 'Synced';
+    case 'pending':
+      return `${status.count} change${status.count === 1 ? '' : 's'} waiting to sync`;
+    case 'offline':
+      return status.pending > 0
+        ? `Offline: ${status.pending} change${status.pending === 1 ? '' : 's'} saved on this device`
+        : 'Offline';
+    case 'error':
+      return `Sync error: ${status.message}`;
+  }
+}

@@ -1,0 +1,35 @@
+// What the engines of one database's tabs tell each other: the leader
+// shares its status, followers ask it to sync now, and a new sign-in in any
+// tab reaches the leader.
+import type { SyncEngineStatus } from './status.js';
+
+export type TabMessage =
+  | { type: 'status'; status: SyncEngineStatus }
+  | { type: 'status-request' }
+  | { type: 'sync-request'; requestId: string }
+  | { type: 'sync-done'; requestId: string; status: SyncEngineStatus }
+  | { type: 'token'; token: string | null; userId?: string };
+
+export interface TabChannel {
+  post(message: TabMessage): void;
+  close(): void;
+}
+
+export function openTabChannel(name: string, onMessage: (message: TabMessage) => void): TabChannel {
+  if (typeof BroadcastChannel !== 'function') return { post() {}, close() {} };
+  const channel = new BroadcastChannel(`chatkeep-sync:${name}`);
+  (channel as unknown as { unref?: () => void }).unref?.();
+  channel.onmessage = (event: MessageEvent<TabMessage>) => {
+    if (event.data && typeof event.data === 'object' && 'type' in event.data) onMessage(event.data);
+  };
+  let closed = false;
+  return {
+    post(message) {
+      if (!closed) channel.postMessage(message);
+    },
+    close() {
+      closed = true;
+      channel.close();
+    },
+  };
+}

@@ -1,0 +1,312 @@
+// The localStorage fallback: the same contract as the IndexedDB adapter for
+// browsers where IndexedDB cannot be used. Layout in layout.ts; every write
+// is one all-or-nothing KeyValueTx.
+import { ChangeFeed } from '../change-feed.js';
+import { ChatStorageError } from '../errors.js';
+import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
+import { newId } from '../ids.js';
+import { clampLimit, compareConversationsNewestFirst } from '../records.js';
+import type {
+  Conversation,
+  ConversationInput,
+  ConversationPatch,
+  Message,
+  MessageInput,
+  PushAck,
+  RecordChange,
+  RecordKind,
+  ServerRecordChange,
+  StorageChange,
+  SyncableChatStorage,
+  SyncConflict,
+  SyncMetadata,
+} from '../types.js';
+import { applyRemote } from './apply-remote.js';
+import * as conflicts from './conflicts.js';
+import { Keys, LAYOUT_VERSION, type StoredMeta } from './layout.js';
+import * as local from './local-writes.js';
+import { Session } from './session.js';
+import * as outbox from './sync-source.js';
+import { corrupted, KeyValueTx, parseStored } from './transaction.js';
+
+export interface LocalStorageAdapterOptions {
+  /** Keys live under `chatkeep:<dbName>:`. Default 'chatkeep'. */
+  dbName?: string;
+  /** Default: globalThis.localStorage. */
+  storage?: Storage;
+  /** Wall clock for record times and stamps. Default Date.now. */
+  now?: () => number;
+}
+
+interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T> | T): Promise<T>;
+}
+
+/** Web Locks keep two tabs from interleaving the read-modify-write of the same keys. */
+function lockManager(): LockManagerLike | undefined {
+  return (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+}
+
+function unavailable(message: string, cause?: unknown): ChatStorageError {
+  return new ChatStorageError('unavailable', message, { cause });
+}
+
+function defaultStorage(): Storage {
+  let storage: Storage | undefined;
+  try {
+    storage = (globalThis as { localStorage?: Storage }).localStorage;
+  } catch (cause) {
+    // Browsers throw SecurityError here when site data is blocked.
+    throw unavailable(
+      'localStorage is blocked in this browser (site data is disabled or the page runs in a restricted context). Allow site data for this page to keep chat history.',
+      cause,
+    );
+  }
+  if (!storage)
+    throw unavailable('localStorage is not available in this environment; pass a Storage as `storage`.');
+  return storage;
+}
+
+/** Reads the meta key, creating it (with a new client id) for a new database. */
+function loadMeta(storage: Storage, keys: Keys): StoredMeta {
+  const raw = storage.getItem(keys.meta);
+  if (raw === null) {
+    const meta: StoredMeta = { layout: LAYOUT_VERSION, clientId: newId().replace(/-/g, '') };
+    try {
+      storage.setItem(keys.meta, JSON.stringify(meta));
+    } catch (cause) {
+      throw unavailable(
+        `localStorage refused to save anything (${(cause as Error)?.name ?? 'error'}): it is full or disabled, as in some private browsing modes. Free some site data or leave private mode to keep chat history.`,
+        cause,
+      );
+    }
+    return meta;
+  }
+  const meta = parseStored(keys.meta, raw) as StoredMeta;
+  if (
+    typeof meta !== 'object' ||
+    meta === null ||
+    typeof meta.clientId !== 'string' ||
+    !isValidClientId(meta.clientId)
+  ) {
+    throw corrupted(keys.meta, 'does not hold a valid client id');
+  }
+  if (typeof meta.layout !== 'number' || meta.layout > LAYOUT_VERSION) {
+    throw unavailable(
+      `The chat data in localStorage ("${keys.prefix}…") was written by a newer version of Chatkeep (layout ${String(meta.layout)}). Update the app to read it.`,
+    );
+  }
+  return meta;
+}
+
+export class LocalStorageAdapter implements SyncableChatStorage {
+  readonly kind = 'localstorage' as const;
+  readonly clientId: string;
+  private closed = false;
+
+  private constructor(
+    private readonly storage: Storage,
+    private readonly keys: Keys,
+    private readonly clock: HlcClock,
+    private readonly now: () => number,
+    private readonly feed: ChangeFeed,
+  ) {
+    this.clientId = clock.clientId;
+  }
+
+  static async open(opts: LocalStorageAdapterOptions = {}): Promise<LocalStorageAdapter> {
+    const dbName = opts.dbName ?? 'chatkeep';
+    if (typeof dbName !== 'string' || !dbName) {
+      throw new ChatStorageError('invalid-input', 'dbName must be a non-empty string.');
+    }
+    const storage = opts.storage ?? defaultStorage();
+    const now = opts.now ?? Date.now;
+    const keys = new Keys(dbName);
+    let meta: StoredMeta;
+    try {
+      meta = loadMeta(storage, keys);
+    } catch (error) {
+      if (error instanceof ChatStorageError) throw error;
+      throw unavailable(
+        `localStorage cannot be read (${String(error)}). Allow site data for this page.`,
+        error,
+      );
+    }
+    const clock = createHlcClock({ clientId: meta.clientId, now, last: meta.clock });
+    return new LocalStorageAdapter(storage, keys, clock, now, new ChangeFeed(dbName));
+  }
+
+  // ---- conversations -------------------------------------------------------
+
+  createConversation(input: { projectId: string; title?: string; id?: string }): Promise<Conversation> {
+    return this.write((s) => local.createConversation(s, input, this.now()));
+  }
+
+  getConversation(id: string): Promise<Conversation | undefined> {
+    return this.read((s) => s.conversation(id));
+  }
+
+  listConversations(projectId: string, opts?: { includeArchived?: boolean }): Promise<Conversation[]> {
+    return this.read((s) =>
+      Object.values(s.projectIndex(projectId))
+        .filter((c) => opts?.includeArchived || !c.archived)
+        .sort(compareConversationsNewestFirst),
+    );
+  }
+
+  updateConversation(id: string, patch: ConversationPatch): Promise<Conversation> {
+    return this.write((s) => local.updateConversation(s, id, patch, this.now()));
+  }
+
+  deleteConversation(id: string): Promise<void> {
+    return this.write((s) => local.deleteConversation(s, id));
+  }
+
+  clearProject(projectId: string): Promise<void> {
+    return this.write((s) => local.clearProject(s, projectId));
+  }
+
+  listProjects(): Promise<string[]> {
+    return this.read((s) => [...s.projects()]);
+  }
+
+  saveConversation(conversation: ConversationInput, messages: MessageInput[]): Promise<void> {
+    return this.write((s) => local.saveConversation(s, conversation, messages, this.now()));
+  }
+
+  // ---- messages ------------------------------------------------------------
+
+  saveMessage(m: MessageInput): Promise<Message> {
+    return this.write((s) => local.saveMessage(s, m, this.now()));
+  }
+
+  updateMessage(id: string, patch: Partial<Message>): Promise<Message> {
+    return this.write((s) => local.updateMessage(s, id, patch, this.now()));
+  }
+
+  deleteMessage(id: string): Promise<void> {
+    return this.write((s) => local.deleteMessage(s, id));
+  }
+
+  getMessages(
+    conversationId: string,
+    opts?: { limit?: number; before?: string },
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    return this.read((s) => {
+      const limit = clampLimit(opts?.limit);
+      const messages = s.entry(conversationId)?.messages ?? [];
+      let end = messages.length;
+      if (opts?.before !== undefined) {
+        end = messages.findIndex((m) => m.id === opts.before);
+        if (end < 0) {
+          throw new ChatStorageError(
+            'not-found',
+            `Message ${opts.before} is not in conversation ${conversationId}; page with the id of the oldest message you already have.`,
+          );
+        }
+      }
+      const start = Math.max(0, end - limit);
+      return { messages: messages.slice(start, end), hasMore: start > 0 };
+    });
+  }
+
+  loadConversation(conversationId: string): Promise<Message[]> {
+    return this.read((s) => s.entry(conversationId)?.messages ?? []);
+  }
+
+  // ---- change feed ---------------------------------------------------------
+
+  subscribe(listener: (change: StorageChange) => void): () => void {
+    return this.feed.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.feed.close();
+  }
+
+  // ---- sync source ---------------------------------------------------------
+
+  pendingChanges(limit: number): Promise<RecordChange[]> {
+    return this.read((s) => outbox.pendingChanges(s, limit));
+  }
+
+  pendingCount(): Promise<number> {
+    return this.read((s) => outbox.pendingCount(s));
+  }
+
+  markPushed(acks: PushAck[], at: number): Promise<void> {
+    return this.write((s) => outbox.markPushed(s, acks, at));
+  }
+
+  markRejected(rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[]): Promise<void> {
+    return this.write((s) => outbox.markRejected(s, rejects));
+  }
+
+  applyRemote(
+    changes: ServerRecordChange[],
+    cursor?: string,
+  ): Promise<{ applied: number; conflicts: number }> {
+    return this.write((s) => applyRemote(s, changes, cursor, this.now()), 'sync');
+  }
+
+  getCursor(): Promise<string | undefined> {
+    return this.read((s) => s.state().cursor);
+  }
+
+  getSyncMetadata(kind: RecordKind, id: string): Promise<SyncMetadata | undefined> {
+    return this.read((s) => s.meta(kind, id));
+  }
+
+  listConflicts(): Promise<SyncConflict[]> {
+    return this.read((s) => conflicts.listConflicts(s));
+  }
+
+  restoreConflict(conflictId: string): Promise<void> {
+    return this.write((s) => conflicts.restoreConflict(s, conflictId, this.now()));
+  }
+
+  dismissConflict(conflictId: string): Promise<void> {
+    return this.write((s) => conflicts.dismissConflict(s, conflictId));
+  }
+
+  resetSyncState(): Promise<void> {
+    return this.write((s) => outbox.resetSyncState(s));
+  }
+
+  // ---- plumbing ------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new ChatStorageError(
+        'closed',
+        `The chat database "${this.keys.dbName}" was closed; open it again to use it.`,
+      );
+    }
+  }
+
+  private session(origin: StorageChange['origin']): Session {
+    return new Session(new KeyValueTx(this.storage), this.keys, this.clock, origin);
+  }
+
+  private async read<T>(fn: (s: Session) => T): Promise<T> {
+    this.assertOpen();
+    return fn(this.session('local'));
+  }
+
+  /** Runs `fn` as one transaction and announces what it changed once it is committed. */
+  private async write<T>(fn: (s: Session) => T, origin: StorageChange['origin'] = 'local'): Promise<T> {
+    this.assertOpen();
+    const run = () => {
+      this.assertOpen();
+      const s = this.session(origin);
+      const result = fn(s);
+      const changes = s.commit();
+      for (const change of changes) this.feed.emit(change);
+      return result;
+    };
+    const locks = lockManager();
+    return locks ? locks.request(`chatkeep:${this.keys.dbName}`, run) : run();
+  }
+}

@@ -1,0 +1,1 @@
+export { LocalStorageAdapter, type LocalStorageAdapterOptions } from './adapter.js';

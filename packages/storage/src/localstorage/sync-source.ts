@@ -1,0 +1,86 @@
+// The outbox side of sync: what waits to be pushed, and what the server said
+// about it. Remote changes are applied in apply-remote.ts.
+import { ChatStorageError } from '../errors.js';
+import { syncedPart } from '../records.js';
+import type { PushAck, RecordChange, RecordData, RecordKind, SyncMetadata } from '../types.js';
+import { splitRecordKey } from './layout.js';
+import type { Session } from './session.js';
+
+/** The conversation whose entry holds a record's live metadata. */
+export function homeOf(s: Session, kind: RecordKind, id: string): string {
+  return kind === 'conversation' ? id : (s.messageIndex()[id] ?? '');
+}
+
+/** The record's current data as it syncs, or null when it is not stored here. */
+export function currentData(s: Session, kind: RecordKind, id: string): RecordData | null {
+  if (kind === 'conversation') {
+    const conversation = s.conversation(id);
+    return conversation ? syncedPart(conversation) : null;
+  }
+  return s.findMessage(id)?.message ?? null;
+}
+
+export function pendingChanges(s: Session, limit: number): RecordChange[] {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new ChatStorageError(
+      'invalid-input',
+      `pendingChanges: limit must be a positive integer, got ${String(limit)}.`,
+    );
+  }
+  const waiting = Object.entries(s.outbox()).sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const changes: RecordChange[] = [];
+  for (const [key, hlc] of waiting) {
+    if (changes.length >= limit) break;
+    const { kind, id } = splitRecordKey(key);
+    const meta = s.meta(kind, id);
+    if (!meta || meta.hlc !== hlc) continue;
+    const data = meta.deleted ? null : currentData(s, kind, id);
+    if (!meta.deleted && data === null) continue;
+    changes.push({ kind, id, projectId: meta.projectId, hlc, deleted: meta.deleted, data });
+  }
+  return changes;
+}
+
+export function pendingCount(s: Session): number {
+  return Object.keys(s.outbox()).length;
+}
+
+export function markPushed(s: Session, acks: PushAck[], at: number): void {
+  for (const ack of acks) {
+    const meta = s.meta(ack.kind, ack.id);
+    // A write made while the push was under way has a newer stamp: it stays pending.
+    if (!meta || meta.hlc !== ack.hlc) continue;
+    const { rejected: _r, ...rest } = meta;
+    s.setMeta(
+      { ...rest, syncStatus: 'synced', version: ack.version, lastSyncedAt: at },
+      homeOf(s, ack.kind, ack.id),
+    );
+  }
+}
+
+export function markRejected(
+  s: Session,
+  rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[],
+): void {
+  for (const reject of rejects) {
+    const meta = s.meta(reject.kind, reject.id);
+    if (!meta || meta.hlc !== reject.hlc) continue;
+    s.setMeta({ ...meta, rejected: String(reject.reason) }, homeOf(s, reject.kind, reject.id));
+  }
+}
+
+/** Every record pending again, nothing acknowledged, no cursor: sync starts over, conflicts kept. */
+export function resetSyncState(s: Session): void {
+  const reset = (meta: SyncMetadata): SyncMetadata => {
+    const { version: _v, lastSyncedAt: _l, rejected: _r, ...rest } = meta;
+    return { ...rest, syncStatus: 'pending' };
+  };
+  for (const conversationId of s.conversationIds()) {
+    const entry = s.entry(conversationId);
+    if (!entry) continue;
+    if (entry.meta) s.setMeta(reset(entry.meta), conversationId);
+    for (const meta of Object.values(entry.messageMetas)) s.setMeta(reset(meta), conversationId);
+  }
+  for (const meta of Object.values(s.tombstones())) s.setMeta(reset(meta), '');
+  s.setCursor(undefined);
+}

@@ -5,3 +5,6 @@ export { newId } from './ids.js';
 export * from './schema.js';
 export * from './sync/index.js';
 export type * from './types.js';
+export * from './export/index.js';
+export * from './import/index.js';
+export * from './search/index.js';

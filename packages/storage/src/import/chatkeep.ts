@@ -1,0 +1,87 @@
+// Reads a Chatkeep JSON export (export/format.ts). Records are validated with
+// the shared schemas and saved as they are, so a round trip reproduces every
+// field and importing the same file again changes nothing.
+import { ChatStorageError } from '../errors.js';
+import { CHATKEEP_EXPORT_FORMAT, CHATKEEP_EXPORT_VERSION } from '../export/format.js';
+import { validateConversation, validateMessage } from '../schema.js';
+import type { ConversationInput, MessageInput } from '../types.js';
+import { describeConversation, type ImportPlan, isRecord, type ReaderOptions } from './plan.js';
+
+export function isChatkeepExport(data: unknown): boolean {
+  return isRecord(data) && data.format === CHATKEEP_EXPORT_FORMAT;
+}
+
+export function readChatkeepExport(data: unknown, opts: ReaderOptions): ImportPlan {
+  if (!isRecord(data) || data.format !== CHATKEEP_EXPORT_FORMAT) {
+    throw new ChatStorageError(
+      'import-failed',
+      'This is not a Chatkeep export: expected a JSON object with "format": "chatkeep", as written by Chatkeep\'s JSON export.',
+    );
+  }
+  if (typeof data.version !== 'number' || data.version > CHATKEEP_EXPORT_VERSION || data.version < 1) {
+    throw new ChatStorageError(
+      'import-failed',
+      `This Chatkeep export has version ${JSON.stringify(data.version)}; this version of Chatkeep reads version ${CHATKEEP_EXPORT_VERSION}. Update Chatkeep to import it.`,
+    );
+  }
+  if (!Array.isArray(data.conversations)) {
+    throw new ChatStorageError(
+      'import-failed',
+      'This Chatkeep export has no "conversations" array; the file may be cut short or edited by hand.',
+    );
+  }
+  const plan: ImportPlan = { items: [], skipped: [] };
+  const seen = new Set<string>();
+  data.conversations.forEach((entry, index) => {
+    const where = `conversations[${index}]`;
+    if (!isRecord(entry)) {
+      plan.skipped.push({ reason: `${where}: expected a conversation object, got ${typeName(entry)}.` });
+      return;
+    }
+    const { messages, ...fields } = entry;
+    const rawId = typeof fields.id === 'string' ? fields.id : undefined;
+    const name = describeConversation(rawId, fields.title);
+    let conversation: ConversationInput;
+    try {
+      const valid = validateConversation(fields);
+      conversation = opts.projectId ? { ...valid, projectId: opts.projectId } : valid;
+    } catch (error) {
+      plan.skipped.push({ id: rawId, reason: `${where}, ${name}: ${(error as Error).message}` });
+      return;
+    }
+    if (seen.has(conversation.id)) {
+      plan.skipped.push({
+        id: conversation.id,
+        reason: `${where}, ${name}: the file lists this conversation twice; only the first copy was imported.`,
+      });
+      return;
+    }
+    seen.add(conversation.id);
+    if (!Array.isArray(messages)) {
+      plan.skipped.push({ id: conversation.id, reason: `${where}, ${name}: "messages" must be an array.` });
+      return;
+    }
+    const valid: MessageInput[] = [];
+    messages.forEach((raw, i) => {
+      const at = `${name}, messages[${i}]`;
+      const id = isRecord(raw) && typeof raw.id === 'string' ? raw.id : undefined;
+      try {
+        const message = validateMessage(raw);
+        if (message.conversationId !== conversation.id) {
+          throw new Error(
+            `conversationId is ${message.conversationId}, but it is listed under ${conversation.id}.`,
+          );
+        }
+        valid.push({ ...message, projectId: conversation.projectId });
+      } catch (error) {
+        plan.skipped.push({ id, reason: `${at}: ${(error as Error).message}` });
+      }
+    });
+    plan.items.push({ conversation, messages: valid });
+  });
+  return plan;
+}
+
+function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}

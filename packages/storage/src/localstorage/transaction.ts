@@ -107,9 +107,20 @@ export class KeyValueTx {
   /** Undoes applied writes, largest growth first: every step then only frees space. */
   private rollback(done: Write[]): void {
     const undo = [...done].sort((a, b) => growth(b) - growth(a));
+    const failed: string[] = [];
     for (const w of undo) {
-      if (w.previous === null) this.storage.removeItem(w.key);
-      else this.storage.setItem(w.key, w.previous);
+      try {
+        if (w.previous === null) this.storage.removeItem(w.key);
+        else this.storage.setItem(w.key, w.previous);
+      } catch {
+        failed.push(w.key);
+      }
+    }
+    if (failed.length > 0) {
+      throw new ChatStorageError(
+        'unavailable',
+        `A failed save could not be fully undone: localStorage refused to restore ${failed.join(', ')}. Reload the page; export your conversations if anything looks wrong.`,
+      );
     }
   }
 }

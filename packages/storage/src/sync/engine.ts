@@ -179,9 +179,8 @@ class Engine implements SyncEngine {
     this.leadership = undefined;
     this.tabs?.close();
     this.tabs = undefined;
-    for (const resolve of this.followerRequests.values()) resolve(this.store.get());
-    this.followerRequests.clear();
     this.store.update({ phase: { state: 'disabled' }, leader: false });
+    this.answerFollowerRequests();
   }
 
   async syncNow(): Promise<SyncEngineStatus> {
@@ -249,6 +248,10 @@ class Engine implements SyncEngine {
     if (leader) {
       this.setPhase(this.token ? { state: 'syncing' } : { state: 'signed-out' });
       this.trigger('leader');
+      // syncNow calls made while this tab waited for the lead are answered by its own first sync.
+      if (this.followerRequests.size > 0) {
+        void this.kick().then(() => this.answerFollowerRequests());
+      }
     } else {
       this.debounceTimer.cancel();
       this.intervalTimer.cancel();
@@ -447,6 +450,12 @@ class Engine implements SyncEngine {
         if (leader && message.token) void this.kick();
         break;
     }
+  }
+
+  private answerFollowerRequests(): void {
+    const waiting = [...this.followerRequests.values()];
+    this.followerRequests.clear();
+    for (const resolve of waiting) resolve(this.store.get());
   }
 
   /** A follower's syncNow: the leader syncs; resolves with its status, or the current one after a timeout. */

@@ -1,0 +1,58 @@
+// What a device holds and what the server holds, in one comparable shape.
+import { createSyncClient } from '../../../src/sync/http.js';
+import type { Conversation, Message, RecordData, SyncableChatStorage } from '../../../src/types.js';
+
+export interface Snapshot {
+  conversations: Record<string, Omit<Conversation, 'messageCount' | 'lastMessage'>>;
+  messages: Record<string, Message>;
+}
+
+/** Every live conversation (synced fields) and message on a device. */
+export async function deviceSnapshot(adapter: SyncableChatStorage): Promise<Snapshot> {
+  const snapshot: Snapshot = { conversations: {}, messages: {} };
+  for (const projectId of await adapter.listProjects()) {
+    for (const c of await adapter.listConversations(projectId, { includeArchived: true })) {
+      const { messageCount: _n, lastMessage: _l, ...synced } = c;
+      snapshot.conversations[c.id] = synced;
+      for (const m of await adapter.loadConversation(c.id)) snapshot.messages[m.id] = m;
+    }
+  }
+  return sorted(snapshot);
+}
+
+/** Every live record on the server for this token, read with the wire client. */
+export async function serverSnapshot(serverUrl: string, token: string): Promise<Snapshot> {
+  const client = createSyncClient({ serverUrl });
+  const latest = new Map<string, { deleted: boolean; data: RecordData | null; kind: string; id: string }>();
+  let since: string | undefined;
+  for (;;) {
+    const page = await client.pull(token, since, 1000);
+    for (const c of page.changes) latest.set(`${c.kind}:${c.id}`, c);
+    if (!page.hasMore) break;
+    since = page.cursor;
+  }
+  const snapshot: Snapshot = { conversations: {}, messages: {} };
+  for (const r of latest.values()) {
+    if (r.deleted || !r.data) continue;
+    if (r.kind === 'conversation') snapshot.conversations[r.id] = r.data as Snapshot['conversations'][string];
+    else snapshot.messages[r.id] = r.data as Message;
+  }
+  return sorted(snapshot);
+}
+
+function sorted(s: Snapshot): Snapshot {
+  const order = <T>(o: Record<string, T>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { conversations: order(s.conversations), messages: order(s.messages) };
+}
+
+/** Summaries a device derived: message count and preview per conversation. */
+export async function summaries(adapter: SyncableChatStorage): Promise<Record<string, [number, string?]>> {
+  const out: Record<string, [number, string?]> = {};
+  for (const projectId of await adapter.listProjects()) {
+    for (const c of await adapter.listConversations(projectId, { includeArchived: true })) {
+      out[c.id] = [c.messageCount, c.lastMessage];
+    }
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LoginFailures, TokenBuckets } from '../src/middleware/rate-limit.js';
+import { pull, signup, startTestServer, type TestServer } from './helpers.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('token bucket', () => {
+  it('lets a full burst through, then refills at the configured rate', () => {
+    let now = 0;
+    const buckets = new TokenBuckets({ ratePerSecond: 20, burst: 50 }, () => now);
+    for (let i = 0; i < 50; i++) expect(buckets.take('u')).toBe(0);
+    expect(buckets.take('u')).toBe(1);
+    now += 100; // 2 tokens
+    expect(buckets.take('u')).toBe(0);
+    expect(buckets.take('u')).toBe(0);
+    expect(buckets.take('u')).toBeGreaterThan(0);
+    expect(buckets.take('other')).toBe(0);
+  });
+
+  it('failed logins are counted per username in a sliding window', () => {
+    let now = 0;
+    const failures = new LoginFailures({ maxFailures: 3, windowMs: 60_000 }, () => now);
+    for (let i = 0; i < 3; i++) {
+      expect(() => failures.check('a')).not.toThrow();
+      failures.record('a');
+      now += 1000;
+    }
+    expect(() => failures.check('a')).toThrow(/try again in 57 s/);
+    expect(() => failures.check('b')).not.toThrow();
+    now = 60_001;
+    expect(() => failures.check('a')).not.toThrow();
+  });
+});
+
+describe('sync rate limits over HTTP', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.stop());
+
+  it('with the default limits a burst of 50 and then 20 requests a second all pass', async () => {
+    const { token } = await signup(server.url);
+    const burst = await Promise.all(Array.from({ length: 50 }, () => pull(server.url, token)));
+    expect(burst.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+    const statuses: number[] = [];
+    const start = Date.now();
+    for (let i = 0; i < 60; i++) {
+      await sleep(Math.max(0, start + i * 50 - Date.now()));
+      statuses.push((await pull(server.url, token)).status);
+    }
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
+  it('with the default limits a flood is answered 429 with Retry-After', async () => {
+    const { token } = await signup(server.url);
+    const replies = await Promise.all(Array.from({ length: 400 }, () => pull(server.url, token)));
+    const limited = replies.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(replies.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(100);
+    expect(Number(limited[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited[0]!.body).toMatchObject({ error: { code: 'rate-limited' } });
+  });
+
+  it('a limited user waits Retry-After and passes again; other users are not limited', async () => {
+    const small = await startTestServer({ syncRateLimit: { ratePerSecond: 2, burst: 3 } });
+    try {
+      const a = await signup(small.url);
+      const b = await signup(small.url);
+      for (let i = 0; i < 3; i++) expect((await pull(small.url, a.token)).status).toBe(200);
+      const limited = await pull(small.url, a.token);
+      expect(limited.status).toBe(429);
+      const wait = Number(limited.headers.get('retry-after'));
+      expect(wait).toBe(1);
+      expect((await pull(small.url, b.token)).status).toBe(200);
+      await sleep(wait * 1000);
+      expect((await pull(small.url, a.token)).status).toBe(200);
+    } finally {
+      await small.stop();
+    }
+  });
+});

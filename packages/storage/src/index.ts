@@ -8,3 +8,4 @@ export type * from './types.js';
 export * from './export/index.js';
 export * from './import/index.js';
 export * from './search/index.js';
+export * from './legacy/index.js';

@@ -129,20 +129,18 @@ function imageAttachment(part: unknown): Attachment | undefined {
   return attachment;
 }
 
-function fileAttachments(metadata: Json): Attachment[] {
+/** Uploaded files, with ChatGPT's file id so image parts of the same file are not listed twice. */
+function fileAttachments(metadata: Json): { fileId?: string; attachment: Attachment }[] {
   if (!Array.isArray(metadata.attachments)) return [];
   return metadata.attachments.filter(isRecord).map((a) => {
+    const mediaType =
+      typeof a.mime_type === 'string' ? a.mime_type : typeof a.mimeType === 'string' ? a.mimeType : undefined;
     const attachment: Attachment = {
       name: typeof a.name === 'string' ? a.name : typeof a.id === 'string' ? a.id : 'file',
-      mediaType:
-        typeof a.mime_type === 'string'
-          ? a.mime_type
-          : typeof a.mimeType === 'string'
-            ? a.mimeType
-            : 'application/octet-stream',
+      mediaType: mediaType ?? 'application/octet-stream',
     };
     if (typeof a.size === 'number' && a.size >= 0) attachment.size = a.size;
-    return attachment;
+    return { fileId: typeof a.id === 'string' ? a.id : undefined, attachment };
   });
 }
 
@@ -224,8 +222,14 @@ function readConversation(
       continue;
     }
     const content = isRecord(m.content) ? m.content : {};
-    const { text, attachments, extra } = extractContent(content);
-    attachments.push(...fileAttachments(metadata));
+    const extracted = extractContent(content);
+    const { text, extra } = extracted;
+    const files = fileAttachments(metadata);
+    const fileIds = new Set(files.map((f) => f.fileId));
+    const attachments = [
+      ...files.map((f) => f.attachment),
+      ...extracted.attachments.filter((a) => !fileIds.has(a.name)),
+    ];
     const recipient = typeof m.recipient === 'string' ? m.recipient : 'all';
     const isCall = role === 'assistant' && recipient !== 'all';
     if (!isCall && text.trim() === '' && attachments.length === 0 && Object.keys(extra).length === 0) {

@@ -293,7 +293,7 @@ class Engine implements SyncEngine {
     this.intervalTimer.cancel();
     if (!this.env.isOnline()) {
       // Wait for the 'online' event, but look again now and then in case it never comes.
-      this.fail(new SyncRequestError('network-error', 'This device is offline.'));
+      await this.fail(new SyncRequestError('network-error', 'This device is offline.'));
       return;
     }
     this.setPhase({ state: 'syncing' });
@@ -327,11 +327,11 @@ class Engine implements SyncEngine {
       this.intervalTimer.schedule(this.intervalMs);
     } catch (error) {
       if (this.token !== token) return; // signed out or switched account meanwhile
-      this.fail(error);
+      await this.fail(error);
     }
   }
 
-  private fail(error: unknown): void {
+  private async fail(error: unknown): Promise<void> {
     if (error instanceof SyncRequestError && error.code === 'unauthorized') {
       // Stays signed out until setToken gives a new token.
       this.token = null;
@@ -344,7 +344,7 @@ class Engine implements SyncEngine {
     const wait = retryable ? delay : Math.max(delay, this.intervalMs);
     this.retryTimer.schedule(wait);
     const retryAt = this.timers.now() + wait;
-    const pending = currentPending(this.store.get());
+    const pending = await this.adapter.pendingCount().catch(() => currentPending(this.store.get()));
     if (error instanceof SyncRequestError && error.code === 'network-error') {
       this.setPhase({ state: 'offline', pending, retryAt });
     } else {
@@ -352,7 +352,6 @@ class Engine implements SyncEngine {
         error instanceof Error ? error.message : `Sync failed: ${String(error)}. It will be retried.`;
       this.setPhase({ state: 'error', message, pending, retryAt });
     }
-    void this.refreshCounts();
   }
 
   private recordPush(applied: { kind: string; id: string }[], rejected: RejectedChange[]): void {

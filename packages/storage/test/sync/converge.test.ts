@@ -1,7 +1,7 @@
 // Two and three devices against the real server converge after edits,
 // deletes and offline periods.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type AdapterKind, type Device, newDeviceStore, openDevice } from './harness/devices.js';
+import { ADAPTER_KINDS, type Device, newDeviceStore, openDevice } from './harness/devices.js';
 import { startServer, type TestServer } from './harness/server.js';
 import { deviceSnapshot, serverSnapshot, summaries } from './harness/snapshot.js';
 
@@ -18,12 +18,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((d) => d.close()));
 });
 
-const KINDS: AdapterKind[] = (process.env.CHATKEEP_SYNC_ADAPTERS?.split(',') as AdapterKind[]) ?? [
-  'indexeddb',
-  'localstorage',
-];
-
-describe.each(KINDS)('devices converge (%s)', (kind) => {
+describe.each(ADAPTER_KINDS)('devices converge (%s)', (kind) => {
   async function devices(n: number) {
     const { token, userId } = await server.signup();
     const list: Device[] = [];

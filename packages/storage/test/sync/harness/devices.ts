@@ -21,8 +21,13 @@ export interface DeviceStore {
   storage: MemoryStorage;
 }
 
+/** The adapters the sync suites run against: CHATKEEP_SYNC_ADAPTERS=indexeddb,localstorage (default both). */
+export const ADAPTER_KINDS: AdapterKind[] = (process.env.CHATKEEP_SYNC_ADAPTERS?.split(',') as
+  | AdapterKind[]
+  | undefined) ?? ['indexeddb', 'localstorage'];
+
 let stores = 0;
-export function newDeviceStore(kind: AdapterKind = 'indexeddb'): DeviceStore {
+export function newDeviceStore(kind: AdapterKind = ADAPTER_KINDS[0]!): DeviceStore {
   return {
     kind,
     dbName: `device-${process.pid}-${++stores}`,
@@ -74,6 +79,8 @@ export interface Device {
   /** Requests this device sent, by path (e.g. '/v1/sync/push'). */
   readonly requests: string[];
   pushes(): number;
+  /** Starts the engine and waits for its first sync to end. */
+  start(): Promise<SyncEngineStatus>;
   /** Syncs now and throws if the result is not `synced`/`pending`. */
   sync(): Promise<SyncEngineStatus>;
   close(): Promise<void>;
@@ -119,6 +126,11 @@ export async function openDevice(name: string, opts: DeviceOptions): Promise<Dev
     network,
     requests,
     pushes: () => requests.filter((p) => p === '/v1/sync/push').length,
+    async start() {
+      engine.start();
+      await until(() => engine.getStatus().leader, `${name} leads its tabs`);
+      return settle(engine);
+    },
     async sync() {
       const status = await engine.syncNow();
       if (status.state !== 'synced' && status.state !== 'pending') {
@@ -131,11 +143,7 @@ export async function openDevice(name: string, opts: DeviceOptions): Promise<Dev
       await adapter.close();
     },
   };
-  if (opts.start !== false) {
-    engine.start();
-    await until(() => engine.getStatus().leader, `${name} leads its tabs`);
-    await settle(engine);
-  }
+  if (opts.start !== false) await device.start();
   return device;
 }
 

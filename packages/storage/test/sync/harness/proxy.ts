@@ -19,7 +19,7 @@ export interface ProxiedRequest {
 export interface FaultProxy {
   readonly url: string;
   /** Every request seen, in order, with the fault applied to it (if any). */
-  readonly log: (ProxiedRequest & { fault?: Fault['kind'] })[];
+  readonly log: (ProxiedRequest & { fault?: Fault['kind']; at: number })[];
   /** Decides, per request, whether to inject a fault. */
   setFault(rule: ((req: ProxiedRequest) => Fault | undefined) | undefined): void;
   close(): Promise<void>;
@@ -47,7 +47,7 @@ export async function startProxy(target: () => string): Promise<FaultProxy> {
     const body = Buffer.concat(chunks);
     const info = { method: req.method ?? 'GET', path: req.url ?? '/' };
     const fault = rule?.(info);
-    log.push({ ...info, fault: fault?.kind });
+    log.push({ ...info, fault: fault?.kind, at: Date.now() });
     try {
       if (fault?.kind === 'status') {
         const payload = JSON.stringify(

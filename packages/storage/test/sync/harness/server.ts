@@ -16,6 +16,8 @@ export interface TestServer {
   kill(): Promise<void>;
   /** Starts it again on the same port and data dir. */
   restart(): Promise<void>;
+  /** Starts it again if it is not running (after a test that killed it failed). */
+  ensureRunning(): Promise<void>;
   /** Stops it and removes the data dir. */
   dispose(): Promise<void>;
   /** A new account: its token and user id. */
@@ -95,6 +97,9 @@ export async function startServer(): Promise<TestServer> {
     async restart() {
       await kill();
       url = await launch();
+    },
+    async ensureRunning() {
+      if (!child || child.exitCode !== null) url = await launch();
     },
     async dispose() {
       await kill();

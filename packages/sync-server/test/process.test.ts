@@ -1,0 +1,224 @@
+// The built server as other packages run it: `node dist/main.js` in a child
+// process. Needs `pnpm -r build` first.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  conversationChange,
+  messageChange,
+  pullAll,
+  push,
+  request,
+  signup,
+  stamp,
+  tempDir,
+} from './helpers.js';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  stdoutLines: string[];
+  exited: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+
+function startChild(env: Record<string, string>): Promise<Child> {
+  const proc = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(proc);
+  const stdoutLines: string[] = [];
+  let stderr = '';
+  proc.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    proc.stdout!.on('data', (d) => {
+      buffer += d;
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        stdoutLines.push(line);
+        const m = /^Chatkeep listening on (http:\/\/\S+)$/.exec(line);
+        if (m) resolve({ proc, url: m[1]!, stdoutLines, exited });
+      }
+    });
+    void exited.then((code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(MAIN) || !existsSync(CLI)) {
+    throw new Error(
+      'packages/sync-server/dist is missing: run `pnpm -r build` in the repository root first.',
+    );
+  }
+});
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+describe('the server process', () => {
+  it('prints exactly one "Chatkeep listening on" line and serves health', async () => {
+    const data = tempDir();
+    try {
+      const child = await startChild({ CHATKEEP_DATA_DIR: data.path });
+      expect(child.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await request(child.url, 'GET', '/v1/health')).body).toMatchObject({ ok: true });
+      expect(child.stdoutLines).toEqual([`Chatkeep listening on ${child.url}`]);
+      child.proc.kill('SIGTERM');
+      expect(await child.exited).toBe(0);
+    } finally {
+      data.remove();
+    }
+  });
+
+  it('killed with SIGKILL right after answering, it keeps everything it acknowledged after a restart', async () => {
+    const data = tempDir();
+    try {
+      const first = await startChild({ CHATKEEP_DATA_DIR: data.path });
+      const { token } = await signup(first.url, 'durable', 'durable password');
+      const t0 = Date.now() - 60_000;
+      const acknowledged: number[] = [];
+      for (let batch = 0; batch < 5; batch++) {
+        const changes = Array.from({ length: 200 }, (_, i) =>
+          i === 0
+            ? conversationChange(`c${batch}`, stamp(t0, batch))
+            : messageChange(`m${batch}-${i}`, `c${batch}`, stamp(t0, batch * 1000 + i)),
+        );
+        const res = await push(first.url, token, changes);
+        expect(res.body.results.every((r) => r.status === 'applied')).toBe(true);
+        acknowledged.push(...res.body.results.map((r) => r.version!));
+      }
+      first.proc.kill('SIGKILL');
+      expect(await first.exited).toBeNull();
+
+      const second = await startChild({ CHATKEEP_DATA_DIR: data.path });
+      const login = await request<{ token: string }>(second.url, 'POST', '/v1/auth/login', {
+        json: { username: 'durable', password: 'durable password' },
+      });
+      expect(login.status).toBe(200);
+      // The old session survives too.
+      const { changes } = await pullAll(second.url, token);
+      expect(changes.map((c) => c.version)).toEqual(acknowledged);
+      // Versions keep increasing across the restart.
+      const after = await push(second.url, token, [conversationChange('c-after', stamp(t0 + 1))]);
+      expect(after.body.results[0]!.version!).toBeGreaterThan(Math.max(...acknowledged));
+    } finally {
+      data.remove();
+    }
+  });
+
+  it('on SIGTERM it finishes the request in flight, then exits 0', async () => {
+    const data = tempDir();
+    try {
+      const child = await startChild({ CHATKEEP_DATA_DIR: data.path });
+      const { token } = await signup(child.url);
+      const body = JSON.stringify({ clientId: 'slow', changes: [conversationChange('c-slow', stamp())] });
+      const half = Math.floor(body.length / 2);
+      const { hostname, port } = new URL(child.url);
+      const reply = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            hostname,
+            port,
+            path: '/v1/sync/push',
+            method: 'POST',
+            agent: false,
+            headers: { Authorization: `Bearer ${token}` },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => {
+              text += d;
+            });
+            res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+          },
+        );
+        req.on('error', reject);
+        // Half the body now, SIGTERM while the server waits for the rest.
+        req.write(body.slice(0, half));
+        setTimeout(() => {
+          child.proc.kill('SIGTERM');
+          setTimeout(() => req.end(body.slice(half)), 300);
+        }, 200);
+      });
+      const res = await reply;
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body).results[0].status).toBe('applied');
+      expect(await child.exited).toBe(0);
+      // New connections are refused once shutdown began.
+      await expect(fetch(`${child.url}/v1/health`)).rejects.toThrow();
+    } finally {
+      data.remove();
+    }
+  });
+
+  it('refuses a bad setting with a message and exit code 1', () => {
+    const res = spawnSync(process.execPath, [MAIN], {
+      env: { ...process.env, CHATKEEP_SIGNUP: 'maybe', PORT: '0' },
+      encoding: 'utf8',
+    });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/CHATKEEP_SIGNUP must be "open" or "closed"/);
+  });
+});
+
+describe('admin CLI with signup closed', () => {
+  it('user add creates an account that can log in while signup answers 403; list and remove work', async () => {
+    const data = tempDir();
+    try {
+      const child = await startChild({ CHATKEEP_DATA_DIR: data.path, CHATKEEP_SIGNUP: 'closed' });
+      const refused = await request(child.url, 'POST', '/v1/auth/signup', {
+        json: { username: 'olga', password: 'olga password' },
+      });
+      expect(refused.status).toBe(403);
+
+      const add = spawnSync(process.execPath, [CLI, 'user', 'add', 'olga'], {
+        env: { ...process.env, CHATKEEP_DATA_DIR: data.path },
+        input: 'olga password\n',
+        encoding: 'utf8',
+      });
+      expect(add.stderr).toBe('');
+      expect(add.status).toBe(0);
+      expect(add.stdout).toMatch(/^Created user olga/);
+
+      const login = await request(child.url, 'POST', '/v1/auth/login', {
+        json: { username: 'olga', password: 'olga password' },
+      });
+      expect(login.status).toBe(200);
+
+      const weak = spawnSync(process.execPath, [CLI, '--data-dir', data.path, 'user', 'add', 'pete'], {
+        input: 'short\n',
+        encoding: 'utf8',
+      });
+      expect(weak.status).toBe(1);
+      expect(weak.stderr).toMatch(/at least 8 characters/);
+
+      const list = spawnSync(process.execPath, [CLI, '--data-dir', data.path, 'user', 'list'], {
+        encoding: 'utf8',
+      });
+      expect(list.stdout).toMatch(/^olga\t/m);
+      expect(list.stdout).not.toMatch(/pete/);
+
+      const remove = spawnSync(process.execPath, [CLI, '--data-dir', data.path, 'user', 'remove', 'olga'], {
+        encoding: 'utf8',
+      });
+      expect(remove.status).toBe(0);
+      const { token } = login.body as { token: string };
+      expect((await request(child.url, 'GET', '/v1/sync/pull', { token })).status).toBe(401);
+    } finally {
+      data.remove();
+    }
+  });
+});

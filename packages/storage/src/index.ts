@@ -9,3 +9,4 @@ export * from './export/index.js';
 export * from './import/index.js';
 export * from './search/index.js';
 export * from './legacy/index.js';
+export * from './indexeddb/index.js';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, ServerRecordChange, StorageChange, SyncedConversation } from '../types.js';
+import type {
+  Conversation,
+  Message,
+  ServerRecordChange,
+  StorageChange,
+  SyncedConversation,
+} from '../types.js';
 import {
   type ContractContext,
   expectStorageError,
@@ -8,7 +14,9 @@ import {
   remoteStamp,
 } from './context.js';
 
-export function remoteConversation(over: Partial<SyncedConversation> & { id: string }): SyncedConversation {
+/** A conversation as another device syncs it; summaries in `over` (a local Conversation) are dropped. */
+export function remoteConversation(over: Partial<Conversation> & { id: string }): SyncedConversation {
+  const { messageCount: _c, lastMessage: _l, ...synced } = over;
   return {
     projectId: 'p1',
     title: 'remote',
@@ -17,7 +25,7 @@ export function remoteConversation(over: Partial<SyncedConversation> & { id: str
     archived: false,
     pinned: false,
     tags: [],
-    ...over,
+    ...synced,
   };
 }
 

@@ -1,0 +1,564 @@
+// The IndexedDB adapter: the browser's durable home for chat history.
+import { ChangeFeed } from '../change-feed.js';
+import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
+import {
+  buildMessage,
+  clampLimit,
+  newConversation,
+  patchConversation,
+  patchMessage,
+  upsertConversation,
+} from '../records.js';
+import { validateMessageInput } from '../schema.js';
+import type {
+  ChatStorageAdapter,
+  Conversation,
+  ConversationInput,
+  ConversationPatch,
+  Message,
+  MessageInput,
+  PushAck,
+  RecordChange,
+  RecordKind,
+  ServerRecordChange,
+  StorageChange,
+  SyncConflict,
+  SyncMetadata,
+  SyncSource,
+} from '../types.js';
+import { applyRemoteChanges } from './apply-remote.js';
+import { openDatabase } from './database.js';
+import { removeConversation } from './remove.js';
+import { ALL_STORES } from './schema.js';
+import * as sync from './sync.js';
+import {
+  ChangeSet,
+  conversationRange,
+  type Db,
+  ensureProject,
+  loadClock,
+  projectRange,
+  saveClock,
+  stampLocal,
+  summarize,
+  type WriteTx,
+} from './tx.js';
+import { newClientId } from './upgrade.js';
+
+export interface IndexedDBAdapterOptions {
+  /** Database name, also the name of the cross-tab channel. Default 'chatkeep'. */
+  dbName?: string;
+  /** The IndexedDB factory; default the global `indexedDB`. */
+  indexedDB?: IDBFactory;
+  /** Wall clock in ms, for record times and HLC stamps. */
+  now?: () => number;
+}
+
+/** What a transaction body gets: the transaction, its change report, and a clock that is saved at the end. */
+interface WriteScope {
+  tx: WriteTx;
+  changes: ChangeSet;
+  stamp(record: { kind: RecordKind; id: string; projectId: string; deleted: boolean }): Promise<string>;
+}
+
+export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
+  readonly kind = 'indexeddb' as const;
+  private closedReason: string | undefined;
+
+  private constructor(
+    private readonly db: Db,
+    readonly clientId: string,
+    private readonly feed: ChangeFeed,
+    private readonly now: () => number,
+    readonly dbName: string,
+  ) {}
+
+  /** Opens (creating or upgrading) the database; rejects with 'unavailable' when IndexedDB cannot be used. */
+  static async open(opts: IndexedDBAdapterOptions = {}): Promise<IndexedDBAdapter> {
+    const dbName = opts.dbName ?? 'chatkeep';
+    const now = opts.now ?? Date.now;
+    let adapter: IndexedDBAdapter | undefined;
+    let lostBeforeReady: string | undefined;
+    const db = await openDatabase({
+      dbName,
+      indexedDB: opts.indexedDB,
+      now,
+      onLost: (reason) => {
+        if (adapter) adapter.lose(reason);
+        else lostBeforeReady = reason;
+      },
+    });
+    let clientId: string;
+    try {
+      clientId = await ensureClientId(db);
+    } catch (error) {
+      db.close();
+      throw new ChatStorageError('unavailable', `IndexedDB could not be read: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    adapter = new IndexedDBAdapter(db, clientId, new ChangeFeed(dbName), now, dbName);
+    if (lostBeforeReady) adapter.lose(lostBeforeReady);
+    return adapter;
+  }
+
+  // ---- conversations ------------------------------------------------------
+
+  async createConversation(input: { projectId: string; title?: string; id?: string }): Promise<Conversation> {
+    this.assertOpen();
+    const conversation = newConversation(input, this.now());
+    return this.write(async ({ tx, changes, stamp }) => {
+      const store = tx.objectStore('conversations');
+      if (await store.getKey(conversation.id)) {
+        throw new ChatStorageError(
+          'invalid-input',
+          `Conversation ${conversation.id} already exists; change it with updateConversation or saveConversation.`,
+        );
+      }
+      await store.put(conversation);
+      await ensureProject(tx, conversation.projectId);
+      await stamp({
+        kind: 'conversation',
+        id: conversation.id,
+        projectId: conversation.projectId,
+        deleted: false,
+      });
+      changes.conversation(conversation.projectId, conversation.id, false);
+      return conversation;
+    });
+  }
+
+  async getConversation(id: string): Promise<Conversation | undefined> {
+    return this.read(() => this.db.get('conversations', id));
+  }
+
+  async listConversations(
+    projectId: string,
+    opts: { includeArchived?: boolean } = {},
+  ): Promise<Conversation[]> {
+    return this.read(async () => {
+      const all = await this.db.getAllFromIndex('conversations', 'byProjectUpdated', projectRange(projectId));
+      // The index is ascending by (updatedAt, id): reversed it is newest first.
+      const newestFirst = all.reverse();
+      return opts.includeArchived ? newestFirst : newestFirst.filter((c) => !c.archived);
+    });
+  }
+
+  async updateConversation(id: string, patch: ConversationPatch): Promise<Conversation> {
+    this.assertOpen();
+    return this.write(async ({ tx, changes, stamp }) => {
+      const existing = await tx.objectStore('conversations').get(id);
+      if (!existing) throw notFoundConversation(id);
+      const updated = patchConversation(existing, patch, this.now());
+      await tx.objectStore('conversations').put(updated);
+      await stamp({ kind: 'conversation', id, projectId: updated.projectId, deleted: false });
+      changes.conversation(updated.projectId, id, false);
+      return updated;
+    });
+  }
+
+  async deleteConversation(id: string): Promise<void> {
+    this.assertOpen();
+    await this.write(async ({ tx, changes, stamp }) => {
+      const existing = await tx.objectStore('conversations').get(id);
+      // Deleting twice (two tabs, a double click) is not an error.
+      if (!existing) return;
+      const hlc = await stamp({ kind: 'conversation', id, projectId: existing.projectId, deleted: true });
+      await removeConversation(tx, existing, hlc, changes);
+    });
+  }
+
+  async clearProject(projectId: string): Promise<void> {
+    this.assertOpen();
+    await this.write(async ({ tx, changes, stamp }) => {
+      const keys = await tx
+        .objectStore('conversations')
+        .index('byProjectUpdated')
+        .getAllKeys(projectRange(projectId));
+      for (const id of keys) {
+        const hlc = await stamp({ kind: 'conversation', id, projectId, deleted: true });
+        await removeConversation(tx, { id, projectId }, hlc, changes);
+      }
+      await tx.objectStore('projects').delete(projectId);
+    });
+  }
+
+  async listProjects(): Promise<string[]> {
+    return this.read(() => this.db.getAllKeys('projects'));
+  }
+
+  // ---- messages -------------------------------------------------------------
+
+  async saveMessage(raw: MessageInput): Promise<Message> {
+    this.assertOpen();
+    const input = validateMessageInput(raw);
+    return this.write(async ({ tx, changes, stamp }) => {
+      const conversation = await tx.objectStore('conversations').get(input.conversationId);
+      if (!conversation) throw notFoundConversation(input.conversationId, 'saving messages to it');
+      const message = await this.putMessage(tx, conversation, input);
+      await stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false });
+      await tx.objectStore('conversations').put(await summarize(tx, conversation, message.updatedAt));
+      changes.message(message, false);
+      return message;
+    });
+  }
+
+  async updateMessage(id: string, patch: Partial<Message>): Promise<Message> {
+    this.assertOpen();
+    return this.write(async ({ tx, changes, stamp }) => {
+      const existing = await tx.objectStore('messages').get(id);
+      if (!existing) throw notFoundMessage(id);
+      const message = patchMessage(existing, patch, this.now());
+      await tx.objectStore('messages').put(message);
+      await stamp({ kind: 'message', id, projectId: message.projectId, deleted: false });
+      const conversation = await tx.objectStore('conversations').get(message.conversationId);
+      if (conversation)
+        await tx.objectStore('conversations').put(await summarize(tx, conversation, message.updatedAt));
+      changes.message(message, false);
+      return message;
+    });
+  }
+
+  async deleteMessage(id: string): Promise<void> {
+    this.assertOpen();
+    await this.write(async ({ tx, changes, stamp }) => {
+      const existing = await tx.objectStore('messages').get(id);
+      if (!existing) throw notFoundMessage(id);
+      await tx.objectStore('messages').delete(id);
+      await stamp({ kind: 'message', id, projectId: existing.projectId, deleted: true });
+      const conversation = await tx.objectStore('conversations').get(existing.conversationId);
+      if (conversation) await tx.objectStore('conversations').put(await summarize(tx, conversation));
+      changes.message(existing, true);
+    });
+  }
+
+  async getMessages(
+    conversationId: string,
+    opts: { limit?: number; before?: string } = {},
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const limit = clampLimit(opts.limit);
+    return this.read(async () => {
+      const tx = this.db.transaction('messages', 'readonly');
+      let upper: IDBValidKey = [conversationId, Number.POSITIVE_INFINITY];
+      if (opts.before !== undefined) {
+        const anchor = await tx.store.get(opts.before);
+        if (!anchor || anchor.conversationId !== conversationId) {
+          throw new ChatStorageError(
+            'not-found',
+            `getMessages: message ${opts.before} is not in conversation ${conversationId}; pass the id of a message from the page you already have.`,
+          );
+        }
+        upper = [conversationId, anchor.createdAt, anchor.id];
+      }
+      // Only the page is read: a reverse cursor from just before `before`, one extra step to learn hasMore.
+      const range = IDBKeyRange.bound([conversationId], upper, false, true);
+      const page: Message[] = [];
+      let cursor = await tx.store.index('byConversationCreated').openCursor(range, 'prev');
+      let hasMore = false;
+      while (cursor) {
+        if (page.length === limit) {
+          hasMore = true;
+          break;
+        }
+        page.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+      return { messages: page.reverse(), hasMore };
+    });
+  }
+
+  async loadConversation(conversationId: string): Promise<Message[]> {
+    return this.read(() =>
+      this.db.getAllFromIndex('messages', 'byConversationCreated', conversationRange(conversationId)),
+    );
+  }
+
+  async saveConversation(input: ConversationInput, messages: MessageInput[]): Promise<void> {
+    this.assertOpen();
+    if (
+      !input ||
+      typeof input.id !== 'string' ||
+      !input.id ||
+      typeof input.projectId !== 'string' ||
+      !input.projectId
+    ) {
+      throw new ChatStorageError(
+        'invalid-input',
+        'saveConversation needs a conversation with an id and a projectId.',
+      );
+    }
+    if (!Array.isArray(messages)) {
+      throw new ChatStorageError(
+        'invalid-input',
+        'saveConversation: messages must be an array (it may be empty).',
+      );
+    }
+    const inputs = messages.map((m, i) => {
+      let valid: MessageInput;
+      try {
+        valid = validateMessageInput(m);
+      } catch (error) {
+        const what = (error as Error).message.replace(/^Invalid message: /, '');
+        throw new ChatStorageError('invalid-input', `saveConversation: messages[${i}] is invalid: ${what}`, {
+          cause: error,
+        });
+      }
+      if (valid.conversationId !== input.id || valid.projectId !== input.projectId) {
+        throw new ChatStorageError(
+          'invalid-input',
+          `saveConversation: messages[${i}] (${valid.id}) belongs to conversation ${valid.conversationId} in project ${valid.projectId}; every message must have conversationId ${input.id} and projectId ${input.projectId}.`,
+        );
+      }
+      return valid;
+    });
+    await this.write(async ({ tx, changes, stamp }) => {
+      const existing = await tx.objectStore('conversations').get(input.id);
+      const conversation = upsertConversation(input, existing, this.now());
+      let touchedAt: number | undefined;
+      for (const m of inputs) {
+        const message = await this.putMessage(tx, conversation, m);
+        await stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false });
+        changes.message(message, false);
+        touchedAt = Math.max(touchedAt ?? 0, message.updatedAt);
+      }
+      await tx.objectStore('conversations').put(await summarize(tx, conversation, touchedAt));
+      await ensureProject(tx, conversation.projectId);
+      await stamp({
+        kind: 'conversation',
+        id: conversation.id,
+        projectId: conversation.projectId,
+        deleted: false,
+      });
+      changes.conversation(conversation.projectId, conversation.id, false);
+    });
+  }
+
+  subscribe(listener: (change: StorageChange) => void): () => void {
+    return this.feed.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closedReason) return;
+    this.lose('it was closed');
+  }
+
+  // ---- sync source --------------------------------------------------------------
+
+  async pendingChanges(limit: number): Promise<RecordChange[]> {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new ChatStorageError(
+        'invalid-input',
+        `pendingChanges: limit must be a positive integer, got ${String(limit)}.`,
+      );
+    }
+    return this.read(() => sync.pendingChanges(this.db, limit));
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.read(() => this.db.countFromIndex('sync_metadata', 'outbox'));
+  }
+
+  async markPushed(acks: PushAck[], at: number): Promise<void> {
+    this.assertOpen();
+    await this.write(({ tx }) => sync.markPushed(tx, acks, at));
+  }
+
+  async markRejected(
+    rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[],
+  ): Promise<void> {
+    this.assertOpen();
+    await this.write(({ tx }) => sync.markRejected(tx, rejects));
+  }
+
+  async applyRemote(
+    changes: ServerRecordChange[],
+    cursor?: string,
+  ): Promise<{ applied: number; conflicts: number }> {
+    this.assertOpen();
+    const valid = sync.validateRemote(changes, cursor);
+    return this.write(
+      (scope) => applyRemoteChanges(scope.tx, scope.changes, this.clientId, this.now, valid, cursor),
+      'sync',
+      // applyRemote manages its own clock: remote stamps are observed, not made.
+      false,
+    );
+  }
+
+  async getCursor(): Promise<string | undefined> {
+    return this.read(() => this.db.get('meta', 'cursor'));
+  }
+
+  async getSyncMetadata(kind: RecordKind, id: string): Promise<SyncMetadata | undefined> {
+    return this.read(async () => {
+      const stored = await this.db.get('sync_metadata', [kind, id]);
+      if (!stored) return undefined;
+      const { outbox: _o, ...meta } = stored;
+      return meta;
+    });
+  }
+
+  async listConflicts(): Promise<SyncConflict[]> {
+    return this.read(async () => (await this.db.getAllFromIndex('conflicts', 'byDetected')).reverse());
+  }
+
+  async dismissConflict(conflictId: string): Promise<void> {
+    this.assertOpen();
+    await this.write(async ({ tx }) => {
+      const store = tx.objectStore('conflicts');
+      if (!(await store.getKey(conflictId))) throw notFoundConflict(conflictId);
+      await store.delete(conflictId);
+    });
+  }
+
+  async restoreConflict(conflictId: string): Promise<void> {
+    this.assertOpen();
+    await this.write(async ({ tx, changes, stamp }) => {
+      const conflict = await tx.objectStore('conflicts').get(conflictId);
+      if (!conflict) throw notFoundConflict(conflictId);
+      await sync.restoreConflict(tx, changes, stamp, conflict, this.now());
+      await tx.objectStore('conflicts').delete(conflictId);
+    });
+  }
+
+  async resetSyncState(): Promise<void> {
+    this.assertOpen();
+    await this.write(({ tx }) => sync.resetSyncState(tx));
+  }
+
+  // ---- internals ----------------------------------------------------------------
+
+  /** Writes a message of `conversation` (an upsert that keeps omitted fields). */
+  private async putMessage(tx: WriteTx, conversation: Conversation, input: MessageInput): Promise<Message> {
+    if (input.projectId !== conversation.projectId) {
+      throw new ChatStorageError(
+        'invalid-input',
+        `Message ${input.id} has projectId ${input.projectId}, but its conversation ${conversation.id} is in project ${conversation.projectId}; use ${conversation.projectId}.`,
+      );
+    }
+    const existing = await tx.objectStore('messages').get(input.id);
+    const message = buildMessage(input, existing, this.now());
+    await tx.objectStore('messages').put(message);
+    return message;
+  }
+
+  private lose(reason: string): void {
+    if (this.closedReason) return;
+    this.closedReason = reason;
+    this.db.close();
+    this.feed.close();
+  }
+
+  private closedError(): ChatStorageError {
+    return new ChatStorageError(
+      'closed',
+      `The chat storage "${this.dbName}" is closed (${this.closedReason}); open it again to keep working.`,
+    );
+  }
+
+  private assertOpen(): void {
+    if (this.closedReason) throw this.closedError();
+  }
+
+  private toStorageError(error: unknown): ChatStorageError {
+    if (error instanceof ChatStorageError) return error;
+    if (isQuotaError(error)) return quotaExceeded(error);
+    if (this.closedReason || (error as { name?: string })?.name === 'InvalidStateError') {
+      this.closedReason ??= 'the browser closed the database';
+      return this.closedError();
+    }
+    const detail =
+      error instanceof Error || error instanceof DOMException
+        ? `${error.name}: ${error.message}`
+        : String(error);
+    return new ChatStorageError(
+      'unavailable',
+      `IndexedDB failed (${detail}). If this repeats, reload the page; your saved history is unaffected.`,
+      { cause: error },
+    );
+  }
+
+  private async read<T>(body: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    try {
+      return await body();
+    } catch (error) {
+      throw this.toStorageError(error);
+    }
+  }
+
+  /**
+   * Runs `body` in one readwrite transaction over every store. Nothing is
+   * reported until the transaction committed; any failure aborts it whole.
+   */
+  private async write<T>(
+    body: (scope: WriteScope) => Promise<T>,
+    origin: StorageChange['origin'] = 'local',
+    ownClock = true,
+  ): Promise<T> {
+    this.assertOpen();
+    let tx: WriteTx;
+    try {
+      tx = this.db.transaction(ALL_STORES, 'readwrite');
+    } catch (error) {
+      throw this.toStorageError(error);
+    }
+    const changes = new ChangeSet();
+    try {
+      const clock = ownClock ? await loadClock(tx, this.clientId, this.now) : undefined;
+      const result = await body({
+        tx,
+        changes,
+        stamp: (record) => {
+          if (!clock) throw new Error('this transaction does not stamp local writes');
+          return stampLocal(tx, clock, record);
+        },
+      });
+      if (clock) await saveClock(tx, clock);
+      await tx.done;
+      changes.emit(this.feed, origin);
+      return result;
+    } catch (error) {
+      tx.done.catch(() => undefined);
+      try {
+        tx.abort();
+      } catch {
+        // Already aborted by the failing request, or already committed.
+      }
+      throw this.toStorageError(error);
+    }
+  }
+}
+
+async function ensureClientId(db: Db): Promise<string> {
+  const tx = db.transaction('meta', 'readwrite');
+  let clientId = await tx.store.get('clientId');
+  if (!clientId) {
+    clientId = newClientId();
+    await tx.store.put(clientId, 'clientId');
+  }
+  await tx.done;
+  return clientId;
+}
+
+function notFoundConversation(id: string, doing?: string): ChatStorageError {
+  return new ChatStorageError(
+    'not-found',
+    doing
+      ? `Conversation ${id} does not exist; create it with createConversation (or saveConversation) before ${doing}.`
+      : `Conversation ${id} does not exist (it may have been deleted in another tab or on another device).`,
+  );
+}
+
+function notFoundMessage(id: string): ChatStorageError {
+  return new ChatStorageError(
+    'not-found',
+    `Message ${id} does not exist (it may have been deleted in another tab or on another device).`,
+  );
+}
+
+function notFoundConflict(id: string): ChatStorageError {
+  return new ChatStorageError(
+    'not-found',
+    `Conflict ${id} does not exist; it was already restored or dismissed.`,
+  );
+}

@@ -1,0 +1,1 @@
+export { IndexedDBAdapter, type IndexedDBAdapterOptions } from './adapter.js';

@@ -1,0 +1,136 @@
+// Building blocks every write transaction uses: the shared clock, sync
+// metadata entries, derived conversation summaries and the change report.
+import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import type { ChangeFeed } from '../change-feed.js';
+import { createHlcClock, type HlcClock } from '../hlc.js';
+import { withSummary } from '../records.js';
+import type { Conversation, Message, RecordKind, StorageChange } from '../types.js';
+import type { ChatkeepSchema, StoredSyncMetadata, WriteStore } from './schema.js';
+
+export type Db = IDBPDatabase<ChatkeepSchema>;
+export type WriteTx = IDBPTransaction<ChatkeepSchema, WriteStore[], 'readwrite'>;
+
+/** Every key of one conversation's messages in the chronological index. */
+export function conversationRange(conversationId: string): IDBKeyRange {
+  // [id] sorts before every [id, createdAt, messageId]; [id, Infinity] after them.
+  return IDBKeyRange.bound([conversationId], [conversationId, Number.POSITIVE_INFINITY]);
+}
+
+export function projectRange(projectId: string): IDBKeyRange {
+  return IDBKeyRange.bound([projectId, Number.NEGATIVE_INFINITY], [projectId, Number.POSITIVE_INFINITY]);
+}
+
+/**
+ * The clock for one transaction. Tabs of one database share a client id, so
+ * each write resumes from the stamp persisted by whichever tab wrote last.
+ */
+export async function loadClock(tx: WriteTx, clientId: string, now: () => number): Promise<HlcClock> {
+  const last = await tx.objectStore('meta').get('clock');
+  return createHlcClock({ clientId, now, last });
+}
+
+export async function saveClock(tx: WriteTx, clock: HlcClock): Promise<void> {
+  if (clock.last) await tx.objectStore('meta').put(clock.last, 'clock');
+}
+
+/** The entry for a local write: pending at a new stamp, keeping what the server last acknowledged. */
+export function pendingMeta(
+  previous: StoredSyncMetadata | undefined,
+  record: { kind: RecordKind; id: string; projectId: string; deleted: boolean },
+  hlc: string,
+): StoredSyncMetadata {
+  const { kind, id, projectId, deleted } = record;
+  const meta: StoredSyncMetadata = { kind, id, projectId, hlc, deleted, syncStatus: 'pending', outbox: hlc };
+  if (previous?.version !== undefined) meta.version = previous.version;
+  if (previous?.lastSyncedAt !== undefined) meta.lastSyncedAt = previous.lastSyncedAt;
+  return meta;
+}
+
+/** The entry for a state the server already holds. */
+export function syncedMeta(
+  previous: StoredSyncMetadata | undefined,
+  record: { kind: RecordKind; id: string; projectId: string; deleted: boolean },
+  hlc: string,
+  version: number | undefined,
+  at: number | undefined,
+): StoredSyncMetadata {
+  const { kind, id, projectId, deleted } = record;
+  const meta: StoredSyncMetadata = { kind, id, projectId, hlc, deleted, syncStatus: 'synced' };
+  const v = version ?? previous?.version;
+  const t = at ?? previous?.lastSyncedAt;
+  if (v !== undefined) meta.version = v;
+  if (t !== undefined) meta.lastSyncedAt = t;
+  return meta;
+}
+
+/** Writes a local change's metadata at a new stamp; returns the stamp. */
+export async function stampLocal(
+  tx: WriteTx,
+  clock: HlcClock,
+  record: { kind: RecordKind; id: string; projectId: string; deleted: boolean },
+): Promise<string> {
+  const store = tx.objectStore('sync_metadata');
+  const previous = await store.get([record.kind, record.id]);
+  const hlc = clock.next();
+  await store.put(pendingMeta(previous, record, hlc));
+  return hlc;
+}
+
+/**
+ * Recomputes a conversation's derived summary from the messages index (a
+ * count and one reverse-cursor step; the conversation is never loaded).
+ */
+export async function summarize(
+  tx: WriteTx,
+  conversation: Conversation,
+  touchedAt?: number,
+): Promise<Conversation> {
+  const index = tx.objectStore('messages').index('byConversationCreated');
+  const range = conversationRange(conversation.id);
+  const count = await index.count(range);
+  const newest = count > 0 ? (await index.openCursor(range, 'prev'))?.value : undefined;
+  return withSummary(conversation, newest, count, touchedAt);
+}
+
+/** Recomputes and stores the summary of conversation `id`, if it exists here. */
+export async function refreshSummary(tx: WriteTx, id: string, touchedAt?: number): Promise<void> {
+  const conversation = await tx.objectStore('conversations').get(id);
+  if (conversation) await tx.objectStore('conversations').put(await summarize(tx, conversation, touchedAt));
+}
+
+export async function ensureProject(tx: WriteTx, projectId: string): Promise<void> {
+  const store = tx.objectStore('projects');
+  if (!(await store.getKey(projectId))) await store.put({ id: projectId });
+}
+
+/** Collects what one transaction wrote, to report it once per project after commit. */
+export class ChangeSet {
+  private readonly byProject = new Map<string, Omit<StorageChange, 'origin' | 'projectId'>>();
+
+  private entry(projectId: string) {
+    let e = this.byProject.get(projectId);
+    if (!e) {
+      e = { conversations: [], messages: [] };
+      this.byProject.set(projectId, e);
+    }
+    return e;
+  }
+
+  conversation(projectId: string, id: string, deleted: boolean): void {
+    const list = this.entry(projectId).conversations;
+    const existing = list.find((c) => c.id === id);
+    if (existing) existing.deleted = deleted;
+    else list.push({ id, deleted });
+  }
+
+  message(m: Pick<Message, 'id' | 'conversationId' | 'projectId'>, deleted: boolean): void {
+    const list = this.entry(m.projectId).messages;
+    const existing = list.find((x) => x.id === m.id);
+    if (existing) existing.deleted = deleted;
+    else list.push({ id: m.id, conversationId: m.conversationId, deleted });
+  }
+
+  emit(feed: ChangeFeed, origin: StorageChange['origin']): void {
+    for (const [projectId, change] of this.byProject) feed.emit({ origin, projectId, ...change });
+  }
+}

@@ -10,3 +10,6 @@ export * from './import/index.js';
 export * from './search/index.js';
 export * from './legacy/index.js';
 export * from './indexeddb/index.js';
+export * from './localstorage/index.js';
+export { openChatStorage, type OpenChatStorageOptions } from './open.js';
+export { MemoryStorage } from './test-support/memory-storage.js';

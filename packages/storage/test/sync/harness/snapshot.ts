@@ -2,8 +2,13 @@
 import { createSyncClient } from '../../../src/sync/http.js';
 import type { Conversation, Message, RecordData, SyncableChatStorage } from '../../../src/types.js';
 
+// A conversation's updatedAt is also moved by message writes on the device
+// that makes them (like its summaries, that part is not synced), so devices
+// may legitimately differ on it; everything else must match exactly.
+type ComparedConversation = Omit<Conversation, 'messageCount' | 'lastMessage' | 'updatedAt'>;
+
 export interface Snapshot {
-  conversations: Record<string, Omit<Conversation, 'messageCount' | 'lastMessage'>>;
+  conversations: Record<string, ComparedConversation>;
   messages: Record<string, Message>;
 }
 
@@ -12,7 +17,7 @@ export async function deviceSnapshot(adapter: SyncableChatStorage): Promise<Snap
   const snapshot: Snapshot = { conversations: {}, messages: {} };
   for (const projectId of await adapter.listProjects()) {
     for (const c of await adapter.listConversations(projectId, { includeArchived: true })) {
-      const { messageCount: _n, lastMessage: _l, ...synced } = c;
+      const { messageCount: _n, lastMessage: _l, updatedAt: _u, ...synced } = c;
       snapshot.conversations[c.id] = synced;
       for (const m of await adapter.loadConversation(c.id)) snapshot.messages[m.id] = m;
     }
@@ -34,8 +39,10 @@ export async function serverSnapshot(serverUrl: string, token: string): Promise<
   const snapshot: Snapshot = { conversations: {}, messages: {} };
   for (const r of latest.values()) {
     if (r.deleted || !r.data) continue;
-    if (r.kind === 'conversation') snapshot.conversations[r.id] = r.data as Snapshot['conversations'][string];
-    else snapshot.messages[r.id] = r.data as Message;
+    if (r.kind === 'conversation') {
+      const { updatedAt: _u, ...compared } = r.data as Conversation;
+      snapshot.conversations[r.id] = compared;
+    } else snapshot.messages[r.id] = r.data as Message;
   }
   return sorted(snapshot);
 }

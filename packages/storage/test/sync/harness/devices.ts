@@ -155,9 +155,13 @@ export async function settle(engine: SyncEngine, ms = 10_000): Promise<SyncEngin
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 10_000,
+): Promise<void> {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
     await sleep(5);
   }

@@ -366,6 +366,11 @@ describe('convertAiSdkMessages: messy histories', () => {
     expect(a.id).toBe(b.id);
   });
 
+  it('keeps numeric ids as text', () => {
+    const { messages } = convertAiSdkMessages([{ id: 7, role: 'user', content: 'numbered' }], ctx);
+    expect(messages[0]!.id).toBe('7');
+  });
+
   it('returns nothing for an empty array', () => {
     expect(convertAiSdkMessages([], ctx)).toEqual({ messages: [], skipped: [] });
   });

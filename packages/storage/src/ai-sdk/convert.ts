@@ -15,6 +15,15 @@
 //   `metadata.createdAt`, else 1 ms after the previous message (the first one
 //   at `now`). Times are then made strictly increasing in array order, so the
 //   stored order is the original order.
+// - Where the rest goes: reasoning text in `metadata.reasoning`; sources in
+//   `metadata.sources`; files and `experimental_attachments` in
+//   `metadata.attachments`; `data-*` parts in `metadata.data`; the number of
+//   `step-start` boundaries in `metadata.steps`; v4 `annotations` in
+//   `metadata.annotations`; the SDK's own message metadata in
+//   `metadata.sdkMetadata` (its model and token usage also lifted into
+//   `model` and `tokens`); unknown parts, and fields of known parts that have
+//   no place of their own (provider metadata, signatures), in
+//   `metadata.parts`; unknown top-level fields in `metadata.extra`.
 import { ChatStorageError } from '../errors.js';
 import { validateMessageInput } from '../schema.js';
 import type { MessageInput, MessageMetadata, Role } from '../types.js';
@@ -239,10 +248,12 @@ export function convertAiSdkMessages(raw: unknown[], ctx: ConvertContext): Conve
     }
   }
   const skipped: SkippedEntry[] = [];
+  const ownId = (entry: Record<string, unknown>) =>
+    (typeof entry.id === 'string' && entry.id) || (typeof entry.id === 'number' && Number.isFinite(entry.id))
+      ? String(entry.id)
+      : undefined;
   const idOf = (entry: unknown, index: number) =>
-    isRecord(entry) && typeof entry.id === 'string' && entry.id
-      ? boundedId(entry.id)
-      : boundedId(`${ctx.conversationId}:${index}`);
+    boundedId((isRecord(entry) && ownId(entry)) || `${ctx.conversationId}:${index}`);
   // When one id appears twice (a message re-saved while streaming), the later copy is the fuller one.
   const lastIndexOf = new Map<string, number>();
   raw.forEach((entry, index) => {
@@ -256,7 +267,7 @@ export function convertAiSdkMessages(raw: unknown[], ctx: ConvertContext): Conve
       return;
     }
     const id = idOf(entry, index);
-    const given = typeof entry.id === 'string' && entry.id ? entry.id : undefined;
+    const given = ownId(entry);
     if (lastIndexOf.get(id) !== index) {
       skipped.push({
         id: given,

@@ -58,6 +58,17 @@ describe('migrateLegacyHistory in Chromium', () => {
     expect((await migrateLegacyHistory(adapter)).status).toBe('nothing-to-migrate');
   });
 
+  it('lets one of two tabs migrating at once do the work, the other finding nothing left', async () => {
+    const dbName = `legacy-${crypto.randomUUID()}`;
+    adapter = await IndexedDBAdapter.open({ dbName });
+    const otherTab = await IndexedDBAdapter.open({ dbName });
+    writeThreads(localStorage, sampleThreads());
+    const results = await Promise.all([migrateLegacyHistory(adapter), migrateLegacyHistory(otherTab)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['migrated', 'nothing-to-migrate']);
+    expect((await adapter.listConversations('default')).length).toBe(5);
+    await otherTab.close();
+  });
+
   it('fails on a full localStorage without touching the old keys, then succeeds once space is freed', async () => {
     adapter = await LocalStorageAdapter.open({ dbName: `legacy-${crypto.randomUUID()}` });
     const big = hugeText(400_000);

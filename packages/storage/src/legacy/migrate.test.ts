@@ -177,6 +177,19 @@ describe.each(migrationTargets)('migrateLegacyHistory into the $name', (target: 
     expect((await adapter.listConversations('default')).length).toBe(first.conversationIds.length);
   });
 
+  it('does not duplicate anything when two migrations run at once', async () => {
+    const { adapter, storage } = await open();
+    writeThreads(storage, sampleThreads());
+    const [a, b] = await Promise.all([
+      migrateLegacyHistory(adapter, { storage }),
+      migrateLegacyHistory(adapter, { storage }),
+    ]);
+    expect([a.status, b.status]).toContain('migrated');
+    expect((await adapter.listConversations('default')).length).toBe(5);
+    expect((await adapter.loadConversation('th-noids')).length).toBe(4);
+    expect(legacyKeys(storage)).toEqual([]);
+  });
+
   it('treats an empty history array as nothing to migrate and clears the key', async () => {
     const { adapter, storage } = await open();
     writeSingleHistory(storage, []);

@@ -86,10 +86,25 @@ function buildPlan(storage: Storage, key: string, projectId: string, now: number
   return plan;
 }
 
-export async function migrateLegacyHistory(
+interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Two tabs opening at once would both migrate; the result would be the same
+ * (ids are deterministic) but the work doubled, so tabs take turns when the
+ * browser has Web Locks. The second tab then finds the keys gone.
+ */
+export function migrateLegacyHistory(
   adapter: ChatStorageAdapter,
   opts: MigrateLegacyOptions = {},
 ): Promise<MigrationResult> {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  const run = () => migrate(adapter, opts);
+  return locks ? locks.request('chatkeep:legacy-migration', run) : run();
+}
+
+async function migrate(adapter: ChatStorageAdapter, opts: MigrateLegacyOptions): Promise<MigrationResult> {
   const key = opts.key ?? LEGACY_HISTORY_KEY;
   const projectId = opts.projectId ?? LEGACY_DEFAULT_PROJECT;
   if (typeof key !== 'string' || !key) return failed('migrateLegacyHistory: key must be a non-empty string.');

@@ -1,0 +1,162 @@
+// Last write wins, but the losing edit is never silently lost; and a device
+// that changes account uploads its history to the new one.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Device, openDevice } from './harness/devices.js';
+import { startServer, type TestServer } from './harness/server.js';
+import { deviceSnapshot, serverSnapshot } from './harness/snapshot.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.dispose();
+});
+
+const open: Device[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((d) => d.close()));
+});
+
+async function pair() {
+  const { token, userId } = await server.signup();
+  const a = await openDevice('a', { serverUrl: server.url, token, userId });
+  const b = await openDevice('b', { serverUrl: server.url, token, userId });
+  open.push(a, b);
+  return { token, userId, a, b };
+}
+
+describe('conflicts', () => {
+  it('a push answered stale adopts the newer version and keeps the local edit as a conflict', async () => {
+    const { token, a, b } = await pair();
+    const c = await a.adapter.createConversation({ projectId: 'p1', title: 'original' });
+    await a.sync();
+    await b.sync();
+    // b edits first (older stamp) but a's later edit reaches the server first.
+    await b.adapter.updateConversation(c.id, { title: 'b, older' });
+    await a.adapter.updateConversation(c.id, { title: 'a, newer' });
+    await a.sync();
+    // b pushes before it pulls: the server answers stale with a's version as current.
+    const status = await b.sync();
+    expect((await b.adapter.getConversation(c.id))?.title).toBe('a, newer');
+    expect(status).toMatchObject({ state: 'synced', conflicts: 1 });
+    const [conflict] = await b.engine.listConflicts();
+    expect(conflict).toMatchObject({ kind: 'conversation', recordId: c.id, local: { title: 'b, older' } });
+    expect(await b.adapter.getSyncMetadata('conversation', c.id)).toMatchObject({ syncStatus: 'synced' });
+    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
+  });
+
+  it('an edit that was already pushed and then overwritten is not a conflict', async () => {
+    const { a, b } = await pair();
+    const c = await a.adapter.createConversation({ projectId: 'p1', title: 'original' });
+    await a.sync();
+    await b.sync();
+    await a.adapter.updateConversation(c.id, { title: 'a' });
+    await a.sync();
+    await b.sync();
+    await b.adapter.updateConversation(c.id, { title: 'b' });
+    await b.sync();
+    await a.sync();
+    expect((await a.adapter.getConversation(c.id))?.title).toBe('b');
+    expect(await a.engine.listConflicts()).toEqual([]);
+    expect(await b.engine.listConflicts()).toEqual([]);
+  });
+
+  it('restoring a conflict writes the losing version back as a new edit that syncs everywhere', async () => {
+    const { token, a, b } = await pair();
+    const c = await a.adapter.createConversation({ projectId: 'p1', title: 'start' });
+    await a.sync();
+    await b.sync();
+    await a.adapter.updateConversation(c.id, { title: 'mine' });
+    await b.adapter.updateConversation(c.id, { title: 'theirs' });
+    await b.sync();
+    await a.sync();
+    const [conflict] = await a.engine.listConflicts();
+    expect(conflict?.local).toMatchObject({ title: 'mine' });
+
+    await a.engine.restoreConflict(conflict!.id);
+    expect(a.engine.getStatus().conflicts).toBe(0);
+    await a.sync();
+    await b.sync();
+    expect((await b.adapter.getConversation(c.id))?.title).toBe('mine');
+    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
+  });
+
+  it('dismissing a conflict drops it without touching the records', async () => {
+    const { a, b } = await pair();
+    const c = await a.adapter.createConversation({ projectId: 'p1', title: 'start' });
+    await a.sync();
+    await b.sync();
+    await a.adapter.updateConversation(c.id, { title: 'mine' });
+    await b.adapter.updateConversation(c.id, { title: 'theirs' });
+    await b.sync();
+    await a.sync();
+    const [conflict] = await a.engine.listConflicts();
+    await a.engine.dismissConflict(conflict!.id);
+    expect(await a.engine.listConflicts()).toEqual([]);
+    expect(a.engine.getStatus().conflicts).toBe(0);
+    expect((await a.adapter.getConversation(c.id))?.title).toBe('theirs');
+  });
+
+  it('a streaming reply edited on two devices keeps the losing text as a conflict', async () => {
+    const { token, a, b } = await pair();
+    const c = await a.adapter.createConversation({ projectId: 'p1' });
+    await a.adapter.saveMessage({ id: 'r', conversationId: c.id, projectId: 'p1', role: 'assistant', content: 'Hel', status: 'streaming' });
+    await a.sync();
+    await b.sync();
+    await b.adapter.updateMessage('r', { content: 'Hello (edited on b)', status: 'complete' });
+    await a.adapter.updateMessage('r', { content: 'Hello, world', status: 'complete' });
+    await a.sync();
+    await b.sync();
+    expect((await b.adapter.loadConversation(c.id))[0]?.content).toBe('Hello, world');
+    const [conflict] = await b.engine.listConflicts();
+    expect(conflict).toMatchObject({ kind: 'message', recordId: 'r', local: { content: 'Hello (edited on b)' } });
+    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
+  });
+});
+
+describe('accounts', () => {
+  it('signing in to another account uploads the whole local history there', async () => {
+    const first = await server.signup();
+    const second = await server.signup();
+    const d = await openDevice('d', { serverUrl: server.url, token: first.token, userId: first.userId });
+    open.push(d);
+    const c = await d.adapter.createConversation({ projectId: 'p1', title: 'mine' });
+    await d.adapter.saveMessage({ id: 'm', conversationId: c.id, projectId: 'p1', role: 'user', content: 'hello' });
+    await d.sync();
+    expect(await d.adapter.getCursor()).toBeDefined();
+
+    await d.engine.setToken(second.token, { userId: second.userId });
+    expect(d.engine.getStatus().state).toBe('synced');
+    const there = await serverSnapshot(server.url, second.token);
+    expect(Object.keys(there.conversations)).toEqual([c.id]);
+    expect(Object.keys(there.messages)).toEqual(['m']);
+    // The first account still has its copy.
+    expect(await serverSnapshot(server.url, first.token)).toEqual(there);
+  });
+
+  it('a new token for the same account does not re-upload anything', async () => {
+    const { token, userId } = await server.signup();
+    const d = await openDevice('d', { serverUrl: server.url, token, userId });
+    open.push(d);
+    await d.adapter.createConversation({ projectId: 'p1' });
+    await d.sync();
+    const pushesBefore = d.pushes();
+    await d.engine.setToken(token, { userId });
+    expect(d.pushes()).toBe(pushesBefore);
+  });
+
+  it('signing out keeps every local record', async () => {
+    const { token, userId } = await server.signup();
+    const d = await openDevice('d', { serverUrl: server.url, token, userId });
+    open.push(d);
+    const c = await d.adapter.createConversation({ projectId: 'p1', title: 'stays' });
+    await d.sync();
+    await d.engine.setToken(null);
+    expect(d.engine.getStatus().state).toBe('signed-out');
+    await d.adapter.updateConversation(c.id, { title: 'edited while signed out' });
+    expect((await d.engine.syncNow()).state).toBe('signed-out');
+    expect((await d.adapter.getConversation(c.id))?.title).toBe('edited while signed out');
+    expect(await d.adapter.pendingCount()).toBe(1);
+  });
+});

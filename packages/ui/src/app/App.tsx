@@ -1,0 +1,163 @@
+import type { ChatStorageAdapter } from '@chatkeep/storage';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { Banners } from '../components/Banners.js';
+import { ChatView } from '../components/ChatView.js';
+import type { ComposerHandle } from '../components/Composer.js';
+import { MessageSkeleton } from '../components/MessageList.js';
+import { ShortcutsDialog } from '../components/ShortcutsDialog.js';
+import { Sidebar } from '../components/Sidebar.js';
+import { SyncStatus } from '../components/SyncStatus.js';
+import { SettingsDialog } from '../settings/SettingsDialog.js';
+import { type MigrationNotice, migrateLegacy, requestPersistentStorage } from './boot.js';
+import { installPageLifecycle, stopAnswer } from './chat-controller.js';
+import { getStorage, queryClient } from './storage.js';
+import { StorageProvider } from './storage-context.js';
+import { useActiveConversationId, useUi } from './ui-store.js';
+import { useShortcuts } from './use-shortcuts.js';
+
+interface Boot {
+  adapter: ChatStorageAdapter;
+  migration: Promise<MigrationNotice | undefined>;
+}
+
+let booting: Promise<Boot> | undefined;
+
+/** Once per page, whatever React does with effects. */
+function boot(): Promise<Boot> {
+  booting ??= getStorage().then((adapter) => {
+    void requestPersistentStorage();
+    const migration = migrateLegacy(adapter).catch(
+      (e: unknown): MigrationNotice => ({
+        status: 'failed',
+        error: e instanceof Error ? e.message : String(e),
+      }),
+    );
+    return { adapter, migration };
+  });
+  return booting;
+}
+
+export function App() {
+  const [adapter, setAdapter] = useState<ChatStorageAdapter>();
+  const [openError, setOpenError] = useState<string>();
+  const [migration, setMigration] = useState<MigrationNotice>();
+
+  useEffect(() => {
+    let live = true;
+    boot().then(
+      ({ adapter, migration }) => {
+        if (!live) return;
+        setAdapter(adapter);
+        void migration.then((notice) => {
+          if (live && notice) setMigration(notice);
+          if (notice?.status === 'migrated') void queryClient.invalidateQueries();
+        });
+      },
+      (error: unknown) => live && setOpenError(error instanceof Error ? error.message : String(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => installPageLifecycle(), []);
+
+  if (openError) {
+    return (
+      <div className="fatal" role="alert">
+        <h1>Chatkeep cannot open its storage</h1>
+        <p>{openError}</p>
+        <p>
+          Check that this browser allows site data for this page (private windows may block it), then reload.
+        </p>
+      </div>
+    );
+  }
+  if (!adapter) return <ShellSkeleton />;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <StorageProvider value={adapter}>
+        <Shell migration={migration} onDismissMigration={() => setMigration(undefined)} />
+      </StorageProvider>
+    </QueryClientProvider>
+  );
+}
+
+function Shell({
+  migration,
+  onDismissMigration,
+}: {
+  migration?: MigrationNotice;
+  onDismissMigration(): void;
+}) {
+  const projectId = useUi((s) => s.projectId);
+  const activeId = useActiveConversationId();
+  const openConversation = useUi((s) => s.openConversation);
+  const sidebarOpen = useUi((s) => s.sidebarOpen);
+  const setSidebarOpen = useUi((s) => s.setSidebarOpen);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const composerRef = useRef<ComposerHandle>(null);
+
+  const newChat = () => {
+    openConversation(null);
+    setTimeout(() => composerRef.current?.focus(), 0);
+  };
+
+  useShortcuts({
+    newChat,
+    search: () => {
+      setSidebarOpen(true);
+      searchRef.current?.focus();
+    },
+    stop: () => activeId && stopAnswer(activeId),
+    help: () => setHelpOpen(true),
+  });
+
+  return (
+    <div className="app">
+      <Sidebar
+        ref={searchRef}
+        onNewChat={newChat}
+        onOpenSettings={() => setSettingsOpen(true)}
+        onOpenShortcuts={() => setHelpOpen(true)}
+        syncStatus={<SyncStatus />}
+      />
+      {sidebarOpen && <div className="scrim" aria-hidden="true" onClick={() => setSidebarOpen(false)} />}
+      <div className="main-column">
+        <Banners migration={migration} onDismissMigration={onDismissMigration} />
+        <ChatView key={projectId} ref={composerRef} projectId={projectId} conversationId={activeId} />
+      </div>
+      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </div>
+  );
+}
+
+/** Shown for the moment storage takes to open: the layout, never a blank page. */
+function ShellSkeleton() {
+  return (
+    <div className="app" aria-busy="true">
+      <aside className="sidebar">
+        <div className="sidebar-top">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true" />
+            Chatkeep
+          </div>
+        </div>
+        <div className="skeleton-nav" aria-hidden="true">
+          <div className="skeleton" />
+          <div className="skeleton" />
+          <div className="skeleton" />
+        </div>
+      </aside>
+      <div className="main-column">
+        <main className="chat">
+          <MessageSkeleton />
+        </main>
+      </div>
+    </div>
+  );
+}

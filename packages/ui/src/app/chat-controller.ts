@@ -1,0 +1,155 @@
+// Starts, stops and retries answers for the React tree, and keeps track of
+// the streams live in this tab. The chat loop itself is in chat/run-turn.ts.
+import type { ChatStorageAdapter } from '@chatkeep/storage';
+import { create } from 'zustand';
+import { createAssistant } from '../assistants/index.js';
+import { runAnswer, sendUserMessage, type TurnOutcome } from '../chat/run-turn.js';
+import { defaultStreamLocks, type StreamLocks } from '../chat/stream-locks.js';
+import type { StreamWriter } from '../chat/stream-writer.js';
+import { titleFromMessage } from '../chat/title.js';
+import { currentAssistantSettings } from '../settings/assistant-settings.js';
+
+interface StreamsState {
+  /** Conversations with an answer streaming in this tab. */
+  live: Record<string, true>;
+  /** A write that failed (for example storage full), shown as an alert. */
+  saveError?: string;
+  clearSaveError(): void;
+}
+
+export const useStreams = create<StreamsState>((set) => ({
+  live: {},
+  clearSaveError: () => set({ saveError: undefined }),
+}));
+
+const controllers = new Map<string, AbortController>();
+const writers = new Map<string, StreamWriter>();
+let locks: StreamLocks | undefined;
+const streamLocks = () => {
+  locks ??= defaultStreamLocks();
+  return locks;
+};
+
+export function isLiveHere(conversationId: string): boolean {
+  return controllers.has(conversationId);
+}
+
+function begin(conversationId: string): AbortController {
+  const controller = new AbortController();
+  controllers.set(conversationId, controller);
+  useStreams.setState((s) => ({ live: { ...s.live, [conversationId]: true } }));
+  return controller;
+}
+
+function end(conversationId: string, outcome: TurnOutcome | undefined, error?: unknown) {
+  controllers.delete(conversationId);
+  writers.delete(conversationId);
+  useStreams.setState((s) => {
+    const { [conversationId]: _gone, ...live } = s.live;
+    const failure = outcome?.status === 'not-saved' ? outcome.error : error;
+    return failure ? { live, saveError: saveErrorText(failure) } : { live };
+  });
+}
+
+function saveErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `The answer could not be saved: ${message}`;
+}
+
+function turnOptions(
+  storage: ChatStorageAdapter,
+  conversationId: string,
+  projectId: string,
+  signal: AbortSignal,
+) {
+  return {
+    storage,
+    locks: streamLocks(),
+    assistant: createAssistant(currentAssistantSettings()),
+    conversationId,
+    projectId,
+    signal,
+    onWriter: (w: StreamWriter | undefined) =>
+      w ? writers.set(conversationId, w) : writers.delete(conversationId),
+  };
+}
+
+/**
+ * Sends `text` in the conversation (creating it first when `conversationId`
+ * is null) and starts the answer. Resolves with the conversation id once the
+ * user's message is saved; the answer goes on streaming.
+ */
+export async function sendMessage(
+  storage: ChatStorageAdapter,
+  input: { projectId: string; conversationId: string | null; text: string },
+): Promise<string> {
+  let conversationId = input.conversationId;
+  if (!conversationId) {
+    const conversation = await storage.createConversation({
+      projectId: input.projectId,
+      title: titleFromMessage(input.text),
+    });
+    conversationId = conversation.id;
+  }
+  const id = conversationId;
+  const controller = begin(id);
+  try {
+    const { outcome } = await sendUserMessage({
+      ...turnOptions(storage, id, input.projectId, controller.signal),
+      text: input.text,
+    });
+    outcome.then(
+      (o) => end(id, o),
+      (e) => end(id, undefined, e),
+    );
+  } catch (error) {
+    end(id, undefined);
+    throw error;
+  }
+  return id;
+}
+
+/** Replaces the failed or interrupted answer after the last question with a new one. */
+export async function retryAnswer(storage: ChatStorageAdapter, conversationId: string, projectId: string) {
+  if (controllers.has(conversationId)) return;
+  const controller = begin(conversationId);
+  try {
+    const { messages } = await storage.getMessages(conversationId, { limit: 100 });
+    let lastUser = -1;
+    messages.forEach((m, i) => {
+      if (m.role === 'user') lastUser = i;
+    });
+    for (const m of messages.slice(lastUser + 1)) await storage.deleteMessage(m.id);
+    runAnswer(turnOptions(storage, conversationId, projectId, controller.signal)).then(
+      (o) => end(conversationId, o),
+      (e) => end(conversationId, undefined, e),
+    );
+  } catch (error) {
+    end(conversationId, undefined, error);
+  }
+}
+
+export function stopAnswer(conversationId: string): void {
+  controllers.get(conversationId)?.abort();
+}
+
+/** Saves every live stream's unsaved text now. */
+export function flushAll(): Promise<unknown> {
+  return Promise.all([...writers.values()].map((w) => w.flush()));
+}
+
+/** The page may be frozen or closed after these events: save what is buffered. */
+export function installPageLifecycle(target: Window = window): () => void {
+  const onHide = () => void flushAll();
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') void flushAll();
+  };
+  target.addEventListener('pagehide', onHide);
+  document.addEventListener('visibilitychange', onVisibility);
+  return () => {
+    target.removeEventListener('pagehide', onHide);
+    document.removeEventListener('visibilitychange', onVisibility);
+  };
+}
+
+export { streamLocks };

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createInvalidator } from './invalidation.js';
+import { queryKeys } from './query-keys.js';
+
+describe('change feed to query invalidation', () => {
+  it('invalidates the project list, the conversation and its messages for a message write', () => {
+    const invalidated: unknown[] = [];
+    const queue: (() => void)[] = [];
+    const invalidate = createInvalidator(
+      { invalidateQueries: async (f: { queryKey: unknown }) => void invalidated.push(f.queryKey) } as never,
+      (fn) => queue.push(fn),
+    );
+    invalidate({
+      origin: 'other-tab',
+      projectId: 'p1',
+      conversations: [],
+      messages: [{ id: 'm1', conversationId: 'c1', deleted: false }],
+    });
+    queue.shift()?.();
+    expect(invalidated).toEqual([
+      queryKeys.conversations('p1'),
+      queryKeys.conversation('c1'),
+      queryKeys.messages('c1'),
+    ]);
+  });
+
+  it('gathers a burst of writes into one invalidation per query', () => {
+    const invalidated: unknown[] = [];
+    const queue: (() => void)[] = [];
+    const invalidate = createInvalidator(
+      { invalidateQueries: async (f: { queryKey: unknown }) => void invalidated.push(f.queryKey) } as never,
+      (fn) => queue.push(fn),
+    );
+    for (let i = 0; i < 10; i++) {
+      invalidate({
+        origin: 'local',
+        projectId: 'p1',
+        conversations: [{ id: 'c1', deleted: false }],
+        messages: [{ id: `m${i}`, conversationId: 'c1', deleted: false }],
+      });
+    }
+    expect(queue).toHaveLength(1);
+    queue.shift()?.();
+    expect(invalidated).toHaveLength(4);
+    expect(invalidated).toContainEqual(queryKeys.projects);
+  });
+});

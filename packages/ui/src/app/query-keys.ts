@@ -1,0 +1,24 @@
+import type { StorageChange } from '@chatkeep/storage';
+
+export const queryKeys = {
+  projects: ['projects'] as const,
+  conversations: (projectId: string) => ['conversations', projectId] as const,
+  conversation: (id: string) => ['conversation', id] as const,
+  messages: (conversationId: string) => ['messages', conversationId] as const,
+};
+
+/** The queries a committed write makes stale. */
+export function keysForChange(change: StorageChange): (readonly string[])[] {
+  const keys: (readonly string[])[] = [queryKeys.conversations(change.projectId)];
+  if (change.conversations.length > 0) {
+    keys.push(queryKeys.projects);
+  }
+  const conversationIds = new Set<string>();
+  for (const c of change.conversations) conversationIds.add(c.id);
+  for (const m of change.messages) conversationIds.add(m.conversationId);
+  for (const id of conversationIds) {
+    keys.push(queryKeys.conversation(id));
+    keys.push(queryKeys.messages(id));
+  }
+  return keys;
+}

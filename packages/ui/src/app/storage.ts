@@ -1,0 +1,30 @@
+// The one place that opens storage and creates the QueryClient. Every read
+// in the app goes through TanStack Query; every committed write, from this
+// tab, another tab or sync, invalidates the queries it touches.
+import { type ChatStorageAdapter, openChatStorage } from '@chatkeep/storage';
+import { QueryClient } from '@tanstack/react-query';
+import { createInvalidator } from './invalidation.js';
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    // Reads are local: they never wait for the network, and only writes make them stale.
+    queries: {
+      networkMode: 'always',
+      staleTime: Number.POSITIVE_INFINITY,
+      refetchOnWindowFocus: false,
+      refetchOnReconnect: false,
+      retry: false,
+    },
+    mutations: { networkMode: 'always' },
+  },
+});
+
+let opening: Promise<ChatStorageAdapter> | undefined;
+
+export function getStorage(): Promise<ChatStorageAdapter> {
+  opening ??= openChatStorage().then((adapter) => {
+    adapter.subscribe(createInvalidator(queryClient));
+    return adapter;
+  });
+  return opening;
+}

@@ -1,0 +1,144 @@
+// @vitest-environment node
+import type { Message } from '@chatkeep/storage';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_TEXT, type FakeOpenAI, startFakeOpenAI } from '../../test/fake-openai-server.js';
+import { createOpenAICompatibleAssistant, toOpenAIMessages } from './openai-compatible.js';
+import type { AssistantEvent } from './types.js';
+
+let server: FakeOpenAI;
+beforeAll(async () => {
+  server = await startFakeOpenAI();
+});
+afterAll(() => server.close());
+
+function user(content: string): Message {
+  return {
+    id: 'u1',
+    conversationId: 'c',
+    projectId: 'p',
+    role: 'user',
+    content,
+    status: 'complete',
+    createdAt: 1,
+    updatedAt: 1,
+  };
+}
+
+async function run(model: string, history: Message[]) {
+  const assistant = createOpenAICompatibleAssistant({ baseURL: server.url, apiKey: 'k', model, tools: true });
+  const events: AssistantEvent[] = [];
+  for await (const e of assistant.step({ history, signal: new AbortController().signal })) events.push(e);
+  return events;
+}
+
+describe('OpenAI-compatible endpoint over SSE', () => {
+  it('streams text deltas and reports token usage', async () => {
+    const events = await run('fake-model', [user('hi')]);
+    const text = events.map((e) => (e.type === 'text' ? e.delta : '')).join('');
+    expect(text).toBe(FAKE_TEXT);
+    expect(events.filter((e) => e.type === 'text').length).toBeGreaterThan(3);
+    expect(events).toContainEqual({ type: 'usage', tokens: { input: 11, output: 7 } });
+    const request = server.requests.at(-1)!;
+    expect(request.messages).toEqual([{ role: 'user', content: 'hi' }]);
+  });
+
+  it('assembles tool calls from their deltas and hands each on whole', async () => {
+    const events = await run('fake-model', [user('calc please')]);
+    const calls = events.filter((e) => e.type === 'tool-call');
+    expect(calls).toEqual([
+      { type: 'tool-call', call: { id: 'call_1', name: 'calculator', arguments: { expression: '6 * 7' } } },
+      { type: 'tool-call', call: { id: 'call_2', name: 'clock', arguments: {} } },
+    ]);
+  });
+
+  it('turns an HTTP error into a message that says what to fix', async () => {
+    await expect(run('bad-key', [user('hi')])).rejects.toThrow(
+      /401.*Incorrect API key provided.*Check the API key/,
+    );
+  });
+
+  it('reports an error sent in the middle of the stream', async () => {
+    const events: AssistantEvent[] = [];
+    const assistant = createOpenAICompatibleAssistant({
+      baseURL: server.url,
+      apiKey: '',
+      model: 'broken',
+      tools: false,
+    });
+    await expect(
+      (async () => {
+        for await (const e of assistant.step({ history: [user('hi')], signal: new AbortController().signal }))
+          events.push(e);
+      })(),
+    ).rejects.toThrow(/The model crashed/);
+    expect(events.map((e) => (e.type === 'text' ? e.delta : '')).join('')).toBe(
+      'Partial answer before the failure',
+    );
+  });
+
+  it('says the endpoint is unreachable when nothing listens', async () => {
+    const assistant = createOpenAICompatibleAssistant({
+      baseURL: 'http://127.0.0.1:9/v1',
+      apiKey: '',
+      model: 'm',
+      tools: false,
+    });
+    await expect(
+      (async () => {
+        for await (const _ of assistant.step({
+          history: [user('hi')],
+          signal: new AbortController().signal,
+        })) {
+        }
+      })(),
+    ).rejects.toThrow(/Could not reach http:\/\/127\.0\.0\.1:9\/v1/);
+  });
+});
+
+describe('history in the chat.completions shape', () => {
+  it('sends tool calls with their results and drops calls whose result never came', () => {
+    const base = {
+      conversationId: 'c',
+      projectId: 'p',
+      status: 'complete' as const,
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    const out = toOpenAIMessages([
+      { ...base, id: '1', role: 'user', content: 'q' },
+      {
+        ...base,
+        id: '2',
+        role: 'assistant',
+        content: '',
+        toolCalls: [{ id: 't1', name: 'clock', arguments: {} }],
+      },
+      {
+        ...base,
+        id: '3',
+        role: 'tool',
+        content: '',
+        toolCallId: 't1',
+        toolName: 'clock',
+        toolResult: { iso: 'x' },
+      },
+      {
+        ...base,
+        id: '4',
+        role: 'assistant',
+        content: 'cut',
+        toolCalls: [{ id: 't2', name: 'clock', arguments: {} }],
+      },
+    ]);
+    expect(out).toEqual([
+      { role: 'user', content: 'q' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 't1', type: 'function', function: { name: 'clock', arguments: '{}' } }],
+      },
+      { role: 'tool', tool_call_id: 't1', content: '{"iso":"x"}' },
+      { role: 'assistant', content: 'cut' },
+    ]);
+  });
+});

@@ -1,0 +1,139 @@
+// The chat loop, free of React: save the user's message, then let the
+// assistant answer step by step (text, tool calls, tool results), saving
+// every part as it arrives through a StreamWriter.
+import { type ChatStorageAdapter, type Message, newId } from '@chatkeep/storage';
+import { runTool } from '../assistants/tools.js';
+import type { Assistant } from '../assistants/types.js';
+import type { StreamLocks } from './stream-locks.js';
+import { StreamWriter, type StreamWriterOptions } from './stream-writer.js';
+import { titleFromMessage } from './title.js';
+
+export interface TurnOptions {
+  storage: ChatStorageAdapter;
+  locks: StreamLocks;
+  assistant: Assistant;
+  conversationId: string;
+  projectId: string;
+  signal: AbortSignal;
+  /** Tool round trips allowed in one answer. */
+  maxSteps?: number;
+  /** Lets the caller flush the live writer on pagehide. */
+  onWriter?: (writer: StreamWriter | undefined) => void;
+  writerOptions?: Pick<StreamWriterOptions, 'intervalMs' | 'maxChars' | 'setTimer' | 'clearTimer'>;
+}
+
+export type TurnOutcome =
+  | { status: 'complete' }
+  | { status: 'stopped' }
+  | { status: 'error'; error: string }
+  /** The answer could not be saved (for example the disk is full). */
+  | { status: 'not-saved'; error: unknown };
+
+/** How many earlier messages are sent along as context. */
+const CONTEXT_MESSAGES = 100;
+
+export async function sendUserMessage(
+  opts: TurnOptions & { text: string },
+): Promise<{ message: Message; outcome: Promise<TurnOutcome> }> {
+  const { storage, conversationId, projectId } = opts;
+  const conversation = await storage.getConversation(conversationId);
+  // Saved before anything is sent: a crash right after Send still keeps the question.
+  const message = await storage.saveMessage({
+    id: newId(),
+    conversationId,
+    projectId,
+    role: 'user',
+    content: opts.text,
+    status: 'complete',
+  });
+  if (conversation && !conversation.title) {
+    await storage.updateConversation(conversationId, { title: titleFromMessage(opts.text) });
+  }
+  return { message, outcome: runAnswer(opts) };
+}
+
+/** The messages an assistant sees: failed answers are left out. */
+export function contextOf(messages: Message[]): Message[] {
+  return messages.filter(
+    (m) => !(m.role === 'assistant' && (m.status === 'error' || m.status === 'pending')),
+  );
+}
+
+export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
+  const { storage, locks, assistant, conversationId, projectId, signal } = opts;
+  const maxSteps = opts.maxSteps ?? 5;
+
+  return locks.hold(conversationId, async (): Promise<TurnOutcome> => {
+    for (let step = 0; step < maxSteps; step++) {
+      const { messages } = await storage.getMessages(conversationId, { limit: CONTEXT_MESSAGES });
+      const history = contextOf(messages);
+      const stopSaving = new AbortController();
+      const writer = new StreamWriter({
+        storage,
+        id: newId(),
+        conversationId,
+        projectId,
+        metadata: { model: assistant.model },
+        ...opts.writerOptions,
+        onSaveError: () => stopSaving.abort(),
+      });
+      opts.onWriter?.(writer);
+      try {
+        await writer.start();
+        if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
+        const stepSignal = AbortSignal.any([signal, stopSaving.signal]);
+        try {
+          for await (const event of assistant.step({ history, signal: stepSignal })) {
+            if (stepSignal.aborted) break;
+            if (event.type === 'text') writer.appendText(event.delta);
+            else if (event.type === 'tool-call') await writer.addToolCall(event.call);
+            else if (event.type === 'usage') writer.setMetadata({ tokens: event.tokens });
+          }
+        } catch (error) {
+          if (!stepSignal.aborted) {
+            await writer.fail(describeError(error));
+            return writer.saveError
+              ? { status: 'not-saved', error: writer.saveError }
+              : { status: 'error', error: describeError(error) };
+          }
+        }
+        if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
+        if (signal.aborted) {
+          await writer.stop();
+          return { status: 'stopped' };
+        }
+        const calls = writer.calls;
+        await writer.finish();
+        if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
+        if (calls.length === 0) return { status: 'complete' };
+        for (const call of calls) {
+          const result = runTool(call.name, call.arguments);
+          await storage.saveMessage({
+            id: newId(),
+            conversationId,
+            projectId,
+            role: 'tool',
+            toolCallId: call.id,
+            toolName: call.name,
+            toolResult: result,
+            content: JSON.stringify(result),
+            status: 'complete',
+          });
+        }
+      } finally {
+        opts.onWriter?.(undefined);
+      }
+    }
+    return { status: 'complete' };
+  });
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

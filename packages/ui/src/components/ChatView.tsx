@@ -1,0 +1,128 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { forwardRef, useState } from 'react';
+import { retryAnswer, sendMessage, stopAnswer, useStreams } from '../app/chat-controller.js';
+import { useConversation } from '../app/queries.js';
+import { queryKeys } from '../app/query-keys.js';
+import { useStorage } from '../app/storage-context.js';
+import { useUi } from '../app/ui-store.js';
+import { useInterruptedRecovery } from '../app/use-recovery.js';
+import { draftKey } from '../chat/view-memory.js';
+import { assistantLabel, useAssistantSettings } from '../settings/assistant-settings.js';
+import { Composer, type ComposerHandle } from './Composer.js';
+import { MessageList, MessageSkeleton } from './MessageList.js';
+import { TitleInput } from './TitleInput.js';
+
+interface ChatViewProps {
+  projectId: string;
+  conversationId: string | null;
+}
+
+export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatView(
+  { projectId, conversationId },
+  composerRef,
+) {
+  const storage = useStorage();
+  const queryClient = useQueryClient();
+  const openConversation = useUi((s) => s.openConversation);
+  const setSidebarOpen = useUi((s) => s.setSidebarOpen);
+  const conversation = useConversation(conversationId);
+  const live = useStreams((s) => (conversationId ? !!s.live[conversationId] : false));
+  const { kind, endpoint } = useAssistantSettings();
+  const [editing, setEditing] = useState(false);
+  const [follow, setFollow] = useState(0);
+  useInterruptedRecovery(conversationId);
+
+  const label = assistantLabel(kind, endpoint.model);
+  const missing = conversationId && conversation.isSuccess && !conversation.data;
+
+  const send = async (text: string) => {
+    const id = await sendMessage(storage, { projectId, conversationId, text });
+    if (id !== conversationId) {
+      await queryClient.invalidateQueries({ queryKey: queryKeys.conversations(projectId) });
+      openConversation(id);
+    }
+    setFollow((n) => n + 1);
+  };
+
+  const title = conversation.data?.title || (conversationId ? 'New chat' : 'New chat');
+
+  return (
+    <main className="chat" aria-label="Chat">
+      <header className="chat-header">
+        <button
+          type="button"
+          className="icon-button sidebar-toggle"
+          aria-label="Show conversations"
+          onClick={() => setSidebarOpen(true)}
+        >
+          ☰
+        </button>
+        {editing && conversation.data ? (
+          <TitleInput
+            initial={conversation.data.title}
+            onSave={(t) => {
+              setEditing(false);
+              void storage.updateConversation(conversation.data!.id, { title: t });
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        ) : (
+          <h1 className="chat-title">{title}</h1>
+        )}
+        {conversation.data && !editing && (
+          <button type="button" className="ghost-button" onClick={() => setEditing(true)}>
+            Edit title
+          </button>
+        )}
+      </header>
+      {missing ? (
+        <div className="empty-state">
+          <h2>This conversation is gone</h2>
+          <p>It was deleted, perhaps in another tab. Start a new chat or pick one from the list.</p>
+        </div>
+      ) : conversationId ? (
+        conversation.isPending ? (
+          <MessageSkeleton />
+        ) : (
+          <MessageList
+            key={conversationId}
+            conversationId={conversationId}
+            live={live}
+            followSignal={follow}
+            onRetry={() => void retryAnswer(storage, conversationId, projectId)}
+          />
+        )
+      ) : (
+        <Welcome isDemo={kind === 'demo'} />
+      )}
+      {!missing && (
+        <Composer
+          ref={composerRef}
+          draftKey={draftKey(conversationId, projectId)}
+          streaming={live}
+          assistantLabel={label}
+          isDemo={kind === 'demo'}
+          onSend={send}
+          onStop={() => conversationId && stopAnswer(conversationId)}
+        />
+      )}
+    </main>
+  );
+});
+
+function Welcome({ isDemo }: { isDemo: boolean }) {
+  return (
+    <div className="empty-state">
+      <h2>Start a conversation</h2>
+      <p>
+        Everything you write, and every answer as it streams, is saved on this device. It works offline too.
+      </p>
+      {isDemo && (
+        <p className="muted">
+          You are talking to the offline <strong>Demo assistant</strong>. Try “What is 12 * (7 + 5)?”, “What
+          time is it?” or “Show me some markdown”.
+        </p>
+      )}
+    </div>
+  );
+}

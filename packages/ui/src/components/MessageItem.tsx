@@ -1,0 +1,129 @@
+import type { Message, ToolCall } from '@chatkeep/storage';
+import { memo } from 'react';
+import { DEMO_MODEL } from '../assistants/demo.js';
+import { Markdown } from './Markdown.js';
+
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2) ?? 'null';
+  } catch {
+    return String(value);
+  }
+}
+
+function ToolCallBlock({ call }: { call: ToolCall }) {
+  return (
+    <details className="tool-block">
+      <summary>
+        Tool call: <code>{call.name}</code>
+      </summary>
+      <pre>{json(call.arguments)}</pre>
+    </details>
+  );
+}
+
+function StatusLine({
+  message,
+  canRetry,
+  onRetry,
+}: {
+  message: Message;
+  canRetry: boolean;
+  onRetry(): void;
+}) {
+  const retry = canRetry ? (
+    <button type="button" className="retry-button" onClick={onRetry}>
+      Retry
+    </button>
+  ) : null;
+  switch (message.status) {
+    case 'pending':
+      return (
+        <p className="message-status status-pending">
+          <span className="typing" aria-hidden="true">
+            <i />
+            <i />
+            <i />
+          </span>
+          Waiting for the answer…
+        </p>
+      );
+    case 'streaming':
+      return <p className="message-status status-streaming">Writing…</p>;
+    case 'error':
+      return (
+        <div className="message-status status-error">
+          <p>
+            <strong>Error:</strong> {message.metadata?.error ?? 'the answer failed.'}
+          </p>
+          {retry}
+        </div>
+      );
+    case 'interrupted':
+      return (
+        <div className="message-status status-interrupted">
+          <p>
+            {message.metadata?.stopped
+              ? 'Stopped. The answer so far is kept.'
+              : 'Interrupted: the answer stopped before it finished. The part received so far is kept.'}
+          </p>
+          {retry}
+        </div>
+      );
+    default:
+      return null;
+  }
+}
+
+interface MessageItemProps {
+  message: Message;
+  /** Only the latest answer can be retried. */
+  canRetry: boolean;
+  onRetry(): void;
+}
+
+export const MessageItem = memo(function MessageItem({ message, canRetry, onRetry }: MessageItemProps) {
+  if (message.role === 'tool') {
+    return (
+      <article className="message message-tool" aria-label={`Tool result: ${message.toolName ?? 'tool'}`}>
+        <details className="tool-block">
+          <summary>
+            Tool result: <code>{message.toolName ?? 'tool'}</code>
+          </summary>
+          <pre>{json(message.toolResult)}</pre>
+        </details>
+      </article>
+    );
+  }
+  const isUser = message.role === 'user';
+  const model = message.metadata?.model;
+  const author = isUser
+    ? 'You'
+    : message.role === 'system'
+      ? 'System'
+      : model === DEMO_MODEL
+        ? 'Demo assistant'
+        : (model ?? 'Assistant');
+  return (
+    <article
+      className={`message message-${message.role}`}
+      aria-label={`${author} message`}
+      data-status={message.status}
+      data-message-id={message.id}
+    >
+      <header className="message-author">
+        {author}
+        {model === DEMO_MODEL && <span className="badge">demo</span>}
+      </header>
+      {isUser ? (
+        <div className="message-text">{message.content}</div>
+      ) : (
+        message.content && <Markdown text={message.content} />
+      )}
+      {message.toolCalls?.map((call) => (
+        <ToolCallBlock key={call.id} call={call} />
+      ))}
+      <StatusLine message={message} canRetry={canRetry} onRetry={onRetry} />
+    </article>
+  );
+});

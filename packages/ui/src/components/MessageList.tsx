@@ -1,0 +1,207 @@
+// The conversation, virtualised: only the messages in view are in the DOM,
+// so ten thousand of them scroll like ten. The newest page loads first;
+// older pages load when the view nears the top, without the view jumping.
+import type { Message } from '@chatkeep/storage';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useMessages } from '../app/queries.js';
+import { viewMemory } from '../chat/view-memory.js';
+import { MessageItem } from './MessageItem.js';
+
+const NEAR_TOP_PX = 400;
+const AT_BOTTOM_PX = 48;
+/** How many older pages to walk through to find the saved scroll anchor. */
+const MAX_RESTORE_PAGES = 40;
+
+interface MessageListProps {
+  conversationId: string;
+  /** True while this tab streams an answer here: Retry is hidden meanwhile. */
+  live: boolean;
+  onRetry(): void;
+  /** Bumped when the user sends, to jump to the newest message. */
+  followSignal: number;
+}
+
+export function MessageList({ conversationId, live, onRetry, followSignal }: MessageListProps) {
+  const { messages, isPending, hasNextPage, isFetchingNextPage, fetchNextPage } = useMessages(conversationId);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const restored = useRef(false);
+  const restorePages = useRef(0);
+  const prependAnchor = useRef<{ id: string; delta: number } | undefined>(undefined);
+
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 120,
+    overscan: 6,
+    getItemKey: (i) => messages[i]?.id ?? i,
+  });
+
+  // Only answers after the last question may be retried.
+  const retryFrom = useMemo(() => {
+    for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return i + 1;
+    return 0;
+  }, [messages]);
+
+  const topAnchor = useCallback((): { id: string; delta: number } | undefined => {
+    const el = scrollRef.current;
+    if (!el) return undefined;
+    const item = virtualizer.getVirtualItems().find((v) => v.end > el.scrollTop);
+    const message = item && messages[item.index];
+    return item && message ? { id: message.id, delta: el.scrollTop - item.start } : undefined;
+  }, [virtualizer, messages]);
+
+  const scrollToBottom = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el || messages.length === 0) return;
+    virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
+    el.scrollTop = el.scrollHeight;
+  }, [virtualizer, messages.length]);
+
+  const loadOlder = useCallback(() => {
+    if (!hasNextPage || isFetchingNextPage) return;
+    prependAnchor.current = topAnchor();
+    void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, topAnchor]);
+
+  // First paint of the conversation: back to where the reader was, or the newest message.
+  useLayoutEffect(() => {
+    if (restored.current || isPending || messages.length === 0) return;
+    const memory = viewMemory().getScroll(conversationId);
+    if (!memory || memory.atBottom || !memory.anchorId) {
+      restored.current = true;
+      atBottom.current = true;
+      scrollToBottom();
+      return;
+    }
+    const index = messages.findIndex((m) => m.id === memory.anchorId);
+    if (index < 0 && hasNextPage && restorePages.current < MAX_RESTORE_PAGES) {
+      if (!isFetchingNextPage) {
+        restorePages.current += 1;
+        void fetchNextPage();
+      }
+      return;
+    }
+    restored.current = true;
+    atBottom.current = false;
+    if (index < 0) return;
+    virtualizer.getVirtualItems();
+    const start = virtualizer.measurementsCache[index]?.start ?? 0;
+    virtualizer.scrollToOffset(start + memory.offset);
+  }, [
+    conversationId,
+    isPending,
+    messages,
+    hasNextPage,
+    isFetchingNextPage,
+    fetchNextPage,
+    scrollToBottom,
+    virtualizer,
+  ]);
+
+  // Older page arrived above: keep the same message at the same place on screen.
+  useLayoutEffect(() => {
+    const anchor = prependAnchor.current;
+    const el = scrollRef.current;
+    if (!anchor || !el || isFetchingNextPage) return;
+    prependAnchor.current = undefined;
+    const index = messages.findIndex((m) => m.id === anchor.id);
+    if (index < 0) return;
+    virtualizer.getVirtualItems();
+    const start = virtualizer.measurementsCache[index]?.start;
+    if (start !== undefined) el.scrollTop = start + anchor.delta;
+  }, [messages, isFetchingNextPage, virtualizer]);
+
+  // Follow the newest message while the reader is at the bottom (streaming grows it).
+  const totalSize = virtualizer.getTotalSize();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs whenever the content grows or changes
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || !restored.current || !atBottom.current) return;
+    el.scrollTop = el.scrollHeight;
+  }, [totalSize, messages]);
+
+  useEffect(() => {
+    if (followSignal === 0) return;
+    atBottom.current = true;
+    scrollToBottom();
+  }, [followSignal, scrollToBottom]);
+
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const onScroll = () => {
+    const el = scrollRef.current;
+    if (!el || !restored.current) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    if (el.scrollTop < NEAR_TOP_PX) loadOlder();
+    clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => {
+      const anchor = topAnchor();
+      viewMemory().setScroll(conversationId, {
+        anchorId: anchor?.id,
+        offset: anchor?.delta ?? 0,
+        atBottom: atBottom.current,
+      });
+    }, 150);
+  };
+  useEffect(() => () => clearTimeout(saveTimer.current), []);
+
+  if (isPending) return <MessageSkeleton />;
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="message-scroll" ref={scrollRef} onScroll={onScroll} data-testid="message-scroll">
+      {isFetchingNextPage && (
+        <p className="loading-older" role="status">
+          Loading earlier messages…
+        </p>
+      )}
+      <section
+        className="message-list"
+        aria-label="Messages"
+        style={{ height: totalSize, position: 'relative' }}
+      >
+        {items.map((item) => {
+          const message = messages[item.index] as Message;
+          return (
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="message-row"
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                width: '100%',
+                transform: `translateY(${item.start}px)`,
+              }}
+            >
+              <MessageItem
+                message={message}
+                canRetry={!live && item.index >= retryFrom && message.role === 'assistant'}
+                onRetry={onRetry}
+              />
+            </div>
+          );
+        })}
+      </section>
+    </div>
+  );
+}
+
+export function MessageSkeleton() {
+  return (
+    <div className="message-scroll" aria-busy="true">
+      <p className="visually-hidden" role="status">
+        Loading conversation…
+      </p>
+      <div className="skeleton-list" aria-hidden="true">
+        <div className="skeleton skeleton-user" />
+        <div className="skeleton skeleton-assistant" />
+        <div className="skeleton skeleton-user" />
+        <div className="skeleton skeleton-assistant" />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+import type { Conversation } from '@chatkeep/storage';
+import { forwardRef, useMemo, useState } from 'react';
+import { useConversations } from '../app/queries.js';
+import { useStorage } from '../app/storage-context.js';
+import { useActiveConversationId, useUi } from '../app/ui-store.js';
+import { groupConversations, matchesTitle } from '../chat/grouping.js';
+import { viewMemory } from '../chat/view-memory.js';
+import { ConversationItem } from './ConversationItem.js';
+import { Dialog } from './Dialog.js';
+import { ProjectSwitcher } from './ProjectSwitcher.js';
+
+interface SidebarProps {
+  onOpenSettings(): void;
+  onOpenShortcuts(): void;
+  onNewChat(): void;
+  syncStatus: React.ReactNode;
+}
+
+export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sidebar(props, searchRef) {
+  const storage = useStorage();
+  const projectId = useUi((s) => s.projectId);
+  const view = useUi((s) => s.view);
+  const setView = useUi((s) => s.setView);
+  const search = useUi((s) => s.search);
+  const setSearch = useUi((s) => s.setSearch);
+  const sidebarOpen = useUi((s) => s.sidebarOpen);
+  const setSidebarOpen = useUi((s) => s.setSidebarOpen);
+  const openConversation = useUi((s) => s.openConversation);
+  const activeId = useActiveConversationId();
+  const { data: conversations, isPending } = useConversations(projectId);
+  const [toDelete, setToDelete] = useState<Conversation | undefined>();
+  const [actionError, setActionError] = useState<string | undefined>();
+
+  const visible = useMemo(
+    () =>
+      (conversations ?? []).filter(
+        (c) => (view === 'archived' ? c.archived : !c.archived) && (!search || matchesTitle(c, search)),
+      ),
+    [conversations, view, search],
+  );
+  const groups = useMemo(
+    () =>
+      view === 'archived'
+        ? [{ name: 'Archived', conversations: visible }]
+        : groupConversations(visible, Date.now()),
+    [visible, view],
+  );
+  const archivedCount = conversations?.filter((c) => c.archived).length ?? 0;
+
+  const run = (action: Promise<unknown>) =>
+    action.catch((e: unknown) => setActionError(e instanceof Error ? e.message : String(e)));
+
+  const confirmDelete = async () => {
+    const c = toDelete;
+    setToDelete(undefined);
+    if (!c) return;
+    await run(storage.deleteConversation(c.id));
+    viewMemory().forget(c.id);
+    if (c.id === activeId) openConversation(null);
+  };
+
+  return (
+    <aside className={sidebarOpen ? 'sidebar open' : 'sidebar'} aria-label="Sidebar">
+      <div className="sidebar-top">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Chatkeep
+          <button
+            type="button"
+            className="icon-button sidebar-close"
+            aria-label="Hide conversations"
+            onClick={() => setSidebarOpen(false)}
+          >
+            ×
+          </button>
+        </div>
+        <ProjectSwitcher />
+        <button type="button" className="primary-button new-chat" onClick={props.onNewChat}>
+          New chat
+        </button>
+        <input
+          ref={searchRef}
+          type="search"
+          className="search"
+          aria-label="Search conversations"
+          placeholder="Search conversations"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <fieldset className="view-switch" aria-label="Which conversations">
+          <button type="button" aria-pressed={view === 'chats'} onClick={() => setView('chats')}>
+            Chats
+          </button>
+          <button type="button" aria-pressed={view === 'archived'} onClick={() => setView('archived')}>
+            Archived{archivedCount ? ` (${archivedCount})` : ''}
+          </button>
+        </fieldset>
+      </div>
+      {actionError && (
+        <p className="sidebar-error" role="alert">
+          {actionError}{' '}
+          <button type="button" className="link-button" onClick={() => setActionError(undefined)}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      <nav className="conversation-nav" aria-label="Conversations">
+        {isPending ? (
+          <div className="skeleton-nav" aria-hidden="true">
+            <div className="skeleton" />
+            <div className="skeleton" />
+            <div className="skeleton" />
+          </div>
+        ) : groups.length === 0 || visible.length === 0 ? (
+          <p className="muted nav-empty">
+            {search
+              ? 'No conversation title matches.'
+              : view === 'archived'
+                ? 'Nothing archived.'
+                : 'No conversations yet.'}
+          </p>
+        ) : (
+          groups.map((group) => (
+            <section key={group.name} className="conversation-group" aria-label={group.name}>
+              <h2>{group.name}</h2>
+              <ul>
+                {group.conversations.map((c) => (
+                  <ConversationItem
+                    key={c.id}
+                    conversation={c}
+                    active={c.id === activeId}
+                    onOpen={() => openConversation(c.id)}
+                    onRename={(title) => void run(storage.updateConversation(c.id, { title }))}
+                    onTogglePin={() => void run(storage.updateConversation(c.id, { pinned: !c.pinned }))}
+                    onToggleArchive={() => {
+                      void run(storage.updateConversation(c.id, { archived: !c.archived }));
+                      if (!c.archived && c.id === activeId) openConversation(null);
+                    }}
+                    onDelete={() => setToDelete(c)}
+                  />
+                ))}
+              </ul>
+            </section>
+          ))
+        )}
+      </nav>
+      <footer className="sidebar-footer">
+        {props.syncStatus}
+        <div className="footer-buttons">
+          <button type="button" className="ghost-button" onClick={props.onOpenShortcuts}>
+            Keyboard shortcuts
+          </button>
+          <button type="button" className="ghost-button" onClick={props.onOpenSettings}>
+            Settings
+          </button>
+        </div>
+      </footer>
+      <Dialog
+        title="Delete conversation?"
+        open={!!toDelete}
+        onClose={() => setToDelete(undefined)}
+        footer={
+          <>
+            <button type="button" className="ghost-button" onClick={() => setToDelete(undefined)}>
+              Cancel
+            </button>
+            <button type="button" className="danger-button" onClick={() => void confirmDelete()}>
+              Delete
+            </button>
+          </>
+        }
+      >
+        <p>
+          “{toDelete?.title || 'New chat'}” and its {toDelete?.messageCount ?? 0} messages will be deleted
+          from this device. This cannot be undone.
+        </p>
+      </Dialog>
+    </aside>
+  );
+});

@@ -93,6 +93,7 @@ class Engine implements SyncEngine {
   private cleanups: (() => void)[] = [];
   private rejected: RejectedChange[] = [];
   private firstLocalChangeAt: number | undefined;
+  private countGeneration = 0;
 
   private loop: Promise<void> | undefined;
   private rerun = false;
@@ -374,6 +375,7 @@ class Engine implements SyncEngine {
     // pendingCount leaves out refused stamps: they wait for a new edit, not for a sync.
     let pending: number;
     let conflicts: number;
+    const generation = ++this.countGeneration;
     try {
       [pending, conflicts] = await Promise.all([
         this.adapter.pendingCount(),
@@ -382,6 +384,8 @@ class Engine implements SyncEngine {
     } catch {
       return; // the adapter is closing; the next cycle reports any real problem
     }
+    // Reads overlap during bursts of writes: only the latest may set the numbers.
+    if (generation !== this.countGeneration && !settled) return;
     this.store.update({ conflicts });
     const phase = this.store.get();
     if (!this.started) return;

@@ -101,7 +101,14 @@ describe('conflicts', () => {
   it('a streaming reply edited on two devices keeps the losing text as a conflict', async () => {
     const { token, a, b } = await pair();
     const c = await a.adapter.createConversation({ projectId: 'p1' });
-    await a.adapter.saveMessage({ id: 'r', conversationId: c.id, projectId: 'p1', role: 'assistant', content: 'Hel', status: 'streaming' });
+    await a.adapter.saveMessage({
+      id: 'r',
+      conversationId: c.id,
+      projectId: 'p1',
+      role: 'assistant',
+      content: 'Hel',
+      status: 'streaming',
+    });
     await a.sync();
     await b.sync();
     await b.adapter.updateMessage('r', { content: 'Hello (edited on b)', status: 'complete' });
@@ -110,7 +117,11 @@ describe('conflicts', () => {
     await b.sync();
     expect((await b.adapter.loadConversation(c.id))[0]?.content).toBe('Hello, world');
     const [conflict] = await b.engine.listConflicts();
-    expect(conflict).toMatchObject({ kind: 'message', recordId: 'r', local: { content: 'Hello (edited on b)' } });
+    expect(conflict).toMatchObject({
+      kind: 'message',
+      recordId: 'r',
+      local: { content: 'Hello (edited on b)' },
+    });
     expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
   });
 });
@@ -122,7 +133,13 @@ describe('accounts', () => {
     const d = await openDevice('d', { serverUrl: server.url, token: first.token, userId: first.userId });
     open.push(d);
     const c = await d.adapter.createConversation({ projectId: 'p1', title: 'mine' });
-    await d.adapter.saveMessage({ id: 'm', conversationId: c.id, projectId: 'p1', role: 'user', content: 'hello' });
+    await d.adapter.saveMessage({
+      id: 'm',
+      conversationId: c.id,
+      projectId: 'p1',
+      role: 'user',
+      content: 'hello',
+    });
     await d.sync();
     expect(await d.adapter.getCursor()).toBeDefined();
 

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../src/store/migrations.js';
+import { SqliteSyncStore } from '../src/store/sqlite.js';
+import { conversationChange, stamp, tempDir } from './helpers.js';
+
+const dirs: { remove: () => void }[] = [];
+const newDir = () => {
+  const d = tempDir();
+  dirs.push(d);
+  return d.path;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) d.remove();
+});
+
+const user = (id: string) => ({ id, username: id, passwordHash: 'scrypt$x', createdAt: 1 });
+
+describe('SQLite store', () => {
+  it('creates chatkeep.sqlite in WAL mode at the current schema version', async () => {
+    const dir = newDir();
+    const store = new SqliteSyncStore(join(dir, 'nested', 'data'));
+    await store.close();
+    const db = new Database(join(dir, 'nested', 'data', 'chatkeep.sqlite'), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('reopening keeps users, records and the version sequence', async () => {
+    const dir = newDir();
+    const first = new SqliteSyncStore(dir);
+    await first.createUser(user('u1'));
+    const [a] = await first.push('u1', [conversationChange('c1', stamp(1_000))]);
+    await first.close();
+    const second = new SqliteSyncStore(dir);
+    expect((await second.findUserByName('u1'))?.id).toBe('u1');
+    const [b] = await second.push('u1', [conversationChange('c2', stamp(1_000))]);
+    expect(a).toMatchObject({ status: 'applied' });
+    expect(b).toMatchObject({ status: 'applied' });
+    expect((b as { version: number }).version).toBeGreaterThan((a as { version: number }).version);
+    expect((await second.pull('u1', 0, 10)).changes.map((c) => c.id)).toEqual(['c1', 'c2']);
+    await second.close();
+  });
+
+  it('refuses a database written by a newer server, saying to upgrade', async () => {
+    const dir = newDir();
+    await new SqliteSyncStore(dir).close();
+    const db = new Database(join(dir, 'chatkeep.sqlite'));
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => new SqliteSyncStore(dir)).toThrow(/newer Chatkeep server .* Upgrade the server/);
+  });
+
+  it('a batch that fails part-way leaves nothing of it behind', async () => {
+    const dir = newDir();
+    const store = new SqliteSyncStore(dir);
+    await store.createUser(user('u1'));
+    const before = await store.maxVersion('u1');
+    // The second change cannot be serialised, after the first was written inside the transaction.
+    const unserialisable = conversationChange('c2', stamp(1_000));
+    (unserialisable.data as Record<string, unknown>).extra = 10n;
+    await expect(store.push('u1', [conversationChange('c1', stamp(1_000)), unserialisable])).rejects.toThrow(
+      /BigInt/,
+    );
+    expect((await store.pull('u1', 0, 10)).changes).toEqual([]);
+    const [next] = await store.push('u1', [conversationChange('c3', stamp(1_000))]);
+    // The sequence did not move either: the failed batch's versions were rolled back.
+    expect(next).toEqual({ status: 'applied', version: before + 1 });
+    await store.close();
+  });
+
+  it('removing a user removes their sessions and records', async () => {
+    const dir = newDir();
+    const store = new SqliteSyncStore(dir);
+    await store.createUser(user('u1'));
+    await store.createSession('hash1', 'u1', 1);
+    await store.push('u1', [conversationChange('c1', stamp(1_000))]);
+    expect(await store.removeUser('u1')).toBe(true);
+    expect(await store.findSessionUser('hash1')).toBeUndefined();
+    expect((await store.pull('u1', 0, 10)).changes).toEqual([]);
+    expect(await store.removeUser('u1')).toBe(false);
+    await store.close();
+  });
+});

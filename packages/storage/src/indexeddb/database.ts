@@ -53,6 +53,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
   request.addEventListener('upgradeneeded', (event) => {
     const db = wrap(request.result) as unknown as Db;
     const tx = wrap(request.transaction as IDBTransaction) as unknown as UpgradeTx;
+    // A failed upgrade is reported through the open request; its transaction's own promise is not needed.
+    tx.done.catch(() => undefined);
     // The steps are async (they copy existing records); a failure must abort the upgrade, not leave it half-done.
     upgradeDatabase(db, event.oldVersion, tx, opts.now).catch((error: unknown) => {
       upgradeError = error;

@@ -1,46 +1,6 @@
-// A byte budget per database name, enforced on IDBObjectStore put/add the way
-// a full disk shows up: a DOMException named QuotaExceededError.
+// Quota for Node tests: fake-indexeddb with a byte budget per database.
 import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
-
-interface Budget {
-  remaining: number;
-}
-
-const budgets = new Map<string, Budget>();
-const patched = new WeakSet<object>();
-
-function sizeOf(value: unknown, key: unknown): number {
-  // UTF-16: two bytes per code unit, roughly what browsers charge.
-  return ((JSON.stringify(value) ?? '').length + (key === undefined ? 0 : String(key).length)) * 2;
-}
-
-/** Makes every put/add on stores of `proto` charge the budget of their database. */
-export function enforceBudgets(proto: IDBObjectStore): void {
-  if (patched.has(proto)) return;
-  patched.add(proto);
-  for (const method of ['put', 'add'] as const) {
-    const original = proto[method];
-    proto[method] = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-      const budget = budgets.get(this.transaction.db.name);
-      if (budget) {
-        const cost = sizeOf(value, key);
-        if (cost > budget.remaining) {
-          throw new DOMException(
-            `The quota of this database is used up (${cost} bytes asked).`,
-            'QuotaExceededError',
-          );
-        }
-        budget.remaining -= cost;
-      }
-      return original.call(this, value, key);
-    } as typeof original;
-  }
-}
-
-/** Database `dbName` may take about `bytes` more bytes before writes fail. */
-export function setBudget(dbName: string, bytes: number): void {
-  budgets.set(dbName, { remaining: bytes });
-}
+import { enforceBudgets, setBudget } from './write-budget.js';
 
 /** The fake-indexeddb factory, with database `dbName` limited to about `bytes` more bytes. */
 export function withQuota(factory: IDBFactory, dbName: string, bytes: number): IDBFactory {

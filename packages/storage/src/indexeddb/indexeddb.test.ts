@@ -1,0 +1,255 @@
+import 'fake-indexeddb/auto';
+import { IDBCursor as FakeCursor, IDBIndex as FakeIndex, IDBFactory } from 'fake-indexeddb';
+import { openDB } from 'idb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ChatStorageError } from '../errors.js';
+import type { Conversation, Message } from '../types.js';
+import { IndexedDBAdapter } from './adapter.js';
+import type { ChatkeepSchemaV1 } from './schema.js';
+import { createV1 } from './upgrade.js';
+
+const opened: IndexedDBAdapter[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(opened.splice(0).map((a) => a.close()));
+});
+
+async function open(indexedDB: IDBFactory, dbName = 'chatkeep'): Promise<IndexedDBAdapter> {
+  const adapter = await IndexedDBAdapter.open({ dbName, indexedDB });
+  opened.push(adapter);
+  return adapter;
+}
+
+/** Counts cursor steps inside fake-indexeddb (its internal _iterate runs once per step). */
+function cursorSteps() {
+  return vi.spyOn(FakeCursor.prototype as unknown as { _iterate: (...a: unknown[]) => unknown }, '_iterate');
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ChatStorageError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ChatStorageError);
+  return error as ChatStorageError;
+}
+
+describe('IndexedDBAdapter: schema upgrades', () => {
+  it('a version 1 database keeps its history and gains pending sync metadata', async () => {
+    const v1 = await openDB<ChatkeepSchemaV1>('legacy', 1, {
+      upgrade: (db) => createV1(db),
+    });
+    const conversation: Conversation = {
+      id: 'c1',
+      projectId: 'p1',
+      title: 'Before sync',
+      createdAt: 1000,
+      updatedAt: 2000,
+      archived: false,
+      pinned: true,
+      tags: ['old'],
+      messageCount: 2,
+      lastMessage: 'second',
+    };
+    const messages: Message[] = ['first', 'second'].map((content, i) => ({
+      id: `m${i}`,
+      conversationId: 'c1',
+      projectId: 'p1',
+      role: 'user',
+      content,
+      status: 'complete',
+      createdAt: 1000 + i,
+      updatedAt: 1000 + i,
+    }));
+    await v1.put('conversations', conversation);
+    for (const m of messages) await v1.put('messages', m);
+    await v1.put('projects', { id: 'p1' });
+    v1.close();
+    // openDB above used the global factory installed by fake-indexeddb/auto.
+    const adapter = await open(globalThis.indexedDB as IDBFactory, 'legacy');
+
+    expect(await adapter.getConversation('c1')).toEqual(conversation);
+    expect(await adapter.loadConversation('c1')).toEqual(messages);
+    expect(await adapter.listProjects()).toEqual(['p1']);
+    const pending = await adapter.pendingChanges(10);
+    expect(pending.map((c) => `${c.kind}:${c.id}`)).toEqual(['conversation:c1', 'message:m0', 'message:m1']);
+    expect(pending[0]?.data).toEqual({
+      id: 'c1',
+      projectId: 'p1',
+      title: 'Before sync',
+      createdAt: 1000,
+      updatedAt: 2000,
+      archived: false,
+      pinned: true,
+      tags: ['old'],
+    });
+    expect(pending.every((c) => c.hlc.endsWith(`:${adapter.clientId}`))).toBe(true);
+
+    // The new stores work and the clock resumes after the upgrade's stamps.
+    const m = await adapter.saveMessage({
+      id: 'm2',
+      conversationId: 'c1',
+      projectId: 'p1',
+      role: 'assistant',
+      content: 'third',
+    });
+    expect(m.createdAt).toBeGreaterThan(0);
+    const meta = await adapter.getSyncMetadata('message', 'm2');
+    expect(meta!.hlc > pending[2]!.hlc).toBe(true);
+    await adapter.applyRemote([], 'cursor-1');
+    expect(await adapter.getCursor()).toBe('cursor-1');
+    expect(await adapter.getConversation('c1')).toMatchObject({ messageCount: 3, lastMessage: 'third' });
+  });
+});
+
+describe('IndexedDBAdapter: opening', () => {
+  it("rejects with 'unavailable' when there is no IndexedDB", async () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB');
+    delete (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    try {
+      const error = await rejection(IndexedDBAdapter.open({ dbName: 'none' }));
+      expect(error.code).toBe('unavailable');
+      expect(error.message).toMatch(/IndexedDB is not available/);
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'indexedDB', saved);
+    }
+  });
+
+  it("rejects with 'unavailable' when opening throws (e.g. storage blocked by the browser)", async () => {
+    const throwing = {
+      open() {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      },
+    } as unknown as IDBFactory;
+    const error = await rejection(IndexedDBAdapter.open({ dbName: 'x', indexedDB: throwing }));
+    expect(error.code).toBe('unavailable');
+    expect(error.message).toMatch(/SecurityError/);
+  });
+
+  it("rejects with 'unavailable' after about 3 s when an old tab blocks the upgrade", async () => {
+    const indexedDB = new IDBFactory();
+    // An old tab: version 1 open, ignoring versionchange.
+    const request = indexedDB.open('held', 1);
+    const old = await new Promise<IDBDatabase>((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const started = Date.now();
+    const error = await rejection(IndexedDBAdapter.open({ dbName: 'held', indexedDB }));
+    expect(error.code).toBe('unavailable');
+    expect(error.message).toMatch(/another tab/i);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    old.close();
+  }, 10_000);
+
+  it('closes itself when another tab needs a newer version, and says so', async () => {
+    const indexedDB = new IDBFactory();
+    const adapter = await open(indexedDB, 'upgrading');
+    await adapter.createConversation({ projectId: 'p1' });
+    const request = indexedDB.open('upgrading', 99);
+    const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    expect(newer.version).toBe(99);
+    const error = await rejection(adapter.listProjects());
+    expect(error.code).toBe('closed');
+    expect(error.message).toMatch(/newer version/);
+    newer.close();
+  });
+
+  it('two adapters on one database share one clientId', async () => {
+    const indexedDB = new IDBFactory();
+    const a = await open(indexedDB, 'shared');
+    const b = await open(indexedDB, 'shared');
+    expect(a.clientId).toBe(b.clientId);
+    expect(a.clientId).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+});
+
+describe('IndexedDBAdapter: reads stay small', () => {
+  it('getMessages reads only the requested page, never the whole conversation', async () => {
+    const indexedDB = new IDBFactory();
+    const adapter = await open(indexedDB, 'paging');
+    const c = await adapter.createConversation({ projectId: 'p1' });
+    const conv = { id: c.id, projectId: 'p1' };
+    await adapter.saveConversation(
+      conv,
+      Array.from({ length: 500 }, (_, i) => ({
+        ...conv,
+        conversationId: c.id,
+        id: `m${String(i).padStart(3, '0')}`,
+        role: 'user' as const,
+        content: `#${i}`,
+        createdAt: i,
+      })),
+    );
+    const getAll = vi.spyOn(FakeIndex.prototype, 'getAll');
+    const steps = cursorSteps();
+    const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
+    expect(page.hasMore).toBe(true);
+    expect(getAll).not.toHaveBeenCalled();
+    // One step per message of the page, plus one to learn that older ones exist.
+    expect(steps.mock.calls.length).toBeLessThanOrEqual(11);
+  });
+
+  it('a message write updates the summary without loading the conversation', async () => {
+    const indexedDB = new IDBFactory();
+    const adapter = await open(indexedDB, 'summary');
+    const c = await adapter.createConversation({ projectId: 'p1' });
+    const conv = { id: c.id, projectId: 'p1' };
+    await adapter.saveConversation(
+      conv,
+      Array.from({ length: 200 }, (_, i) => ({
+        ...conv,
+        conversationId: c.id,
+        id: `m${i}`,
+        role: 'user' as const,
+        content: `${i}`,
+        createdAt: i,
+      })),
+    );
+    const getAll = vi.spyOn(FakeIndex.prototype, 'getAll');
+    const steps = cursorSteps();
+    await adapter.saveMessage({
+      ...conv,
+      conversationId: c.id,
+      id: 'new',
+      role: 'assistant',
+      content: 'latest',
+      createdAt: 10_000,
+    });
+    expect(getAll).not.toHaveBeenCalled();
+    // The newest message: one reverse-cursor step.
+    expect(steps.mock.calls.length).toBeLessThanOrEqual(1);
+    expect(await adapter.getConversation(c.id)).toMatchObject({ messageCount: 201, lastMessage: 'latest' });
+  });
+});
+
+describe('IndexedDBAdapter: pending changes use the outbox index', () => {
+  it('synced records are not read when listing or counting the outbox', async () => {
+    const indexedDB = new IDBFactory();
+    const adapter = await open(indexedDB, 'outbox');
+    const c = await adapter.createConversation({ projectId: 'p1' });
+    for (let i = 0; i < 30; i++) {
+      await adapter.saveMessage({
+        id: `m${i}`,
+        conversationId: c.id,
+        projectId: 'p1',
+        role: 'user',
+        content: 'x',
+        createdAt: i,
+      });
+    }
+    const all = await adapter.pendingChanges(100);
+    await adapter.markPushed(
+      all.slice(0, 29).map((x, i) => ({ kind: x.kind, id: x.id, hlc: x.hlc, version: i + 1 })),
+      1,
+    );
+    const steps = cursorSteps();
+    expect(await adapter.pendingCount()).toBe(2);
+    expect((await adapter.pendingChanges(100)).map((x) => x.id)).toEqual(['m28', 'm29']);
+    expect(steps.mock.calls.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -70,7 +70,7 @@ export async function* exportConversationsStream(
   } else {
     for (const conversation of conversations) {
       yield conversationHeader(conversation);
-      for await (const page of chronologicalPages(adapter, conversation.id, pageSize)) {
+      for await (const page of chronologicalPages(adapter, conversation, pageSize)) {
         yield page.map(messageSection).join('');
         await yieldToEventLoop();
       }
@@ -88,7 +88,7 @@ async function* jsonConversation(
   const head = JSON.stringify(conversation);
   yield `${first ? '' : ','}\n${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"messages":[`;
   let firstMessage = true;
-  for await (const page of chronologicalPages(adapter, conversation.id, pageSize)) {
+  for await (const page of chronologicalPages(adapter, conversation, pageSize)) {
     let chunk = '';
     for (const message of page) {
       chunk += `${firstMessage ? '' : ','}\n${JSON.stringify(message)}`;

@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expectStorageError } from '../contract/context.js';
+import { exportConversations } from '../export/index.js';
+import { conversationWith, openDb } from '../export/test-support/databases.js';
+import { importConversations } from './index.js';
+
+const chatgpt = readFileSync(new URL('./fixtures/chatgpt-conversations.json', import.meta.url), 'utf8');
+
+describe('importing ChatGPT conversations.json', () => {
+  it('saves the current branch of each conversation and reports what it left out', async () => {
+    const db = await openDb();
+    const result = await importConversations(db, chatgpt);
+    expect(result).toMatchObject({
+      format: 'chatgpt',
+      conversations: 2,
+      messages: 6,
+      conversationIds: ['conv-sales', 'conv-garden'],
+    });
+    expect(result.skipped.map((s) => s.id).sort()).toEqual([
+      'conv-sales',
+      'ctx-2',
+      'root-1',
+      'root-2',
+      'sys-1',
+    ]);
+    const sales = await db.getConversation('conv-sales');
+    expect(sales).toMatchObject({ title: 'Plotting sales data', projectId: 'default', messageCount: 4 });
+    expect((await db.loadConversation('conv-sales')).map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+    ]);
+    expect(await db.listConversations('default')).toHaveLength(1);
+    expect(await db.listConversations('default', { includeArchived: true })).toHaveLength(2);
+  });
+
+  it('does not duplicate anything when the same file is imported again', async () => {
+    const db = await openDb();
+    await importConversations(db, chatgpt);
+    const before = await exportConversations(db, { format: 'json', now: () => 0 });
+    const again = await importConversations(db, chatgpt, { format: 'chatgpt' });
+    expect(again.conversations).toBe(2);
+    expect(await exportConversations(db, { format: 'json', now: () => 0 })).toBe(before);
+  });
+
+  it('imports into the project asked for', async () => {
+    const db = await openDb();
+    await importConversations(db, chatgpt, { projectId: 'imported' });
+    expect(await db.listProjects()).toEqual(['imported']);
+  });
+});
+
+describe('importing AI SDK messages', () => {
+  const messages = [
+    {
+      id: 'u1',
+      role: 'user',
+      content: 'What is the capital of Norway?',
+      createdAt: '2024-03-01T10:00:00.000Z',
+    },
+    {
+      id: 'a1',
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'Oslo.' }],
+      createdAt: '2024-03-01T10:00:05.000Z',
+    },
+  ];
+
+  it('saves a plain array of UI messages as one conversation, titled by the first question', async () => {
+    const db = await openDb();
+    const result = await importConversations(db, JSON.stringify(messages));
+    expect(result).toMatchObject({
+      format: 'ai-sdk',
+      conversations: 1,
+      messages: 2,
+      conversationIds: ['ai-sdk-u1'],
+    });
+    const conversation = await db.getConversation('ai-sdk-u1');
+    expect(conversation).toMatchObject({
+      title: 'What is the capital of Norway?',
+      projectId: 'default',
+      messageCount: 2,
+    });
+    expect((await db.loadConversation('ai-sdk-u1')).map((m) => m.content)).toEqual([
+      'What is the capital of Norway?',
+      'Oslo.',
+    ]);
+  });
+
+  it('updates the same conversation when the chat is imported again, grown longer', async () => {
+    const db = await openDb();
+    await importConversations(db, JSON.stringify(messages));
+    const longer = [
+      ...messages,
+      { id: 'u2', role: 'user', content: 'And Sweden?', createdAt: '2024-03-01T10:01:00.000Z' },
+    ];
+    await importConversations(db, JSON.stringify(longer));
+    expect(await db.listConversations('default')).toHaveLength(1);
+    expect((await db.getConversation('ai-sdk-u1'))?.messageCount).toBe(3);
+  });
+});
+
+describe('import validation', () => {
+  it('refuses text that is not JSON, saying which formats it reads', async () => {
+    const db = await openDb();
+    await expectStorageError(
+      importConversations(db, '# My chat\n\nhello'),
+      'import-failed',
+      /not valid JSON.*ChatGPT/s,
+    );
+  });
+
+  it('refuses JSON of an unknown shape', async () => {
+    const db = await openDb();
+    await expectStorageError(
+      importConversations(db, '{"hello": 1}'),
+      'import-failed',
+      /not recognised.*Chatkeep export/,
+    );
+    await expectStorageError(
+      importConversations(db, '[{"role": "user"}]', { format: 'chatgpt' }),
+      'import-failed',
+      /mapping/,
+    );
+  });
+
+  it('refuses a Chatkeep export of a newer version', async () => {
+    const db = await openDb();
+    const text = JSON.stringify({ format: 'chatkeep', version: 2, exportedAt: '', conversations: [] });
+    await expectStorageError(importConversations(db, text), 'import-failed', /version 2.*Update Chatkeep/);
+  });
+
+  it('skips invalid records, naming the conversation, the message and the field, and imports the rest', async () => {
+    const source = await openDb();
+    const { conversation, messages } = conversationWith('good', ['one', 'two', 'three']);
+    await source.saveConversation(conversation, messages);
+    const file = JSON.parse(await exportConversations(source, { format: 'json' }));
+    file.conversations[0].messages[1].role = 'robot';
+    file.conversations.push({ ...file.conversations[0], id: 'bad', title: 42, messages: [] });
+
+    const db = await openDb();
+    const result = await importConversations(db, JSON.stringify(file));
+    expect(result.conversations).toBe(1);
+    expect(result.messages).toBe(2);
+    expect(result.skipped).toEqual([
+      {
+        id: 'good-m000001',
+        reason: expect.stringMatching(/conversation "Conversation good" \(good\), messages\[1\]: .*role/),
+      },
+      { id: 'bad', reason: expect.stringMatching(/conversations\[1\].*\(bad\).*title/) },
+    ]);
+  });
+
+  it('saves each conversation whole or not at all, and reports the one that failed', async () => {
+    const db = await openDb();
+    // A message id already used by another conversation cannot be moved: that conversation fails as a whole.
+    const taken = conversationWith('taken', ['existing']);
+    await db.saveConversation(taken.conversation, taken.messages);
+    const clash = conversationWith('clash', ['new one', 'second']);
+    clash.messages[1]!.id = 'taken-m000000';
+    const fine = conversationWith('fine', ['hello']);
+    const source = await openDb();
+    await source.saveConversation(clash.conversation, clash.messages);
+    await source.saveConversation(fine.conversation, fine.messages);
+
+    const result = await importConversations(db, await exportConversations(source, { format: 'json' }));
+    expect(result.conversationIds).toEqual(['fine']);
+    expect(result.skipped).toEqual([
+      {
+        id: 'clash',
+        reason: expect.stringMatching(/\(clash\) was not imported: .*belongs to conversation taken/),
+      },
+    ]);
+    expect(await db.getConversation('clash')).toBeUndefined();
+    expect(await db.loadConversation('clash')).toEqual([]);
+  });
+});

@@ -87,6 +87,15 @@ describe('pull', () => {
     ]);
   });
 
+  it('a plain version number works as since, like the cursor that encodes it', async () => {
+    const page = await pull(server.url, token, '?limit=10');
+    const version = page.body.changes.at(-1)!.version;
+    const byNumber = await pull(server.url, token, `?since=${version}&limit=10`);
+    const byCursor = await pull(server.url, token, `?since=${page.body.cursor}&limit=10`);
+    expect(byNumber.body).toEqual(byCursor.body);
+    expect(byNumber.body.changes[0]!.version).toBeGreaterThan(version);
+  });
+
   it('a malformed cursor or limit is a 400 with a message', async () => {
     for (const query of [
       '?since=abc!',

@@ -93,7 +93,10 @@ export async function startFakeOpenAI(opts: { chunkDelayMs?: number } = {}): Pro
       return;
     }
     if (last?.role === 'tool') {
-      const result = JSON.parse(String(last.content)) as { result?: number };
+      const results = body.messages
+        .filter((m) => m.role === 'tool')
+        .map((m) => JSON.parse(String(m.content)) as { result?: number });
+      const result = results.find((r) => r.result !== undefined) ?? {};
       await send(chunk({ role: 'assistant', content: 'The tool says ' }));
       await send(chunk({ content: `**${String(result.result)}**.` }, 'stop'));
     } else if (/calc/i.test(lastText)) {

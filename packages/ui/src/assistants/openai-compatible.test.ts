@@ -2,6 +2,10 @@
 import type { Message } from '@chatkeep/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_TEXT, type FakeOpenAI, startFakeOpenAI } from '../../test/fake-openai-server.js';
+import { MemoryStorage } from '../../test/memory-storage.js';
+import { openTestStorage } from '../../test/storage.js';
+import { runAnswer, sendUserMessage } from '../chat/run-turn.js';
+import { heartbeatStreamLocks } from '../chat/stream-locks.js';
 import { createOpenAICompatibleAssistant, toOpenAIMessages } from './openai-compatible.js';
 import type { AssistantEvent } from './types.js';
 
@@ -140,5 +144,66 @@ describe('history in the chat.completions shape', () => {
       { role: 'tool', tool_call_id: 't1', content: '{"iso":"x"}' },
       { role: 'assistant', content: 'cut' },
     ]);
+  });
+});
+
+describe('the chat loop against the endpoint', () => {
+  it('runs the tools the model asks for and sends their results back', async () => {
+    const storage = await openTestStorage();
+    const { id: conversationId } = await storage.createConversation({ projectId: 'p' });
+    const before = server.requests.length;
+    const { outcome } = await sendUserMessage({
+      storage,
+      locks: heartbeatStreamLocks({ storage: new MemoryStorage() }),
+      assistant: createOpenAICompatibleAssistant({
+        baseURL: server.url,
+        apiKey: 'k',
+        model: 'fake-model',
+        tools: true,
+      }),
+      conversationId,
+      projectId: 'p',
+      signal: new AbortController().signal,
+      text: 'calc 6 * 7 please',
+    });
+    expect(await outcome).toEqual({ status: 'complete' });
+    const messages = await storage.loadConversation(conversationId);
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant']);
+    expect(messages[1]).toMatchObject({
+      metadata: { model: 'fake-model', tokens: { input: 11, output: 7 } },
+    });
+    expect(messages[2]).toMatchObject({
+      toolCallId: 'call_1',
+      toolResult: { expression: '6 * 7', result: 42 },
+    });
+    expect(messages[4]?.content).toBe('The tool says **42**.');
+    const second = server.requests[before + 1]!;
+    expect(second.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool']);
+    expect(second.messages[2]).toMatchObject({ tool_call_id: 'call_1' });
+    await storage.close();
+  });
+
+  it('saves an endpoint error on the answer as status error with metadata.error', async () => {
+    const storage = await openTestStorage();
+    const { id: conversationId } = await storage.createConversation({ projectId: 'p' });
+    await storage.saveMessage({ id: 'q1', conversationId, projectId: 'p', role: 'user', content: 'hi' });
+    const outcome = await runAnswer({
+      storage,
+      locks: heartbeatStreamLocks({ storage: new MemoryStorage() }),
+      assistant: createOpenAICompatibleAssistant({
+        baseURL: server.url,
+        apiKey: 'wrong',
+        model: 'bad-key',
+        tools: false,
+      }),
+      conversationId,
+      projectId: 'p',
+      signal: new AbortController().signal,
+    });
+    expect(outcome.status).toBe('error');
+    const answer = (await storage.loadConversation(conversationId)).at(-1);
+    expect(answer).toMatchObject({ role: 'assistant', status: 'error' });
+    expect(answer?.metadata?.error).toMatch(/401.*Incorrect API key/);
+    await storage.close();
   });
 });

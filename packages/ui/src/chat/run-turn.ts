@@ -83,7 +83,10 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
         if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
         const stepSignal = AbortSignal.any([signal, stopSaving.signal]);
         try {
-          for await (const event of assistant.step({ history, signal: stepSignal })) {
+          for await (const event of untilAborted(
+            assistant.step({ history, signal: stepSignal }),
+            stepSignal,
+          )) {
             if (stepSignal.aborted) break;
             if (event.type === 'text') writer.appendText(event.delta);
             else if (event.type === 'tool-call') await writer.addToolCall(event.call);
@@ -126,6 +129,29 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
     }
     return { status: 'complete' };
   });
+}
+
+/**
+ * Ends the iteration as soon as the signal aborts, even when the assistant
+ * is stuck waiting (a stalled connection): Stop must always answer at once.
+ */
+async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    while (true) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // Not awaited: a stuck assistant would never answer.
+    void iterator.return?.(undefined)?.catch(() => {});
+  }
 }
 
 export function describeError(error: unknown): string {

@@ -198,3 +198,107 @@ describe('LocalStorageAdapter with damaged or missing storage', () => {
     await expectStorageError(LocalStorageAdapter.open({ dbName: 'main' }), 'unavailable', /localStorage/);
   });
 });
+
+describe('LocalStorageAdapter sync bookkeeping', () => {
+  it('pendingChanges reads the outbox and only the conversations it names, not every one', async () => {
+    const memory = new MemoryStorage();
+    const read: string[] = [];
+    const storage = Object.assign(Object.create(memory) as Storage, {
+      getItem(key: string) {
+        read.push(key);
+        return memory.getItem(key);
+      },
+    });
+    const db = await LocalStorageAdapter.open({ dbName: 'main', storage });
+    for (let i = 0; i < 20; i++) {
+      const c = await db.createConversation({ projectId: 'p1' });
+      await db.saveMessage(messageInput(c));
+    }
+    const all = await db.pendingChanges(100);
+    await db.markPushed(
+      all.map((x) => ({ kind: x.kind, id: x.id, hlc: x.hlc, version: 1 })),
+      1,
+    );
+    const edited = await db.createConversation({ projectId: 'p1', title: 'new' });
+    read.length = 0;
+    const pending = await db.pendingChanges(100);
+    expect(pending.map((x) => x.id)).toEqual([edited.id]);
+    expect(read.filter((k) => k.includes(':conv:'))).toEqual([`chatkeep:main:conv:${edited.id}`]);
+  });
+
+  it('messages pulled before their conversation are pending again after resetSyncState', async () => {
+    const db = await LocalStorageAdapter.open({ dbName: 'main', storage: new MemoryStorage() });
+    const early = {
+      id: 'early',
+      conversationId: 'not-yet',
+      projectId: 'p1',
+      role: 'user' as const,
+      content: 'arrived first',
+      status: 'complete' as const,
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    await db.applyRemote(
+      [
+        {
+          kind: 'message',
+          id: 'early',
+          projectId: 'p1',
+          hlc: '000000000000010:00000:remote',
+          deleted: false,
+          data: early,
+          version: 1,
+        },
+      ],
+      'c1',
+    );
+    expect(await db.pendingCount()).toBe(0);
+    await db.resetSyncState();
+    expect(await db.pendingChanges(10)).toEqual([
+      {
+        kind: 'message',
+        id: 'early',
+        projectId: 'p1',
+        hlc: '000000000000010:00000:remote',
+        deleted: false,
+        data: early,
+      },
+    ]);
+  });
+
+  it('a quota failure during applyRemote keeps the old cursor and every record as it was', async () => {
+    const storage = new MemoryStorage(40_000);
+    const db = await LocalStorageAdapter.open({ dbName: 'main', storage });
+    await db.applyRemote([], 'before');
+    const before = storage.snapshot();
+    const big = {
+      id: 'm1',
+      conversationId: 'c1',
+      projectId: 'p1',
+      role: 'assistant' as const,
+      content: 'x'.repeat(30_000),
+      status: 'complete' as const,
+      createdAt: 1,
+      updatedAt: 1,
+    };
+    await expectStorageError(
+      db.applyRemote(
+        [
+          {
+            kind: 'message',
+            id: 'm1',
+            projectId: 'p1',
+            hlc: '000000000000010:00000:remote',
+            deleted: false,
+            data: big,
+            version: 2,
+          },
+        ],
+        'after',
+      ),
+      'quota-exceeded',
+    );
+    expect(storage.snapshot()).toEqual(before);
+    expect(await db.getCursor()).toBe('before');
+  });
+});

@@ -1,8 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { remoteStamp } from '../contract/context.js';
-import { conversationWith, indexedDB, newDbName, openDb, track } from '../export/test-support/databases.js';
+import {
+  conversationWith,
+  indexedDB,
+  newDbName,
+  openDb,
+  openLocalDb,
+  track,
+} from '../export/test-support/databases.js';
 import { MemoryStorage } from '../test-support/memory-storage.js';
-import type { ChatStorageAdapter, Message } from '../types.js';
+import type { ChatStorageAdapter, Message, SyncableChatStorage } from '../types.js';
 import { localStorageSearchStore, openSearchIndexStore, type SearchIndexStore } from './persist.js';
 import { createSearchIndex, type SearchHit } from './search-index.js';
 
@@ -92,109 +99,115 @@ describe('search', () => {
   });
 });
 
-describe('search stays current', () => {
-  it('after new messages, edits, deletes, renames, conversation deletes and clearing a project', async () => {
-    const db = await openDb();
-    await seed(db);
-    const index = track(createSearchIndex(db));
-    await index.ready;
+describe.each([
+  ['IndexedDB', openDb],
+  ['localStorage', openLocalDb],
+] as [string, (dbName?: string) => Promise<SyncableChatStorage>][])(
+  'search stays current (%s)',
+  (_, openDb) => {
+    it('after new messages, edits, deletes, renames, conversation deletes and clearing a project', async () => {
+      const db = await openDb();
+      await seed(db);
+      const index = track(createSearchIndex(db));
+      await index.ready;
 
-    await db.saveMessage({
-      id: 'new',
-      conversationId: 'trip',
-      projectId: 'default',
-      role: 'user',
-      content: 'Pack a raincoat',
+      await db.saveMessage({
+        id: 'new',
+        conversationId: 'trip',
+        projectId: 'default',
+        role: 'user',
+        content: 'Pack a raincoat',
+      });
+      expect(where(await index.search('default', 'raincoat'))).toEqual(['trip/new']);
+
+      await db.updateMessage('new', { content: 'Pack an umbrella' });
+      expect(await index.search('default', 'raincoat')).toEqual([]);
+      expect(where(await index.search('default', 'umbrella'))).toEqual(['trip/new']);
+
+      await db.deleteMessage('new');
+      expect(await index.search('default', 'umbrella')).toEqual([]);
+
+      await db.updateConversation('trip', { title: 'Holiday in the fjords' });
+      expect(where(await index.search('default', 'fjords'))).toEqual(['trip/title']);
+      expect((await index.search('default', 'night'))[0]?.title).toBe('Holiday in the fjords');
+      expect(await index.search('default', 'norway')).toEqual([]);
+
+      await db.deleteConversation('taxes');
+      expect(await index.search('default', 'invoice')).toEqual([]);
+
+      await db.clearProject('work');
+      expect(await index.search('work', 'bergen')).toEqual([]);
+      expect(where(await index.search('default', 'bergen'))).toEqual(['trip/trip-m000000']);
     });
-    expect(where(await index.search('default', 'raincoat'))).toEqual(['trip/new']);
 
-    await db.updateMessage('new', { content: 'Pack an umbrella' });
-    expect(await index.search('default', 'raincoat')).toEqual([]);
-    expect(where(await index.search('default', 'umbrella'))).toEqual(['trip/new']);
+    it('after writes made in another tab on the same database', async () => {
+      const dbName = newDbName();
+      const mine = await openDb(dbName);
+      const otherTab = await openDb(dbName);
+      await seed(mine);
+      const index = track(createSearchIndex(mine));
+      await index.ready;
 
-    await db.deleteMessage('new');
-    expect(await index.search('default', 'umbrella')).toEqual([]);
-
-    await db.updateConversation('trip', { title: 'Holiday in the fjords' });
-    expect(where(await index.search('default', 'fjords'))).toEqual(['trip/title']);
-    expect((await index.search('default', 'night'))[0]?.title).toBe('Holiday in the fjords');
-    expect(await index.search('default', 'norway')).toEqual([]);
-
-    await db.deleteConversation('taxes');
-    expect(await index.search('default', 'invoice')).toEqual([]);
-
-    await db.clearProject('work');
-    expect(await index.search('work', 'bergen')).toEqual([]);
-    expect(where(await index.search('default', 'bergen'))).toEqual(['trip/trip-m000000']);
-  });
-
-  it('after writes made in another tab on the same database', async () => {
-    const dbName = newDbName();
-    const mine = await openDb(dbName);
-    const otherTab = await openDb(dbName);
-    await seed(mine);
-    const index = track(createSearchIndex(mine));
-    await index.ready;
-
-    await otherTab.saveMessage({
-      id: 'tab2',
-      conversationId: 'trip',
-      projectId: 'default',
-      role: 'assistant',
-      content: 'Ferry to Stavanger',
+      await otherTab.saveMessage({
+        id: 'tab2',
+        conversationId: 'trip',
+        projectId: 'default',
+        role: 'assistant',
+        content: 'Ferry to Stavanger',
+      });
+      await otherTab.updateConversation('taxes', { title: 'Accounting' });
+      await otherTab.deleteConversation('work');
+      await vi.waitFor(async () => {
+        expect(where(await index.search('default', 'stavanger'))).toEqual(['trip/tab2']);
+        expect(where(await index.search('default', 'accounting'))).toEqual(['taxes/title']);
+        expect(await index.search('work', 'office')).toEqual([]);
+      });
     });
-    await otherTab.updateConversation('taxes', { title: 'Accounting' });
-    await otherTab.deleteConversation('work');
-    await vi.waitFor(async () => {
-      expect(where(await index.search('default', 'stavanger'))).toEqual(['trip/tab2']);
-      expect(where(await index.search('default', 'accounting'))).toEqual(['taxes/title']);
-      expect(await index.search('work', 'office')).toEqual([]);
-    });
-  });
 
-  it('after changes applied by sync', async () => {
-    const db = await openDb();
-    await seed(db);
-    const index = track(createSearchIndex(db));
-    await index.ready;
-    const message: Message = {
-      id: 'remote-1',
-      conversationId: 'trip',
-      projectId: 'default',
-      role: 'assistant',
-      content: 'Remember the hiking boots',
-      status: 'complete',
-      createdAt: Date.UTC(2025, 0, 2),
-      updatedAt: Date.UTC(2025, 0, 2),
-    };
-    const far = Date.now() + 60_000;
-    await db.applyRemote(
-      [
-        {
-          kind: 'message',
-          id: message.id,
-          projectId: 'default',
-          hlc: remoteStamp(far),
-          deleted: false,
-          data: message,
-          version: 1,
-        },
-        {
-          kind: 'message',
-          id: 'trip-m000001',
-          projectId: 'default',
-          hlc: remoteStamp(far, 'remote', 1),
-          deleted: true,
-          data: null,
-          version: 2,
-        },
-      ],
-      '2',
-    );
-    expect(where(await index.search('default', 'boots'))).toEqual(['trip/remote-1']);
-    expect(await index.search('default', 'night')).toEqual([]);
-  });
-});
+    it('after changes applied by sync', async () => {
+      const db = await openDb();
+      await seed(db);
+      const index = track(createSearchIndex(db));
+      await index.ready;
+      const message: Message = {
+        id: 'remote-1',
+        conversationId: 'trip',
+        projectId: 'default',
+        role: 'assistant',
+        content: 'Remember the hiking boots',
+        status: 'complete',
+        createdAt: Date.UTC(2025, 0, 2),
+        updatedAt: Date.UTC(2025, 0, 2),
+      };
+      const far = Date.now() + 60_000;
+      await db.applyRemote(
+        [
+          {
+            kind: 'message',
+            id: message.id,
+            projectId: 'default',
+            hlc: remoteStamp(far),
+            deleted: false,
+            data: message,
+            version: 1,
+          },
+          {
+            kind: 'message',
+            id: 'trip-m000001',
+            projectId: 'default',
+            hlc: remoteStamp(far, 'remote', 1),
+            deleted: true,
+            data: null,
+            version: 2,
+          },
+        ],
+        '2',
+      );
+      expect(where(await index.search('default', 'boots'))).toEqual(['trip/remote-1']);
+      expect(await index.search('default', 'night')).toEqual([]);
+    });
+  },
+);
 
 describe('a persisted search index', () => {
   async function persisted(dbName: string): Promise<SearchIndexStore> {

@@ -259,8 +259,8 @@ class LiveSearchIndex implements SearchIndex {
         }
         const known = this.conversations.get(conversationId);
         const wanted = batch.messages.get(conversationId);
-        if (!known) {
-          // New to this index (created elsewhere, or missed): index it whole.
+        if (!known || (wanted && wanted.size > PAGE)) {
+          // New to this index (created elsewhere, or missed), or rewritten in bulk (an import): index it whole.
           await this.indexConversation(conversation);
         } else {
           this.putTitle(conversation, known);

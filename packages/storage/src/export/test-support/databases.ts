@@ -5,6 +5,8 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach } from 'vitest';
 import { IndexedDBAdapter } from '../../indexeddb/index.js';
+import { LocalStorageAdapter } from '../../localstorage/adapter.js';
+import { MemoryStorage } from '../../test-support/memory-storage.js';
 import type { ConversationInput, MessageInput, Role } from '../../types.js';
 
 export const indexedDB = new IDBFactory();
@@ -21,6 +23,17 @@ export function newDbName(prefix = 'db'): string {
 
 export async function openDb(dbName = newDbName()): Promise<IndexedDBAdapter> {
   const adapter = await IndexedDBAdapter.open({ dbName, indexedDB });
+  opened.push(adapter);
+  return adapter;
+}
+
+const storages = new Map<string, MemoryStorage>();
+
+/** The localStorage adapter over an in-memory Storage shared by every open of `dbName`. */
+export async function openLocalDb(dbName = newDbName()): Promise<LocalStorageAdapter> {
+  const storage = storages.get(dbName) ?? new MemoryStorage();
+  storages.set(dbName, storage);
+  const adapter = await LocalStorageAdapter.open({ dbName, storage });
   opened.push(adapter);
   return adapter;
 }

@@ -109,8 +109,8 @@ describe('tombstones', () => {
     await push(server.url, token, [
       conversationChange('c-back', stamp(t0)),
       messageChange('m-back', 'c-back', stamp(t0, 1)),
-      tombstone('conversation', 'c-back', stamp(t0 + 10)),
     ]);
+    await push(server.url, token, [tombstone('conversation', 'c-back', stamp(t0 + 10))]);
     const res = await push(server.url, token, [
       conversationChange('c-back', stamp(t0 + 20), { title: 'again' }),
     ]);
@@ -118,5 +118,39 @@ describe('tombstones', () => {
     expect(await latest('message', 'm-back')).toMatchObject({ deleted: true });
     const msg = await push(server.url, token, [messageChange('m-new', 'c-back', stamp(t0 + 21))]);
     expect(msg.body.results[0]!.status).toBe('applied');
+  });
+
+  it('a batch is applied conversations first: messages sent before their conversation is restored apply', async () => {
+    await push(server.url, token, [conversationChange('c-order', stamp(t0))]);
+    await push(server.url, token, [tombstone('conversation', 'c-order', stamp(t0 + 10))]);
+    const res = await push(server.url, token, [
+      messageChange('m-order', 'c-order', stamp(t0 + 20)),
+      conversationChange('c-order', stamp(t0 + 30), { title: 'restored' }),
+    ]);
+    expect(res.body.results.map((r) => [r.id, r.status])).toEqual([
+      ['m-order', 'applied'],
+      ['c-order', 'applied'],
+    ]);
+  });
+
+  it('a delete that loses to a newer edit keeps the conversation but still deletes the messages older than it', async () => {
+    await push(server.url, token, [
+      conversationChange('c-race', stamp(t0)),
+      messageChange('m-before', 'c-race', stamp(t0, 1)),
+      conversationChange('c-race', stamp(t0 + 20), { title: 'edited elsewhere' }),
+      messageChange('m-after', 'c-race', stamp(t0 + 30)),
+    ]);
+    // Stamped between the edit and the newer message: the deleting device had seen m-before only.
+    const res = await push(server.url, token, [tombstone('conversation', 'c-race', stamp(t0 + 10))]);
+    expect(res.body.results[0]).toMatchObject({
+      status: 'stale',
+      current: { hlc: stamp(t0 + 20), deleted: false },
+    });
+    expect(await latest('conversation', 'c-race')).toMatchObject({
+      deleted: false,
+      data: { title: 'edited elsewhere' },
+    });
+    expect(await latest('message', 'm-before')).toMatchObject({ deleted: true, hlc: stamp(t0 + 10) });
+    expect(await latest('message', 'm-after')).toMatchObject({ deleted: false });
   });
 });

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ServerChange } from '../protocol.js';
-import { resolveChange } from '../sync/resolve.js';
+import { applicationOrder, deleteTakesMessage, resolveChange } from '../sync/resolve.js';
 import { migrate } from './migrations.js';
 import {
   type PullPage,
@@ -156,7 +156,11 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   async push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]> {
-    return this.db.transaction(() => changes.map((change) => this.applyOne(userId, change)))();
+    return this.db.transaction(() => {
+      const outcomes: PushOutcome[] = new Array(changes.length);
+      for (const i of applicationOrder(changes)) outcomes[i] = this.applyOne(userId, changes[i]!);
+      return outcomes;
+    })();
   }
 
   private applyOne(userId: string, change: ValidChange): PushOutcome {
@@ -184,12 +188,12 @@ export class SqliteSyncStore implements SyncStore {
         : this.stmt.getRecord.get(userId, 'conversation', conversationId);
     const decision = resolveChange(change, stored, conversationRow && toChange(conversationRow));
     if (decision.action === 'repeat') return { status: 'applied', version: decision.version };
-    if (decision.action === 'stale') return { status: 'stale', current: decision.current };
-
-    const version = this.write(userId, change, conversationId ?? null);
+    const version =
+      decision.action === 'write' ? this.write(userId, change, conversationId ?? null) : undefined;
     if (change.kind === 'conversation' && change.deleted) {
       // Other devices learn of each message's deletion through a new version.
       for (const message of this.stmt.liveMessagesOf.all(userId, change.id)) {
+        if (!deleteTakesMessage(message.hlc, change.hlc, version !== undefined)) continue;
         this.write(
           userId,
           {
@@ -204,7 +208,8 @@ export class SqliteSyncStore implements SyncStore {
         );
       }
     }
-    return { status: 'applied', version };
+    if (decision.action === 'stale') return { status: 'stale', current: decision.current };
+    return { status: 'applied', version: version! };
   }
 
   private write(userId: string, change: ValidChange, conversationId: string | null): number {

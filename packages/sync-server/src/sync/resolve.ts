@@ -34,3 +34,28 @@ export function resolveChange(
   }
   return { action: 'write' };
 }
+
+/**
+ * Whether a conversation delete stamped `deleteHlc` takes a live message with
+ * it. When the delete wins, every message goes. When a newer edit keeps the
+ * conversation alive, only messages stamped before the delete go: those are
+ * the ones the deleting device had (its clock is past every stamp it saw) and
+ * has already removed locally, so every device converges on the same set.
+ */
+export function deleteTakesMessage(messageHlc: string, deleteHlc: string, deleteWon: boolean): boolean {
+  return deleteWon || compareHlc(messageHlc, deleteHlc) < 0;
+}
+
+/**
+ * The order in which a batch is applied: conversations first, then messages,
+ * each in the order sent. A batch that restores a conversation and adds
+ * messages to it then succeeds whatever the stamps' order in the batch.
+ * Results are still answered in the order of the request.
+ */
+export function applicationOrder(changes: readonly { kind: string }[]): number[] {
+  const indexes = changes.map((_, i) => i);
+  return [
+    ...indexes.filter((i) => changes[i]!.kind === 'conversation'),
+    ...indexes.filter((i) => changes[i]!.kind !== 'conversation'),
+  ];
+}

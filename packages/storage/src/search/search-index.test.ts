@@ -140,6 +140,18 @@ describe.each([
       expect(where(await index.search('default', 'bergen'))).toEqual(['trip/trip-m000000']);
     });
 
+    it('after a conversation is deleted and saved again under the same id', async () => {
+      const db = await openDb();
+      await seed(db);
+      const index = track(createSearchIndex(db));
+      await index.ready;
+      await db.deleteConversation('trip');
+      const again = conversationWith('trip', ['Only the ferry now'], { title: 'Norway trip' });
+      await db.saveConversation(again.conversation, again.messages);
+      expect(await index.search('default', 'night')).toEqual([]);
+      expect(where(await index.search('default', 'ferry'))).toEqual(['trip/trip-m000000']);
+    });
+
     it('after writes made in another tab on the same database', async () => {
       const dbName = newDbName();
       const mine = await openDb(dbName);

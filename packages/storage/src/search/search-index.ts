@@ -16,6 +16,7 @@ import {
   titleDocId,
   titleDocument,
 } from './documents.js';
+import { addChange, emptyPending, isEmpty, type Pending } from './pending.js';
 import type { SearchIndexStore } from './persist.js';
 import { fromSnapshot, toSnapshot } from './snapshot.js';
 import { buildSnippet, type SnippetSegment } from './snippet.js';
@@ -80,20 +81,6 @@ export interface SearchIndex {
 export function createSearchIndex(adapter: ChatStorageAdapter, opts: SearchIndexOptions = {}): SearchIndex {
   return new LiveSearchIndex(adapter, opts);
 }
-
-interface Pending {
-  conversations: Set<string>;
-  deletedConversations: Set<string>;
-  messages: Map<string, Set<string>>;
-  deletedMessages: Map<string, string>;
-}
-
-const emptyPending = (): Pending => ({
-  conversations: new Set(),
-  deletedConversations: new Set(),
-  messages: new Map(),
-  deletedMessages: new Map(),
-});
 
 const PAGE = 200;
 
@@ -195,36 +182,12 @@ class LiveSearchIndex implements SearchIndex {
 
   private onChange(change: StorageChange): void {
     if (this.closed) return;
-    const p = this.pending;
-    for (const c of change.conversations) {
-      if (c.deleted) {
-        p.deletedConversations.add(c.id);
-        p.conversations.delete(c.id);
-        p.messages.delete(c.id);
-      } else {
-        p.deletedConversations.delete(c.id);
-        p.conversations.add(c.id);
-      }
-    }
-    for (const m of change.messages) {
-      if (m.deleted) {
-        p.messages.get(m.conversationId)?.delete(m.id);
-        p.deletedMessages.set(m.id, m.conversationId);
-      } else {
-        p.deletedMessages.delete(m.id);
-        const ids = p.messages.get(m.conversationId) ?? new Set<string>();
-        ids.add(m.id);
-        p.messages.set(m.conversationId, ids);
-      }
-      // The conversation's summary moved too: refresh what is known about it.
-      if (!p.deletedConversations.has(m.conversationId)) p.conversations.add(m.conversationId);
-    }
+    addChange(this.pending, change);
     this.scheduleDrain();
   }
 
   private hasPending(): boolean {
-    const p = this.pending;
-    return p.conversations.size + p.deletedConversations.size + p.messages.size + p.deletedMessages.size > 0;
+    return !isEmpty(this.pending);
   }
 
   /** Batches writes that come in bursts (a streaming reply) into one update. */
@@ -259,7 +222,7 @@ class LiveSearchIndex implements SearchIndex {
         }
         const known = this.conversations.get(conversationId);
         const wanted = batch.messages.get(conversationId);
-        if (!known || (wanted && wanted.size > PAGE)) {
+        if (!known || batch.recreated.has(conversationId) || (wanted && wanted.size > PAGE)) {
           // New to this index (created elsewhere, or missed), or rewritten in bulk (an import): index it whole.
           await this.indexConversation(conversation);
         } else {

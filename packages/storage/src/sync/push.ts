@@ -86,6 +86,11 @@ export async function pushPending(opts: PushOptions): Promise<PushOutcome> {
         acks.push({ kind: change.kind, id: change.id, hlc: change.hlc, version: result.version });
       } else if (result.status === 'stale') {
         outcome.stale += 1;
+        if (change.kind === 'message' && change.deleted && isTombstoneOf(result.current, change)) {
+          // Deleting a message of a deleted conversation: the server's cascade already deleted it.
+          acks.push({ kind: change.kind, id: change.id, hlc: change.hlc, version: result.current.version });
+          continue;
+        }
         staleChanges.push(change);
         // For a message of a deleted conversation, `current` is the conversation's tombstone.
         if (result.current) currents.push(result.current);
@@ -120,6 +125,13 @@ export async function pushPending(opts: PushOptions): Promise<PushOutcome> {
     limit = opts.batchSize;
   }
   return outcome;
+}
+
+function isTombstoneOf(
+  current: ServerRecordChange | undefined,
+  change: RecordChange,
+): current is ServerRecordChange {
+  return current?.kind === 'conversation' && current.deleted && current.projectId === change.projectId;
 }
 
 function rejection(change: RecordChange, reason: string, at: number): RejectedChange {

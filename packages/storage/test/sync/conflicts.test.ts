@@ -126,6 +126,56 @@ describe('conflicts', () => {
   });
 });
 
+describe('deletes that cross', () => {
+  it('deleting a message whose conversation another device deleted settles with nothing left pending', async () => {
+    const { token, a, b } = await pair();
+    const c = await a.adapter.createConversation({ projectId: 'p1' });
+    await a.adapter.saveMessage({
+      id: 'gone',
+      conversationId: c.id,
+      projectId: 'p1',
+      role: 'user',
+      content: 'x',
+    });
+    await a.sync();
+    await b.sync();
+    await b.adapter.deleteConversation(c.id);
+    await b.sync();
+    await a.adapter.deleteMessage('gone');
+    const status = await a.sync();
+    expect(status).toMatchObject({ state: 'synced', conflicts: 0 });
+    expect(await a.adapter.pendingCount()).toBe(0);
+    expect(await a.adapter.getConversation(c.id)).toBeUndefined();
+    expect(await deviceSnapshot(a.adapter)).toEqual(await serverSnapshot(server.url, token));
+  });
+
+  it('a conversation delete that loses to a newer edit leaves the device holding what the server holds', async () => {
+    const { token, a, b } = await pair();
+    const c = await a.adapter.createConversation({ projectId: 'p1', title: 'kept' });
+    await a.adapter.saveMessage({
+      id: 'survivor',
+      conversationId: c.id,
+      projectId: 'p1',
+      role: 'user',
+      content: 'x',
+    });
+    await a.sync();
+    await b.sync();
+    // a deletes the conversation; b renames it afterwards (newer stamp) and pushes first.
+    await a.adapter.deleteConversation(c.id);
+    await b.adapter.updateConversation(c.id, { title: 'renamed after the delete' });
+    await b.sync();
+    await a.sync();
+    await b.sync();
+    // Per record, last write wins: the conversation lives on. Its message must then
+    // be in the same state on every device and on the server, whichever it is.
+    const onServer = await serverSnapshot(server.url, token);
+    expect(onServer.conversations[c.id]?.title).toBe('renamed after the delete');
+    expect(await deviceSnapshot(a.adapter)).toEqual(onServer);
+    expect(await deviceSnapshot(b.adapter)).toEqual(onServer);
+  });
+});
+
 describe('accounts', () => {
   it('signing in to another account uploads the whole local history there', async () => {
     const first = await server.signup();

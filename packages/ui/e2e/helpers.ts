@@ -13,11 +13,12 @@ export async function send(page: Page, text: string) {
 /** The assistant's messages in the open conversation. */
 export const assistantMessages = (page: Page) => page.locator('article.message-assistant');
 
+/** Waits until the newest message is a finished answer (not the question just sent). */
 export async function waitForAnswerDone(page: Page) {
-  await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0, { timeout: 15_000 });
-  await expect(page.locator('article[data-status="streaming"], article[data-status="pending"]')).toHaveCount(
-    0,
-  );
+  const last = page.locator('article.message').last();
+  await expect(last).toHaveClass(/message-assistant/, { timeout: 15_000 });
+  await expect(last).toHaveAttribute('data-status', /complete|error|interrupted/, { timeout: 15_000 });
+  await expect(page.getByRole('button', { name: 'Stop' })).toHaveCount(0);
 }
 
 export const conversations = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });

@@ -33,7 +33,7 @@ export function MessageList({ conversationId, live, onRetry, followSignal }: Mes
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 120,
+    estimateSize: () => 96,
     overscan: 6,
     getItemKey: (i) => messages[i]?.id ?? i,
   });
@@ -86,9 +86,8 @@ export function MessageList({ conversationId, live, onRetry, followSignal }: Mes
     restored.current = true;
     atBottom.current = false;
     if (index < 0) return;
-    virtualizer.getVirtualItems();
-    const start = virtualizer.measurementsCache[index]?.start ?? 0;
-    virtualizer.scrollToOffset(start + memory.offset);
+    // scrollToIndex settles on the item once the rows above it have been measured.
+    virtualizer.scrollToIndex(index, { align: 'start' });
   }, [
     conversationId,
     isPending,

@@ -1,0 +1,61 @@
+// The public shape of the sync engine: its options and its methods.
+import type { StorageChange, SyncConflict, SyncSource } from '../types.js';
+import type { BackoffOptions } from './backoff.js';
+import type { SyncEnvironment } from './environment.js';
+import type { SyncClient } from './http.js';
+import type { ElectionOptions, LockManagerLike } from './leader.js';
+import type { RejectedChange } from './push.js';
+import type { StatusListener, SyncEngineStatus } from './status.js';
+import type { SyncTimers } from './timers.js';
+
+/** What the engine needs from storage: the sync bookkeeping and the change feed. */
+export type SyncEngineAdapter = SyncSource & {
+  subscribe(listener: (change: StorageChange) => void): () => void;
+};
+
+export interface SyncEngineOptions {
+  adapter: SyncEngineAdapter;
+  /** e.g. https://sync.example.com (the API lives under /v1). */
+  serverUrl: string;
+  /** Bearer token from login/signup; without one the engine waits in `signed-out`. */
+  token?: string | null;
+  /** The account the token belongs to; a different one in setToken resets the sync state. */
+  userId?: string;
+  fetch?: typeof fetch;
+  timers?: Partial<SyncTimers>;
+  environment?: SyncEnvironment;
+  /** `navigator.locks` by default; null to use the BroadcastChannel election. */
+  locks?: LockManagerLike | null;
+  election?: Pick<ElectionOptions, 'heartbeatMs' | 'peerTimeoutMs' | 'settleMs'>;
+  /** Quiet time after a local change before syncing (default 1 s). */
+  debounceMs?: number;
+  /** Periodic sync while the page is visible (default 30 s). */
+  intervalMs?: number;
+  backoff?: BackoffOptions;
+  /** Changes per push request (default 500). */
+  batchSize?: number;
+  maxBatchBytes?: number;
+  /** Changes per pull page (default 500). */
+  pullLimit?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface SyncEngine {
+  /** Starts syncing (idempotent). */
+  start(): void;
+  /** Stops syncing; local data stays. Waits for a running sync to finish. */
+  stop(): Promise<void>;
+  /** Syncs now (or asks the leading tab to) and resolves with the resulting status. */
+  syncNow(): Promise<SyncEngineStatus>;
+  /** A new sign-in, or null to sign out. A different `userId` than before resets the sync state. */
+  setToken(token: string | null, opts?: { userId?: string }): Promise<void>;
+  getStatus(): SyncEngineStatus;
+  subscribe(listener: StatusListener): () => void;
+  /** The wire client, for sign-in screens (signup/login/logout/health). */
+  readonly client: SyncClient;
+  listConflicts(): Promise<SyncConflict[]>;
+  restoreConflict(conflictId: string): Promise<void>;
+  dismissConflict(conflictId: string): Promise<void>;
+  /** Changes the server refused during this session, newest first. */
+  getRejected(): RejectedChange[];
+}

@@ -18,9 +18,13 @@ export interface StartServerOptions {
   signup?: 'open' | 'closed';
   uiDir?: string;
   corsOrigins?: string[];
+  /** Receives one line per request (method, path, status, ms); omit to log nothing. */
   log?: (line: string) => void;
+  /** Per-user token bucket for /v1/sync/*; defaults to 50 requests/s in bursts of 100. */
   syncRateLimit?: TokenBucketOptions;
+  /** Failed logins allowed per username and window; defaults to 10 a minute. */
   loginLimit?: LoginLimitOptions;
+  /** The server clock (rate limits and the 24 h stamp check); Date.now by default. */
   now?: () => number;
 }
 

@@ -43,6 +43,6 @@ export async function checkCredentials(
   password: string,
 ): Promise<UserRecord | undefined> {
   const user = await store.findUserByName(normalizeUsername(rawUsername));
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
   return ok && user ? user : undefined;
 }

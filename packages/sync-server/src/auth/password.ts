@@ -29,5 +29,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
+let decoy: Promise<string> | undefined;
+
 /** A hash of a random password: verifying against it costs what a real check costs, for unknown usernames. */
-export const decoyHash: Promise<string> = hashPassword(randomBytes(16).toString('hex'));
+export function decoyHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoy;
+}

@@ -27,13 +27,13 @@ test('"Stop" keeps the partial answer, also after a reload', async ({ page }) =>
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByText('Stopped. The answer so far is kept.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
-  const kept = await page.locator('article.message-assistant .markdown').innerText();
+  const kept = await page.locator('article.message-assistant .markdown').textContent();
   expect(kept).toContain('Part 1.');
   expect(kept).not.toContain('The end.');
 
   await page.reload();
   await expect(page.getByText('Stopped. The answer so far is kept.')).toBeVisible();
-  expect(await page.locator('article.message-assistant .markdown').innerText()).toBe(kept);
+  expect(await page.locator('article.message-assistant .markdown').textContent()).toBe(kept);
   await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
 });
 
@@ -57,7 +57,7 @@ test('closing the page mid-stream keeps the saved part, shown as interrupted wit
   const second = await context.newPage();
   await openApp(second);
   await expect(second.getByText(/Interrupted: the answer stopped before it finished/)).toBeVisible();
-  const kept = await second.locator('article.message-assistant .markdown').innerText();
+  const kept = await second.locator('article.message-assistant .markdown').textContent();
   expect(kept).toContain('Part 1.');
   expect(kept).not.toContain('The end.');
 

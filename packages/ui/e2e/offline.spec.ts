@@ -12,3 +12,18 @@ test('offline, the app keeps working and says so', async ({ page, context }) => 
   await context.setOffline(false);
   await expect(page.getByRole('alert').filter({ hasText: 'works offline' })).toHaveCount(0);
 });
+
+test('once loaded, the app also starts offline, with its history', async ({ page, context }) => {
+  await openApp(page);
+  await send(page, 'Saved before going offline');
+  await waitForAnswerDone(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // The first load happened before the worker controlled the page; one more load fills the cache.
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('alert')).toContainText('works offline');
+  await expect(page.locator('article.message-user')).toContainText('Saved before going offline');
+});

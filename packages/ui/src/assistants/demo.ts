@@ -102,7 +102,7 @@ function longAnswer(prompt: string): string {
   ];
   const topic = topics[hash(prompt) % topics.length]!;
   const paragraphs: string[] = [`## A story about ${topic}`, ''];
-  for (let i = 1; i <= 12; i++) {
+  for (let i = 1; i <= 40; i++) {
     paragraphs.push(
       `**Part ${i}.** Every evening the notes grew longer. Nothing was thrown away: each page was copied twice, ` +
         `once for the shelf and once for the box under the stairs, so that a storm, a fire or a careless ` +

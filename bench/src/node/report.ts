@@ -1,0 +1,95 @@
+// BENCHMARKS.md from a result: the table, then the dataset and the machine.
+
+import type { Summary } from '../shared/stats.js';
+import { type BenchResult, type Figure, meetsTarget, speedup } from './figures.js';
+
+function num(value: number): string {
+  if (value >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+function cell(s: Summary | undefined): string {
+  return s ? `${num(s.median)} (${num(s.min)}–${num(s.max)})` : '—';
+}
+
+function ratio(figure: Figure, baseline: Summary | undefined): string {
+  const r = speedup(figure, baseline);
+  if (r === undefined) return '—';
+  return `${cell(baseline)}; Chatkeep ${r >= 1 ? `${num(r)}× faster` : `${num(1 / r)}× slower`}`;
+}
+
+function target(figure: Figure): string {
+  if (figure.target === undefined) return '—';
+  const sign = figure.better === 'lower' ? '≤' : '≥';
+  const met = meetsTarget(figure);
+  return `${sign} ${num(figure.target)} ${met ? '✅ met' : '❌ missed'}`;
+}
+
+export function renderReport(result: BenchResult, findings: string): string {
+  const { machine, dataset, spec } = result;
+  const rows = result.figures.map(
+    (f) =>
+      `| ${f.id} | ${f.name} | ${f.unit} | **${cell(f.chatkeep)}** | ${target(f)} | ${ratio(f, f.dexie)} | ${ratio(f, f.legacy)} |`,
+  );
+  const notes = result.figures.filter((f) => f.note).map((f) => `- **${f.id}**: ${f.note}`);
+  return `# Chatkeep benchmarks
+
+Measured by \`bash scripts/bench.sh\` on ${result.date} (${result.scale} dataset, ${Math.round(result.durationSeconds)} s).
+Each cell is the **median (min–max)** of ${medianRuns(result)} after a warm-up. Baselines run in the same
+browser, on the same data and operations, in the same run; "faster" compares medians. Raw numbers:
+\`bench/results/latest.json\`.
+
+| | Figure | Unit | Chatkeep | Target | Dexie.js (same schema) | localStorage blob (legacy) |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+
+${notes.join('\n')}
+
+## Dataset
+
+Seeded (seed ${spec.seed}), generated inside the page and in Node from the same code (\`bench/src/shared/dataset.ts\`):
+${dataset.conversations.toLocaleString('en-US')} conversations, ${dataset.messages.toLocaleString('en-US')} messages
+(${spec.conversations.toLocaleString('en-US')} conversations of about ${spec.meanMessages} messages, plus one of
+${dataset.bigConversationMessages.toLocaleString('en-US')}), ${(dataset.contentBytes / 2 ** 20).toFixed(1)} MiB of text,
+message text from ${dataset.minBytes} B to ${dataset.maxBytes.toLocaleString('en-US')} B (mean ${dataset.meanBytes} B),
+${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
+
+## Machine
+
+- CPU: ${machine.cpu}, ${machine.cores} cores; RAM ${machine.ramGB} GB; ${machine.os}
+- Node ${machine.node}; Chromium ${machine.chromium} (headless, profile on disk)
+- Load average at start: ${machine.loadAverageAtStart.join(', ')} (the machine is shared: compare ratios within one run)
+
+## How each figure is measured
+
+- **M1** \`getMessages(id, {limit: 50})\` on the 10,000-message conversation. Dexie: the same compound index, reverse,
+  limit 51. Legacy: \`JSON.parse\` of the blob, filter, last 50.
+- **M2** a freshly launched Chromium (same on-disk profile) navigates to the app served by
+  \`node packages/sync-server/dist/main.js\`, with the long conversation open; time from navigation start to the
+  \`chatkeep:first-message\` performance mark (or, without it, the frame after the first message row is added).
+- **M3** \`listConversations\` (archived included) and the sidebar's \`groupConversations\`.
+- **M4** a ${result.details.m4Chunks ?? ''}-chunk answer streamed into the long conversation: \`saveMessage\` (pending), then
+  \`updateMessage\` with the whole text so far after every chunk, one at a time as the stream writer does; latency
+  from the call to the committed transaction; p50 and p99 per run. Legacy: the history array rewritten to
+  localStorage after every chunk.
+- **M5** \`createSearchIndex\` over the whole database (built once, time reported below), then ten queries (common and
+  rare words, two-word AND, prefix, a typo); p50 per run.
+- **M6** \`importConversations\` of a Chatkeep JSON export (made by \`exportConversations\`) into an empty database.
+  Dexie: parse, validate, one transaction per conversation. Legacy: parse, one blob rewrite per conversation.
+- **M7** the app with the long conversation open, scrolled to the top until every page is loaded; V8 heap in use
+  after a forced GC (CDP \`Runtime.getHeapUsage\`). One run.
+- **Push / pull**: the whole dataset over HTTP on loopback, 500 changes per push, 1,000 per pull page, SQLite store.
+- **Fresh device**: an empty IndexedDB database and \`createSyncEngine\` against the server, from start to \`synced\`.
+
+## Findings
+
+${findings}
+`;
+}
+
+function medianRuns(result: BenchResult): string {
+  const counts = [...new Set(result.figures.map((f) => f.chatkeep.runs))].sort((a, b) => a - b);
+  return counts.length === 1 ? `${counts[0]} runs` : `${counts[0]}–${counts.at(-1)} runs`;
+}

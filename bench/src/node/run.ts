@@ -1,0 +1,264 @@
+// `node bench/dist/node/run.js [--smoke] [--json <file>] [--markdown <file>]`:
+// runs every figure against the built packages and writes the raw JSON and,
+// when asked, BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchPageApi } from '../page/main.js';
+import { datasetStats, FULL_DATASET, SMOKE_DATASET } from '../shared/dataset.js';
+import { percentile, summarize } from '../shared/stats.js';
+import { coldStart, heapScrolled } from './app-figures.js';
+import { launch, openBenchPage } from './browser.js';
+import type { BenchResult, Figure } from './figures.js';
+import { machineInfo } from './machine.js';
+import { renderReport } from './report.js';
+import { startServer } from './server.js';
+import { serverFigures } from './server-figures.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const PAGE_DIR = join(ROOT, 'bench/dist/page');
+
+interface Options {
+  smoke: boolean;
+  json: string;
+  markdown?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { smoke: false, json: join(ROOT, 'bench-results/latest.json') };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--smoke') options.smoke = true;
+    else if (arg === '--json') options.json = resolve(argv[++i] ?? '');
+    else if (arg === '--markdown') options.markdown = resolve(argv[++i] ?? '');
+    else throw new Error(`unknown option ${arg}; use --smoke, --json <file>, --markdown <file>`);
+  }
+  return options;
+}
+
+function log(message: string): void {
+  process.stdout.write(`[bench] ${message}\n`);
+}
+
+type Api = BenchPageApi;
+declare const chatkeepBench: Api;
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const spec = options.smoke ? SMOKE_DATASET : FULL_DATASET;
+  const runs = options.smoke ? 2 : 5;
+  const quickRuns = options.smoke ? 3 : 15;
+  const m4Chunks = options.smoke ? 20 : 200;
+  const importConversations = options.smoke ? 10 : 100;
+
+  const profileDir = await mkdtemp(join(tmpdir(), 'chatkeep-bench-profile-'));
+  const server = await startServer(ROOT);
+  log(`server ${server.url}, profile ${profileDir}`);
+  try {
+    log('dataset statistics');
+    const dataset = datasetStats(spec);
+    log(`server figures: push and pull of ${dataset.messages + dataset.conversations} changes`);
+    const serverRuns = await serverFigures(server.url, spec, runs);
+
+    const context = await launch(profileDir);
+    const chromiumVersion = context.browser()?.version() ?? 'unknown';
+    const machine = machineInfo(chromiumVersion);
+    const page = await openBenchPage(context, server.url, PAGE_DIR);
+    log('loading the dataset into Chatkeep (IndexedDB) and Dexie');
+    const loaded = await page.evaluate((s) => chatkeepBench.load(s), spec);
+    log(
+      `loaded ${loaded.messages} messages: Chatkeep ${Math.round(loaded.chatkeepMs)} ms, Dexie ${Math.round(loaded.dexieMs)} ms`,
+    );
+    log('M1 latest page');
+    const m1 = await page.evaluate((n) => chatkeepBench.m1LatestPage(n), quickRuns);
+    log('M3 sidebar');
+    const m3 = await page.evaluate((n) => chatkeepBench.m3Sidebar(n), quickRuns);
+    log('M4 streaming');
+    const m4 = await page.evaluate(([n, c]) => chatkeepBench.m4Streaming(n, c), [runs, m4Chunks] as const);
+    log('M5 search');
+    const m5 = await page.evaluate((n) => chatkeepBench.m5Search(n), runs);
+    log('M6 import');
+    const m6 = await page.evaluate(([n, c]) => chatkeepBench.m6Import(n, c), [
+      runs,
+      importConversations,
+    ] as const);
+    log('fresh device sync');
+    const sync = await page.evaluate(
+      ([token, projectId, n]) => chatkeepBench.freshDeviceSync(token, projectId, n),
+      [serverRuns.account.token, spec.projectId, runs] as const,
+    );
+    // The app opens on the long conversation, as a reader coming back to it.
+    await page.evaluate((id) => {
+      const ui = { projectId: 'default', knownProjects: ['default'], activeByProject: { default: id } };
+      localStorage.setItem('chatkeep-ui', JSON.stringify({ state: ui, version: 0 }));
+      return chatkeepBench.closeContext();
+    }, loaded.bigConversationId);
+    await context.close();
+
+    log('M2 cold start');
+    const m2 = await coldStart(profileDir, server.url, runs);
+    log('M7 heap, scrolled through the long conversation');
+    const m7 = await heapScrolled(profileDir, server.url, options.smoke ? 15_000 : 120_000);
+
+    const p = (q: number) => (latencies: number[][]) => latencies.map((l) => percentile(l, q));
+    const expectedMessages = dataset.messages;
+    if (sync.messages !== expectedMessages) {
+      throw new Error(
+        `the fresh device holds ${sync.messages} messages after sync, expected ${expectedMessages}`,
+      );
+    }
+    const figures: Figure[] = [
+      {
+        id: 'M1',
+        name: 'Latest 50 messages of the 10,000-message conversation',
+        unit: 'ms',
+        better: 'lower',
+        target: 10,
+        chatkeep: summarize(m1.chatkeep),
+        dexie: summarize(m1.dexie),
+        legacy: summarize(m1.legacy ?? []),
+        note:
+          m1.legacyMessages === spec.bigMessages
+            ? undefined
+            : `the localStorage blob held only the newest ${m1.legacyMessages} messages (quota)`,
+      },
+      {
+        id: 'M2',
+        name: 'Cold start to first message painted (whole dataset stored)',
+        unit: 'ms',
+        better: 'lower',
+        target: 150,
+        chatkeep: summarize(m2.ms),
+        note:
+          m2.source === 'mark'
+            ? undefined
+            : 'measured from the DOM (the app set no chatkeep:first-message mark)',
+      },
+      {
+        id: 'M3',
+        name: `Grouped sidebar of ${loaded.conversations.toLocaleString('en-US')} conversations`,
+        unit: 'ms',
+        better: 'lower',
+        target: 30,
+        chatkeep: summarize(m3.chatkeep),
+        dexie: summarize(m3.dexie),
+      },
+      {
+        id: 'M4 p50',
+        name: `Streaming, chunk to committed, p50 (${m4Chunks} chunks)`,
+        unit: 'ms',
+        better: 'lower',
+        chatkeep: summarize(p(50)(m4.chatkeep)),
+        dexie: summarize(p(50)(m4.dexie)),
+        legacy: summarize(p(50)(m4.legacy)),
+      },
+      {
+        id: 'M4 p99',
+        name: 'Streaming, chunk to committed, p99',
+        unit: 'ms',
+        better: 'lower',
+        target: 50,
+        chatkeep: summarize(p(99)(m4.chatkeep)),
+        dexie: summarize(p(99)(m4.dexie)),
+        legacy: summarize(p(99)(m4.legacy)),
+        note:
+          m4.legacyMessages === spec.bigMessages
+            ? `appending to a ${spec.bigMessages.toLocaleString('en-US')}-message history in every system`
+            : `the localStorage blob held only ${m4.legacyMessages} messages (quota); Chatkeep and Dexie append to ${spec.bigMessages}`,
+      },
+      {
+        id: 'M5',
+        name: `Full-text search over ${expectedMessages.toLocaleString('en-US')} messages, p50`,
+        unit: 'ms',
+        better: 'lower',
+        target: 50,
+        chatkeep: summarize(m5.runs.map((r) => percentile(r, 50))),
+        note: `index built from storage in ${Math.round(m5.buildMs).toLocaleString('en-US')} ms; hits per query: ${m5.hits.join(', ')}`,
+      },
+      {
+        id: 'M6',
+        name: `Import of a Chatkeep export (${m6.messages.toLocaleString('en-US')} messages)`,
+        unit: 'messages/s',
+        better: 'higher',
+        target: 20_000,
+        chatkeep: summarize(m6.chatkeep),
+        dexie: summarize(m6.dexie),
+        legacy: summarize(m6.legacy),
+        note: m6.legacyQuotaRuns
+          ? `the localStorage blob ran out of quota before the end in ${m6.legacyQuotaRuns} runs (rate up to that point)`
+          : undefined,
+      },
+      {
+        id: 'M7',
+        name: 'JS heap, 10,000-message conversation open and scrolled',
+        unit: 'MB',
+        better: 'lower',
+        target: 150,
+        chatkeep: summarize([m7.usedMB]),
+        note: `${m7.allLoaded ? 'every page loaded' : 'not every page loaded before the time cap'} after ${m7.scrollSteps} scroll steps (${m7.scrollSeconds.toFixed(1)} s)`,
+      },
+      {
+        id: 'Push',
+        name: 'Server push throughput (SQLite)',
+        unit: 'changes/s',
+        better: 'higher',
+        chatkeep: summarize(serverRuns.pushPerSecond),
+      },
+      {
+        id: 'Pull',
+        name: 'Server pull throughput (SQLite)',
+        unit: 'changes/s',
+        better: 'higher',
+        chatkeep: summarize(serverRuns.pullPerSecond),
+      },
+      {
+        id: 'Sync',
+        name: `Fresh device syncs the full dataset (${sync.messages.toLocaleString('en-US')} messages)`,
+        unit: 's',
+        better: 'lower',
+        target: 15,
+        chatkeep: summarize(sync.seconds),
+      },
+    ];
+    const result: BenchResult = {
+      scale: options.smoke ? 'smoke' : 'full',
+      date: new Date().toISOString(),
+      durationSeconds: (Date.now() - started) / 1000,
+      machine,
+      spec,
+      dataset,
+      figures,
+      details: {
+        load: loaded,
+        m3Groups: m3.groups,
+        m4Chunks,
+        m4AnswerBytes: m4.answerBytes,
+        m5: { buildMs: m5.buildMs, queries: m5.queries, hits: m5.hits, runs: m5.runs },
+        m6: { messages: m6.messages, conversations: m6.conversations, fileBytes: m6.fileBytes },
+        m7,
+        serverChanges: serverRuns.changes,
+      },
+    };
+    await mkdir(dirname(options.json), { recursive: true });
+    await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${options.json}`);
+    if (options.markdown) {
+      const findings = await readFile(join(ROOT, 'bench/findings.md'), 'utf8').catch(() => '(none yet)');
+      await writeFile(options.markdown, renderReport(result, findings.trim()));
+      log(`wrote ${options.markdown}`);
+    }
+    for (const f of figures) log(`${f.id.padEnd(7)} ${f.chatkeep.median.toFixed(2)} ${f.unit}`);
+  } finally {
+    await server.stop();
+    await rm(profileDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,217 @@
+// M4 (streaming persistence: one write per chunk, chunk to committed) and
+// M6 (import throughput).
+import {
+  exportConversations,
+  IndexedDBAdapter,
+  importConversations,
+  type Message,
+  type MessageMetadata,
+} from '@chatkeep/storage';
+import { conversationsOf, type DatasetSpec, importSpec } from '../shared/dataset.js';
+import { seededRandom } from '../shared/random.js';
+import { context, deleteDatabase, pause } from './context.js';
+import { DexieBaseline } from './dexie-baseline.js';
+import { fillLegacy } from './reads.js';
+
+export interface StreamRuns {
+  /** Per run, every chunk's latency in ms. */
+  chatkeep: number[][];
+  dexie: number[][];
+  legacy: number[][];
+  legacyMessages: number;
+  chunks: number;
+  answerBytes: number;
+}
+
+interface StreamTarget {
+  saveMessage(m: Message): Promise<unknown> | unknown;
+  updateMessage(id: string, patch: Partial<Message>): Promise<unknown> | unknown;
+}
+
+/** A long answer in chunks of 20-100 characters, the same for every system. */
+function chunksOf(count: number): string[] {
+  const rnd = seededRandom(99);
+  const words =
+    'the answer streams in small pieces while the reader watches it grow and saves each piece'.split(' ');
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let chunk = '';
+    const size = rnd.int(20, 100);
+    while (chunk.length < size) chunk += `${rnd.pick(words)} `;
+    out.push(chunk);
+  }
+  return out;
+}
+
+let streamCounter = 0;
+
+/** Streams one answer into the long conversation as the UI's stream writer does; returns each chunk's latency. */
+async function streamOnce(target: StreamTarget, chunks: string[]): Promise<number[]> {
+  const { bigConversationId, spec } = context();
+  streamCounter += 1;
+  const now = Date.now();
+  const id = `bench-stream-${now}-${streamCounter}`;
+  const metadata: MessageMetadata = { model: 'bench-model-1' };
+  const base: Message = {
+    id,
+    conversationId: bigConversationId,
+    projectId: spec.projectId,
+    role: 'assistant',
+    content: '',
+    status: 'pending',
+    metadata,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await target.saveMessage(base);
+  const latencies: number[] = [];
+  let content = '';
+  for (const chunk of chunks) {
+    content += chunk;
+    const t = performance.now();
+    await target.updateMessage(id, { content, status: 'streaming', metadata });
+    latencies.push(performance.now() - t);
+  }
+  await target.updateMessage(id, { content, status: 'complete', metadata });
+  return latencies;
+}
+
+export async function m4Streaming(runs: number, chunkCount: number): Promise<StreamRuns> {
+  const { chatkeep, dexie } = context();
+  const chunks = chunksOf(chunkCount);
+  const { legacy, fitted } = fillLegacy();
+  const systems: [keyof Pick<StreamRuns, 'chatkeep' | 'dexie' | 'legacy'>, StreamTarget][] = [
+    ['chatkeep', chatkeep],
+    ['dexie', dexie],
+    ['legacy', legacy],
+  ];
+  const result: StreamRuns = {
+    chatkeep: [],
+    dexie: [],
+    legacy: [],
+    legacyMessages: fitted,
+    chunks: chunkCount,
+    answerBytes: chunks.join('').length,
+  };
+  for (const [name, target] of systems) {
+    await streamOnce(target, chunks); // warm-up
+    for (let i = 0; i < runs; i++) {
+      await pause();
+      result[name].push(await streamOnce(target, chunks));
+    }
+  }
+  legacy.clear();
+  return result;
+}
+
+export interface ImportRuns {
+  /** Messages per second, per run. */
+  chatkeep: number[];
+  dexie: number[];
+  legacy: number[];
+  messages: number;
+  conversations: number;
+  fileBytes: number;
+  /** Runs where the legacy blob ran out of localStorage quota before the end. */
+  legacyQuotaRuns: number;
+}
+
+/** A Chatkeep JSON export of a second, disjoint set of conversations, made by the real exporter. */
+async function exportFile(
+  spec: DatasetSpec,
+): Promise<{ text: string; messages: number; conversations: number }> {
+  const name = 'bench-import-source';
+  await deleteDatabase(name);
+  const source = await IndexedDBAdapter.open({ dbName: name });
+  let messages = 0;
+  let conversations = 0;
+  for (const { conversation, messages: list } of conversationsOf(spec)) {
+    await source.saveConversation(conversation, list);
+    messages += list.length;
+    conversations += 1;
+  }
+  const text = await exportConversations(source, { format: 'json' });
+  await source.close();
+  await deleteDatabase(name);
+  return { text, messages, conversations };
+}
+
+export async function m6Import(runs: number, conversations: number): Promise<ImportRuns> {
+  const { spec } = context();
+  const file = await exportFile(importSpec(spec, conversations));
+  const result: ImportRuns = {
+    chatkeep: [],
+    dexie: [],
+    legacy: [],
+    messages: file.messages,
+    conversations: file.conversations,
+    fileBytes: file.text.length,
+    legacyQuotaRuns: 0,
+  };
+  for (let run = -1; run < runs; run++) {
+    const keep = run >= 0;
+    await pause(50);
+    const dbName = `bench-import-${run + 1}`;
+    await deleteDatabase(dbName);
+    const adapter = await IndexedDBAdapter.open({ dbName });
+    let t = performance.now();
+    const imported = await importConversations(adapter, file.text, { format: 'chatkeep' });
+    const chatkeepMs = performance.now() - t;
+    await adapter.close();
+    await deleteDatabase(dbName);
+    if (imported.messages !== file.messages) {
+      throw new Error(`Chatkeep imported ${imported.messages} messages, expected ${file.messages}`);
+    }
+
+    await pause(50);
+    const dexieName = `bench-import-dexie-${run + 1}`;
+    await deleteDatabase(dexieName);
+    const dexie = await DexieBaseline.open(dexieName);
+    t = performance.now();
+    const parsed = JSON.parse(file.text) as { conversations: { messages: Message[] }[] };
+    for (const { messages, ...conversation } of parsed.conversations) {
+      const {
+        messageCount: _c,
+        lastMessage: _l,
+        ...synced
+      } = conversation as typeof conversation & {
+        messageCount: number;
+        lastMessage?: string;
+      };
+      await dexie.saveConversation(synced as never, messages);
+    }
+    const dexieMs = performance.now() - t;
+    const dexieCount = await dexie.count();
+    dexie.close();
+    await deleteDatabase(dexieName);
+    if (dexieCount !== file.messages)
+      throw new Error(`Dexie imported ${dexieCount} messages, expected ${file.messages}`);
+
+    await pause(50);
+    const { legacy } = fillLegacy();
+    legacy.clear();
+    t = performance.now();
+    let legacyMessages = 0;
+    let quota = false;
+    try {
+      const legacyParsed = JSON.parse(file.text) as { conversations: { messages: Message[] }[] };
+      for (const c of legacyParsed.conversations) {
+        legacy.appendAll(c.messages);
+        legacyMessages += c.messages.length;
+      }
+    } catch (error) {
+      if (!(error instanceof DOMException)) throw error;
+      quota = true;
+    }
+    const legacyMs = performance.now() - t;
+    legacy.clear();
+
+    if (keep) {
+      result.chatkeep.push((file.messages / chatkeepMs) * 1000);
+      result.dexie.push((file.messages / dexieMs) * 1000);
+      result.legacy.push((legacyMessages / legacyMs) * 1000);
+      if (quota) result.legacyQuotaRuns += 1;
+    }
+  }
+  return result;
+}

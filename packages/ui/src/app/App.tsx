@@ -1,6 +1,7 @@
 import type { ChatStorageAdapter } from '@chatkeep/storage';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { recoverAllRecent } from '../chat/recover.js';
 import { Banners } from '../components/Banners.js';
 import { ChatView } from '../components/ChatView.js';
 import type { ComposerHandle } from '../components/Composer.js';
@@ -10,7 +11,7 @@ import { Sidebar } from '../components/Sidebar.js';
 import { SyncStatus } from '../components/SyncStatus.js';
 import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { type MigrationNotice, migrateLegacy, requestPersistentStorage } from './boot.js';
-import { installPageLifecycle, stopAnswer } from './chat-controller.js';
+import { installPageLifecycle, stopAnswer, streamLocks } from './chat-controller.js';
 import { getStorage, queryClient } from './storage.js';
 import { StorageProvider } from './storage-context.js';
 import { useActiveConversationId, useUi } from './ui-store.js';
@@ -27,6 +28,8 @@ let booting: Promise<Boot> | undefined;
 function boot(): Promise<Boot> {
   booting ??= getStorage().then((adapter) => {
     void requestPersistentStorage();
+    // Answers cut off by a closed tab or crash, in conversations not open yet.
+    setTimeout(() => void recoverAllRecent(adapter, streamLocks()).catch(() => {}), 1000);
     const migration = migrateLegacy(adapter).catch(
       (e: unknown): MigrationNotice => ({
         status: 'failed',

@@ -26,3 +26,26 @@ export async function recoverInterrupted(
   }
   return stuck.length;
 }
+
+/** A stream cut off before this long ago was already recovered by an earlier start. */
+const RECENT_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * On start: recovers every recently active conversation of every project, so
+ * that a cut-off answer is marked (and syncs as such) even before it is opened.
+ */
+export async function recoverAllRecent(
+  storage: Pick<ChatStorageAdapter, 'getMessages' | 'updateMessage' | 'listProjects' | 'listConversations'>,
+  locks: StreamLocks,
+  now = Date.now(),
+): Promise<number> {
+  let recovered = 0;
+  for (const projectId of await storage.listProjects()) {
+    const conversations = await storage.listConversations(projectId, { includeArchived: true });
+    for (const c of conversations) {
+      if (now - c.updatedAt > RECENT_DAYS_MS) break; // newest first: the rest are older
+      recovered += await recoverInterrupted(storage, locks, c.id);
+    }
+  }
+  return recovered;
+}

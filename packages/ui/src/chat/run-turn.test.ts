@@ -4,7 +4,7 @@ import { MemoryStorage } from '../../test/memory-storage.js';
 import { openTestStorage } from '../../test/storage.js';
 import { createDemoAssistant } from '../assistants/demo.js';
 import type { Assistant, AssistantEvent } from '../assistants/types.js';
-import { recoverInterrupted } from './recover.js';
+import { recoverAllRecent, recoverInterrupted } from './recover.js';
 import { runAnswer, sendUserMessage } from './run-turn.js';
 import { heartbeatStreamLocks, type StreamLocks } from './stream-locks.js';
 
@@ -145,5 +145,24 @@ describe('recovery of cut-off answers', () => {
     expect(question?.status).toBe('complete');
     expect(answer).toMatchObject({ status: 'interrupted', content: 'saved part' });
     expect(await recoverInterrupted(storage, locks, conversationId)).toBe(0);
+  });
+
+  it('on start, recovers cut-off answers in every project without opening them', async () => {
+    const other = await storage.createConversation({ projectId: 'q' });
+    for (const [id, c, p] of [
+      ['x1', conversationId, 'p'],
+      ['x2', other.id, 'q'],
+    ] as const) {
+      await storage.saveMessage({
+        id,
+        conversationId: c,
+        projectId: p,
+        role: 'assistant',
+        content: 'part',
+        status: 'pending',
+      });
+    }
+    expect(await recoverAllRecent(storage, locks)).toBe(2);
+    expect((await storage.loadConversation(other.id))[0]?.status).toBe('interrupted');
   });
 });

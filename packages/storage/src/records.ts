@@ -120,7 +120,8 @@ export function withSummary(
   const summary: Conversation = {
     ...conversation,
     messageCount: count,
-    updatedAt: Math.max(conversation.updatedAt, touchedAt ?? 0),
+    // Never older than its newest message: every device derives the same order from the same messages.
+    updatedAt: Math.max(conversation.updatedAt, touchedAt ?? 0, newest?.updatedAt ?? 0),
   };
   if (newest) summary.lastMessage = previewOf(newest.content);
   else delete summary.lastMessage;

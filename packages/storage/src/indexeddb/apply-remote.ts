@@ -103,7 +103,10 @@ async function applyOne(
     }
     // Summaries are derived here from whatever messages already arrived.
     const data = r.data as SyncedConversation;
-    await tx.objectStore('conversations').put(await summarize(tx, { ...data, messageCount: 0 }));
+    // updatedAt only moves forward: local message writes may already have moved it past the remote value.
+    const held = await tx.objectStore('conversations').get(data.id);
+    const updatedAt = Math.max(data.updatedAt, held?.updatedAt ?? 0);
+    await tx.objectStore('conversations').put(await summarize(tx, { ...data, updatedAt, messageCount: 0 }));
     await ensureProject(tx, data.projectId);
     changes.conversation(data.projectId, data.id, false);
     return;

@@ -86,7 +86,13 @@ export function applyRemote(
       if (data && data.id !== r.id) throw invalid(i, `carries conversation ${data.id} under id ${r.id}`);
       if (local?.syncStatus === 'pending') keepConflict('conversation', r.id, local, r.hlc);
       if (data) {
-        s.storeConversation({ ...data, messageCount: 0 });
+        // updatedAt only moves forward: local message writes may already have moved it past the remote value.
+        const held = s.entry(r.id)?.conversation;
+        s.storeConversation({
+          ...data,
+          updatedAt: Math.max(data.updatedAt, held?.updatedAt ?? 0),
+          messageCount: 0,
+        });
         s.refreshSummary(r.id);
         s.setMeta(synced(r), r.id);
       } else {
@@ -139,7 +145,7 @@ export function applyRemote(
     if (data) {
       s.storeMessage(data);
       s.setMeta(synced(r), data.conversationId);
-      s.refreshSummary(data.conversationId);
+      s.refreshSummary(data.conversationId, data.updatedAt);
       s.noteMessage(r.projectId, r.id, data.conversationId, false);
     } else {
       const dropped = s.dropMessage(r.id);

@@ -26,6 +26,9 @@ async function pair() {
   return { token, userId, a, b };
 }
 
+/** Edits in one millisecond are ordered by client id, not by call order: step past it. */
+const laterMillisecond = () => new Promise((resolve) => setTimeout(resolve, 5));
+
 describe('conflicts', () => {
   it('a push answered stale adopts the newer version and keeps the local edit as a conflict', async () => {
     const { token, a, b } = await pair();
@@ -34,6 +37,7 @@ describe('conflicts', () => {
     await b.sync();
     // b edits first (older stamp) but a's later edit reaches the server first.
     await b.adapter.updateConversation(c.id, { title: 'b, older' });
+    await laterMillisecond();
     await a.adapter.updateConversation(c.id, { title: 'a, newer' });
     await a.sync();
     // b pushes before it pulls: the server answers stale with a's version as current.
@@ -112,6 +116,7 @@ describe('conflicts', () => {
     await a.sync();
     await b.sync();
     await b.adapter.updateMessage('r', { content: 'Hello (edited on b)', status: 'complete' });
+    await laterMillisecond();
     await a.adapter.updateMessage('r', { content: 'Hello, world', status: 'complete' });
     await a.sync();
     await b.sync();

@@ -44,7 +44,7 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
     setFollow((n) => n + 1);
   };
 
-  const title = conversation.data?.title || (conversationId ? 'New chat' : 'New chat');
+  const title = conversation.data?.title || 'New chat';
 
   return (
     <main className="chat" aria-label="Chat">

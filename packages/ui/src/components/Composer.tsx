@@ -53,8 +53,9 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
     setError(undefined);
     try {
       await onSend(value);
-      // Cleared only once the message is saved: a failed save keeps what was typed.
-      viewMemory().setDraft(draftKey, '');
+      // Cleared only once the message is saved (a failed save keeps what was typed),
+      // and only if nothing new was typed meanwhile.
+      if (viewMemory().getDraft(draftKey) === value) viewMemory().setDraft(draftKey, '');
       setText((current) => (current === value ? '' : current));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

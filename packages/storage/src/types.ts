@@ -199,7 +199,10 @@ export interface SyncSource {
    * kept as a conflict. The local clock advances past every stamp seen.
    * Without a cursor (adopting a push's `current`), the stored cursor is left alone.
    */
-  applyRemote(changes: ServerRecordChange[], cursor?: string): Promise<{ applied: number; conflicts: number }>;
+  applyRemote(
+    changes: ServerRecordChange[],
+    cursor?: string,
+  ): Promise<{ applied: number; conflicts: number }>;
   getCursor(): Promise<string | undefined>;
   getSyncMetadata(kind: RecordKind, id: string): Promise<SyncMetadata | undefined>;
   listConflicts(): Promise<SyncConflict[]>;

@@ -1,4 +1,5 @@
 export * from './ai-sdk/index.js';
+export { type DeleteChatStorageOptions, deleteChatStorage } from './delete-storage.js';
 export * from './errors.js';
 export * from './export/index.js';
 export * from './hlc.js';

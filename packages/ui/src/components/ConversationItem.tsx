@@ -9,6 +9,7 @@ interface ConversationItemProps {
   onRename(title: string): void;
   onTogglePin(): void;
   onToggleArchive(): void;
+  onExport?(): void;
   onDelete(): void;
 }
 
@@ -104,6 +105,11 @@ export function ConversationItem(props: ConversationItemProps) {
           <button type="button" role="menuitem" onClick={act(props.onToggleArchive)}>
             {conversation.archived ? 'Unarchive' : 'Archive'}
           </button>
+          {props.onExport && (
+            <button type="button" role="menuitem" onClick={act(props.onExport)}>
+              Export
+            </button>
+          )}
           <button type="button" role="menuitem" className="danger" onClick={act(props.onDelete)}>
             Delete
           </button>

@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useMessages } from '../app/queries.js';
 import { viewMemory } from '../chat/view-memory.js';
+import { useJumpToMessage } from '../search-ui/jump.js';
 import { MessageItem } from './MessageItem.js';
 
 const NEAR_TOP_PX = 400;
@@ -58,6 +59,24 @@ export function MessageList({ conversationId, live, onRetry, followSignal }: Mes
     virtualizer.scrollToIndex(messages.length - 1, { align: 'end' });
     el.scrollTop = el.scrollHeight;
   }, [virtualizer, messages.length]);
+
+  // A search result opened here: its message replaces any restore or follow.
+  const jumpHighlight = useJumpToMessage({
+    conversationId,
+    messages,
+    isPending,
+    hasNextPage,
+    isFetchingNextPage,
+    fetchNextPage,
+    scrollToIndex: useCallback(
+      (index: number) => {
+        restored.current = true;
+        atBottom.current = false;
+        virtualizer.scrollToIndex(index, { align: 'center' });
+      },
+      [virtualizer],
+    ),
+  });
 
   const loadOlder = useCallback(() => {
     if (!hasNextPage || isFetchingNextPage) return;
@@ -167,7 +186,7 @@ export function MessageList({ conversationId, live, onRetry, followSignal }: Mes
               key={item.key}
               data-index={item.index}
               ref={virtualizer.measureElement}
-              className="message-row"
+              className={message.id === jumpHighlight ? 'message-row jump-highlight' : 'message-row'}
               style={{
                 position: 'absolute',
                 top: 0,

@@ -5,6 +5,9 @@ import { useStorage } from '../app/storage-context.js';
 import { useActiveConversationId, useUi } from '../app/ui-store.js';
 import { groupConversations, matchesTitle } from '../chat/grouping.js';
 import { viewMemory } from '../chat/view-memory.js';
+import { ExportConversationDialog } from '../data-ui/ExportConversationDialog.js';
+import { ContentResults } from '../search-ui/ContentResults.js';
+import { useSearchIndexLifecycle } from '../search-ui/use-content-search.js';
 import { ConversationItem } from './ConversationItem.js';
 import { Dialog } from './Dialog.js';
 import { ProjectSwitcher } from './ProjectSwitcher.js';
@@ -29,7 +32,9 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const activeId = useActiveConversationId();
   const { data: conversations, isPending } = useConversations(projectId);
   const [toDelete, setToDelete] = useState<Conversation | undefined>();
+  const [toExport, setToExport] = useState<Conversation | undefined>();
   const [actionError, setActionError] = useState<string | undefined>();
+  useSearchIndexLifecycle();
 
   const visible = useMemo(
     () =>
@@ -136,6 +141,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
                       void run(storage.updateConversation(c.id, { archived: !c.archived }));
                       if (!c.archived && c.id === activeId) openConversation(null);
                     }}
+                    onExport={() => setToExport(c)}
                     onDelete={() => setToDelete(c)}
                   />
                 ))}
@@ -143,6 +149,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
             </section>
           ))
         )}
+        {search && <ContentResults projectId={projectId} query={search} />}
       </nav>
       <footer className="sidebar-footer">
         {props.syncStatus}
@@ -155,6 +162,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </button>
         </div>
       </footer>
+      <ExportConversationDialog conversation={toExport} onClose={() => setToExport(undefined)} />
       <Dialog
         title="Delete conversation?"
         open={!!toDelete}

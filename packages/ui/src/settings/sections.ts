@@ -1,6 +1,7 @@
 // Extra sections of the Settings dialog (sync, retention, export...). A
 // feature adds itself here; the dialog renders them after the assistant choice.
 import type { ComponentType } from 'react';
+import { ExportImportSection } from '../data-ui/ExportImportSection.js';
 
 export interface SettingsSection {
   id: string;
@@ -9,3 +10,5 @@ export interface SettingsSection {
 }
 
 export const settingsSections: SettingsSection[] = [];
+
+settingsSections.push({ id: 'export-import', title: 'Export and import', Component: ExportImportSection });

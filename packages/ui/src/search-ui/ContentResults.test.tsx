@@ -1,0 +1,122 @@
+import type { ChatStorageAdapter } from '@chatkeep/storage';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStorage } from '../../test/storage.js';
+import { StorageProvider } from '../app/storage-context.js';
+import { useUi } from '../app/ui-store.js';
+import { ContentResults } from './ContentResults.js';
+import { useJump } from './jump.js';
+import { closeSearchIndex, getSearchIndex } from './search-index.js';
+import { searchMessages } from './use-content-search.js';
+
+let storage: ChatStorageAdapter;
+
+beforeEach(async () => {
+  storage = await openTestStorage();
+  // A search database of its own, so tests never share a saved index.
+  await getSearchIndex(storage, `search-${Math.random()}`);
+});
+
+afterEach(async () => {
+  await closeSearchIndex(storage);
+  await storage.close();
+  useJump.setState({ target: undefined });
+});
+
+async function seed() {
+  await storage.saveConversation({ id: 'c-bread', projectId: 'default', title: 'Baking' }, [
+    {
+      id: 'm1',
+      conversationId: 'c-bread',
+      projectId: 'default',
+      role: 'user',
+      content: 'How long should dough rise?',
+    },
+    {
+      id: 'm2',
+      conversationId: 'c-bread',
+      projectId: 'default',
+      role: 'assistant',
+      content: 'Let the <b>dough</b> rise until doubled, about two hours.',
+    },
+  ]);
+  await storage.saveConversation({ id: 'c-other', projectId: 'work', title: 'Dough in another project' }, [
+    {
+      id: 'm3',
+      conversationId: 'c-other',
+      projectId: 'work',
+      role: 'user',
+      content: 'Dough figures for the quarter',
+    },
+  ]);
+}
+
+function renderResults(query: string, projectId = 'default') {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <StorageProvider value={storage}>
+        <ContentResults projectId={projectId} query={query} />
+      </StorageProvider>
+    </QueryClientProvider>,
+  );
+}
+
+describe('content search in the sidebar', () => {
+  it('searchMessages returns message hits of the project only, never title hits', async () => {
+    await seed();
+    const hits = await searchMessages(storage, 'default', 'dough');
+    expect(hits.map((h) => h.messageId).sort()).toEqual(['m1', 'm2']);
+    expect(hits.every((h) => h.conversationId === 'c-bread')).toBe(true);
+    expect(await searchMessages(storage, 'default', '   ')).toEqual([]);
+  });
+
+  it('lists each match with its conversation title, a highlighted snippet and the time', async () => {
+    await seed();
+    renderResults('doubled');
+    const list = await screen.findByRole('region', { name: 'Message matches' });
+    const hit = await within(list).findByRole('button', { name: /Baking/ });
+    expect(hit.querySelector('mark')?.textContent).toBe('doubled');
+    expect(hit.querySelector('time')?.getAttribute('dateTime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(hit.textContent).toContain('Assistant:');
+  });
+
+  it('renders message text as text: markup in a message is shown, never parsed', async () => {
+    await seed();
+    renderResults('doubled');
+    const hit = await screen.findByRole('button', { name: /Baking/ });
+    expect(hit.textContent).toContain('<b>dough</b>');
+    expect(hit.querySelector('b')).toBeNull();
+  });
+
+  it('says so when no message matches', async () => {
+    await seed();
+    renderResults('zebra');
+    expect(await screen.findByText('No message matches.')).toBeTruthy();
+  });
+
+  it('opening a match opens its conversation and asks the list to jump to the message', async () => {
+    await seed();
+    renderResults('doubled');
+    fireEvent.click(await screen.findByRole('button', { name: /Baking/ }));
+    expect(useUi.getState().activeByProject[useUi.getState().projectId]).toBe('c-bread');
+    expect(useJump.getState().target).toMatchObject({ conversationId: 'c-bread', messageId: 'm2' });
+  });
+
+  it('finds words written after the search was typed', async () => {
+    await seed();
+    renderResults('marmalade');
+    expect(await screen.findByText('No message matches.')).toBeTruthy();
+    await storage.saveMessage({
+      id: 'm4',
+      conversationId: 'c-bread',
+      projectId: 'default',
+      role: 'user',
+      content: 'And a marmalade glaze?',
+    });
+    await waitFor(() => expect(screen.getByRole('button', { name: /Baking/ })).toBeTruthy(), {
+      timeout: 3000,
+    });
+  });
+});

@@ -1,0 +1,55 @@
+// Content matches listed under the title matches in the sidebar. Opening
+// one opens its conversation at that message.
+import { useUi } from '../app/ui-store.js';
+import { formatHitTime } from './format-time.js';
+import { useJump } from './jump.js';
+import { Snippet } from './Snippet.js';
+import { useContentSearch } from './use-content-search.js';
+import './search.css';
+
+const ROLE_LABEL = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Tool' } as const;
+
+export function ContentResults({ projectId, query }: { projectId: string; query: string }) {
+  const { hits, searching, error } = useContentSearch(projectId, query);
+  const openConversation = useUi((s) => s.openConversation);
+  const jumpTo = useJump((s) => s.jumpTo);
+
+  if (!query.trim()) return null;
+  return (
+    <section className="content-results" aria-label="Message matches" aria-busy={searching}>
+      <h2>In messages</h2>
+      {error ? (
+        <p className="muted nav-empty" role="alert">
+          Search failed: {error instanceof Error ? error.message : String(error)}
+        </p>
+      ) : hits.length === 0 ? (
+        <p className="muted nav-empty">{searching ? 'Searching messages…' : 'No message matches.'}</p>
+      ) : (
+        <ul>
+          {hits.map((hit) => (
+            <li key={hit.messageId}>
+              <button
+                type="button"
+                className="content-hit"
+                onClick={() => {
+                  jumpTo(hit.conversationId, hit.messageId!);
+                  openConversation(hit.conversationId);
+                }}
+              >
+                <span className="content-hit-head">
+                  <span className="content-hit-title">{hit.title || 'New chat'}</span>
+                  <time dateTime={new Date(hit.time).toISOString()}>{formatHitTime(hit.time)}</time>
+                </span>
+                <span className="content-hit-snippet">
+                  {hit.role && <span className="content-hit-role">{ROLE_LABEL[hit.role]}: </span>}
+                  <Snippet segments={hit.snippet} />
+                </span>
+                {hit.archived && <span className="content-hit-tag">Archived</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

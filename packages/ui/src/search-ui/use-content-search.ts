@@ -1,0 +1,80 @@
+// Content search as a query: debounced while typing, refreshed when history
+// changes (a new answer may now match), previous hits kept while the next
+// search runs so the list does not flicker.
+import type { ChatStorageAdapter, SearchHit } from '@chatkeep/storage';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useStorage } from '../app/storage-context.js';
+import { getSearchIndex, installSearchIndexLifecycle } from './search-index.js';
+
+export const CONTENT_SEARCH_LIMIT = 30;
+const TYPING_DELAY_MS = 200;
+/** Streaming writes many times a second; results need not follow every word. */
+const REFRESH_DELAY_MS = 500;
+
+export const contentSearchKey = (projectId: string, query: string) =>
+  ['content-search', projectId, query] as const;
+
+/** Message hits only: title hits are what the title filter already lists. */
+export async function searchMessages(
+  adapter: ChatStorageAdapter,
+  projectId: string,
+  query: string,
+): Promise<SearchHit[]> {
+  if (query.trim() === '') return [];
+  const index = await getSearchIndex(adapter);
+  const hits = await index.search(projectId, query, { limit: CONTENT_SEARCH_LIMIT });
+  return hits.filter((hit) => hit.messageId !== undefined);
+}
+
+export function useDebounced<T>(value: T, delayMs: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return settled;
+}
+
+/** Starts the index as soon as storage is open, so the first search does not wait for it to build. */
+export function useSearchIndexLifecycle(): void {
+  const storage = useStorage();
+  useEffect(() => {
+    void getSearchIndex(storage).catch(() => {});
+    return installSearchIndexLifecycle(storage);
+  }, [storage]);
+}
+
+export function useContentSearch(projectId: string, query: string) {
+  const storage = useStorage();
+  const queryClient = useQueryClient();
+  const settled = useDebounced(query.trim(), TYPING_DELAY_MS);
+
+  useEffect(() => {
+    if (!settled) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = storage.subscribe(() => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        void queryClient.invalidateQueries({ queryKey: ['content-search'] });
+      }, REFRESH_DELAY_MS);
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [storage, queryClient, settled]);
+
+  const result = useQuery({
+    queryKey: contentSearchKey(projectId, settled),
+    queryFn: () => searchMessages(storage, projectId, settled),
+    enabled: settled !== '',
+    placeholderData: keepPreviousData,
+  });
+  return {
+    hits: settled ? (result.data ?? []) : [],
+    /** True while the typed text has not been searched yet. */
+    searching: query.trim() !== '' && (query.trim() !== settled || result.isFetching),
+    error: result.error,
+  };
+}

@@ -29,6 +29,25 @@ export async function applyRemoteChanges(
   const clock = createHlcClock({ clientId, now, last: await tx.objectStore('meta').get('clock') });
   let applied = 0;
   let conflicts = 0;
+  // Per page, not per record: a conversation's summary is recomputed once at
+  // the end (a count over its messages), and each project and conversation
+  // state is read once. Per record, a first sync of a long conversation was quadratic.
+  const page: PageState = {
+    touched: new Map(),
+    projects: new Set(),
+    deletedConversations: new Map(),
+    writes: [],
+  };
+  // Every entry the page needs is requested at once instead of one round trip
+  // per record. Deleting a conversation rewrites its messages' entries, so
+  // after one the rest of the page reads afresh.
+  const prefetched = await Promise.all(remote.map((r) => metas.get([r.kind, r.id])));
+  const written = new Map<string, StoredSyncMetadata>();
+  let prefetchValid = true;
+  const putMeta = (meta: StoredSyncMetadata) => {
+    written.set(`${meta.kind}\u0000${meta.id}`, meta);
+    issue(page, metas.put(meta));
+  };
 
   const keepConflict = async (
     kind: 'conversation' | 'message',
@@ -51,33 +70,79 @@ export async function applyRemoteChanges(
     conflicts++;
   };
 
-  for (const r of remote) {
+  for (const [i, r] of remote.entries()) {
     clock.observe(r.hlc);
-    const local = await metas.get([r.kind, r.id]);
+    const local =
+      written.get(`${r.kind}\u0000${r.id}`) ??
+      (prefetchValid ? prefetched[i] : await metas.get([r.kind, r.id]));
     if (local && local.hlc >= r.hlc) {
       // Local is newer or the same write: nothing to apply. The same stamp means the server has it.
-      if (local.hlc === r.hlc) {
-        await metas.put(syncedMeta(local, local, r.hlc, r.version, at));
-      }
+      if (local.hlc === r.hlc) putMeta(syncedMeta(local, local, r.hlc, r.version, at));
       continue;
     }
     if (r.kind === 'message' && !r.deleted) {
       const conversationId = (r.data as Message).conversationId;
       // A message of a conversation deleted here would come back without a home: the delete wins.
-      if ((await metas.get(['conversation', conversationId]))?.deleted) continue;
+      if (await conversationDeleted(tx, page, conversationId)) continue;
     }
     if (local?.syncStatus === 'pending') {
       await keepConflict(r.kind, r.id, local.projectId, await currentData(tx, local), local.hlc, r.hlc);
     }
-    await applyOne(tx, changes, r, async (message, meta) => {
+    await applyOne(tx, changes, page, r, async (message, meta) => {
       await keepConflict('message', message.id, message.projectId, message, meta.hlc, r.hlc);
     });
-    await metas.put(syncedMeta(undefined, r, r.hlc, r.version, at));
+    if (r.kind === 'conversation' && r.deleted) {
+      prefetchValid = false;
+      written.clear();
+    }
+    putMeta(syncedMeta(undefined, r, r.hlc, r.version, at));
     applied++;
+  }
+  await Promise.all(page.writes);
+  for (const [conversationId, touchedAt] of page.touched) {
+    await refreshSummary(tx, conversationId, touchedAt);
   }
   await saveClock(tx, clock);
   if (cursor !== undefined) await tx.objectStore('meta').put(cursor, 'cursor');
   return { applied, conflicts };
+}
+
+/** What one page of remote changes remembers while it is applied. */
+interface PageState {
+  /** Conversations whose summary must be recomputed, with the newest message time seen. */
+  touched: Map<string, number | undefined>;
+  /** Projects known to exist. */
+  projects: Set<string>;
+  /** Whether a conversation is deleted here, as read or as applied in this page. */
+  deletedConversations: Map<string, boolean>;
+  /** Puts issued without waiting (the transaction runs them in order); awaited before the page ends. */
+  writes: Promise<unknown>[];
+}
+
+/** Queues a request; its failure aborts the transaction and surfaces where the page awaits `writes`. */
+function issue(page: PageState, request: Promise<unknown>): void {
+  request.catch(() => {});
+  page.writes.push(request);
+}
+
+function touch(page: PageState, conversationId: string, at?: number): void {
+  const known = page.touched.get(conversationId);
+  page.touched.set(conversationId, at === undefined ? known : Math.max(known ?? 0, at));
+}
+
+async function conversationDeleted(tx: WriteTx, page: PageState, conversationId: string): Promise<boolean> {
+  let deleted = page.deletedConversations.get(conversationId);
+  if (deleted === undefined) {
+    deleted = (await tx.objectStore('sync_metadata').get(['conversation', conversationId]))?.deleted ?? false;
+    page.deletedConversations.set(conversationId, deleted);
+  }
+  return deleted;
+}
+
+async function ensureProjectOnce(tx: WriteTx, page: PageState, projectId: string): Promise<void> {
+  if (page.projects.has(projectId)) return;
+  await ensureProject(tx, projectId);
+  page.projects.add(projectId);
 }
 
 /** The local version a pending meta describes: null for a local delete. */
@@ -93,12 +158,15 @@ async function currentData(tx: WriteTx, meta: StoredSyncMetadata): Promise<Recor
 async function applyOne(
   tx: WriteTx,
   changes: ChangeSet,
+  page: PageState,
   r: ServerRecordChange,
   onLostMessage: (message: Message, meta: StoredSyncMetadata) => Promise<void>,
 ): Promise<void> {
   if (r.kind === 'conversation') {
+    page.deletedConversations.set(r.id, r.deleted);
     if (r.deleted) {
       await removeConversation(tx, { id: r.id, projectId: r.projectId }, r.hlc, changes, onLostMessage);
+      page.touched.delete(r.id);
       return;
     }
     // Summaries are derived here from whatever messages already arrived.
@@ -107,7 +175,7 @@ async function applyOne(
     const held = await tx.objectStore('conversations').get(data.id);
     const updatedAt = Math.max(data.updatedAt, held?.updatedAt ?? 0);
     await tx.objectStore('conversations').put(await summarize(tx, { ...data, updatedAt, messageCount: 0 }));
-    await ensureProject(tx, data.projectId);
+    await ensureProjectOnce(tx, page, data.projectId);
     changes.conversation(data.projectId, data.id, false);
     return;
   }
@@ -115,14 +183,14 @@ async function applyOne(
     const existing = await tx.objectStore('messages').get(r.id);
     if (existing) {
       await tx.objectStore('messages').delete(r.id);
-      await refreshSummary(tx, existing.conversationId);
+      touch(page, existing.conversationId);
       changes.message(existing, true);
     }
     return;
   }
   const message = r.data as Message;
-  await tx.objectStore('messages').put(message);
-  await ensureProject(tx, message.projectId);
-  await refreshSummary(tx, message.conversationId, message.updatedAt);
+  issue(page, tx.objectStore('messages').put(message));
+  await ensureProjectOnce(tx, page, message.projectId);
+  touch(page, message.conversationId, message.updatedAt);
   changes.message(message, false);
 }

@@ -48,7 +48,8 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const spec = options.smoke ? SMOKE_DATASET : FULL_DATASET;
-  const runs = options.smoke ? 2 : 5;
+  // Smoke: one run per figure, enough to prove each can be measured.
+  const runs = options.smoke ? 1 : 5;
   const quickRuns = options.smoke ? 3 : 15;
   const m4Chunks = options.smoke ? 20 : 200;
   const importConversations = options.smoke ? 10 : 100;
@@ -100,7 +101,7 @@ async function main() {
     log('M2 cold start');
     const m2 = await coldStart(profileDir, server.url, runs);
     log('M7 heap, scrolled through the long conversation');
-    const m7 = await heapScrolled(profileDir, server.url, options.smoke ? 15_000 : 120_000);
+    const m7 = await heapScrolled(profileDir, server.url, options.smoke ? 10_000 : 120_000);
 
     const p = (q: number) => (latencies: number[][]) => latencies.map((l) => percentile(l, q));
     const expectedMessages = dataset.messages;

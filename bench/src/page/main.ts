@@ -1,5 +1,6 @@
 // The bench page: exposes every browser figure on `window.chatkeepBench`
 // for the Playwright driver (bench/src/node) to call with page.evaluate.
+import * as storage from '@chatkeep/storage';
 import { closeContext } from './context.js';
 import { load } from './load.js';
 import { m1LatestPage, m3Sidebar } from './reads.js';
@@ -12,4 +13,6 @@ const api = { load, m1LatestPage, m3Sidebar, m4Streaming, m5Search, m6Import, fr
 export type BenchPageApi = typeof api;
 
 (globalThis as unknown as { chatkeepBench: BenchPageApi }).chatkeepBench = api;
+// The whole storage package too, for profiling a figure by hand from DevTools.
+(globalThis as unknown as { chatkeepStorage: typeof storage }).chatkeepStorage = storage;
 document.title = 'Chatkeep bench ready';

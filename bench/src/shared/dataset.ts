@@ -28,9 +28,9 @@ export const FULL_DATASET: DatasetSpec = {
 
 export const SMOKE_DATASET: DatasetSpec = {
   ...FULL_DATASET,
-  conversations: 30,
-  meanMessages: 40,
-  bigMessages: 600,
+  conversations: 20,
+  meanMessages: 30,
+  bigMessages: 300,
 };
 
 /** A second, disjoint set of conversations (other seed, other ids) for the import figure. */

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChatStorageAdapter } from '@chatkeep/storage';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStorage } from '../../test/storage.js';
+import { StorageProvider } from '../app/storage-context.js';
+import { useUi } from '../app/ui-store.js';
+import { SettingsDialog } from '../settings/SettingsDialog.js';
+
+const chatgpt = readFileSync(
+  join(import.meta.dirname, '../../e2e/fixtures/chatgpt-conversations.json'),
+  'utf8',
+);
+
+let storage: ChatStorageAdapter;
+beforeEach(async () => {
+  storage = await openTestStorage();
+  useUi.setState({ projectId: 'research' });
+});
+afterEach(async () => {
+  await storage.close();
+  useUi.setState({ projectId: 'default' });
+});
+
+function openSettings() {
+  render(
+    <StorageProvider value={storage}>
+      <SettingsDialog open onClose={() => {}} />
+    </StorageProvider>,
+  );
+  return screen.getByRole('region', { name: 'Export and import' });
+}
+
+function pick(section: HTMLElement, name: string, text: string) {
+  const input = within(section).getByLabelText('Import file') as HTMLInputElement;
+  const file = new File([text], name, { type: 'application/json' });
+  Object.defineProperty(input, 'files', { value: [file], configurable: true });
+  fireEvent.change(input);
+}
+
+describe('Settings: Export and import', () => {
+  it('is a section of the Settings dialog offering this project or everything, as JSON or Markdown', () => {
+    const section = openSettings();
+    expect(within(section).getByRole('radio', { name: /This project.*research/ })).toHaveProperty(
+      'checked',
+      true,
+    );
+    expect(within(section).getByRole('radio', { name: 'All projects' })).toBeTruthy();
+    expect(within(section).getByRole('radio', { name: /JSON/ })).toHaveProperty('checked', true);
+    expect(within(section).getByRole('radio', { name: /Markdown/ })).toBeTruthy();
+    expect(within(section).getByRole('button', { name: 'Export' })).toBeTruthy();
+    expect((within(section).getByLabelText('Import file') as HTMLInputElement).accept).toContain('.json');
+  });
+
+  it('imports a ChatGPT conversations.json into the current project and reports what was skipped and why', async () => {
+    const section = openSettings();
+    pick(section, 'conversations.json', chatgpt);
+    const report = await within(section).findByRole('status', { name: 'Import report' });
+    expect(report.textContent).toContain('Imported 2 conversations and 5 messages');
+    expect(report.textContent).toContain('ChatGPT export');
+    expect(report.textContent).toContain('project research');
+    const skipped = within(report).getAllByRole('listitem');
+    expect(skipped).toHaveLength(2);
+    expect(skipped[0]!.textContent).toMatch(/empty root node/);
+    const titles = (await storage.listConversations('research')).map((c) => c.title).sort();
+    expect(titles).toEqual(['Sourdough starter care', 'Why there are two tides']);
+  });
+
+  it('explains a file it cannot read, and saves nothing', async () => {
+    const section = openSettings();
+    pick(section, 'notes.md', '# Not JSON');
+    const alert = await within(section).findByRole('alert');
+    expect(alert.textContent).toMatch(/^notes\.md was not imported: The file is not valid JSON/);
+    await waitFor(() => expect(within(section).queryByText('Importing…')).toBeNull());
+    expect(await storage.listProjects()).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import { MessageSkeleton } from '../components/MessageList.js';
 import { ShortcutsDialog } from '../components/ShortcutsDialog.js';
 import { Sidebar } from '../components/Sidebar.js';
 import { SyncStatus } from '../components/SyncStatus.js';
+import { startSettingsServices } from '../settings/background.js';
 import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { type MigrationNotice, migrateLegacy, requestPersistentStorage } from './boot.js';
 import { installPageLifecycle, stopAnswer, streamLocks } from './chat-controller.js';
@@ -28,6 +29,7 @@ let booting: Promise<Boot> | undefined;
 function boot(): Promise<Boot> {
   booting ??= getStorage().then((adapter) => {
     void requestPersistentStorage();
+    startSettingsServices(adapter);
     // Answers cut off by a closed tab or crash, in conversations not open yet.
     setTimeout(() => void recoverAllRecent(adapter, streamLocks()).catch(() => {}), 1000);
     const migration = migrateLegacy(adapter).catch(

@@ -1,6 +1,8 @@
 import type { MigrationNotice } from '../app/boot.js';
 import { useStreams } from '../app/chat-controller.js';
 import { useOnline } from '../app/use-online.js';
+import { ClearedNotice } from '../settings/ClearedNotice.js';
+import { useSyncSettings } from '../sync-ui/sync-service.js';
 
 interface BannersProps {
   migration?: MigrationNotice;
@@ -11,12 +13,16 @@ export function Banners({ migration, onDismissMigration }: BannersProps) {
   const online = useOnline();
   const saveError = useStreams((s) => s.saveError);
   const clearSaveError = useStreams((s) => s.clearSaveError);
+  const syncing = useSyncSettings((s) => s.enabled && !!s.account);
   return (
     <div className="banners">
       {!online && (
         <div className="banner banner-offline" role="alert">
           You are offline. Chatkeep works offline: your conversations are saved on this device and the demo
           assistant keeps answering.
+          {syncing
+            ? ' Changes will sync to your other devices when you are back online.'
+            : ' Changes are kept here and sync later if you turn sync on.'}
         </div>
       )}
       {saveError && (
@@ -27,6 +33,7 @@ export function Banners({ migration, onDismissMigration }: BannersProps) {
           </button>
         </div>
       )}
+      <ClearedNotice />
       {migration?.status === 'migrated' && (
         <div className="banner banner-info" role="status" aria-label="Import notice">
           Imported {migration.conversations}{' '}

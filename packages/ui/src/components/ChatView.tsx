@@ -5,9 +5,14 @@ import { useConversation } from '../app/queries.js';
 import { queryKeys } from '../app/query-keys.js';
 import { useStorage } from '../app/storage-context.js';
 import { useUi } from '../app/ui-store.js';
+import { useOnline } from '../app/use-online.js';
 import { useInterruptedRecovery } from '../app/use-recovery.js';
 import { draftKey } from '../chat/view-memory.js';
-import { assistantLabel, useAssistantSettings } from '../settings/assistant-settings.js';
+import {
+  assistantLabel,
+  assistantUnavailableReason,
+  useAssistantSettings,
+} from '../settings/assistant-settings.js';
 import { Composer, type ComposerHandle } from './Composer.js';
 import { MessageList, MessageSkeleton } from './MessageList.js';
 import { TitleInput } from './TitleInput.js';
@@ -28,6 +33,7 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
   const conversation = useConversation(conversationId);
   const live = useStreams((s) => (conversationId ? !!s.live[conversationId] : false));
   const { kind, endpoint } = useAssistantSettings();
+  const online = useOnline();
   const [editing, setEditing] = useState(false);
   const [follow, setFollow] = useState(0);
   useInterruptedRecovery(conversationId);
@@ -102,6 +108,7 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
           streaming={live}
           assistantLabel={label}
           isDemo={kind === 'demo'}
+          unavailable={assistantUnavailableReason(kind, endpoint, online)}
           onSend={send}
           onStop={() => conversationId && stopAnswer(conversationId)}
         />

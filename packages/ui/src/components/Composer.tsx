@@ -7,6 +7,8 @@ interface ComposerProps {
   streaming: boolean;
   assistantLabel: string;
   isDemo: boolean;
+  /** Why sending is not possible right now (e.g. offline with a remote model). */
+  unavailable?: string;
   onSend(text: string): Promise<void>;
   onStop(): void;
 }
@@ -16,7 +18,7 @@ export interface ComposerHandle {
 }
 
 export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer(
-  { draftKey, streaming, assistantLabel, isDemo, onSend, onStop },
+  { draftKey, streaming, assistantLabel, isDemo, unavailable, onSend, onStop },
   handle,
 ) {
   const [text, setText] = useState(() => viewMemory().getDraft(draftKey));
@@ -44,7 +46,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
     viewMemory().setDraft(draftKey, value);
   };
 
-  const canSend = text.trim().length > 0 && !streaming && !sending;
+  const canSend = text.trim().length > 0 && !streaming && !sending && !unavailable;
 
   const send = async () => {
     if (!canSend) return;
@@ -104,7 +106,9 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         )}
       </div>
       <p className="composer-hint">
-        {isDemo ? (
+        {unavailable ? (
+          <strong>{unavailable}</strong>
+        ) : isDemo ? (
           <>
             <strong>Demo assistant</strong>: offline, scripted answers. Choose a model in Settings.
           </>

@@ -1,9 +1,98 @@
-/** Where sync shows its state; sync is off until it is set up in Settings. */
+import { describeSyncStatus, type SyncEngineStatus } from '@chatkeep/storage';
+import { useState } from 'react';
+import { useOnline } from '../app/use-online.js';
+import { ConflictsDialog } from '../sync-ui/ConflictsDialog.js';
+import { getSyncRuntime, useSyncSettings, useSyncStatus } from '../sync-ui/sync-service.js';
+import '../sync-ui/sync.css';
+
+/** Always visible: what sync is doing, when it last finished, "Sync now" and the conflicts. */
 export function SyncStatus() {
+  const status = useSyncStatus();
+  const online = useOnline();
+  const savedLastSync = useSyncSettings((s) => s.lastSyncedAt);
+  const [conflictsOpen, setConflictsOpen] = useState(false);
+  const [syncing, setSyncing] = useState(false);
+
+  const shown = withBrowserOffline(status, online);
+  const lastSyncedAt = status.lastSyncedAt ?? (status.state === 'disabled' ? null : savedLastSync);
+  const active = status.state !== 'disabled' && status.state !== 'signed-out';
+
+  const syncNow = async () => {
+    setSyncing(true);
+    try {
+      await getSyncRuntime()?.syncNow();
+    } finally {
+      setSyncing(false);
+    }
+  };
+
   return (
-    <p className="sync-status" role="status" aria-label="Sync status">
-      <span className="sync-dot" aria-hidden="true" />
-      Sync off
-    </p>
+    <div className="sync-bar">
+      <p className="sync-status" role="status" aria-label="Sync status" data-state={shown.state}>
+        <span className="sync-dot" aria-hidden="true" />
+        <span className="sync-text">
+          {label(shown)}
+          {lastSyncedAt !== null && (
+            <span className="sync-last"> · Last synced {formatTime(lastSyncedAt)}</span>
+          )}
+          {status.rejected > 0 && (
+            <span className="sync-last">
+              {' '}
+              · {status.rejected} change{status.rejected === 1 ? '' : 's'} refused by the server
+            </span>
+          )}
+        </span>
+      </p>
+      {(active || status.conflicts > 0) && (
+        <div className="sync-actions">
+          {active && (
+            <button
+              type="button"
+              className="chip"
+              disabled={!online || syncing || status.state === 'syncing'}
+              title={
+                online ? 'Sync with the server now' : 'Offline: syncing resumes when the network is back'
+              }
+              onClick={() => void syncNow()}
+            >
+              Sync now
+            </button>
+          )}
+          {status.conflicts > 0 && (
+            <button type="button" className="chip sync-conflicts" onClick={() => setConflictsOpen(true)}>
+              Conflicts ({status.conflicts})
+            </button>
+          )}
+        </div>
+      )}
+      {active && !online && <p className="sync-hint">Offline: changes sync when the network is back.</p>}
+      <ConflictsDialog open={conflictsOpen} onClose={() => setConflictsOpen(false)} />
+    </div>
   );
+}
+
+function label(status: SyncEngineStatus): string {
+  if (status.state === 'disabled') return 'Sync off';
+  if (status.state === 'signed-out') return 'Signed out of sync';
+  return describeSyncStatus(status);
+}
+
+/** The browser knows it is offline before the engine tries: say so at once. */
+function withBrowserOffline(status: SyncEngineStatus, online: boolean): SyncEngineStatus {
+  if (online) return status;
+  if (status.state === 'synced' || status.state === 'syncing') {
+    return { ...status, state: 'offline', pending: 0, retryAt: null };
+  }
+  if (status.state === 'pending')
+    return { ...status, state: 'offline', pending: status.count, retryAt: null };
+  return status;
+}
+
+function formatTime(at: number): string {
+  const date = new Date(at);
+  const today = new Date();
+  const sameDay = date.toDateString() === today.toDateString();
+  return sameDay
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }

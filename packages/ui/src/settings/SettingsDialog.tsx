@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Dialog } from '../components/Dialog.js';
+import { SyncSection } from '../sync-ui/SyncSection.js';
 import { ENDPOINT_PRESETS, type EndpointFields, useAssistantSettings } from './assistant-settings.js';
+import { parseArchiveDays, useRetention } from './retention-settings.js';
+import { StorageSection } from './StorageSection.js';
 import { settingsSections } from './sections.js';
 
 export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
@@ -8,6 +11,8 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
   const [kind, setKind] = useState(saved.kind);
   const [endpoint, setEndpoint] = useState<EndpointFields>(saved.endpoint);
   const [error, setError] = useState<string | undefined>();
+  const [archiveDays, setArchiveDays] = useState(String(useRetention.getState().autoArchiveDays));
+  const [archiveError, setArchiveError] = useState<string | undefined>();
 
   useEffect(() => {
     if (!open) return;
@@ -15,11 +20,16 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
     setKind(s.kind);
     setEndpoint(s.endpoint);
     setError(undefined);
+    setArchiveDays(String(useRetention.getState().autoArchiveDays));
+    setArchiveError(undefined);
   }, [open]);
 
   const set = (patch: Partial<EndpointFields>) => setEndpoint((e) => ({ ...e, ...patch }));
 
   const save = () => {
+    const archive = parseArchiveDays(archiveDays);
+    if ('error' in archive) return setArchiveError(archive.error);
+    setArchiveError(undefined);
     if (kind === 'openai') {
       try {
         const url = new URL(endpoint.baseURL);
@@ -30,6 +40,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
       if (!endpoint.model.trim()) return setError('Name the model to use, such as gpt-4o-mini or llama3.2.');
     }
     saved.save(kind, { ...endpoint, baseURL: endpoint.baseURL.trim(), model: endpoint.model.trim() });
+    useRetention.getState().setAutoArchiveDays(archive.days);
     onClose();
   };
 
@@ -138,7 +149,39 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
             </p>
           )}
         </fieldset>
+        <fieldset className="settings-section">
+          <legend>Auto-archive</legend>
+          <label className="field">
+            <span>Archive conversations untouched for this many days (0 = never)</span>
+            <input
+              className="settings-number"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              step={1}
+              value={archiveDays}
+              onChange={(e) => setArchiveDays(e.target.value)}
+            />
+          </label>
+          <p className="muted">
+            Checked when Chatkeep starts and once a day. Archived conversations leave the main list but are
+            kept, searchable and synced; pinned ones are never archived. Applies when you press Save.
+          </p>
+          {archiveError && (
+            <p className="field-error" role="alert">
+              {archiveError}
+            </p>
+          )}
+        </fieldset>
       </form>
+      <section className="settings-section" aria-label="Sync">
+        <h3>Sync</h3>
+        <SyncSection />
+      </section>
+      <section className="settings-section" aria-label="Storage">
+        <h3>Storage</h3>
+        <StorageSection />
+      </section>
       {settingsSections.map(({ id, title, Component }) => (
         <section key={id} className="settings-section" aria-label={title}>
           <h3>{title}</h3>

@@ -49,3 +49,26 @@ export function currentAssistantSettings(): AssistantSettings {
 export function assistantLabel(kind: 'demo' | 'openai', model: string): string {
   return kind === 'demo' ? 'Demo assistant' : model;
 }
+
+/**
+ * Why the chosen assistant cannot answer now, or undefined when it can. Only
+ * a remote endpoint needs the network: the demo and servers on this machine
+ * (Ollama, LM Studio on localhost) keep answering offline.
+ */
+export function assistantUnavailableReason(
+  kind: 'demo' | 'openai',
+  endpoint: Pick<EndpointFields, 'baseURL' | 'model'>,
+  online: boolean,
+): string | undefined {
+  if (kind === 'demo' || online || isLocalAddress(endpoint.baseURL)) return undefined;
+  return `You are offline, and ${endpoint.model || 'the chosen model'} answers over the network. Sending comes back when you are online; to keep chatting now, switch to the demo assistant in Settings.`;
+}
+
+function isLocalAddress(baseURL: string): boolean {
+  try {
+    const host = new URL(baseURL).hostname;
+    return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,53 @@
+// The page's one sync runtime, started once storage is open, and the React
+// hooks that read it.
+import type { ChatStorageAdapter, SyncEngineStatus } from '@chatkeep/storage';
+import { useSyncExternalStore } from 'react';
+import { useStore } from 'zustand';
+import { createSyncRuntime, DISABLED_STATUS, type SyncRuntime } from './sync-runtime.js';
+import { SYNC_SETTINGS_KEY, type SyncSettingsState, syncSettings } from './sync-settings.js';
+
+let runtime: SyncRuntime | undefined;
+const waiting = new Set<() => void>();
+
+export function startSync(adapter: ChatStorageAdapter): SyncRuntime {
+  if (runtime) return runtime;
+  runtime = createSyncRuntime({ adapter, settings: syncSettings });
+  // Another tab signed in, out, or changed the server: follow it.
+  globalThis.addEventListener?.('storage', (event: StorageEvent) => {
+    if (event.key === SYNC_SETTINGS_KEY) void syncSettings.persist.rehydrate();
+  });
+  for (const listener of [...waiting]) listener();
+  return runtime;
+}
+
+export function getSyncRuntime(): SyncRuntime | undefined {
+  return runtime;
+}
+
+function subscribe(listener: () => void): () => void {
+  let inner = runtime?.subscribe(listener);
+  if (inner) return inner;
+  // Storage is still opening: listen once the runtime exists.
+  const onStart = () => {
+    waiting.delete(onStart);
+    inner = runtime?.subscribe(listener);
+    listener();
+  };
+  waiting.add(onStart);
+  return () => {
+    waiting.delete(onStart);
+    inner?.();
+  };
+}
+
+export function useSyncStatus(): SyncEngineStatus {
+  return useSyncExternalStore(
+    subscribe,
+    () => runtime?.getStatus() ?? DISABLED_STATUS,
+    () => DISABLED_STATUS,
+  );
+}
+
+export function useSyncSettings<T>(selector: (state: SyncSettingsState) => T): T {
+  return useStore(syncSettings, selector);
+}

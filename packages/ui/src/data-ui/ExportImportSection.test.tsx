@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatStorageAdapter } from '@chatkeep/storage';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStorage } from '../../test/storage.js';
@@ -25,9 +26,11 @@ afterEach(async () => {
 
 function openSettings() {
   render(
-    <StorageProvider value={storage}>
-      <SettingsDialog open onClose={() => {}} />
-    </StorageProvider>,
+    <QueryClientProvider client={new QueryClient()}>
+      <StorageProvider value={storage}>
+        <SettingsDialog open onClose={() => {}} />
+      </StorageProvider>
+    </QueryClientProvider>,
   );
   return screen.getByRole('region', { name: 'Export and import' });
 }

@@ -36,10 +36,12 @@ import {
   conversationRange,
   type Db,
   ensureProject,
+  issueAll,
   loadClock,
   projectRange,
   saveClock,
   stampLocal,
+  stampLocalMany,
   summarize,
   type WriteTx,
 } from './tx.js';
@@ -59,6 +61,10 @@ interface WriteScope {
   tx: WriteTx;
   changes: ChangeSet;
   stamp(record: { kind: RecordKind; id: string; projectId: string; deleted: boolean }): Promise<string>;
+  /** The same for many records at once, without a round trip per record. */
+  stampMany(
+    records: { kind: RecordKind; id: string; projectId: string; deleted: boolean }[],
+  ): Promise<string[]>;
 }
 
 export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
@@ -311,13 +317,15 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       }
       return valid;
     });
-    await this.write(async ({ tx, changes, stamp }) => {
+    await this.write(async ({ tx, changes, stamp, stampMany }) => {
       const existing = await tx.objectStore('conversations').get(input.id);
       const conversation = upsertConversation(input, existing, this.now());
+      const saved = await this.putMessages(tx, conversation, inputs);
+      await stampMany(
+        saved.map((m) => ({ kind: 'message' as const, id: m.id, projectId: m.projectId, deleted: false })),
+      );
       let touchedAt: number | undefined;
-      for (const m of inputs) {
-        const message = await this.putMessage(tx, conversation, m);
-        await stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false });
+      for (const message of saved) {
         changes.message(message, false);
         touchedAt = Math.max(touchedAt ?? 0, message.updatedAt);
       }
@@ -441,6 +449,37 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     return message;
   }
 
+  /**
+   * Writes many messages of `conversation` (upserts that keep omitted fields):
+   * stored versions are read in one go, then written without a round trip each.
+   */
+  private async putMessages(
+    tx: WriteTx,
+    conversation: Conversation,
+    inputs: MessageInput[],
+  ): Promise<Message[]> {
+    for (const input of inputs) {
+      if (input.projectId !== conversation.projectId) {
+        throw new ChatStorageError(
+          'invalid-input',
+          `Message ${input.id} has projectId ${input.projectId}, but its conversation ${conversation.id} is in project ${conversation.projectId}; use ${conversation.projectId}.`,
+        );
+      }
+    }
+    const store = tx.objectStore('messages');
+    const stored = await Promise.all(inputs.map((m) => store.get(m.id)));
+    const now = this.now();
+    // The same id twice in one batch: the second upsert builds on the first.
+    const built = new Map<string, Message>();
+    const messages = inputs.map((input, i) => {
+      const message = buildMessage(input, built.get(input.id) ?? stored[i], now);
+      built.set(message.id, message);
+      return message;
+    });
+    await issueAll(messages, (m) => store.put(m));
+    return messages;
+  }
+
   private lose(reason: string): void {
     if (this.closedReason) return;
     this.closedReason = reason;
@@ -511,6 +550,10 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
         stamp: (record) => {
           if (!clock) throw new Error('this transaction does not stamp local writes');
           return stampLocal(tx, clock, record);
+        },
+        stampMany: (records) => {
+          if (!clock) throw new Error('this transaction does not stamp local writes');
+          return stampLocalMany(tx, clock, records);
         },
       });
       if (clock) await saveClock(tx, clock);

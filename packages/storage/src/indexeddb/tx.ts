@@ -77,6 +77,52 @@ export async function stampLocal(
 }
 
 /**
+ * Stamps many local writes: the previous entries are read in one go and the
+ * new ones written without a round trip each (a transaction runs its requests
+ * in order). Returns the stamps, in the order of `records`.
+ */
+export async function stampLocalMany(
+  tx: WriteTx,
+  clock: HlcClock,
+  records: { kind: RecordKind; id: string; projectId: string; deleted: boolean }[],
+): Promise<string[]> {
+  const store = tx.objectStore('sync_metadata');
+  const previous = await Promise.all(records.map((r) => store.get([r.kind, r.id])));
+  const written = new Map<string, StoredSyncMetadata>();
+  const stamps: string[] = [];
+  await issueAll(records, (record, i) => {
+    const key = `${record.kind}\u0000${record.id}`;
+    const hlc = clock.next();
+    const meta = pendingMeta(written.get(key) ?? previous[i], record, hlc);
+    written.set(key, meta);
+    stamps.push(hlc);
+    return store.put(meta);
+  });
+  return stamps;
+}
+
+/**
+ * Issues one request per item without waiting between them, then waits for
+ * all. A request that throws at once (a full disk) stops the rest; the
+ * transaction aborts and the requests already issued fail quietly with it.
+ */
+export async function issueAll<T>(
+  items: T[],
+  request: (item: T, index: number) => Promise<unknown>,
+): Promise<void> {
+  const issued: Promise<unknown>[] = [];
+  try {
+    items.forEach((item, i) => {
+      issued.push(request(item, i));
+    });
+  } catch (error) {
+    for (const p of issued) p.catch(() => {});
+    throw error;
+  }
+  await Promise.all(issued);
+}
+
+/**
  * Recomputes a conversation's derived summary from the messages index (a
  * count and one reverse-cursor step; the conversation is never loaded).
  */
@@ -106,6 +152,8 @@ export async function ensureProject(tx: WriteTx, projectId: string): Promise<voi
 /** Collects what one transaction wrote, to report it once per project after commit. */
 export class ChangeSet {
   private readonly byProject = new Map<string, Omit<StorageChange, 'origin' | 'projectId'>>();
+  /** Entries by kind and id, so a transaction of thousands of records stays linear. */
+  private readonly seen = new Map<string, { deleted: boolean }>();
 
   private entry(projectId: string) {
     let e = this.byProject.get(projectId);
@@ -117,17 +165,25 @@ export class ChangeSet {
   }
 
   conversation(projectId: string, id: string, deleted: boolean): void {
-    const list = this.entry(projectId).conversations;
-    const existing = list.find((c) => c.id === id);
+    const key = `c\u0000${projectId}\u0000${id}`;
+    const existing = this.seen.get(key);
     if (existing) existing.deleted = deleted;
-    else list.push({ id, deleted });
+    else {
+      const entry = { id, deleted };
+      this.entry(projectId).conversations.push(entry);
+      this.seen.set(key, entry);
+    }
   }
 
   message(m: Pick<Message, 'id' | 'conversationId' | 'projectId'>, deleted: boolean): void {
-    const list = this.entry(m.projectId).messages;
-    const existing = list.find((x) => x.id === m.id);
+    const key = `m\u0000${m.projectId}\u0000${m.id}`;
+    const existing = this.seen.get(key);
     if (existing) existing.deleted = deleted;
-    else list.push({ id: m.id, conversationId: m.conversationId, deleted });
+    else {
+      const entry = { id: m.id, conversationId: m.conversationId, deleted };
+      this.entry(m.projectId).messages.push(entry);
+      this.seen.set(key, entry);
+    }
   }
 
   emit(feed: ChangeFeed, origin: StorageChange['origin']): void {

@@ -63,6 +63,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
     >
       <form
         id="settings-form"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           save();

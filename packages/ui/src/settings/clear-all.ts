@@ -57,13 +57,16 @@ export async function clearAllLocalData(opts: {
   runtime?: SyncRuntime;
   dbName?: string;
   deleteStorage?: typeof deleteChatStorage;
+  /** Ends the session on the server (best effort); `endSession` by default. */
+  endSession?: typeof endSession;
 }): Promise<void> {
   const { adapter, settings, runtime } = opts;
   // Stop syncing first: nothing may push or pull while the history goes away.
   await runtime?.shutdown();
   const { account, serverUrl } = settings.getState();
   settings.getState().reset();
-  if (account) void endSession(account, { serverUrl });
+  // The token is forgotten here anyway; telling the server makes it stop working too.
+  if (account) await (opts.endSession ?? endSession)(account, { serverUrl });
   await adapter.close();
   await (opts.deleteStorage ?? deleteChatStorage)({ dbName: opts.dbName });
   if (typeof BroadcastChannel === 'function') {

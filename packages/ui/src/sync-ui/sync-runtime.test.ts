@@ -8,7 +8,7 @@ import { openTestStorage } from '../../test/storage.js';
 import { type RunningSyncServer, startSyncServer } from '../../test/sync-server.js';
 import { authenticate, endSession } from './auth.js';
 import { createSyncRuntime, isSyncable, type SyncRuntime } from './sync-runtime.js';
-import { accountKey, createSyncSettings, type SyncAccount, type SyncSettingsStore } from './sync-settings.js';
+import { accountKey, createSyncSettings, type SyncAccount } from './sync-settings.js';
 
 let server: RunningSyncServer;
 const cleanups: (() => Promise<unknown>)[] = [];

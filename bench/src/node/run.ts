@@ -57,6 +57,13 @@ async function main() {
   const profileDir = await mkdtemp(join(tmpdir(), 'chatkeep-bench-profile-'));
   const server = await startServer(ROOT);
   log(`server ${server.url}, profile ${profileDir}`);
+  // Interrupted: leave no server or browser behind.
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping`);
+    void server.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     log('dataset statistics');
     const dataset = datasetStats(spec);

@@ -10,6 +10,7 @@ export function SyncStatus() {
   const status = useSyncStatus();
   const online = useOnline();
   const savedLastSync = useSyncSettings((s) => s.lastSyncedAt);
+  const expired = useSyncSettings((s) => s.expired);
   const [conflictsOpen, setConflictsOpen] = useState(false);
   const [syncing, setSyncing] = useState(false);
 
@@ -31,7 +32,9 @@ export function SyncStatus() {
       <p className="sync-status" role="status" aria-label="Sync status" data-state={shown.state}>
         <span className="sync-dot" aria-hidden="true" />
         <span className="sync-text">
-          {label(shown)}
+          {shown.state === 'signed-out' && expired
+            ? 'Sign-in expired: sign in again in Settings'
+            : label(shown)}
           {lastSyncedAt !== null && (
             <span className="sync-last"> · Last synced {formatTime(lastSyncedAt)}</span>
           )}

@@ -80,7 +80,8 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
   Dexie: parse, validate, one transaction per conversation. Legacy: parse, one blob rewrite per conversation.
 - **M7** the app with the long conversation open, scrolled to the top until every page is loaded; V8 heap in use
   after a forced GC (CDP \`Runtime.getHeapUsage\`). One run.
-- **Push / pull**: the whole dataset over HTTP on loopback, 500 changes per push, 1,000 per pull page, SQLite store.
+- **Push / pull**: over HTTP on loopback, SQLite store: push of the first ${result.details.pushSample ?? ''} changes
+  (500 per request, a new account per run); pull of the whole dataset, 1,000 per page.
 - **Fresh device**: an empty IndexedDB database and \`createSyncEngine\` against the server, from start to \`synced\`.
 
 ## Findings

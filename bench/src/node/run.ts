@@ -69,6 +69,7 @@ async function main() {
     const dataset = datasetStats(spec);
     log(`server figures: push and pull of ${dataset.messages + dataset.conversations} changes`);
     const serverRuns = await serverFigures(server.url, spec, runs);
+    log(`whole dataset pushed in ${serverRuns.fullPushSeconds.toFixed(1)} s`);
 
     const context = await launch(profileDir);
     const chromiumVersion = context.browser()?.version() ?? 'unknown';
@@ -247,6 +248,8 @@ async function main() {
         m6: { messages: m6.messages, conversations: m6.conversations, fileBytes: m6.fileBytes },
         m7,
         serverChanges: serverRuns.changes,
+        pushSample: serverRuns.pushSample,
+        fullPushSeconds: serverRuns.fullPushSeconds,
       },
     };
     await mkdir(dirname(options.json), { recursive: true });

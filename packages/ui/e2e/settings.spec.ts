@@ -11,12 +11,14 @@ import {
   uniqueUser,
 } from './sync-helpers.js';
 
+// Two devices, each chatting with the demo assistant: slower than one page.
+test.describe.configure({ timeout: 60_000 });
+
 const DAY = 24 * 60 * 60 * 1000;
 
 test('auto-archive moves conversations untouched for N days to Archived, keeps recent and pinned ones, and is remembered', async ({
   page,
 }) => {
-  test.setTimeout(60_000);
   const now = Date.now();
   // Written 40 days ago, by the page's own clock.
   await page.clock.setFixedTime(now - 40 * DAY);

@@ -14,6 +14,9 @@ import {
   uniqueUser,
 } from './sync-helpers.js';
 
+// Two devices, each chatting with the demo assistant: slower than one page.
+test.describe.configure({ timeout: 60_000 });
+
 test('a second device that signs in gets the history; signing out stops syncing and keeps local data', async ({
   page,
   browser,

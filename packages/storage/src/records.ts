@@ -3,7 +3,14 @@
 import { ChatStorageError } from './errors.js';
 import { newId } from './ids.js';
 import { previewOf, validateConversationPatch, validateMessageInput } from './schema.js';
-import type { Conversation, ConversationPatch, Message, MessageInput, SyncedConversation } from './types.js';
+import type {
+  Conversation,
+  ConversationInput,
+  ConversationPatch,
+  Message,
+  MessageInput,
+  SyncedConversation,
+} from './types.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -75,6 +82,28 @@ export function patchConversation(
   const valid = validateConversationPatch(patch);
   const defined = Object.fromEntries(Object.entries(valid).filter(([, v]) => v !== undefined));
   return { ...existing, ...defined, updatedAt: now };
+}
+
+/** Refuses a saveConversation call whose arguments cannot be what the caller meant. */
+export function checkSaveConversationArgs(input: ConversationInput, messages: MessageInput[]): void {
+  if (
+    !input ||
+    typeof input.id !== 'string' ||
+    !input.id ||
+    typeof input.projectId !== 'string' ||
+    !input.projectId
+  ) {
+    throw new ChatStorageError(
+      'invalid-input',
+      'saveConversation needs a conversation with an id and a projectId.',
+    );
+  }
+  if (!Array.isArray(messages)) {
+    throw new ChatStorageError(
+      'invalid-input',
+      'saveConversation: messages must be an array (it may be empty).',
+    );
+  }
 }
 
 /** Merges a saveConversation input into the stored conversation (or a new one). */

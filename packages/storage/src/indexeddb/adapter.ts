@@ -3,6 +3,7 @@ import { ChangeFeed } from '../change-feed.js';
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import {
   buildMessage,
+  checkSaveConversationArgs,
   clampLimit,
   newConversation,
   patchConversation,
@@ -281,24 +282,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
 
   async saveConversation(input: ConversationInput, messages: MessageInput[]): Promise<void> {
     this.assertOpen();
-    if (
-      !input ||
-      typeof input.id !== 'string' ||
-      !input.id ||
-      typeof input.projectId !== 'string' ||
-      !input.projectId
-    ) {
-      throw new ChatStorageError(
-        'invalid-input',
-        'saveConversation needs a conversation with an id and a projectId.',
-      );
-    }
-    if (!Array.isArray(messages)) {
-      throw new ChatStorageError(
-        'invalid-input',
-        'saveConversation: messages must be an array (it may be empty).',
-      );
-    }
+    checkSaveConversationArgs(input, messages);
     const inputs = messages.map((m, i) => {
       let valid: MessageInput;
       try {

@@ -4,6 +4,7 @@
 import { ChatStorageError } from '../errors.js';
 import {
   buildMessage,
+  checkSaveConversationArgs,
   newConversation,
   patchConversation,
   patchMessage,
@@ -154,24 +155,7 @@ export function saveConversation(
   messages: MessageInput[],
   now: number,
 ): void {
-  if (
-    !input ||
-    typeof input.id !== 'string' ||
-    !input.id ||
-    typeof input.projectId !== 'string' ||
-    !input.projectId
-  ) {
-    throw new ChatStorageError(
-      'invalid-input',
-      'saveConversation needs a conversation with an id and a projectId.',
-    );
-  }
-  if (!Array.isArray(messages)) {
-    throw new ChatStorageError(
-      'invalid-input',
-      'saveConversation needs an array of messages (it may be empty).',
-    );
-  }
+  checkSaveConversationArgs(input, messages);
   const existing = s.conversation(input.id);
   const next = upsertConversation(input, existing, now);
   // Only a change to what syncs earns a new stamp; summaries are derived on every device.

@@ -220,6 +220,76 @@ export function applyRemoteRules(ctx: ContractContext): void {
       expect(await db.listConflicts()).toEqual([]);
     });
 
+    // The server stamps the message tombstones of a conversation delete with the
+    // delete's stamp, which can be older than a message written on a device that
+    // had not yet seen the delete.
+    it('a cascaded message tombstone with an older stamp but a later version deletes a synced message', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      await db.saveMessage(messageInput(c, { content: 'kept', createdAt: 1 }));
+      const late = await db.saveMessage(
+        messageInput(c, { content: 'written after the delete', createdAt: 2 }),
+      );
+      const pending = await db.pendingChanges(10);
+      await db.markPushed(
+        pending.map((x, i) => ({ kind: x.kind, id: x.id, hlc: x.hlc, version: i + 1 })),
+        1,
+      );
+      const { hlc: lateHlc } = (await db.getSyncMetadata('message', late.id))!;
+      const deleteHlc = remoteStamp(1);
+      expect(deleteHlc < lateHlc).toBe(true);
+      const result = await db.applyRemote([tombstone('message', late.id, deleteHlc, 20)], 'after');
+      expect(result).toEqual({ applied: 1, conflicts: 0 });
+      expect((await db.loadConversation(c.id)).map((m) => m.content)).toEqual(['kept']);
+      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 1, lastMessage: 'kept' });
+      expect(await db.getSyncMetadata('message', late.id)).toMatchObject({
+        deleted: true,
+        syncStatus: 'synced',
+        hlc: deleteHlc,
+        version: 20,
+      });
+      expect(await db.pendingCount()).toBe(0);
+      // Seen again (a page fetched twice), it changes nothing.
+      expect(await db.applyRemote([tombstone('message', late.id, deleteHlc, 20)])).toEqual({
+        applied: 0,
+        conflicts: 0,
+      });
+    });
+
+    it('a cascaded message tombstone with an older stamp leaves a newer unpushed edit pending for the server to decide', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      const m = await db.saveMessage(messageInput(c, { content: 'pushed' }));
+      const pending = await db.pendingChanges(10);
+      await db.markPushed(
+        pending.map((x, i) => ({ kind: x.kind, id: x.id, hlc: x.hlc, version: i + 1 })),
+        1,
+      );
+      await db.updateMessage(m.id, { content: 'edited, not pushed' });
+      const meta = await db.getSyncMetadata('message', m.id);
+      const result = await db.applyRemote([tombstone('message', m.id, remoteStamp(1), 20)]);
+      expect(result).toEqual({ applied: 0, conflicts: 0 });
+      expect((await db.loadConversation(c.id)).map((x) => x.content)).toEqual(['edited, not pushed']);
+      expect(await db.getSyncMetadata('message', m.id)).toEqual(meta);
+      expect(await db.listConflicts()).toEqual([]);
+    });
+
+    it('a remote message put with an older stamp never replaces a synced message, whatever its version', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      const m = await db.saveMessage(messageInput(c, { content: 'mine' }));
+      const pending = await db.pendingChanges(10);
+      await db.markPushed(
+        pending.map((x, i) => ({ kind: x.kind, id: x.id, hlc: x.hlc, version: i + 1 })),
+        1,
+      );
+      const result = await db.applyRemote([
+        put(remoteMessage({ ...m, content: 'older' }), remoteStamp(1), 20),
+      ]);
+      expect(result).toEqual({ applied: 0, conflicts: 0 });
+      expect((await db.loadConversation(c.id)).map((x) => x.content)).toEqual(['mine']);
+    });
+
     it('a remote message for a conversation deleted here is not stored', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1' });

@@ -3,6 +3,7 @@
 import { createHlcClock } from '../hlc.js';
 import { newId } from '../ids.js';
 import { syncedPart } from '../records.js';
+import { remoteWins } from '../remote-wins.js';
 import type { Message, RecordData, ServerRecordChange, SyncedConversation } from '../types.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
@@ -75,7 +76,7 @@ export async function applyRemoteChanges(
     const local =
       written.get(`${r.kind}\u0000${r.id}`) ??
       (prefetchValid ? prefetched[i] : await metas.get([r.kind, r.id]));
-    if (local && local.hlc >= r.hlc) {
+    if (local && !remoteWins(local, r)) {
       // Local is newer or the same write: nothing to apply. The same stamp means the server has it.
       if (local.hlc === r.hlc) putMeta(syncedMeta(local, local, r.hlc, r.version, at));
       continue;

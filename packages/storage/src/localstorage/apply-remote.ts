@@ -4,6 +4,7 @@ import { ChatStorageError } from '../errors.js';
 import { parseHlc } from '../hlc.js';
 import { newId } from '../ids.js';
 import { syncedPart } from '../records.js';
+import { remoteWins } from '../remote-wins.js';
 import { validateMessage, validateSyncedConversation } from '../schema.js';
 import type { Conversation, RecordKind, ServerRecordChange, SyncMetadata } from '../types.js';
 import type { Session } from './session.js';
@@ -68,7 +69,7 @@ export function applyRemote(
     checkShape(r, i);
     s.clock.observe(r.hlc);
     const local = s.meta(r.kind, r.id);
-    if (local && local.hlc >= r.hlc) {
+    if (local && !remoteWins(local, r)) {
       // This device already holds this stamp or a newer one.
       if (local.hlc === r.hlc) {
         const { rejected: _r, ...rest } = local;

@@ -179,6 +179,44 @@ describe('deletes that cross', () => {
     expect(await deviceSnapshot(a.adapter)).toEqual(onServer);
     expect(await deviceSnapshot(b.adapter)).toEqual(onServer);
   });
+
+  it('a message written after a winning conversation delete is deleted on its device too, even once a newer edit restores the conversation', async () => {
+    const { token, userId, a: deleter, b: restorer } = await pair();
+    const writer = await openDevice('writer', { serverUrl: server.url, token, userId });
+    open.push(writer);
+    const c = await deleter.adapter.createConversation({ projectId: 'p1', title: 'shared' });
+    await deleter.sync();
+    await restorer.sync();
+    await writer.sync();
+    // Stamps: delete < late message < restoring edit; pushes: message, delete, edit.
+    await deleter.adapter.deleteConversation(c.id);
+    await laterMillisecond();
+    await writer.adapter.saveMessage({
+      id: 'late',
+      conversationId: c.id,
+      projectId: 'p1',
+      role: 'user',
+      content: 'written without seeing the delete',
+    });
+    await writer.sync();
+    // The delete is newer than the conversation the server holds: it wins and takes every message.
+    await deleter.sync();
+    await laterMillisecond();
+    await restorer.adapter.updateConversation(c.id, { title: 'restored' });
+    await restorer.sync();
+    // The writer now pulls the restored conversation and the late message's tombstone,
+    // stamped with the delete's (older) stamp.
+    await writer.sync();
+    await deleter.sync();
+    const onServer = await serverSnapshot(server.url, token);
+    expect(onServer.conversations[c.id]?.title).toBe('restored');
+    expect(onServer.messages.late).toBeUndefined();
+    for (const d of [writer, deleter, restorer]) {
+      expect(await deviceSnapshot(d.adapter), `${d.name} holds what the server holds`).toEqual(onServer);
+      expect(await d.adapter.pendingCount()).toBe(0);
+    }
+    expect(await writer.adapter.getConversation(c.id)).toMatchObject({ messageCount: 0 });
+  });
 });
 
 describe('accounts', () => {

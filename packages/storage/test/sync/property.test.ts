@@ -291,7 +291,13 @@ describe('sync convergence property', () => {
           }
         },
       ),
-      { numRuns: Number(process.env.CHATKEEP_SYNC_RUNS ?? 15), endOnFailure: true },
+      {
+        numRuns: Number(process.env.CHATKEEP_SYNC_RUNS ?? 15),
+        endOnFailure: true,
+        // Replays a reported counterexample: CHATKEEP_SYNC_SEED=<seed> CHATKEEP_SYNC_PATH=<path>.
+        ...(process.env.CHATKEEP_SYNC_SEED ? { seed: Number(process.env.CHATKEEP_SYNC_SEED) } : {}),
+        ...(process.env.CHATKEEP_SYNC_PATH ? { path: process.env.CHATKEEP_SYNC_PATH } : {}),
+      },
     );
   }, 300_000);
 });

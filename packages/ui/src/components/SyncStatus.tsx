@@ -11,6 +11,7 @@ export function SyncStatus() {
   const online = useOnline();
   const savedLastSync = useSyncSettings((s) => s.lastSyncedAt);
   const expired = useSyncSettings((s) => s.expired);
+  const serverUrl = useSyncSettings((s) => s.serverUrl);
   const [conflictsOpen, setConflictsOpen] = useState(false);
   const [syncing, setSyncing] = useState(false);
 
@@ -32,9 +33,7 @@ export function SyncStatus() {
       <p className="sync-status" role="status" aria-label="Sync status" data-state={shown.state}>
         <span className="sync-dot" aria-hidden="true" />
         <span className="sync-text">
-          {shown.state === 'signed-out' && expired
-            ? 'Sign-in expired: sign in again in Settings'
-            : label(shown)}
+          {syncStatusLabel(shown, { online, expired, serverUrl })}
           {lastSyncedAt !== null && (
             <span className="sync-last"> · Last synced {formatTime(lastSyncedAt)}</span>
           )}
@@ -74,10 +73,31 @@ export function SyncStatus() {
   );
 }
 
-function label(status: SyncEngineStatus): string {
+export function syncStatusLabel(
+  status: SyncEngineStatus,
+  context: { online: boolean; expired: boolean; serverUrl: string },
+): string {
   if (status.state === 'disabled') return 'Sync off';
-  if (status.state === 'signed-out') return 'Signed out of sync';
+  if (status.state === 'signed-out') {
+    return context.expired ? 'Sign-in expired: sign in again in Settings' : 'Signed out of sync';
+  }
+  // The engine cannot tell a dead network from a dead server; the browser can.
+  if (status.state === 'offline' && context.online) {
+    const waiting =
+      status.pending > 0
+        ? `${status.pending} change${status.pending === 1 ? '' : 's'} saved on this device`
+        : 'retrying';
+    return `Cannot reach the sync server at ${hostOf(context.serverUrl)}: ${waiting}. Check that it is running, or its address in Settings.`;
+  }
   return describeSyncStatus(status);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** The browser knows it is offline before the engine tries: say so at once. */

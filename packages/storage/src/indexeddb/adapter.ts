@@ -202,9 +202,11 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     return this.write(async ({ tx, changes, stamp }) => {
       const conversation = await tx.objectStore('conversations').get(input.conversationId);
       if (!conversation) throw notFoundConversation(input.conversationId, 'saving messages to it');
+      const existed = (await tx.objectStore('messages').getKey(input.id)) !== undefined;
       const message = await this.putMessage(tx, conversation, input);
       await stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false });
-      await tx.objectStore('conversations').put(await summarize(tx, conversation, message.updatedAt));
+      const count = conversation.messageCount + (existed ? 0 : 1);
+      await tx.objectStore('conversations').put(await summarize(tx, conversation, message.updatedAt, count));
       changes.message(message, false);
       return message;
     });
@@ -219,8 +221,11 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       await tx.objectStore('messages').put(message);
       await stamp({ kind: 'message', id, projectId: message.projectId, deleted: false });
       const conversation = await tx.objectStore('conversations').get(message.conversationId);
+      // An update never changes how many messages the conversation has.
       if (conversation)
-        await tx.objectStore('conversations').put(await summarize(tx, conversation, message.updatedAt));
+        await tx
+          .objectStore('conversations')
+          .put(await summarize(tx, conversation, message.updatedAt, conversation.messageCount));
       changes.message(message, false);
       return message;
     });

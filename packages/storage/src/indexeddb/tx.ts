@@ -130,10 +130,13 @@ export async function summarize(
   tx: WriteTx,
   conversation: Conversation,
   touchedAt?: number,
+  knownCount?: number,
 ): Promise<Conversation> {
   const index = tx.objectStore('messages').index('byConversationCreated');
   const range = conversationRange(conversation.id);
-  const count = await index.count(range);
+  // Counting walks every message of the conversation; a write that cannot
+  // change the count passes it in (streaming into a long conversation).
+  const count = knownCount ?? (await index.count(range));
   const newest = count > 0 ? (await index.openCursor(range, 'prev'))?.value : undefined;
   return withSummary(conversation, newest, count, touchedAt);
 }

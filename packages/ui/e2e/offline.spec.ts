@@ -27,3 +27,17 @@ test('once loaded, the app also starts offline, with its history', async ({ page
   await expect(page.getByRole('alert')).toContainText('works offline');
   await expect(page.locator('article.message-user')).toContainText('Saved before going offline');
 });
+
+test('on a narrow screen the sync state stays in view while the sidebar is slid away', async ({ page }) => {
+  await page.setViewportSize({ width: 400, height: 800 });
+  await openApp(page);
+  await expect(page.getByRole('status', { name: 'Sync status' })).not.toBeInViewport();
+  const badge = page.locator('header.chat-header .sync-badge');
+  await expect(badge).toBeInViewport();
+  await expect(badge).toHaveText('Sync off');
+
+  await page.getByRole('button', { name: 'Show conversations' }).click();
+  await expect(page.getByRole('status', { name: 'Sync status' })).toBeInViewport();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(badge).toBeHidden();
+});

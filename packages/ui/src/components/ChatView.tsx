@@ -15,6 +15,7 @@ import {
 } from '../settings/assistant-settings.js';
 import { Composer, type ComposerHandle } from './Composer.js';
 import { MessageList, MessageSkeleton } from './MessageList.js';
+import { SyncBadge } from './SyncStatus.js';
 import { TitleInput } from './TitleInput.js';
 
 interface ChatViewProps {
@@ -80,6 +81,7 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
             Edit title
           </button>
         )}
+        <SyncBadge />
       </header>
       {missing ? (
         <div className="empty-state">

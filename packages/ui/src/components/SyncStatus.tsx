@@ -101,6 +101,26 @@ function hostOf(url: string): string {
 }
 
 /** The browser knows it is offline before the engine tries: say so at once. */
+/**
+ * The same state in the chat header on narrow screens, where the sidebar
+ * holding "Sync status" is slid away. Hidden from assistive technology:
+ * the status element itself stays in the page.
+ */
+export function SyncBadge() {
+  const status = useSyncStatus();
+  const online = useOnline();
+  const expired = useSyncSettings((s) => s.expired);
+  const serverUrl = useSyncSettings((s) => s.serverUrl);
+  const shown = withBrowserOffline(status, online);
+  const text = syncStatusLabel(shown, { online, expired, serverUrl });
+  return (
+    <span className="sync-badge sync-status" data-state={shown.state} title={text} aria-hidden="true">
+      <span className="sync-dot" />
+      <span className="sync-badge-text">{text}</span>
+    </span>
+  );
+}
+
 function withBrowserOffline(status: SyncEngineStatus, online: boolean): SyncEngineStatus {
   if (online) return status;
   if (status.state === 'synced' || status.state === 'syncing') {

@@ -3,11 +3,13 @@ import { forwardRef, useMemo, useState } from 'react';
 import { useConversations } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
 import { useActiveConversationId, useUi } from '../app/ui-store.js';
+import { deleteWarning } from '../chat/delete-warning.js';
 import { groupConversations, matchesTitle } from '../chat/grouping.js';
 import { viewMemory } from '../chat/view-memory.js';
 import { ExportConversationDialog } from '../data-ui/ExportConversationDialog.js';
 import { ContentResults } from '../search-ui/ContentResults.js';
 import { useSearchIndexLifecycle } from '../search-ui/use-content-search.js';
+import { useSyncSettings } from '../sync-ui/sync-service.js';
 import { ConversationItem } from './ConversationItem.js';
 import { Dialog } from './Dialog.js';
 import { ProjectSwitcher } from './ProjectSwitcher.js';
@@ -34,6 +36,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const [toDelete, setToDelete] = useState<Conversation | undefined>();
   const [toExport, setToExport] = useState<Conversation | undefined>();
   const [actionError, setActionError] = useState<string | undefined>();
+  const syncing = useSyncSettings((s) => s.enabled && !!s.account);
   useSearchIndexLifecycle();
 
   const visible = useMemo(
@@ -178,10 +181,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </>
         }
       >
-        <p>
-          “{toDelete?.title || 'New chat'}” and its {toDelete?.messageCount ?? 0} messages will be deleted
-          from this device. This cannot be undone.
-        </p>
+        <p>{toDelete && deleteWarning(toDelete, syncing)}</p>
       </Dialog>
     </aside>
   );

@@ -36,12 +36,28 @@ export function useDebounced<T>(value: T, delayMs: number): T {
   return settled;
 }
 
-/** Starts the index as soon as storage is open, so the first search does not wait for it to build. */
+/** How long after start-up the index begins catching up, so it never competes with the first paint. */
+export const SEARCH_WARMUP_DELAY_MS = 3000;
+
+/**
+ * Starts the index once the app has settled (a few seconds in, when the
+ * browser is idle), so the first search rarely waits for it to build while
+ * opening a large history stays as fast as a small one. A search before
+ * then starts it at once.
+ */
 export function useSearchIndexLifecycle(): void {
   const storage = useStorage();
   useEffect(() => {
-    void getSearchIndex(storage).catch(() => {});
-    return installSearchIndexLifecycle(storage);
+    const warmUp = () => void getSearchIndex(storage).catch(() => {});
+    const timer = setTimeout(() => {
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(warmUp, { timeout: 5000 });
+      else warmUp();
+    }, SEARCH_WARMUP_DELAY_MS);
+    const uninstall = installSearchIndexLifecycle(storage);
+    return () => {
+      clearTimeout(timer);
+      uninstall();
+    };
   }, [storage]);
 }
 

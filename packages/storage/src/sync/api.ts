@@ -35,7 +35,7 @@ export interface SyncEngineOptions {
   /** Changes per push request (default 500). */
   batchSize?: number;
   maxBatchBytes?: number;
-  /** Changes per pull page (default 500). */
+  /** Changes per pull page (default 1000, the server maximum). */
   pullLimit?: number;
   requestTimeoutMs?: number;
 }

@@ -269,7 +269,8 @@ class Engine implements SyncEngine {
         adapter: this.adapter,
         client: this.client,
         token,
-        limit: this.options.pullLimit ?? 500,
+        // The server maximum: a fresh device needs half the round trips of the default page.
+        limit: this.options.pullLimit ?? 1000,
         shouldContinue: active,
       });
       if (!active()) return;

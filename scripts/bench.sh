@@ -20,5 +20,4 @@ echo "==> running the benchmarks (raw results: $RAW)"
 node bench/dist/node/run.js --json "$RAW" --markdown BENCHMARKS.md
 mkdir -p bench/results
 cp "$RAW" bench/results/latest.json
-pnpm exec biome format --write bench/results/latest.json >/dev/null
 echo "==> wrote BENCHMARKS.md and bench/results/latest.json"

@@ -108,18 +108,7 @@ export class StreamWriter {
   flush(): Promise<void> {
     if (this.ended || !this.started) return this.chain.then(() => undefined);
     this.cancelTimer();
-    const content = this.text;
-    const toolCalls = this.toolCalls;
-    const metadata = this.metadata;
-    this.savedLength = content.length;
-    return this.enqueue(() =>
-      this.opts.storage.updateMessage(this.id, {
-        content,
-        status: 'streaming',
-        ...(toolCalls.length ? { toolCalls } : {}),
-        metadata,
-      }),
-    );
+    return this.saveAs('streaming');
   }
 
   /** Resolves when every write asked for so far has committed (or failed). */
@@ -146,6 +135,11 @@ export class StreamWriter {
     if (this.ended) return this.chain.then(() => undefined);
     this.ended = true;
     this.cancelTimer();
+    return this.saveAs(status);
+  }
+
+  /** Queues a save of everything received so far, taken now (later text waits for the next save). */
+  private saveAs(status: 'streaming' | Final): Promise<void> {
     const content = this.text;
     const toolCalls = this.toolCalls;
     const metadata = this.metadata;

@@ -1,6 +1,7 @@
-// `node bench/dist/node/run.js [--smoke] [--json <file>] [--markdown <file>]`:
-// runs every figure against the built packages and writes the raw JSON and,
-// when asked, BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
+// `node bench/dist/node/run.js [--smoke] [--only M1,M6,...] [--json <file>] [--markdown <file>]`:
+// runs every figure (or, with --only, the ones named: M1-M7, Push, Pull, Sync)
+// against the built packages and writes the raw JSON and, when asked,
+// BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,10 +20,26 @@ import { serverFigures } from './server-figures.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE_DIR = join(ROOT, 'bench/dist/page');
 
+const FIGURE_IDS = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'Push', 'Pull', 'Sync'] as const;
+type FigureId = (typeof FIGURE_IDS)[number];
+
 interface Options {
   smoke: boolean;
   json: string;
   markdown?: string;
+  /** Figures to measure; all when absent. */
+  only?: Set<FigureId>;
+}
+
+function parseOnly(list: string): Set<FigureId> {
+  const ids = list.split(',').map((id) => id.trim());
+  const unknown = ids.filter((id) => !(FIGURE_IDS as readonly string[]).includes(id));
+  if (unknown.length > 0 || ids.length === 0) {
+    throw new Error(
+      `--only: unknown figure ${unknown.join(', ')}; use a comma list of ${FIGURE_IDS.join(', ')}`,
+    );
+  }
+  return new Set(ids as FigureId[]);
 }
 
 function parseArgs(argv: string[]): Options {
@@ -32,7 +49,12 @@ function parseArgs(argv: string[]): Options {
     if (arg === '--smoke') options.smoke = true;
     else if (arg === '--json') options.json = resolve(argv[++i] ?? '');
     else if (arg === '--markdown') options.markdown = resolve(argv[++i] ?? '');
-    else throw new Error(`unknown option ${arg}; use --smoke, --json <file>, --markdown <file>`);
+    else if (arg === '--only') options.only = parseOnly(argv[++i] ?? '');
+    else
+      throw new Error(`unknown option ${arg}; use --smoke, --only <ids>, --json <file>, --markdown <file>`);
+  }
+  if (options.only && options.markdown) {
+    throw new Error('--markdown needs every figure; drop --only to write BENCHMARKS.md');
   }
   return options;
 }
@@ -47,6 +69,7 @@ declare const chatkeepBench: Api;
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  const want = (...ids: FigureId[]) => !options.only || ids.some((id) => options.only?.has(id));
   const spec = options.smoke ? SMOKE_DATASET : FULL_DATASET;
   // Smoke: one run per figure, enough to prove each can be measured.
   const runs = options.smoke ? 1 : 5;
@@ -68,8 +91,8 @@ async function main() {
     log('dataset statistics');
     const dataset = datasetStats(spec);
     log(`server figures: push and pull of ${dataset.messages + dataset.conversations} changes`);
-    const serverRuns = await serverFigures(server.url, spec, runs);
-    log(`whole dataset pushed in ${serverRuns.fullPushSeconds.toFixed(1)} s`);
+    const serverRuns = want('Push', 'Pull', 'Sync') ? await serverFigures(server.url, spec, runs) : undefined;
+    if (serverRuns) log(`whole dataset pushed in ${serverRuns.fullPushSeconds.toFixed(1)} s`);
 
     const context = await launch(profileDir);
     const chromiumVersion = context.browser()?.version() ?? 'unknown';
@@ -80,24 +103,29 @@ async function main() {
     log(
       `loaded ${loaded.messages} messages: Chatkeep ${Math.round(loaded.chatkeepMs)} ms, Dexie ${Math.round(loaded.dexieMs)} ms`,
     );
-    log('M1 latest page');
-    const m1 = await page.evaluate((n) => chatkeepBench.m1LatestPage(n), quickRuns);
-    log('M3 sidebar');
-    const m3 = await page.evaluate((n) => chatkeepBench.m3Sidebar(n), quickRuns);
-    log('M4 streaming');
-    const m4 = await page.evaluate(([n, c]) => chatkeepBench.m4Streaming(n, c), [runs, m4Chunks] as const);
-    log('M5 search');
-    const m5 = await page.evaluate((n) => chatkeepBench.m5Search(n), runs);
-    log('M6 import');
-    const m6 = await page.evaluate(([n, c]) => chatkeepBench.m6Import(n, c), [
-      runs,
-      importConversations,
-    ] as const);
-    log('fresh device sync');
-    const sync = await page.evaluate(
-      ([token, projectId, n]) => chatkeepBench.freshDeviceSync(token, projectId, n),
-      [serverRuns.account.token, spec.projectId, runs] as const,
-    );
+    if (want('M1')) log('M1 latest page');
+    const m1 = !want('M1') ? undefined : await page.evaluate((n) => chatkeepBench.m1LatestPage(n), quickRuns);
+    if (want('M3')) log('M3 sidebar');
+    const m3 = !want('M3') ? undefined : await page.evaluate((n) => chatkeepBench.m3Sidebar(n), quickRuns);
+    if (want('M4')) log('M4 streaming');
+    const m4 = !want('M4')
+      ? undefined
+      : await page.evaluate(([n, c]) => chatkeepBench.m4Streaming(n, c), [runs, m4Chunks] as const);
+    if (want('M5')) log('M5 search');
+    const m5 = !want('M5') ? undefined : await page.evaluate((n) => chatkeepBench.m5Search(n), runs);
+    if (want('M6')) log('M6 import');
+    const m6 = !want('M6')
+      ? undefined
+      : await page.evaluate(([n, c]) => chatkeepBench.m6Import(n, c), [runs, importConversations] as const);
+    if (want('Sync')) log('fresh device sync');
+    const sync =
+      !want('Sync') || !serverRuns
+        ? undefined
+        : await page.evaluate(([token, projectId, n]) => chatkeepBench.freshDeviceSync(token, projectId, n), [
+            serverRuns.account.token,
+            spec.projectId,
+            runs,
+          ] as const);
     // The app opens on the long conversation, as a reader coming back to it.
     await page.evaluate((id) => {
       const ui = { projectId: 'default', knownProjects: ['default'], activeByProject: { default: id } };
@@ -106,20 +134,22 @@ async function main() {
     }, loaded.bigConversationId);
     await context.close();
 
-    log('M2 cold start');
-    const m2 = await coldStart(profileDir, server.url, runs);
-    log('M7 heap, scrolled through the long conversation');
-    const m7 = await heapScrolled(profileDir, server.url, options.smoke ? 10_000 : 120_000);
+    if (want('M2')) log('M2 cold start');
+    const m2 = !want('M2') ? undefined : await coldStart(profileDir, server.url, runs);
+    if (want('M7')) log('M7 heap, scrolled through the long conversation');
+    const m7 = !want('M7')
+      ? undefined
+      : await heapScrolled(profileDir, server.url, options.smoke ? 10_000 : 120_000);
 
     const p = (q: number) => (latencies: number[][]) => latencies.map((l) => percentile(l, q));
     const expectedMessages = dataset.messages;
-    if (sync.messages !== expectedMessages) {
+    if (sync && sync.messages !== expectedMessages) {
       throw new Error(
         `the fresh device holds ${sync.messages} messages after sync, expected ${expectedMessages}`,
       );
     }
-    const figures: Figure[] = [
-      {
+    const measured: (Figure | false | undefined)[] = [
+      m1 && {
         id: 'M1',
         name: 'Latest 50 messages of the 10,000-message conversation',
         unit: 'ms',
@@ -133,7 +163,7 @@ async function main() {
             ? undefined
             : `the localStorage blob held only the newest ${m1.legacyMessages} messages (quota)`,
       },
-      {
+      m2 && {
         id: 'M2',
         name: 'Cold start to first message painted (whole dataset stored)',
         unit: 'ms',
@@ -145,7 +175,7 @@ async function main() {
             ? undefined
             : 'measured from the DOM (the app set no chatkeep:first-message mark)',
       },
-      {
+      m3 && {
         id: 'M3',
         name: `Grouped sidebar of ${loaded.conversations.toLocaleString('en-US')} conversations`,
         unit: 'ms',
@@ -154,7 +184,7 @@ async function main() {
         chatkeep: summarize(m3.chatkeep),
         dexie: summarize(m3.dexie),
       },
-      {
+      m4 && {
         id: 'M4 p50',
         name: `Streaming, chunk to committed, p50 (${m4Chunks} chunks)`,
         unit: 'ms',
@@ -163,7 +193,7 @@ async function main() {
         dexie: summarize(p(50)(m4.dexie)),
         legacy: summarize(p(50)(m4.legacy)),
       },
-      {
+      m4 && {
         id: 'M4 p99',
         name: 'Streaming, chunk to committed, p99',
         unit: 'ms',
@@ -177,7 +207,7 @@ async function main() {
             ? `appending to a ${spec.bigMessages.toLocaleString('en-US')}-message history in every system`
             : `the localStorage blob held only ${m4.legacyMessages} messages (quota); Chatkeep and Dexie append to ${spec.bigMessages}`,
       },
-      {
+      m5 && {
         id: 'M5',
         name: `Full-text search over ${expectedMessages.toLocaleString('en-US')} messages, p50`,
         unit: 'ms',
@@ -186,7 +216,7 @@ async function main() {
         chatkeep: summarize(m5.runs.map((r) => percentile(r, 50))),
         note: `index built from storage in ${Math.round(m5.buildMs).toLocaleString('en-US')} ms; hits per query: ${m5.hits.join(', ')}`,
       },
-      {
+      m6 && {
         id: 'M6',
         name: `Import of a Chatkeep export (${m6.messages.toLocaleString('en-US')} messages)`,
         unit: 'messages/s',
@@ -199,7 +229,7 @@ async function main() {
           ? `the localStorage blob ran out of quota before the end in ${m6.legacyQuotaRuns} runs (rate up to that point)`
           : undefined,
       },
-      {
+      m7 && {
         id: 'M7',
         name: 'JS heap, 10,000-message conversation open and scrolled',
         unit: 'MB',
@@ -208,21 +238,23 @@ async function main() {
         chatkeep: summarize([m7.usedMB]),
         note: `${m7.allLoaded ? 'every page loaded' : 'not every page loaded before the time cap'} after ${m7.scrollSteps} scroll steps (${m7.scrollSeconds.toFixed(1)} s)`,
       },
-      {
-        id: 'Push',
-        name: 'Server push throughput (SQLite)',
-        unit: 'changes/s',
-        better: 'higher',
-        chatkeep: summarize(serverRuns.pushPerSecond),
-      },
-      {
-        id: 'Pull',
-        name: 'Server pull throughput (SQLite)',
-        unit: 'changes/s',
-        better: 'higher',
-        chatkeep: summarize(serverRuns.pullPerSecond),
-      },
-      {
+      serverRuns &&
+        want('Push') && {
+          id: 'Push',
+          name: 'Server push throughput (SQLite)',
+          unit: 'changes/s',
+          better: 'higher',
+          chatkeep: summarize(serverRuns.pushPerSecond),
+        },
+      serverRuns &&
+        want('Pull') && {
+          id: 'Pull',
+          name: 'Server pull throughput (SQLite)',
+          unit: 'changes/s',
+          better: 'higher',
+          chatkeep: summarize(serverRuns.pullPerSecond),
+        },
+      sync && {
         id: 'Sync',
         name: `Fresh device syncs the full dataset (${sync.messages.toLocaleString('en-US')} messages)`,
         unit: 's',
@@ -231,6 +263,7 @@ async function main() {
         chatkeep: summarize(sync.seconds),
       },
     ];
+    const figures = measured.filter((f): f is Figure => Boolean(f));
     const result: BenchResult = {
       scale: options.smoke ? 'smoke' : 'full',
       date: new Date().toISOString(),
@@ -241,15 +274,15 @@ async function main() {
       figures,
       details: {
         load: loaded,
-        m3Groups: m3.groups,
+        m3Groups: m3?.groups,
         m4Chunks,
-        m4AnswerBytes: m4.answerBytes,
-        m5: { buildMs: m5.buildMs, queries: m5.queries, hits: m5.hits, runs: m5.runs },
-        m6: { messages: m6.messages, conversations: m6.conversations, fileBytes: m6.fileBytes },
+        m4AnswerBytes: m4?.answerBytes,
+        m5: m5 && { buildMs: m5.buildMs, queries: m5.queries, hits: m5.hits, runs: m5.runs },
+        m6: m6 && { messages: m6.messages, conversations: m6.conversations, fileBytes: m6.fileBytes },
         m7,
-        serverChanges: serverRuns.changes,
-        pushSample: serverRuns.pushSample,
-        fullPushSeconds: serverRuns.fullPushSeconds,
+        serverChanges: serverRuns?.changes,
+        pushSample: serverRuns?.pushSample,
+        fullPushSeconds: serverRuns?.fullPushSeconds,
       },
     };
     await mkdir(dirname(options.json), { recursive: true });

@@ -5,26 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-}
+import { chromiumArgs, chromiumPath } from '../../../tools/chromium.js';
 
 export function launch(profileDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
-    executablePath: chromiumPath(),
+    executablePath: chromiumPath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: chromiumArgs,
     viewport: { width: 1280, height: 800 },
   });
 }

@@ -50,6 +50,29 @@ test('an OpenAI-compatible endpoint streams text and tool-call deltas into saved
   ]);
 });
 
+test('a reload in the middle of a streamed tool call keeps its arguments so far, shown as interrupted', async ({
+  page,
+}) => {
+  await openApp(page);
+  await useEndpoint(page, 'fake-model');
+  await send(page, 'Work out half a call');
+  // The endpoint stops half-way through the arguments and holds the stream open.
+  const call = page.locator('article.message-assistant details.tool-block');
+  await expect(call).toContainText('Tool call: calculator');
+  await expect(call.locator('pre')).toHaveText('{"expression": "6 *', { useInnerText: false });
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+
+  await page.reload();
+  const answer = page.locator('article.message-assistant');
+  await expect(answer).toHaveAttribute('data-status', 'interrupted');
+  await expect(answer.getByText(/Interrupted: the answer stopped before it finished/)).toBeVisible();
+  await expect(answer).toContainText('Let me work that out.');
+  await expect(answer.locator('details.tool-block pre')).toHaveText('{"expression": "6 *', {
+    useInnerText: false,
+  });
+  await expect(answer.getByRole('button', { name: 'Retry' })).toBeVisible();
+});
+
 test('an endpoint error is shown in the message, saved, and can be retried', async ({ page }) => {
   await openApp(page);
   await useEndpoint(page, 'bad-key');

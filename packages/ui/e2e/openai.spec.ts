@@ -50,6 +50,59 @@ test('an OpenAI-compatible endpoint streams text and tool-call deltas into saved
   ]);
 });
 
+test('a reload in the middle of a streamed tool call keeps its arguments so far, shown as interrupted', async ({
+  page,
+}) => {
+  await openApp(page);
+  await useEndpoint(page, 'fake-model');
+  await send(page, 'Work out half a call');
+  // The endpoint stops half-way through the arguments and holds the stream open.
+  const call = page.locator('article.message-assistant details.tool-block');
+  await expect(call).toContainText('Tool call: calculator');
+  await expect(call.locator('pre')).toHaveText('{"expression": "6 *', { useInnerText: false });
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+
+  await page.reload();
+  const answer = page.locator('article.message-assistant');
+  await expect(answer).toHaveAttribute('data-status', 'interrupted');
+  await expect(answer.getByText(/Interrupted: the answer stopped before it finished/)).toBeVisible();
+  await expect(answer).toContainText('Let me work that out.');
+  await expect(answer.locator('details.tool-block pre')).toHaveText('{"expression": "6 *', {
+    useInnerText: false,
+  });
+  await expect(answer.getByRole('button', { name: 'Retry' })).toBeVisible();
+});
+
+test('Esc in the search box or a dialog leaves the answer streaming; elsewhere it stops it', async ({
+  page,
+}) => {
+  await openApp(page);
+  await useEndpoint(page, 'fake-model');
+  // This answer stays open until stopped, so it is still streaming whatever the machine's speed.
+  await send(page, 'Work out half a call');
+  const answer = page.locator('article.message-assistant');
+  await expect(answer).toHaveAttribute('data-status', 'streaming');
+  const search = page.getByRole('searchbox', { name: 'Search conversations' });
+
+  await search.fill('half');
+  await page.keyboard.press('Escape');
+  await expect(search).toHaveValue('');
+  await expect(search).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+
+  await expect(answer).toHaveAttribute('data-status', 'streaming');
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByText('Stopped. The answer so far is kept.')).toBeVisible();
+});
+
 test('an endpoint error is shown in the message, saved, and can be retried', async ({ page }) => {
   await openApp(page);
   await useEndpoint(page, 'bad-key');

@@ -102,3 +102,24 @@ test('the title can be edited from the chat header', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Better title');
   await expect(item(page, 'Better title')).toBeVisible();
 });
+
+/** How many lines a button's label takes: one line box per line. */
+const labelLines = (page: Page, name: string) =>
+  page.getByRole('button', { name, exact: true }).evaluate((button) => {
+    const range = document.createRange();
+    range.selectNodeContents(button);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  });
+
+test('the sidebar footer buttons keep their labels on one line, wide and narrow', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openApp(page);
+  expect(await labelLines(page, 'Keyboard shortcuts')).toBe(1);
+  expect(await labelLines(page, 'Settings')).toBe(1);
+
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.getByRole('button', { name: 'Show conversations' }).click();
+  await expect(page.getByRole('button', { name: 'Keyboard shortcuts' })).toBeInViewport();
+  expect(await labelLines(page, 'Keyboard shortcuts')).toBe(1);
+  expect(await labelLines(page, 'Settings')).toBe(1);
+});

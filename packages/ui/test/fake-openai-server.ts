@@ -37,7 +37,11 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return JSON.parse(body || '{}');
 }
 
-/** Scenarios by model name: `fake-model` (text or calculator tool), `bad-key` (401), `broken` (500 mid-way). */
+/**
+ * Scenarios by model name: `fake-model` (text or calculator tool), `bad-key` (401), `broken` (500 mid-way).
+ * With `fake-model`, a message saying "half a call" gets a calculator call whose arguments stop
+ * half-way, and the stream then stays open without another byte until the client goes away.
+ */
 export async function startFakeOpenAI(opts: { chunkDelayMs?: number } = {}): Promise<FakeOpenAI> {
   const delay = opts.chunkDelayMs ?? 5;
   const requests: FakeOpenAI['requests'] = [];
@@ -99,6 +103,19 @@ export async function startFakeOpenAI(opts: { chunkDelayMs?: number } = {}): Pro
       const result = results.find((r) => r.result !== undefined) ?? {};
       await send(chunk({ role: 'assistant', content: 'The tool says ' }));
       await send(chunk({ content: `**${String(result.result)}**.` }, 'stop'));
+    } else if (/half a call/i.test(lastText)) {
+      await send(chunk({ role: 'assistant', content: 'Let me work that out. ' }));
+      await send(
+        chunk({
+          tool_calls: [
+            { index: 0, id: 'call_half', type: 'function', function: { name: 'calculator', arguments: '' } },
+          ],
+        }),
+      );
+      await send(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"expression": ' } }] }));
+      await send(chunk({ tool_calls: [{ index: 0, function: { arguments: '"6 *' } }] }));
+      await new Promise<void>((resolve) => res.once('close', resolve));
+      return;
     } else if (/calc/i.test(lastText)) {
       // Arguments split across deltas, and two calls, as OpenAI sends them.
       await send(chunk({ role: 'assistant', content: null }));

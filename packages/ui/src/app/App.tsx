@@ -117,6 +117,15 @@ function Shell({
       setSidebarOpen(true);
       searchRef.current?.focus();
     },
+    closeSearch: () => {
+      const { search, setSearch } = useUi.getState();
+      if (search) {
+        setSearch('');
+        return;
+      }
+      setSidebarOpen(false);
+      composerRef.current?.focus();
+    },
     stop: () => activeId && stopAnswer(activeId),
     help: () => setHelpOpen(true),
   });

@@ -3,8 +3,22 @@ import { useEffect, useRef } from 'react';
 export interface ShortcutHandlers {
   newChat(): void;
   search(): void;
+  /** Esc in the search box: clears it, or leaves it when already empty. */
+  closeSearch(): void;
   stop(): void;
   help(): void;
+}
+
+/** The conversation search box (the sidebar's type="search" input). */
+function isSearchBox(target: EventTarget | null): boolean {
+  return target instanceof HTMLInputElement && target.type === 'search';
+}
+
+function inDialog(target: EventTarget | null): boolean {
+  return (
+    (target instanceof Element && target.closest('dialog') !== null) ||
+    document.querySelector('dialog[open]') !== null
+  );
 }
 
 /** App-wide keys; Enter and Shift+Enter belong to the message box. */
@@ -24,7 +38,15 @@ export function useShortcuts(handlers: ShortcutHandlers) {
       } else if (mod && key === '/') {
         e.preventDefault();
         ref.current.help();
-      } else if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('dialog[open]')) {
+      } else if (e.key === 'Escape' && !e.defaultPrevented) {
+        // Esc belongs to whatever holds focus first: a dialog closes itself, the
+        // search box clears. Only elsewhere does it stop the answer being written.
+        if (inDialog(e.target)) return;
+        if (isSearchBox(e.target)) {
+          e.preventDefault();
+          ref.current.closeSearch();
+          return;
+        }
         ref.current.stop();
       }
     };

@@ -46,12 +46,25 @@ describe('OpenAI-compatible endpoint over SSE', () => {
     expect(request.messages).toEqual([{ role: 'user', content: 'hi' }]);
   });
 
-  it('assembles tool calls from their deltas and hands each on whole', async () => {
+  it('hands on every tool-call delta as the call stands so far, then each call whole and parsed', async () => {
     const events = await run('fake-model', [user('calc please')]);
-    const calls = events.filter((e) => e.type === 'tool-call');
+    const calls = events.filter((e) => e.type === 'tool-call' || e.type === 'tool-call-delta');
+    const partial = (index: number, id: string, name: string, args: string) => ({
+      type: 'tool-call-delta',
+      index,
+      call: { id, name, arguments: args },
+    });
     expect(calls).toEqual([
-      { type: 'tool-call', call: { id: 'call_1', name: 'calculator', arguments: { expression: '6 * 7' } } },
-      { type: 'tool-call', call: { id: 'call_2', name: 'clock', arguments: {} } },
+      partial(0, 'call_1', 'calculator', ''),
+      partial(0, 'call_1', 'calculator', '{"expres'),
+      partial(0, 'call_1', 'calculator', '{"expression": "6 * 7"}'),
+      {
+        type: 'tool-call',
+        index: 0,
+        call: { id: 'call_1', name: 'calculator', arguments: { expression: '6 * 7' } },
+      },
+      partial(1, 'call_2', 'clock', '{}'),
+      { type: 'tool-call', index: 1, call: { id: 'call_2', name: 'clock', arguments: {} } },
     ]);
   });
 
@@ -180,6 +193,41 @@ describe('the chat loop against the endpoint', () => {
     const second = server.requests[before + 1]!;
     expect(second.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool']);
     expect(second.messages[2]).toMatchObject({ tool_call_id: 'call_1' });
+    await storage.close();
+  });
+
+  it('saves a tool call while its arguments are still arriving, and keeps them when stopped', async () => {
+    const storage = await openTestStorage();
+    const { id: conversationId } = await storage.createConversation({ projectId: 'p' });
+    const stop = new AbortController();
+    const { outcome } = await sendUserMessage({
+      storage,
+      locks: heartbeatStreamLocks({ storage: new MemoryStorage() }),
+      assistant: createOpenAICompatibleAssistant({
+        baseURL: server.url,
+        apiKey: 'k',
+        model: 'fake-model',
+        tools: true,
+      }),
+      conversationId,
+      projectId: 'p',
+      signal: stop.signal,
+      text: 'half a call please',
+    });
+    const answer = async () => (await storage.loadConversation(conversationId))[1];
+    const partial = { id: 'call_half', name: 'calculator', arguments: '{"expression": "6 *' };
+    const deadline = Date.now() + 5000;
+    while (JSON.stringify((await answer())?.toolCalls) !== JSON.stringify([partial])) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Saved while the stream is still open: a crash now would keep it.
+    expect(await answer()).toMatchObject({ status: 'streaming', content: 'Let me work that out. ' });
+    stop.abort();
+    expect(await outcome).toEqual({ status: 'stopped' });
+    const messages = await storage.loadConversation(conversationId);
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(messages[1]).toMatchObject({ status: 'interrupted', toolCalls: [partial] });
     await storage.close();
   });
 

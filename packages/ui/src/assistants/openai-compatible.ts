@@ -1,6 +1,7 @@
 // Any endpoint that speaks OpenAI's chat.completions streaming protocol:
 // OpenAI, Ollama, LM Studio, vLLM... Text and tool-call deltas arrive over
-// SSE; tool calls are assembled from their deltas and handed on whole.
+// SSE; each tool-call delta is handed on as the call stands so far (so that
+// it is saved as it arrives), and the call again, parsed, once it is whole.
 import type { Message } from '@chatkeep/storage';
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
@@ -61,6 +62,11 @@ function parseArguments(text: string): unknown {
   }
 }
 
+/** Some local servers send no call id; one is made up so that the tool result can answer it. */
+function callId(id: string, index: number): string {
+  return id || `call_${index}`;
+}
+
 /** An endpoint failure in words a person can act on. */
 export function describeEndpointError(error: unknown, baseURL: string): string {
   if (error instanceof APIConnectionError) {
@@ -105,7 +111,8 @@ export function createOpenAICompatibleAssistant(settings: OpenAICompatibleSettin
           emitted.add(index);
           yield {
             type: 'tool-call',
-            call: { id: call.id || `call_${index}`, name: call.name, arguments: parseArguments(call.args) },
+            index,
+            call: { id: callId(call.id, index), name: call.name, arguments: parseArguments(call.args) },
           };
         }
       };
@@ -137,6 +144,11 @@ export function createOpenAICompatibleAssistant(settings: OpenAICompatibleSettin
             if (d.function?.name) call.name += d.function.name;
             if (d.function?.arguments) call.args += d.function.arguments;
             calls.set(d.index, call);
+            yield {
+              type: 'tool-call-delta',
+              index: d.index,
+              call: { id: callId(call.id, d.index), name: call.name, arguments: call.args },
+            };
           }
           if (choice?.finish_reason) yield* complete(Number.POSITIVE_INFINITY);
         }

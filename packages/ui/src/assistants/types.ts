@@ -4,7 +4,13 @@ import type { Message, ToolCall } from '@chatkeep/storage';
 
 export type AssistantEvent =
   | { type: 'text'; delta: string }
-  | { type: 'tool-call'; call: ToolCall }
+  /**
+   * A tool call still arriving, as it stands after its latest delta: id, name
+   * and the arguments text so far. `index` ties it to the whole call that follows.
+   */
+  | { type: 'tool-call-delta'; index: number; call: { id: string; name: string; arguments: string } }
+  /** A whole tool call; with `index` it completes the call streamed under that index. */
+  | { type: 'tool-call'; call: ToolCall; index?: number }
   | { type: 'usage'; tokens: { input: number; output: number } };
 
 export interface StepRequest {

@@ -89,7 +89,8 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
           )) {
             if (stepSignal.aborted) break;
             if (event.type === 'text') writer.appendText(event.delta);
-            else if (event.type === 'tool-call') await writer.addToolCall(event.call);
+            else if (event.type === 'tool-call-delta') writer.updateToolCall(event.index, event.call);
+            else if (event.type === 'tool-call') await writer.addToolCall(event.call, event.index);
             else if (event.type === 'usage') writer.setMetadata({ tokens: event.tokens });
           }
         } catch (error) {

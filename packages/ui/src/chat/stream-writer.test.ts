@@ -110,6 +110,128 @@ describe('StreamWriter', () => {
     });
   });
 
+  it('saves a tool call still arriving with its id, name and the arguments text so far when the 100 ms timer fires', async () => {
+    const timers = manualTimers();
+    const w = writer(timers);
+    await w.start();
+    w.updateToolCall(0, { id: 'call_1', name: 'calculator', arguments: '' });
+    w.updateToolCall(0, { id: 'call_1', name: 'calculator', arguments: '{"expres' });
+    expect(timers.delays).toEqual([100]);
+    await w.settled();
+    expect(updates).toHaveLength(0);
+    timers.fireAll();
+    await w.settled();
+    expect(updates).toHaveLength(1);
+    expect(await stored(w.id)).toMatchObject({
+      status: 'streaming',
+      toolCalls: [{ id: 'call_1', name: 'calculator', arguments: '{"expres' }],
+    });
+  });
+
+  it('saves tool-call arguments once 100 characters have gathered, counted together with text', async () => {
+    const timers = manualTimers();
+    const w = writer(timers);
+    await w.start();
+    w.appendText('t'.repeat(50));
+    w.updateToolCall(0, { id: 'c', name: 'echo', arguments: `{"s":"${'a'.repeat(20)}` });
+    await w.settled();
+    expect(updates).toHaveLength(0);
+    const args = `{"s":"${'a'.repeat(45)}`;
+    w.updateToolCall(0, { id: 'c', name: 'echo', arguments: args });
+    await w.settled();
+    expect(updates).toHaveLength(1);
+    expect(await stored(w.id)).toMatchObject({
+      content: 't'.repeat(50),
+      toolCalls: [{ id: 'c', name: 'echo', arguments: args }],
+    });
+    // Only what arrived since that save counts towards the next one.
+    w.updateToolCall(0, { id: 'c', name: 'echo', arguments: `${args}bb` });
+    await w.settled();
+    expect(updates).toHaveLength(1);
+  });
+
+  it('does not save again for a delta that changes nothing', async () => {
+    const timers = manualTimers();
+    const w = writer(timers);
+    await w.start();
+    w.updateToolCall(0, { id: 'c', name: 'clock', arguments: '{' });
+    timers.fireAll();
+    await w.settled();
+    w.updateToolCall(0, { id: 'c', name: 'clock', arguments: '{' });
+    expect(timers.delays).toEqual([]);
+  });
+
+  it('puts a whole tool call in the place of its partial one, and runs only whole calls', async () => {
+    const timers = manualTimers();
+    const w = writer(timers);
+    await w.start();
+    w.updateToolCall(0, { id: 'call_1', name: 'calculator', arguments: '{"expression": "6 * 7"}' });
+    w.updateToolCall(1, { id: 'call_2', name: 'clock', arguments: '{' });
+    expect(w.calls).toEqual([]);
+    await w.addToolCall({ id: 'call_1', name: 'calculator', arguments: { expression: '6 * 7' } }, 0);
+    expect(w.calls).toEqual([{ id: 'call_1', name: 'calculator', arguments: { expression: '6 * 7' } }]);
+    expect((await stored(w.id))?.toolCalls).toEqual([
+      { id: 'call_1', name: 'calculator', arguments: { expression: '6 * 7' } },
+      { id: 'call_2', name: 'clock', arguments: '{' },
+    ]);
+    await w.addToolCall({ id: 'call_2', name: 'clock', arguments: {} }, 1);
+    await w.finish();
+    expect(await stored(w.id)).toMatchObject({
+      status: 'complete',
+      toolCalls: [
+        { id: 'call_1', name: 'calculator', arguments: { expression: '6 * 7' } },
+        { id: 'call_2', name: 'clock', arguments: {} },
+      ],
+    });
+  });
+
+  it('keeps the arguments text so far when stopped, failed or flushed on pagehide mid tool call', async () => {
+    const cases = [
+      { end: (w: StreamWriter) => w.stop(), status: 'interrupted' },
+      { end: (w: StreamWriter) => w.fail('connection reset'), status: 'error' },
+      { end: (w: StreamWriter) => w.flush(), status: 'streaming' },
+    ];
+    for (const { end, status } of cases) {
+      const w = writer();
+      await w.start();
+      w.appendText('Checking.');
+      w.updateToolCall(0, { id: 'call_9', name: 'calculator', arguments: '{"expression": "2 +' });
+      await end(w);
+      expect(await stored(w.id)).toMatchObject({
+        status,
+        content: 'Checking.',
+        toolCalls: [{ id: 'call_9', name: 'calculator', arguments: '{"expression": "2 +' }],
+      });
+    }
+  });
+
+  it('leaves out a call whose name has not arrived yet, and saves it once it has', async () => {
+    const timers = manualTimers();
+    const w = writer(timers);
+    await w.start();
+    w.updateToolCall(0, { id: 'call_1', name: '', arguments: '{"a"' });
+    timers.fireAll();
+    await w.settled();
+    expect(w.saveError).toBeUndefined();
+    expect((await stored(w.id))?.toolCalls).toBeUndefined();
+    w.updateToolCall(0, { id: 'call_1', name: 'echo', arguments: '{"a"' });
+    timers.fireAll();
+    await w.settled();
+    expect((await stored(w.id))?.toolCalls).toEqual([{ id: 'call_1', name: 'echo', arguments: '{"a"' }]);
+  });
+
+  it('ignores tool-call deltas after the end', async () => {
+    const timers = manualTimers();
+    const w = writer(timers);
+    await w.start();
+    w.updateToolCall(0, { id: 'c', name: 'clock', arguments: '{' });
+    await w.stop();
+    w.updateToolCall(0, { id: 'c', name: 'clock', arguments: '{}' });
+    timers.fireAll();
+    await w.settled();
+    expect((await stored(w.id))?.toolCalls).toEqual([{ id: 'c', name: 'clock', arguments: '{' }]);
+  });
+
   it('always saves the full text as complete on finish, even right after a save', async () => {
     const w = writer();
     await w.start();

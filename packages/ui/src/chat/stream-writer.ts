@@ -1,7 +1,8 @@
 // Saves one streaming assistant message as it grows, so that a crash, a
-// closed tab or a lost network loses at most ~100 ms of text. The message is
-// saved as `pending` before the first token, text at least every
-// `intervalMs` or `maxChars`, tool calls at once, and always on the end.
+// closed tab or a lost network loses at most ~100 ms of it. The message is
+// saved as `pending` before the first token; text and the arguments of tool
+// calls still arriving at least every `intervalMs` or `maxChars`; a tool
+// call at once when it is whole; and always on the end.
 import type { ChatStorageAdapter, Message, MessageMetadata, ToolCall } from '@chatkeep/storage';
 
 export interface StreamWriterOptions {
@@ -21,11 +22,27 @@ export interface StreamWriterOptions {
 
 type Final = 'complete' | 'error' | 'interrupted';
 
+/** A tool call still arriving: its id, its name and the arguments text so far. */
+export interface PartialToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** One tool call of the message, in the order the assistant sent them. */
+interface CallSlot {
+  call: ToolCall;
+  /** The assistant's index for a call streamed in pieces. */
+  index?: number;
+  whole: boolean;
+}
+
 export class StreamWriter {
   readonly id: string;
   private text = '';
-  private savedLength = 0;
-  private toolCalls: ToolCall[] = [];
+  /** Characters (text and tool-call arguments) received since the last save. */
+  private unsaved = 0;
+  private slots: CallSlot[] = [];
   private metadata: MessageMetadata;
   private timer: unknown;
   private chain: Promise<unknown> = Promise.resolve();
@@ -50,9 +67,9 @@ export class StreamWriter {
     return this.text;
   }
 
-  /** The tool calls received so far. */
+  /** The whole tool calls received so far: the ones to run. */
   get calls(): readonly ToolCall[] {
-    return this.toolCalls;
+    return this.slots.filter((s) => s.whole).map((s) => s.call);
   }
 
   get isEnded(): boolean {
@@ -83,20 +100,42 @@ export class StreamWriter {
   appendText(delta: string): void {
     if (this.ended || !delta) return;
     this.text += delta;
-    if (this.text.length - this.savedLength >= this.maxChars) {
-      void this.flush();
-    } else if (this.timer === undefined) {
-      this.timer = this.setTimer(() => {
-        this.timer = undefined;
-        void this.flush();
-      }, this.intervalMs);
-    }
+    this.grew(delta.length);
   }
 
-  /** A complete tool call: saved at once, together with the text so far. */
-  addToolCall(call: ToolCall): Promise<void> {
+  /**
+   * A tool call still arriving, as it stands after its latest delta (the
+   * arguments text so far). Saved like text: batched, never lost on an end
+   * or a flush. `index` names the call until it is whole.
+   */
+  updateToolCall(index: number, partial: PartialToolCall): void {
+    if (this.ended) return;
+    const at = this.slots.findIndex((s) => s.index === index && !s.whole);
+    const before = at >= 0 ? (this.slots[at]!.call as PartialToolCall) : undefined;
+    if (
+      before &&
+      before.id === partial.id &&
+      before.name === partial.name &&
+      before.arguments === partial.arguments
+    ) {
+      return;
+    }
+    const slot: CallSlot = { call: { ...partial }, index, whole: false };
+    this.slots = at >= 0 ? this.slots.map((s, i) => (i === at ? slot : s)) : [...this.slots, slot];
+    const size = (c: PartialToolCall | undefined) => (c ? c.name.length + c.arguments.length : 0);
+    // An id or a name alone still deserves a save, even if no character was added.
+    this.grew(Math.max(1, size(partial) - size(before)));
+  }
+
+  /**
+   * A whole tool call: saved at once, together with everything received so
+   * far. With `index` it takes the place of the call streamed under it.
+   */
+  addToolCall(call: ToolCall, index?: number): Promise<void> {
     if (this.ended) return this.chain.then(() => undefined);
-    this.toolCalls = [...this.toolCalls, call];
+    const slot: CallSlot = { call, whole: true };
+    const at = index === undefined ? -1 : this.slots.findIndex((s) => s.index === index && !s.whole);
+    this.slots = at >= 0 ? this.slots.map((s, i) => (i === at ? slot : s)) : [...this.slots, slot];
     return this.flush();
   }
 
@@ -138,12 +177,26 @@ export class StreamWriter {
     return this.saveAs(status);
   }
 
+  /** Saves once `maxChars` have gathered, else when the timer fires. */
+  private grew(chars: number): void {
+    this.unsaved += chars;
+    if (this.unsaved >= this.maxChars) {
+      void this.flush();
+    } else if (this.timer === undefined) {
+      this.timer = this.setTimer(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.intervalMs);
+    }
+  }
+
   /** Queues a save of everything received so far, taken now (later text waits for the next save). */
   private saveAs(status: 'streaming' | Final): Promise<void> {
     const content = this.text;
-    const toolCalls = this.toolCalls;
+    // A call whose id or name has not arrived yet cannot be stored; it is saved once they have.
+    const toolCalls = this.slots.filter((s) => s.whole || (s.call.id && s.call.name)).map((s) => s.call);
     const metadata = this.metadata;
-    this.savedLength = content.length;
+    this.unsaved = 0;
     return this.enqueue(() =>
       this.opts.storage.updateMessage(this.id, {
         content,

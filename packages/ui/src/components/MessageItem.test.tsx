@@ -72,6 +72,22 @@ describe('MessageItem', () => {
     expect(blocks[1]?.textContent).toContain('Tool result: calculator');
   });
 
+  it('shows the arguments of a cut-off tool call as the text that arrived', () => {
+    const { container } = render(
+      <MessageItem
+        message={message({
+          content: '',
+          status: 'interrupted',
+          toolCalls: [{ id: 't', name: 'calculator', arguments: '{"expression": "6 *' }],
+        })}
+        canRetry
+        onRetry={() => {}}
+      />,
+    );
+    expect(container.querySelector('details pre')?.textContent).toBe('{"expression": "6 *');
+    expect(screen.getByText(/Interrupted: the answer stopped before it finished/)).toBeTruthy();
+  });
+
   it('shows user text as typed, without Markdown', () => {
     render(
       <MessageItem

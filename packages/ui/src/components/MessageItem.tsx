@@ -17,7 +17,8 @@ function ToolCallBlock({ call }: { call: ToolCall }) {
       <summary>
         Tool call: <code>{call.name}</code>
       </summary>
-      <pre>{json(call.arguments)}</pre>
+      {/* Arguments still arriving (or cut off) are text, shown as they came. */}
+      <pre>{typeof call.arguments === 'string' ? call.arguments : json(call.arguments)}</pre>
     </details>
   );
 }

@@ -5,7 +5,7 @@ const mod = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator
 export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: 'Enter', action: 'Send the message' },
   { keys: 'Shift + Enter', action: 'New line in the message' },
-  { keys: 'Esc', action: 'Stop the answer being written' },
+  { keys: 'Esc', action: 'Stop the answer being written (in the search box: clear the search)' },
   { keys: `${mod} + Shift + O`, action: 'New chat' },
   { keys: `${mod} + K`, action: 'Search conversations' },
   { keys: `${mod} + /`, action: 'Show these shortcuts' },

@@ -36,8 +36,11 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const activeId = useActiveConversationId();
   const list = useConversations(projectId, !props.deferList);
   // A thousand rows take a while to render: React renders them in the
-  // background, and keeps the page responsive meanwhile.
-  const conversations = useDeferredValue(list.data);
+  // background, and keeps the page responsive meanwhile. The list of the
+  // project just left is never shown for the new one.
+  const listed = useMemo(() => ({ projectId, data: list.data }), [projectId, list.data]);
+  const deferred = useDeferredValue(listed);
+  const conversations = deferred.projectId === projectId ? deferred.data : undefined;
   const isPending = conversations === undefined && !list.isError;
   const [toDelete, setToDelete] = useState<Conversation | undefined>();
   const [toExport, setToExport] = useState<Conversation | undefined>();

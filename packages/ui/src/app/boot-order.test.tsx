@@ -70,10 +70,10 @@ describe('starting the app on a conversation', () => {
     const started = performance.now();
     render(<App />);
 
-    expect(await screen.findByText('Hello there')).toBeTruthy();
+    expect(await screen.findByText('Hello there', {}, { timeout: 10_000 })).toBeTruthy();
 
     const nav = await screen.findByRole('navigation', { name: 'Conversations' });
-    expect(await within(nav).findByText('Another one', {}, { timeout: 5000 })).toBeTruthy();
+    expect(await within(nav).findByText('Another one', {}, { timeout: 10_000 })).toBeTruthy();
     const methods = calls.map((c) => c.method);
     expect(methods.slice(0, 2).sort()).toEqual(['getConversation', 'getMessages']);
     const listedAt = calls.find((c) => c.method === 'listConversations')?.at;

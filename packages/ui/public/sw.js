@@ -22,20 +22,25 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
+      // The page's request starts while this worker is still waking up, not after.
+      await self.registration.navigationPreload?.enable().catch(() => undefined);
       for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
       await self.clients.claim();
     })(),
   );
 });
 
-async function networkFirstPage(request) {
-  const cache = await caches.open(CACHE);
+async function networkFirstPage(event) {
   try {
-    const response = await fetch(request);
-    if (response.ok) await cache.put('/', response.clone());
+    const response = (await event.preloadResponse) ?? (await fetch(event.request));
+    // The page is answered at once; the copy for offline starts is saved meanwhile.
+    if (response.ok) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(CACHE).then((cache) => cache.put('/', copy)));
+    }
     return response;
   } catch (error) {
-    const cached = await cache.match('/');
+    const cached = await caches.match('/', { cacheName: CACHE });
     if (cached) return cached;
     throw error;
   }
@@ -55,7 +60,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/'))
     return;
-  if (request.mode === 'navigate') event.respondWith(networkFirstPage(request));
+  if (request.mode === 'navigate') event.respondWith(networkFirstPage(event));
   else if (url.pathname.startsWith('/assets/') || url.pathname === '/favicon.svg') {
     event.respondWith(cacheFirstAsset(request));
   }

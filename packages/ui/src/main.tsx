@@ -1,8 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App.js';
+import { App, boot } from './app/App.js';
 import './styles.css';
 
+// Storage opens while React renders the shell; App picks up the same start.
+void boot().catch(() => {
+  // App shows why storage could not open.
+});
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

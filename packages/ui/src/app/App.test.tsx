@@ -31,7 +31,7 @@ describe('the app shell (DESIGN.md UI contract)', () => {
     act(() => {
       window.dispatchEvent(new Event('offline'));
     });
-    expect(screen.getByRole('alert').textContent).toMatch(/works offline/);
+    expect((await screen.findByRole('alert')).textContent).toMatch(/works offline/);
   });
 
   it('keeps Send disabled until there is something to send', async () => {

@@ -1,6 +1,7 @@
 import type { ChatStorageAdapter } from '@chatkeep/storage';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { preloadAssistants } from '../assistants/index.js';
 import { recoverAllRecent } from '../chat/recover.js';
 import { Banners } from '../components/Banners.js';
 import { ChatView } from '../components/ChatView.js';
@@ -13,6 +14,8 @@ import { startSettingsServices } from '../settings/background.js';
 import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { type MigrationNotice, migrateLegacy, requestPersistentStorage } from './boot.js';
 import { installPageLifecycle, stopAnswer, streamLocks } from './chat-controller.js';
+import { afterFirstPaint, useFirstPaintDone } from './first-paint.js';
+import { conversationQuery, messagesQuery } from './queries.js';
 import { getStorage, queryClient } from './storage.js';
 import { StorageProvider } from './storage-context.js';
 import { useActiveConversationId, useUi } from './ui-store.js';
@@ -25,22 +28,51 @@ interface Boot {
 
 let booting: Promise<Boot> | undefined;
 
-/** Once per page, whatever React does with effects. */
-function boot(): Promise<Boot> {
+/**
+ * Once per page, whatever React does with effects; main.tsx calls it before
+ * the first render so that storage opens while React starts.
+ */
+export function boot(): Promise<Boot> {
   booting ??= getStorage().then((adapter) => {
-    void requestPersistentStorage();
-    startSettingsServices(adapter);
-    // Answers cut off by a closed tab or crash, in conversations not open yet.
-    setTimeout(() => void recoverAllRecent(adapter, streamLocks()).catch(() => {}), 1000);
-    const migration = migrateLegacy(adapter).catch(
-      (e: unknown): MigrationNotice => ({
-        status: 'failed',
-        error: e instanceof Error ? e.message : String(e),
-      }),
+    // The first storage read is the page the reader is waiting for.
+    prefetchOpenConversation(adapter);
+    afterFirstPaint(() => {
+      void requestPersistentStorage();
+      startSettingsServices(adapter);
+      // Answers cut off by a closed tab or crash, in conversations not open yet
+      // (the open one is recovered as soon as its messages are read).
+      whenIdle(() => void recoverAllRecent(adapter, streamLocks()).catch(() => {}));
+      whenIdle(() => void preloadAssistants().catch(() => {}));
+    });
+    const migration = new Promise<MigrationNotice | undefined>((resolve) =>
+      afterFirstPaint(() =>
+        resolve(
+          migrateLegacy(adapter).catch(
+            (e: unknown): MigrationNotice => ({
+              status: 'failed',
+              error: e instanceof Error ? e.message : String(e),
+            }),
+          ),
+        ),
+      ),
     );
     return { adapter, migration };
   });
   return booting;
+}
+
+/** Reads the open conversation's newest page and record into the cache the views read from. */
+function prefetchOpenConversation(adapter: ChatStorageAdapter): void {
+  const { projectId, activeByProject } = useUi.getState();
+  const id = activeByProject[projectId];
+  if (!id) return;
+  void queryClient.prefetchInfiniteQuery(messagesQuery(adapter, id));
+  void queryClient.prefetchQuery(conversationQuery(adapter, id));
+}
+
+function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(work, { timeout: 2000 });
+  else setTimeout(work, 0);
 }
 
 export function App() {
@@ -103,6 +135,7 @@ function Shell({
   const setSidebarOpen = useUi((s) => s.setSidebarOpen);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
+  const mainViewPainted = useFirstPaintDone();
   const searchRef = useRef<HTMLInputElement>(null);
   const composerRef = useRef<ComposerHandle>(null);
 
@@ -138,6 +171,7 @@ function Shell({
         onOpenSettings={() => setSettingsOpen(true)}
         onOpenShortcuts={() => setHelpOpen(true)}
         syncStatus={<SyncStatus />}
+        deferList={!mainViewPainted}
       />
       {sidebarOpen && <div className="scrim" aria-hidden="true" onClick={() => setSidebarOpen(false)} />}
       <div className="main-column">

@@ -1,6 +1,6 @@
 // Read hooks: the only way components read history.
-import type { Conversation, Message } from '@chatkeep/storage';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { ChatStorageAdapter, Conversation, Message } from '@chatkeep/storage';
+import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { queryKeys } from './query-keys.js';
 import { useStorage } from './storage-context.js';
@@ -12,22 +12,43 @@ export function useProjects(): string[] | undefined {
   return useQuery({ queryKey: queryKeys.projects, queryFn: () => storage.listProjects() }).data;
 }
 
-/** Every conversation of the project, archived ones included (the views filter them). */
-export function useConversations(projectId: string) {
+/**
+ * Every conversation of the project, archived ones included (the views
+ * filter them). Not read while `enabled` is false.
+ */
+export function useConversations(projectId: string, enabled = true) {
   const storage = useStorage();
   return useQuery({
     queryKey: queryKeys.conversations(projectId),
     queryFn: () => storage.listConversations(projectId, { includeArchived: true }),
+    enabled,
+  });
+}
+
+/** Shared with the start-up prefetch, so that the hook finds what it read. */
+export function conversationQuery(storage: ChatStorageAdapter, id: string | null) {
+  return queryOptions({
+    queryKey: queryKeys.conversation(id ?? ''),
+    queryFn: async (): Promise<Conversation | null> =>
+      id ? ((await storage.getConversation(id)) ?? null) : null,
+    enabled: !!id,
   });
 }
 
 export function useConversation(id: string | null) {
   const storage = useStorage();
-  return useQuery({
-    queryKey: queryKeys.conversation(id ?? ''),
-    queryFn: async (): Promise<Conversation | null> =>
-      id ? ((await storage.getConversation(id)) ?? null) : null,
-    enabled: !!id,
+  return useQuery(conversationQuery(storage, id));
+}
+
+/** The newest page first; each next page is the one before the oldest loaded. */
+export function messagesQuery(storage: ChatStorageAdapter, conversationId: string | null) {
+  return infiniteQueryOptions({
+    queryKey: queryKeys.messages(conversationId ?? ''),
+    queryFn: ({ pageParam }) =>
+      storage.getMessages(conversationId!, { limit: MESSAGE_PAGE_SIZE, before: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => (page.hasMore ? page.messages[0]?.id : undefined),
+    enabled: !!conversationId,
   });
 }
 
@@ -37,14 +58,7 @@ export function useConversation(id: string | null) {
  */
 export function useMessages(conversationId: string | null) {
   const storage = useStorage();
-  const query = useInfiniteQuery({
-    queryKey: queryKeys.messages(conversationId ?? ''),
-    queryFn: ({ pageParam }) =>
-      storage.getMessages(conversationId!, { limit: MESSAGE_PAGE_SIZE, before: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => (page.hasMore ? page.messages[0]?.id : undefined),
-    enabled: !!conversationId,
-  });
+  const query = useInfiniteQuery(messagesQuery(storage, conversationId));
   const messages = useMemo<Message[]>(() => {
     const pages = query.data?.pages ?? [];
     const out: Message[] = [];

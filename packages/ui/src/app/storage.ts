@@ -23,8 +23,16 @@ let opening: Promise<ChatStorageAdapter> | undefined;
 
 export function getStorage(): Promise<ChatStorageAdapter> {
   opening ??= openChatStorage().then((adapter) => {
+    closeEarlyConnection();
     adapter.subscribe(createInvalidator(queryClient));
     return adapter;
   });
   return opening;
+}
+
+/** The connection index.html opened ahead of the code, to have the database ready: ours is open now. */
+function closeEarlyConnection(): void {
+  const page = globalThis as { chatkeepEarlyConnection?: IDBDatabase };
+  page.chatkeepEarlyConnection?.close();
+  page.chatkeepEarlyConnection = undefined;
 }

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { forwardRef, useState } from 'react';
+import { forwardRef, useLayoutEffect, useState } from 'react';
 import { retryAnswer, sendMessage, stopAnswer, useStreams } from '../app/chat-controller.js';
+import { reportMainViewCommitted } from '../app/first-paint.js';
 import { useConversation } from '../app/queries.js';
 import { queryKeys } from '../app/query-keys.js';
 import { useStorage } from '../app/storage-context.js';
@@ -41,6 +42,11 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
 
   const label = assistantLabel(kind, endpoint.model);
   const missing = conversationId && conversation.isSuccess && !conversation.data;
+  // No message list to wait for: a new chat, or a conversation that is gone.
+  const nothingToList = !conversationId || !!missing;
+  useLayoutEffect(() => {
+    if (nothingToList) reportMainViewCommitted(false);
+  }, [nothingToList]);
 
   const send = async (text: string) => {
     const id = await sendMessage(storage, { projectId, conversationId, text });

@@ -4,14 +4,13 @@
 import type { Message } from '@chatkeep/storage';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { reportMainViewCommitted } from '../app/first-paint.js';
 import { useMessages } from '../app/queries.js';
 import { viewMemory } from '../chat/view-memory.js';
 import { useJumpToMessage } from '../search-ui/jump.js';
 import { MessageItem } from './MessageItem.js';
 
 const NEAR_TOP_PX = 400;
-/** Set once per page load; scripts/bench.sh measures cold start with it. */
-const FIRST_MESSAGE_MARK = 'chatkeep:first-message';
 const AT_BOTTOM_PX = 48;
 /** How many older pages to walk through to find the saved scroll anchor. */
 const MAX_RESTORE_PAGES = 40;
@@ -148,11 +147,12 @@ export function MessageList({ conversationId, live, onRetry, followSignal }: Mes
     scrollToBottom();
   }, [followSignal, scrollToBottom]);
 
-  // Passive effects run after the browser painted: this marks the first message on screen.
-  const hasRows = !isPending && messages.length > 0;
-  useEffect(() => {
-    if (hasRows) markFirstMessage();
-  }, [hasRows]);
+  // The first rows are in the DOM (or there are none to show): the frame
+  // about to be painted is the conversation's first paint.
+  const rowsInDom = virtualizer.getVirtualItems().length > 0;
+  useLayoutEffect(() => {
+    if (!isPending && (rowsInDom || messages.length === 0)) reportMainViewCommitted(rowsInDom);
+  }, [isPending, rowsInDom, messages.length]);
 
   const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const onScroll = () => {
@@ -214,10 +214,6 @@ export function MessageList({ conversationId, live, onRetry, followSignal }: Mes
       </section>
     </div>
   );
-}
-
-function markFirstMessage(): void {
-  if (performance.getEntriesByName(FIRST_MESSAGE_MARK).length === 0) performance.mark(FIRST_MESSAGE_MARK);
 }
 
 export function MessageSkeleton() {

@@ -1,5 +1,5 @@
 import type { Conversation } from '@chatkeep/storage';
-import { forwardRef, useMemo, useState } from 'react';
+import { forwardRef, useDeferredValue, useMemo, useState } from 'react';
 import { useConversations } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
 import { useActiveConversationId, useUi } from '../app/ui-store.js';
@@ -19,6 +19,8 @@ interface SidebarProps {
   onOpenShortcuts(): void;
   onNewChat(): void;
   syncStatus: React.ReactNode;
+  /** True until the open conversation has painted: the list is read and rendered after it. */
+  deferList?: boolean;
 }
 
 export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sidebar(props, searchRef) {
@@ -32,7 +34,14 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const setSidebarOpen = useUi((s) => s.setSidebarOpen);
   const openConversation = useUi((s) => s.openConversation);
   const activeId = useActiveConversationId();
-  const { data: conversations, isPending } = useConversations(projectId);
+  const list = useConversations(projectId, !props.deferList);
+  // A thousand rows take a while to render: React renders them in the
+  // background, and keeps the page responsive meanwhile. The list of the
+  // project just left is never shown for the new one.
+  const listed = useMemo(() => ({ projectId, data: list.data }), [projectId, list.data]);
+  const deferred = useDeferredValue(listed);
+  const conversations = deferred.projectId === projectId ? deferred.data : undefined;
+  const isPending = conversations === undefined && !list.isError;
   const [toDelete, setToDelete] = useState<Conversation | undefined>();
   const [toExport, setToExport] = useState<Conversation | undefined>();
   const [actionError, setActionError] = useState<string | undefined>();

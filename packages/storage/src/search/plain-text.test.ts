@@ -43,8 +43,12 @@ describe('markdownToPlainText', () => {
     expect(markdownToPlainText('| Name | Cost |\n|---|:---:|\n| tea | 2 |')).toBe('Name  Cost\ntea  2');
   });
 
-  it('drops horizontal rules and HTML tags, and shows escaped characters alone', () => {
-    expect(markdownToPlainText('a\n---\n<b>bold</b> \\*not em\\* 1\\. x')).toBe('a\nbold *not em* 1. x');
+  it('drops horizontal rules and shows escaped characters alone', () => {
+    expect(markdownToPlainText('a\n---\n\\*not em\\* 1\\. x \\| y')).toBe('a\n*not em* 1. x | y');
+  });
+
+  it('keeps HTML as written, as the app shows it as text', () => {
+    expect(markdownToPlainText('Use <b>dough</b> & <br/>')).toBe('Use <b>dough</b> & <br/>');
   });
 
   it('leaves plain text unchanged', () => {

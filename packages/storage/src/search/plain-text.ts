@@ -1,7 +1,8 @@
 // Message text as a reader sees it once rendered: Markdown syntax removed
 // (emphasis marks, backticks, link targets, heading and list markers, table
-// pipes), words kept. Snippets are cut from this text, so what they show and
-// highlight reads like the message, not like its source.
+// pipes), words kept. HTML stays as written: the app shows it as text.
+// Snippets are cut from this text, so what they show and highlight reads
+// like the message, not like its source.
 //
 // Deliberately small and line-based: a full CommonMark parser costs seconds
 // on a 20 KB message, and a snippet needs only readable words, not the tree.
@@ -55,8 +56,6 @@ function inline(line: string): string {
     .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
     .replace(/^\s{0,3}\[[^\]]+\]:\s+\S+.*$/, '')
     .replace(/<((?:https?|mailto):[^>\s]+)>/g, '$1')
-    // HTML tags render as nothing.
-    .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, '')
     // Emphasis and strikethrough: the marks go, the words stay. Underscores
     // inside words (snake_case) are not emphasis.
     .replace(/(\*{1,3}|~~)(?=\S)([\s\S]*?\S)\1/g, '$2')

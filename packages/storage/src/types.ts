@@ -107,6 +107,8 @@ export interface ChatStorageAdapter {
   ): Promise<{ messages: Message[]; hasMore: boolean }>;
   /** Every message, chronological. */
   loadConversation(conversationId: string): Promise<Message[]>;
+  /** The messages with these ids, in the same order; undefined where there is none. One read for all. */
+  getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]>;
   /** Upserts the conversation and messages in one transaction; never deletes messages missing from the input. */
   saveConversation(conversation: ConversationInput, messages: MessageInput[]): Promise<void>;
   subscribe(listener: (change: StorageChange) => void): () => void;

@@ -22,6 +22,18 @@ export function messageRules(ctx: ContractContext): void {
       expect(await db.loadConversation(c.id)).toEqual([saved]);
     });
 
+    it('getMessagesByIds returns the named messages in the order asked, undefined for unknown or deleted ids', async () => {
+      const db = await ctx.open();
+      const a = await db.createConversation({ projectId: 'p1' });
+      const b = await db.createConversation({ projectId: 'p2' });
+      const a1 = await db.saveMessage(messageInput(a, { id: 'a1', content: 'first' }));
+      const b1 = await db.saveMessage(messageInput(b, { id: 'b1', content: 'other project' }));
+      await db.saveMessage(messageInput(a, { id: 'a2', content: 'gone soon' }));
+      await db.deleteMessage('a2');
+      expect(await db.getMessagesByIds(['b1', 'nope', 'a1', 'a2'])).toEqual([b1, undefined, a1, undefined]);
+      expect(await db.getMessagesByIds([])).toEqual([]);
+    });
+
     it('every field of a tool-using exchange round-trips exactly', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1' });

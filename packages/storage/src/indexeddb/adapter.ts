@@ -285,6 +285,14 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     );
   }
 
+  async getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]> {
+    return this.read(async () => {
+      // All gets are issued at once in one transaction: one wait, not one per id.
+      const store = this.db.transaction('messages', 'readonly').store;
+      return Promise.all(ids.map((id) => store.get(id)));
+    });
+  }
+
   async saveConversation(input: ConversationInput, messages: MessageInput[]): Promise<void> {
     this.assertOpen();
     checkSaveConversationArgs(input, messages);

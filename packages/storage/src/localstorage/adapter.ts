@@ -214,6 +214,10 @@ export class LocalStorageAdapter implements SyncableChatStorage {
     return this.read((s) => s.entry(conversationId)?.messages ?? []);
   }
 
+  getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]> {
+    return this.read((s) => ids.map((id) => s.findMessage(id)?.message));
+  }
+
   // ---- change feed ---------------------------------------------------------
 
   subscribe(listener: (change: StorageChange) => void): () => void {

@@ -2,21 +2,25 @@
 // per message with text, plus, per conversation, what was indexed (so a
 // reloaded index can tell which conversations changed while it was away).
 import type { Options } from 'minisearch';
-import type { Conversation, Message, Role } from '../types.js';
+import type { Conversation, Message } from '../types.js';
 import { normalizeTerm, tokenize } from './terms.js';
 
 export interface SearchDocument {
   /** `t:<conversationId>` for a title, `m:<messageId>` for a message. */
   id: string;
   conversationId: string;
-  projectId: string;
+  /** Indexed, never stored: snippets are cut from the message read back from storage. */
   text: string;
   time: number;
-  role?: Role;
 }
 
-/** Stored fields come back on every result; `text` feeds the snippet. */
-export const STORED_FIELDS = ['conversationId', 'projectId', 'text', 'time', 'role'] as const;
+/**
+ * Stored fields come back on every result: only what filtering and ranking
+ * need. Project, archive flag and title are looked up per conversation; the
+ * text of the hits shown is read from storage, so the index does not keep a
+ * second copy of every message in memory.
+ */
+export const STORED_FIELDS = ['conversationId', 'time'] as const;
 
 export const MINISEARCH_OPTIONS: Options<SearchDocument> = {
   idField: 'id',
@@ -30,31 +34,24 @@ export const titleDocId = (conversationId: string) => `t:${conversationId}`;
 export const messageDocId = (messageId: string) => `m:${messageId}`;
 export const isTitleDoc = (docId: string) => docId.startsWith('t:');
 
-export function titleDocument(c: Conversation): SearchDocument {
-  return {
-    id: titleDocId(c.id),
-    conversationId: c.id,
-    projectId: c.projectId,
-    text: c.title,
-    time: c.updatedAt,
-  };
+/**
+ * `conversationId` is passed in (the index's own copy of the id) so that every
+ * document of a conversation shares one string instead of holding its own.
+ */
+export function titleDocument(c: Conversation, conversationId = c.id): SearchDocument {
+  return { id: titleDocId(c.id), conversationId, text: c.title, time: c.updatedAt };
 }
 
 /** Messages without text (a bare tool call) have nothing to find and get no document. */
-export function messageDocument(m: Message): SearchDocument | undefined {
+export function messageDocument(m: Message, conversationId = m.conversationId): SearchDocument | undefined {
   if (m.content.trim() === '') return undefined;
-  return {
-    id: messageDocId(m.id),
-    conversationId: m.conversationId,
-    projectId: m.projectId,
-    text: m.content,
-    time: m.createdAt,
-    role: m.role,
-  };
+  return { id: messageDocId(m.id), conversationId, text: m.content, time: m.createdAt };
 }
 
 /** What the index knows about one conversation. */
 export interface IndexedConversation {
+  /** The conversation's id; documents share this string. */
+  id: string;
   projectId: string;
   title: string;
   archived: boolean;

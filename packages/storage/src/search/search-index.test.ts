@@ -13,6 +13,11 @@ import type { ChatStorageAdapter, Message, SyncableChatStorage } from '../types.
 import { localStorageSearchStore, openSearchIndexStore, type SearchIndexStore } from './persist.js';
 import { createSearchIndex, type SearchHit } from './search-index.js';
 
+interface SavedSnapshot {
+  version: number;
+  index: { documentIds: Record<string, unknown>; storedFields: Record<string, Record<string, unknown>> };
+}
+
 const render = (hit: SearchHit) => hit.snippet.map((s) => (s.highlight ? `[${s.text}]` : s.text)).join('');
 const where = (hits: SearchHit[]) => hits.map((h) => `${h.conversationId}/${h.messageId ?? 'title'}`);
 
@@ -31,9 +36,9 @@ async function seed(db: ChatStorageAdapter) {
   for (const c of [trip, taxes, work]) await db.saveConversation(c.conversation, c.messages);
 }
 
-/** The adapter, counting how often whole conversations are read. */
+/** The adapter, counting how often whole conversations, and messages by id, are read. */
 function counting(adapter: ChatStorageAdapter) {
-  const calls = { loadConversation: 0 };
+  const calls = { loadConversation: 0, getMessagesByIds: 0 };
   const proxy = new Proxy(adapter, {
     get(target, key) {
       const value = Reflect.get(target, key, target);
@@ -41,6 +46,12 @@ function counting(adapter: ChatStorageAdapter) {
         return (id: string) => {
           calls.loadConversation += 1;
           return target.loadConversation(id);
+        };
+      }
+      if (key === 'getMessagesByIds') {
+        return (ids: string[]) => {
+          calls.getMessagesByIds += 1;
+          return target.getMessagesByIds(ids);
         };
       }
       return typeof value === 'function' ? value.bind(target) : value;
@@ -64,6 +75,44 @@ describe('search', () => {
       time: Date.UTC(2025, 0, 1),
     });
     expect(render(hit)).toBe('Book the train to [Bergen]');
+  });
+
+  it('reads the text of the hits shown from storage in one request, and shows it as plain text', async () => {
+    const db = await openDb();
+    const notes = conversationWith('notes', [
+      'Pack **warm socks** for [Bergen](https://visitbergen.test/rain) and `rain_gear`',
+      '## Bergen\n- umbrella\n- boots',
+    ]);
+    await db.saveConversation(notes.conversation, notes.messages);
+    const { adapter, calls } = counting(db);
+    const index = track(createSearchIndex(adapter));
+    await index.ready;
+    const hits = await index.search('default', 'bergen');
+    expect(calls.getMessagesByIds).toBe(1);
+    expect(hits.map(render).sort()).toEqual([
+      'Pack warm socks for [Bergen] and rain_gear',
+      '[Bergen] umbrella boots',
+    ]);
+  });
+
+  it('leaves out a hit whose message was deleted after the index last heard of it', async () => {
+    const db = await openDb();
+    await seed(db);
+    const index = track(createSearchIndex(db));
+    await index.ready;
+    const { adapter } = counting(db);
+    // Deleted behind the index's back: only the read of the hits can notice.
+    const gone = new Proxy(adapter, {
+      get(target, key) {
+        if (key === 'getMessagesByIds') {
+          return async (ids: string[]) =>
+            (await target.getMessagesByIds(ids)).map((m) => (m?.id === 'trip-m000000' ? undefined : m));
+        }
+        return Reflect.get(target, key, target);
+      },
+    });
+    const detached = track(createSearchIndex(gone));
+    expect(where(await detached.search('default', 'bergen'))).toEqual(['taxes/taxes-m000001']);
   });
 
   it('matches word prefixes and small misspellings, and needs every word of the query', async () => {
@@ -305,6 +354,51 @@ describe('a persisted search index', () => {
     expect(where(await index.search('default', 'train'))).toHaveLength(2);
   });
 
+  it('keeps no message text in the saved snapshot, only ids, conversation and time', async () => {
+    const dbName = newDbName();
+    const db = await openDb(dbName);
+    await seed(db);
+    const store = await persisted(dbName);
+    const index = createSearchIndex(db, { persist: store });
+    await index.ready;
+    await index.close();
+    const snapshot = (await (await persisted(dbName)).load()) as SavedSnapshot;
+    expect(snapshot.version).toBe(2);
+    const stored = Object.values(snapshot.index.storedFields);
+    expect(stored).toHaveLength(8);
+    for (const fields of stored) expect(Object.keys(fields).sort()).toEqual(['conversationId', 'time']);
+    // (The last message's preview is part of each conversation's fingerprint; earlier messages appear nowhere.)
+    expect(JSON.stringify(snapshot)).not.toContain('Book the train');
+  });
+
+  it('migrates a version-1 snapshot (which stored message text) without reindexing', async () => {
+    const dbName = newDbName();
+    const db = await openDb(dbName);
+    await seed(db);
+    const first = createSearchIndex(db, { persist: await persisted(dbName) });
+    await first.ready;
+    await first.close();
+    // The version-1 layout: the same index, each document also storing text, projectId and role.
+    const store = await persisted(dbName);
+    const v2 = (await store.load()) as SavedSnapshot;
+    const texts = new Map((await db.loadConversation('trip')).map((m) => [`m:${m.id}`, m.content]));
+    const storedFields = Object.fromEntries(
+      Object.entries(v2.index.storedFields).map(([shortId, fields]) => {
+        const docId = v2.index.documentIds[shortId] as string;
+        return [shortId, { ...fields, projectId: 'default', text: texts.get(docId) ?? 'x', role: 'user' }];
+      }),
+    );
+    await store.save({ ...v2, version: 1, index: { ...v2.index, storedFields } });
+    store.close();
+
+    const { adapter, calls } = counting(db);
+    const second = track(createSearchIndex(adapter, { persist: await persisted(dbName), persistDelayMs: 0 }));
+    const hits = await second.search('default', 'night');
+    expect(hits.map(render)).toEqual(['The [night] train leaves at 23:00']);
+    expect(calls.loadConversation).toBe(0);
+    await second.close();
+  });
+
   it('can live in localStorage when IndexedDB is not available', async () => {
     const dbName = newDbName();
     const db = await openDb(dbName);
@@ -313,7 +407,7 @@ describe('a persisted search index', () => {
     const first = createSearchIndex(db, { persist: localStorageSearchStore({ dbName, storage }) });
     await first.ready;
     await first.close();
-    expect(storage.getItem(`${dbName}-search`)).toContain('"version":1');
+    expect(storage.getItem(`${dbName}-search`)).toContain('"version":2');
 
     const { adapter, calls } = counting(db);
     const second = track(

@@ -18,6 +18,7 @@ import {
 } from './documents.js';
 import { addChange, emptyPending, isEmpty, type Pending } from './pending.js';
 import type { SearchIndexStore } from './persist.js';
+import { markdownToPlainText } from './plain-text.js';
 import { fromSnapshot, toSnapshot } from './snapshot.js';
 import { buildSnippet, type SnippetSegment } from './snippet.js';
 
@@ -127,30 +128,39 @@ class LiveSearchIndex implements SearchIndex {
       // A title names the whole conversation: rank it above a passing mention.
       boostDocument: (docId) => (isTitleDoc(String(docId)) ? 1.5 : 1),
       filter: (r) => {
-        if (r.projectId !== projectId) return false;
         const c = this.conversations.get(r.conversationId as string);
-        return !!c && (includeArchived || !c.archived);
+        return !!c && c.projectId === projectId && (includeArchived || !c.archived);
       },
     });
     results.sort((a, b) => b.score - a.score || (b.time as number) - (a.time as number));
-    return results.slice(0, limit).map((r) => {
+    const top = results.slice(0, limit);
+    // The index keeps no text: read the messages shown, all in one request.
+    const messageIds = top.filter((r) => !isTitleDoc(String(r.id))).map((r) => String(r.id).slice(2));
+    const messages = new Map<string, Message>();
+    for (const m of await this.adapter.getMessagesByIds(messageIds)) if (m) messages.set(m.id, m);
+    const hits: SearchHit[] = [];
+    for (const r of top) {
       const id = String(r.id);
       const conversationId = r.conversationId as string;
-      const c = this.conversations.get(conversationId)!;
-      const hit: SearchHit = {
-        conversationId,
-        title: c.title,
-        snippet: buildSnippet(r.text as string, r.terms),
-        time: r.time as number,
-        archived: c.archived,
-        score: r.score,
-      };
-      if (!isTitleDoc(id)) {
-        hit.messageId = id.slice(2);
-        hit.role = r.role as Role;
+      const c = this.conversations.get(conversationId);
+      if (!c) continue;
+      const base = { conversationId, title: c.title, archived: c.archived, score: r.score };
+      if (isTitleDoc(id)) {
+        hits.push({ ...base, snippet: buildSnippet(c.title, r.terms), time: r.time as number });
+        continue;
       }
-      return hit;
-    });
+      // Gone since the index last heard (deleted in another tab a moment ago): not a hit any more.
+      const m = messages.get(id.slice(2));
+      if (!m) continue;
+      hits.push({
+        ...base,
+        messageId: m.id,
+        role: m.role,
+        snippet: buildSnippet(markdownToPlainText(m.content), r.terms),
+        time: m.createdAt,
+      });
+    }
+    return hits;
   }
 
   flush(): Promise<void> {
@@ -300,6 +310,7 @@ class LiveSearchIndex implements SearchIndex {
 
   private async indexConversation(conversation: Conversation): Promise<void> {
     const known: IndexedConversation = this.conversations.get(conversation.id) ?? {
+      id: conversation.id,
       projectId: conversation.projectId,
       title: conversation.title,
       archived: conversation.archived,
@@ -321,11 +332,11 @@ class LiveSearchIndex implements SearchIndex {
     known.title = conversation.title;
     known.archived = conversation.archived;
     known.projectId = conversation.projectId;
-    this.put(titleDocument(conversation));
+    this.put(titleDocument(conversation, known.id));
   }
 
   private putMessage(message: Message, known: IndexedConversation): void {
-    const doc = messageDocument(message);
+    const doc = messageDocument(message, known.id);
     if (doc) {
       this.put(doc);
       known.messageIds.add(message.id);

@@ -1,17 +1,28 @@
 // The persisted form of a search index: MiniSearch's own serialisation plus
-// what was indexed per conversation. A snapshot of another layout version
-// is ignored (and the index rebuilt), never half-read.
+// what was indexed per conversation. A snapshot of an unknown layout version
+// is ignored (and the index rebuilt), never half-read; a version-1 snapshot
+// (which also stored every message's text) is migrated by dropping the text.
 import MiniSearch, { type AsPlainObject } from 'minisearch';
-import { type IndexedConversation, MINISEARCH_OPTIONS, type SearchDocument } from './documents.js';
+import {
+  type IndexedConversation,
+  MINISEARCH_OPTIONS,
+  type SearchDocument,
+  STORED_FIELDS,
+} from './documents.js';
 
-/** Bump when documents, terms or this layout change: older snapshots are then rebuilt. */
-export const SNAPSHOT_VERSION = 1;
+/** Bump when documents, terms or this layout change; teach `fromSnapshot` the old one or let it rebuild. */
+export const SNAPSHOT_VERSION = 2;
+
+/** Version 1 stored text, projectId and role for each document; terms and the rest are the same. */
+const MIGRATABLE_VERSIONS = [1, SNAPSHOT_VERSION];
+
+type SavedConversation = Omit<IndexedConversation, 'id' | 'messageIds'> & { messageIds: string[] };
 
 interface Snapshot {
   version: number;
   savedAt: number;
   index: AsPlainObject;
-  conversations: [string, Omit<IndexedConversation, 'messageIds'> & { messageIds: string[] }][];
+  conversations: [string, SavedConversation][];
 }
 
 export function toSnapshot(
@@ -23,7 +34,10 @@ export function toSnapshot(
     version: SNAPSHOT_VERSION,
     savedAt: now,
     index: index.toJSON(),
-    conversations: [...conversations].map(([id, c]) => [id, { ...c, messageIds: [...c.messageIds] }]),
+    conversations: [...conversations].map(([id, { id: _, ...c }]) => [
+      id,
+      { ...c, messageIds: [...c.messageIds] },
+    ]),
   };
 }
 
@@ -33,20 +47,55 @@ export function fromSnapshot(
   const snapshot = value as Partial<Snapshot> | undefined;
   if (
     !snapshot ||
-    snapshot.version !== SNAPSHOT_VERSION ||
+    !MIGRATABLE_VERSIONS.includes(snapshot.version as number) ||
     !snapshot.index ||
     !Array.isArray(snapshot.conversations)
   ) {
     return undefined;
   }
   try {
-    const index = MiniSearch.loadJS<SearchDocument>(snapshot.index, MINISEARCH_OPTIONS);
     const conversations = new Map<string, IndexedConversation>(
-      snapshot.conversations.map(([id, c]) => [id, { ...c, messageIds: new Set(c.messageIds) }]),
+      snapshot.conversations.map(([id, c]) => [
+        id,
+        {
+          id,
+          projectId: c.projectId,
+          title: c.title,
+          archived: c.archived,
+          fingerprint: c.fingerprint,
+          messageIds: new Set(c.messageIds),
+        },
+      ]),
+    );
+    const index = MiniSearch.loadJS<SearchDocument>(
+      { ...snapshot.index, storedFields: storedFieldsOf(snapshot.index, conversations) },
+      MINISEARCH_OPTIONS,
     );
     return { index, conversations };
   } catch {
     // A damaged snapshot is only a cache: rebuild instead.
     return undefined;
   }
+}
+
+/**
+ * Each document's stored fields reduced to `STORED_FIELDS` (an older snapshot
+ * may hold more), with the conversation id replaced by the conversation
+ * entry's own string: a deserialised snapshot has one copy per document.
+ */
+function storedFieldsOf(
+  index: AsPlainObject,
+  conversations: Map<string, IndexedConversation>,
+): AsPlainObject['storedFields'] {
+  const out: AsPlainObject['storedFields'] = {};
+  for (const [shortId, fields] of Object.entries(index.storedFields)) {
+    const stored = fields as Record<string, unknown>;
+    const conversation = conversations.get(stored.conversationId as string);
+    if (!conversation) throw new Error(`document ${shortId} belongs to no indexed conversation`);
+    const kept: Record<string, unknown> = {};
+    for (const field of STORED_FIELDS) kept[field] = stored[field];
+    kept.conversationId = conversation.id;
+    out[shortId] = kept;
+  }
+  return out;
 }

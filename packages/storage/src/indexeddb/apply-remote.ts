@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import { compareMessages, syncedPart, withSummary } from '../records.js';
 import { remoteWins } from '../remote-wins.js';
 import type { Conversation, Message, RecordData, ServerRecordChange, SyncedConversation } from '../types.js';
+import { BulkRequests } from './bulk.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
 import {
@@ -25,6 +26,23 @@ export async function applyRemoteChanges(
   remote: ServerRecordChange[],
   cursor: string | undefined,
 ): Promise<{ applied: number; conflicts: number }> {
+  const bulk = new BulkRequests(tx);
+  try {
+    return await applyPage(tx, bulk, changes, clientId, now, remote, cursor);
+  } catch (error) {
+    return bulk.rethrow(error);
+  }
+}
+
+async function applyPage(
+  tx: WriteTx,
+  bulk: BulkRequests,
+  changes: ChangeSet,
+  clientId: string,
+  now: () => number,
+  remote: ServerRecordChange[],
+  cursor: string | undefined,
+): Promise<{ applied: number; conflicts: number }> {
   const at = now();
   const metas = tx.objectStore('sync_metadata');
   // Per page, not per record: a conversation's summary is recomputed once at
@@ -34,7 +52,10 @@ export async function applyRemoteChanges(
   // Everything the page needs to read is requested at once, before its first
   // write: a read issued after writes waits until the transaction has run
   // them all, and the page would stall at each one.
-  const [prefetch, last] = await Promise.all([prefetchPage(tx, remote), tx.objectStore('meta').get('clock')]);
+  const [prefetch, last] = await Promise.all([
+    prefetchPage(tx, bulk, remote),
+    tx.objectStore('meta').get('clock'),
+  ]);
   const clock = createHlcClock({ clientId, now, last });
   const page: PageState = {
     touched: new Map(),
@@ -44,7 +65,7 @@ export async function applyRemoteChanges(
     held: prefetch.held,
     inserted: new Map(),
     exact: true,
-    writes: [],
+    bulk,
   };
   const prefetched = prefetch.metas;
   const written = new Map<string, StoredSyncMetadata>();
@@ -53,7 +74,7 @@ export async function applyRemoteChanges(
   let conflicts = 0;
   const putMeta = (meta: StoredSyncMetadata) => {
     written.set(`${meta.kind}\u0000${meta.id}`, meta);
-    issue(page, metas.put(meta));
+    bulk.put('sync_metadata', meta);
   };
 
   const keepConflict = async (
@@ -108,7 +129,7 @@ export async function applyRemoteChanges(
     putMeta(syncedMeta(undefined, r, r.hlc, r.version, at));
     applied++;
   }
-  await Promise.all(page.writes);
+  await bulk.flush();
   // Independent conversations: their reads and writes are issued together.
   await Promise.all(
     [...page.touched].map(([conversationId, touchedAt]) => refreshSummary(tx, conversationId, touchedAt)),
@@ -136,8 +157,11 @@ interface Prefetch {
   projects: Set<string>;
 }
 
-async function prefetchPage(tx: WriteTx, remote: ServerRecordChange[]): Promise<Prefetch> {
-  const metas = tx.objectStore('sync_metadata');
+async function prefetchPage(
+  tx: WriteTx,
+  bulk: BulkRequests,
+  remote: ServerRecordChange[],
+): Promise<Prefetch> {
   const conversations = tx.objectStore('conversations');
   const index = tx.objectStore('messages').index('byConversationCreated');
   const conversationIds = new Set<string>();
@@ -158,19 +182,25 @@ async function prefetchPage(tx: WriteTx, remote: ServerRecordChange[]): Promise<
     ]);
     return [id, { conversation, count, newest }];
   };
+  const conversationKeys = [...conversationIds];
+  const projectKeys = [...projectIds];
   const [entries, conversationEntries, heldEntries, projects] = await Promise.all([
-    Promise.all(remote.map((r) => metas.get([r.kind, r.id]))),
-    Promise.all([...conversationIds].map(async (id) => [id, await metas.get(['conversation', id])] as const)),
-    Promise.all([...putConversations].map(held)),
-    Promise.all(
-      [...projectIds].map(async (id) => [id, await tx.objectStore('projects').getKey(id)] as const),
+    bulk.getMany(
+      'sync_metadata',
+      remote.map((r) => [r.kind, r.id]),
     ),
+    bulk.getMany(
+      'sync_metadata',
+      conversationKeys.map((id) => ['conversation', id]),
+    ),
+    Promise.all([...putConversations].map(held)),
+    bulk.getMany('projects', projectKeys),
   ]);
   return {
     metas: entries,
-    conversationMetas: new Map(conversationEntries),
+    conversationMetas: new Map(conversationKeys.map((id, i) => [id, conversationEntries[i]])),
     held: new Map(heldEntries),
-    projects: new Set(projects.filter(([, key]) => key !== undefined).map(([id]) => id)),
+    projects: new Set(projectKeys.filter((_, i) => projects[i] !== undefined)),
   };
 }
 
@@ -193,14 +223,8 @@ interface PageState {
    * `held` plus `inserted` still describe every conversation's messages.
    */
   exact: boolean;
-  /** Puts issued without waiting (the transaction runs them in order); awaited before the page ends. */
-  writes: Promise<unknown>[];
-}
-
-/** Queues a request; its failure aborts the transaction and surfaces where the page awaits `writes`. */
-function issue(page: PageState, request: Promise<unknown>): void {
-  request.catch(() => {});
-  page.writes.push(request);
+  /** Writes are queued without waiting (the transaction runs them in order) and flushed before the page ends. */
+  bulk: BulkRequests;
 }
 
 function touch(page: PageState, conversationId: string, at?: number): void {
@@ -217,9 +241,9 @@ function conversationDeleted(page: PageState, conversationId: string): boolean {
   );
 }
 
-function ensureProject(tx: WriteTx, page: PageState, projectId: string): void {
+function ensureProject(page: PageState, projectId: string): void {
   if (page.projects.has(projectId)) return;
-  issue(page, tx.objectStore('projects').put({ id: projectId }));
+  page.bulk.put('projects', { id: projectId });
   page.projects.add(projectId);
 }
 
@@ -277,8 +301,8 @@ async function applyOne(
     const held = known ? known.conversation : await tx.objectStore('conversations').get(data.id);
     const base = { ...data, updatedAt: Math.max(data.updatedAt, held?.updatedAt ?? 0), messageCount: 0 };
     const stored = known ? known.summary(base) : await summarize(tx, base);
-    issue(page, tx.objectStore('conversations').put(stored));
-    ensureProject(tx, page, data.projectId);
+    page.bulk.put('conversations', stored);
+    ensureProject(page, data.projectId);
     changes.conversation(data.projectId, data.id, false);
     return;
   }
@@ -300,8 +324,8 @@ async function applyOne(
       if (compareMessages(message, added.newest) > 0) added.newest = message;
     }
   }
-  issue(page, tx.objectStore('messages').put(message));
-  ensureProject(tx, page, message.projectId);
+  page.bulk.put('messages', message);
+  ensureProject(page, message.projectId);
   touch(page, message.conversationId, message.updatedAt);
   changes.message(message, false);
 }

@@ -200,6 +200,31 @@ export function applyRemoteRules(ctx: ContractContext): void {
       });
     });
 
+    it('in a page of many messages of one conversation, only those newer than what is held here apply', async () => {
+      const db = await ctx.open();
+      const id = (i: number) => `m-${String(i).padStart(2, '0')}`;
+      const message = (i: number, content: string) =>
+        remoteMessage({ id: id(i), conversationId: 'c1', content, createdAt: i });
+      await db.applyRemote([
+        put(remoteConversation({ id: 'c1' }), remoteStamp(1), 1),
+        ...Array.from({ length: 40 }, (_, i) => put(message(i, 'held'), remoteStamp(100 + i), 2 + i)),
+      ]);
+      // Every message again: even ones with a newer stamp, odd ones with an older one.
+      await db.applyRemote(
+        Array.from({ length: 40 }, (_, i) =>
+          put(message(i, i % 2 === 0 ? 'newer' : 'older'), remoteStamp(i % 2 === 0 ? 200 + i : 50), 50 + i),
+        ),
+      );
+      // A few of them, far apart among the 40 held here, with older stamps.
+      await db.applyRemote(
+        [0, 13, 26, 39].map((i) => put(message(i, 'stale'), remoteStamp(60 + i), 100 + i)),
+      );
+      const contents = (await db.loadConversation('c1')).map((m) => m.content);
+      expect(contents).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 'newer' : 'held')));
+      expect(await db.getConversation('c1')).toMatchObject({ messageCount: 40, lastMessage: 'held' });
+      expect(await db.pendingCount()).toBe(0);
+    });
+
     it('a newer remote version replaces a synced local record without a conflict', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1', title: 'local' });

@@ -6,6 +6,7 @@ import { compareMessages, syncedPart, withSummary } from '../records.js';
 import { remoteWins } from '../remote-wins.js';
 import type { Conversation, Message, RecordData, ServerRecordChange, SyncedConversation } from '../types.js';
 import { BulkRequests } from './bulk.js';
+import { readPageMetas } from './page-metas.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
 import {
@@ -185,10 +186,7 @@ async function prefetchPage(
   const conversationKeys = [...conversationIds];
   const projectKeys = [...projectIds];
   const [entries, conversationEntries, heldEntries, projects] = await Promise.all([
-    bulk.getMany(
-      'sync_metadata',
-      remote.map((r) => [r.kind, r.id]),
-    ),
+    readPageMetas(tx, bulk, remote),
     bulk.getMany(
       'sync_metadata',
       conversationKeys.map((id) => ['conversation', id]),

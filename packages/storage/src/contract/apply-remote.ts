@@ -95,6 +95,136 @@ export function applyRemoteRules(ctx: ContractContext): void {
       expect((await db.loadConversation('c1')).map((m) => m.id)).toEqual(['m1', 'm2']);
     });
 
+    // Page 1 of the next three tests: a conversation with two messages, synced.
+    const held = async () => {
+      const db = await ctx.open();
+      await db.applyRemote([
+        put(remoteConversation({ id: 'c1', title: 'first' }), remoteStamp(10), 1),
+        put(
+          remoteMessage({ id: 'h1', conversationId: 'c1', content: 'one', createdAt: 1, updatedAt: 1 }),
+          remoteStamp(11),
+          2,
+        ),
+        put(
+          remoteMessage({ id: 'h2', conversationId: 'c1', content: 'two', createdAt: 5, updatedAt: 5 }),
+          remoteStamp(12),
+          3,
+        ),
+      ]);
+      return db;
+    };
+
+    it('a conversation change alone keeps the summary of the messages held here', async () => {
+      const db = await held();
+      await db.applyRemote([
+        put(remoteConversation({ id: 'c1', title: 'renamed', updatedAt: 2000 }), remoteStamp(20), 4),
+      ]);
+      expect(await db.getConversation('c1')).toMatchObject({
+        title: 'renamed',
+        messageCount: 2,
+        lastMessage: 'two',
+        updatedAt: 2000,
+      });
+    });
+
+    it('a page that adds messages before and after its conversation changes keeps the summary exact', async () => {
+      const db = await held();
+      await db.applyRemote([
+        put(
+          remoteMessage({ id: 'm3', conversationId: 'c1', content: 'three', createdAt: 3, updatedAt: 3000 }),
+          remoteStamp(20),
+          4,
+        ),
+        put(remoteConversation({ id: 'c1', title: 'renamed', updatedAt: 2000 }), remoteStamp(21), 5),
+        put(
+          remoteMessage({ id: 'm4', conversationId: 'c1', content: 'four', createdAt: 9, updatedAt: 4000 }),
+          remoteStamp(22),
+          6,
+        ),
+      ]);
+      expect(await db.getConversation('c1')).toMatchObject({
+        title: 'renamed',
+        messageCount: 4,
+        lastMessage: 'four',
+        updatedAt: 4000,
+      });
+      expect((await db.loadConversation('c1')).map((m) => m.id)).toEqual(['h1', 'm3', 'h2', 'm4']);
+    });
+
+    it('a page that deletes the newest message after its conversation changes keeps the summary exact', async () => {
+      const db = await held();
+      await db.applyRemote([
+        put(remoteConversation({ id: 'c1', title: 'renamed', updatedAt: 2000 }), remoteStamp(20), 4),
+        tombstone('message', 'h2', remoteStamp(21), 5),
+        put(
+          remoteMessage({ id: 'm5', conversationId: 'c1', content: 'five', createdAt: 2, updatedAt: 2500 }),
+          remoteStamp(22),
+          6,
+        ),
+      ]);
+      expect(await db.getConversation('c1')).toMatchObject({
+        title: 'renamed',
+        messageCount: 2,
+        lastMessage: 'five',
+        updatedAt: 2500,
+      });
+    });
+
+    it('a page that edits a held message and changes its conversation twice keeps the last change and an exact summary', async () => {
+      const db = await held();
+      await db.applyRemote([
+        put(remoteConversation({ id: 'c1', title: 'second', updatedAt: 2000 }), remoteStamp(20), 4),
+        put(
+          remoteMessage({
+            id: 'h2',
+            conversationId: 'c1',
+            content: 'two, edited',
+            createdAt: 5,
+            updatedAt: 2600,
+          }),
+          remoteStamp(21),
+          5,
+        ),
+        put(
+          remoteMessage({ id: 'm6', conversationId: 'c1', content: 'six', createdAt: 4, updatedAt: 2700 }),
+          remoteStamp(22),
+          6,
+        ),
+        put(remoteConversation({ id: 'c1', title: 'third', updatedAt: 2100 }), remoteStamp(23), 7),
+      ]);
+      expect(await db.getConversation('c1')).toMatchObject({
+        title: 'third',
+        messageCount: 3,
+        lastMessage: 'two, edited',
+        updatedAt: 2700,
+      });
+    });
+
+    it('in a page of many messages of one conversation, only those newer than what is held here apply', async () => {
+      const db = await ctx.open();
+      const id = (i: number) => `m-${String(i).padStart(2, '0')}`;
+      const message = (i: number, content: string) =>
+        remoteMessage({ id: id(i), conversationId: 'c1', content, createdAt: i });
+      await db.applyRemote([
+        put(remoteConversation({ id: 'c1' }), remoteStamp(1), 1),
+        ...Array.from({ length: 40 }, (_, i) => put(message(i, 'held'), remoteStamp(100 + i), 2 + i)),
+      ]);
+      // Every message again: even ones with a newer stamp, odd ones with an older one.
+      await db.applyRemote(
+        Array.from({ length: 40 }, (_, i) =>
+          put(message(i, i % 2 === 0 ? 'newer' : 'older'), remoteStamp(i % 2 === 0 ? 200 + i : 50), 50 + i),
+        ),
+      );
+      // A few of them, far apart among the 40 held here, with older stamps.
+      await db.applyRemote(
+        [0, 13, 26, 39].map((i) => put(message(i, 'stale'), remoteStamp(60 + i), 100 + i)),
+      );
+      const contents = (await db.loadConversation('c1')).map((m) => m.content);
+      expect(contents).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 'newer' : 'held')));
+      expect(await db.getConversation('c1')).toMatchObject({ messageCount: 40, lastMessage: 'held' });
+      expect(await db.pendingCount()).toBe(0);
+    });
+
     it('a newer remote version replaces a synced local record without a conflict', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1', title: 'local' });
@@ -335,6 +465,33 @@ export function applyRemoteRules(ctx: ContractContext): void {
       expect(await db.getConversation('good')).toBeUndefined();
       expect(await db.getCursor()).toBeUndefined();
     });
+
+    it.skipIf(!ctx.openWithQuota)(
+      'a pulled page that exceeds the quota fails with quota-exceeded and applies nothing',
+      async () => {
+        const db = await ctx.openWithQuota!(50_000);
+        // Varied text, so no storage compression can make it fit.
+        const text = (seed: number) =>
+          Array.from({ length: 3000 }, (_, i) =>
+            String.fromCharCode(33 + ((seed * 7919 + i * i * 31) % 90)),
+          ).join('');
+        const page = [
+          put(remoteConversation({ id: 'big' }), remoteStamp(1), 1),
+          ...Array.from({ length: 20 }, (_, i) =>
+            put(
+              remoteMessage({ id: `big-${i}`, conversationId: 'big', content: text(i), createdAt: i }),
+              remoteStamp(2 + i),
+              2 + i,
+            ),
+          ),
+        ];
+        await expectStorageError(db.applyRemote(page, 'cur-big'), 'quota-exceeded');
+        expect(await db.getConversation('big')).toBeUndefined();
+        expect(await db.loadConversation('big')).toEqual([]);
+        expect(await db.getSyncMetadata('message', 'big-0')).toBeUndefined();
+        expect(await db.getCursor()).toBeUndefined();
+      },
+    );
 
     it('a pulled page is reported once per project, with origin sync', async () => {
       const db = await ctx.open();

@@ -2,14 +2,16 @@
 // transaction, last write wins by stamp, losing local edits kept as conflicts.
 import { createHlcClock } from '../hlc.js';
 import { newId } from '../ids.js';
-import { syncedPart } from '../records.js';
+import { compareMessages, syncedPart, withSummary } from '../records.js';
 import { remoteWins } from '../remote-wins.js';
-import type { Message, RecordData, ServerRecordChange, SyncedConversation } from '../types.js';
+import type { Conversation, Message, RecordData, ServerRecordChange, SyncedConversation } from '../types.js';
+import { BulkRequests } from './bulk.js';
+import { readPageMetas } from './page-metas.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
 import {
   type ChangeSet,
-  ensureProject,
+  conversationRange,
   refreshSummary,
   saveClock,
   summarize,
@@ -25,29 +27,55 @@ export async function applyRemoteChanges(
   remote: ServerRecordChange[],
   cursor: string | undefined,
 ): Promise<{ applied: number; conflicts: number }> {
+  const bulk = new BulkRequests(tx);
+  try {
+    return await applyPage(tx, bulk, changes, clientId, now, remote, cursor);
+  } catch (error) {
+    return bulk.rethrow(error);
+  }
+}
+
+async function applyPage(
+  tx: WriteTx,
+  bulk: BulkRequests,
+  changes: ChangeSet,
+  clientId: string,
+  now: () => number,
+  remote: ServerRecordChange[],
+  cursor: string | undefined,
+): Promise<{ applied: number; conflicts: number }> {
   const at = now();
   const metas = tx.objectStore('sync_metadata');
-  const clock = createHlcClock({ clientId, now, last: await tx.objectStore('meta').get('clock') });
-  let applied = 0;
-  let conflicts = 0;
   // Per page, not per record: a conversation's summary is recomputed once at
   // the end (a count over its messages), and each project and conversation
   // state is read once. Per record, a first sync of a long conversation was quadratic.
+  //
+  // Everything the page needs to read is requested at once, before its first
+  // write: a read issued after writes waits until the transaction has run
+  // them all, and the page would stall at each one.
+  const [prefetch, last] = await Promise.all([
+    prefetchPage(tx, bulk, remote),
+    tx.objectStore('meta').get('clock'),
+  ]);
+  const clock = createHlcClock({ clientId, now, last });
   const page: PageState = {
     touched: new Map(),
-    projects: new Set(),
+    projects: prefetch.projects,
     deletedConversations: new Map(),
-    writes: [],
+    conversationMetas: prefetch.conversationMetas,
+    held: prefetch.held,
+    inserted: new Map(),
+    exact: true,
+    bulk,
   };
-  // Every entry the page needs is requested at once instead of one round trip
-  // per record. Deleting a conversation rewrites its messages' entries, so
-  // after one the rest of the page reads afresh.
-  const prefetched = await Promise.all(remote.map((r) => metas.get([r.kind, r.id])));
+  const prefetched = prefetch.metas;
   const written = new Map<string, StoredSyncMetadata>();
   let prefetchValid = true;
+  let applied = 0;
+  let conflicts = 0;
   const putMeta = (meta: StoredSyncMetadata) => {
     written.set(`${meta.kind}\u0000${meta.id}`, meta);
-    issue(page, metas.put(meta));
+    bulk.put('sync_metadata', meta);
   };
 
   const keepConflict = async (
@@ -84,8 +112,11 @@ export async function applyRemoteChanges(
     if (r.kind === 'message' && !r.deleted) {
       const conversationId = (r.data as Message).conversationId;
       // A message of a conversation deleted here would come back without a home: the delete wins.
-      if (await conversationDeleted(tx, page, conversationId)) continue;
+      if (conversationDeleted(page, conversationId)) continue;
     }
+    // A delete or a changed message makes the prefetched summaries stale:
+    // from here on, this page reads them afresh.
+    if (r.deleted || (local && r.kind === 'message')) page.exact = false;
     if (local?.syncStatus === 'pending') {
       await keepConflict(r.kind, r.id, local.projectId, await currentData(tx, local), local.hlc, r.hlc);
     }
@@ -99,13 +130,76 @@ export async function applyRemoteChanges(
     putMeta(syncedMeta(undefined, r, r.hlc, r.version, at));
     applied++;
   }
-  await Promise.all(page.writes);
-  for (const [conversationId, touchedAt] of page.touched) {
-    await refreshSummary(tx, conversationId, touchedAt);
-  }
+  await bulk.flush();
+  // Independent conversations: their reads and writes are issued together.
+  await Promise.all(
+    [...page.touched].map(([conversationId, touchedAt]) => refreshSummary(tx, conversationId, touchedAt)),
+  );
   await saveClock(tx, clock);
   if (cursor !== undefined) await tx.objectStore('meta').put(cursor, 'cursor');
   return { applied, conflicts };
+}
+
+/** A conversation as it was before the page: the stored record and what its summary is derived from. */
+interface HeldConversation {
+  conversation: Conversation | undefined;
+  count: number;
+  newest: Message | undefined;
+}
+
+interface Prefetch {
+  /** The sync entry of each change, by position. */
+  metas: (StoredSyncMetadata | undefined)[];
+  /** Entries of the conversations the page's messages belong to. */
+  conversationMetas: Map<string, StoredSyncMetadata | undefined>;
+  /** For each conversation the page puts. */
+  held: Map<string, HeldConversation>;
+  /** Projects of the page that exist here. */
+  projects: Set<string>;
+}
+
+async function prefetchPage(
+  tx: WriteTx,
+  bulk: BulkRequests,
+  remote: ServerRecordChange[],
+): Promise<Prefetch> {
+  const conversations = tx.objectStore('conversations');
+  const index = tx.objectStore('messages').index('byConversationCreated');
+  const conversationIds = new Set<string>();
+  const putConversations = new Set<string>();
+  const projectIds = new Set<string>();
+  for (const r of remote) {
+    if (r.deleted) continue;
+    projectIds.add(r.projectId);
+    if (r.kind === 'message') conversationIds.add((r.data as Message).conversationId);
+    else putConversations.add(r.id);
+  }
+  const held = async (id: string): Promise<[string, HeldConversation]> => {
+    const range = conversationRange(id);
+    const [conversation, count, newest] = await Promise.all([
+      conversations.get(id),
+      index.count(range),
+      index.openCursor(range, 'prev').then((c) => c?.value),
+    ]);
+    return [id, { conversation, count, newest }];
+  };
+  const conversationKeys = [...conversationIds];
+  const projectKeys = [...projectIds];
+  const [entries, conversationEntries, heldEntries, projects] = await Promise.all([
+    readPageMetas(tx, bulk, remote),
+    bulk.getMany(
+      'sync_metadata',
+      conversationKeys.map((id) => ['conversation', id]),
+    ),
+    Promise.all([...putConversations].map(held)),
+    bulk.getMany('projects', projectKeys),
+  ]);
+  return {
+    metas: entries,
+    conversationMetas: new Map(conversationKeys.map((id, i) => [id, conversationEntries[i]])),
+    held: new Map(heldEntries),
+    projects: new Set(projectKeys.filter((_, i) => projects[i] !== undefined)),
+  };
 }
 
 /** What one page of remote changes remembers while it is applied. */
@@ -114,16 +208,21 @@ interface PageState {
   touched: Map<string, number | undefined>;
   /** Projects known to exist. */
   projects: Set<string>;
-  /** Whether a conversation is deleted here, as read or as applied in this page. */
+  /** Whether a conversation is deleted here, as applied in this page. */
   deletedConversations: Map<string, boolean>;
-  /** Puts issued without waiting (the transaction runs them in order); awaited before the page ends. */
-  writes: Promise<unknown>[];
-}
-
-/** Queues a request; its failure aborts the transaction and surfaces where the page awaits `writes`. */
-function issue(page: PageState, request: Promise<unknown>): void {
-  request.catch(() => {});
-  page.writes.push(request);
+  /** Conversation entries as they were before the page. */
+  conversationMetas: Map<string, StoredSyncMetadata | undefined>;
+  /** Conversations the page puts, as they were before it (used once: a second put reads afresh). */
+  held: Map<string, HeldConversation>;
+  /** Messages this page added so far, per conversation: how many and the newest. */
+  inserted: Map<string, { count: number; newest: Message }>;
+  /**
+   * True while the page only added new messages and put conversations, so
+   * `held` plus `inserted` still describe every conversation's messages.
+   */
+  exact: boolean;
+  /** Writes are queued without waiting (the transaction runs them in order) and flushed before the page ends. */
+  bulk: BulkRequests;
 }
 
 function touch(page: PageState, conversationId: string, at?: number): void {
@@ -131,18 +230,18 @@ function touch(page: PageState, conversationId: string, at?: number): void {
   page.touched.set(conversationId, at === undefined ? known : Math.max(known ?? 0, at));
 }
 
-async function conversationDeleted(tx: WriteTx, page: PageState, conversationId: string): Promise<boolean> {
-  let deleted = page.deletedConversations.get(conversationId);
-  if (deleted === undefined) {
-    deleted = (await tx.objectStore('sync_metadata').get(['conversation', conversationId]))?.deleted ?? false;
-    page.deletedConversations.set(conversationId, deleted);
-  }
-  return deleted;
+function conversationDeleted(page: PageState, conversationId: string): boolean {
+  // A conversation change of this page wins over the entry read before it.
+  return (
+    page.deletedConversations.get(conversationId) ??
+    page.conversationMetas.get(conversationId)?.deleted ??
+    false
+  );
 }
 
-async function ensureProjectOnce(tx: WriteTx, page: PageState, projectId: string): Promise<void> {
+function ensureProject(page: PageState, projectId: string): void {
   if (page.projects.has(projectId)) return;
-  await ensureProject(tx, projectId);
+  page.bulk.put('projects', { id: projectId });
   page.projects.add(projectId);
 }
 
@@ -154,6 +253,29 @@ async function currentData(tx: WriteTx, meta: StoredSyncMetadata): Promise<Recor
     return conversation ? syncedPart(conversation) : null;
   }
   return (await tx.objectStore('messages').get(meta.id)) ?? null;
+}
+
+/**
+ * The stored conversation with its summary as of now, from what was read
+ * before the page and the messages it added since; undefined when that is
+ * no longer known and the database must be asked.
+ */
+function heldNow(
+  page: PageState,
+  id: string,
+): { conversation: Conversation | undefined; summary: (c: Conversation) => Conversation } | undefined {
+  const before = page.held.get(id);
+  if (!page.exact || !before) return undefined;
+  page.held.delete(id);
+  const added = page.inserted.get(id);
+  const count = before.count + (added?.count ?? 0);
+  const newest =
+    before.newest && added
+      ? compareMessages(before.newest, added.newest) >= 0
+        ? before.newest
+        : added.newest
+      : (added?.newest ?? before.newest);
+  return { conversation: before.conversation, summary: (c) => withSummary(c, newest, count) };
 }
 
 async function applyOne(
@@ -172,11 +294,13 @@ async function applyOne(
     }
     // Summaries are derived here from whatever messages already arrived.
     const data = r.data as SyncedConversation;
+    const known = heldNow(page, data.id);
     // updatedAt only moves forward: local message writes may already have moved it past the remote value.
-    const held = await tx.objectStore('conversations').get(data.id);
-    const updatedAt = Math.max(data.updatedAt, held?.updatedAt ?? 0);
-    await tx.objectStore('conversations').put(await summarize(tx, { ...data, updatedAt, messageCount: 0 }));
-    await ensureProjectOnce(tx, page, data.projectId);
+    const held = known ? known.conversation : await tx.objectStore('conversations').get(data.id);
+    const base = { ...data, updatedAt: Math.max(data.updatedAt, held?.updatedAt ?? 0), messageCount: 0 };
+    const stored = known ? known.summary(base) : await summarize(tx, base);
+    page.bulk.put('conversations', stored);
+    ensureProject(page, data.projectId);
     changes.conversation(data.projectId, data.id, false);
     return;
   }
@@ -190,8 +314,16 @@ async function applyOne(
     return;
   }
   const message = r.data as Message;
-  issue(page, tx.objectStore('messages').put(message));
-  await ensureProjectOnce(tx, page, message.projectId);
+  if (page.exact) {
+    const added = page.inserted.get(message.conversationId);
+    if (!added) page.inserted.set(message.conversationId, { count: 1, newest: message });
+    else {
+      added.count += 1;
+      if (compareMessages(message, added.newest) > 0) added.newest = message;
+    }
+  }
+  page.bulk.put('messages', message);
+  ensureProject(page, message.projectId);
   touch(page, message.conversationId, message.updatedAt);
   changes.message(message, false);
 }

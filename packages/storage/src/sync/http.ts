@@ -41,7 +41,13 @@ const serverChangeSchema = z.object({
   projectId: z.string().min(1),
   hlc,
   deleted: z.boolean(),
-  data: z.record(z.string(), z.unknown()).nullable(),
+  // Only the envelope is checked here: applyRemote validates the record itself
+  // against its schema. z.record would copy every record on the way, once more.
+  data: z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+      message: 'must be an object',
+    })
+    .nullable(),
   version: z.number().int().nonnegative(),
 });
 

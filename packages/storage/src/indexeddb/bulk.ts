@@ -1,0 +1,65 @@
+// Many requests in one transaction, issued on the plain IndexedDB objects.
+// The idb wrapper gives every request a promise and two listeners; for the
+// thousands of reads and writes of a pulled page that bookkeeping cost as
+// much as the requests themselves. Here a whole batch of reads shares one
+// promise, and writes get none: the transaction runs them in order, so a
+// later awaited request (`flush`) answers only after all of them.
+
+import type { StoreNames, StoreValue } from 'idb';
+import { unwrap } from 'idb';
+import type { ChatkeepSchema, WriteStore } from './schema.js';
+import type { WriteTx } from './tx.js';
+
+export class BulkRequests {
+  private readonly raw: IDBTransaction;
+  /** The first failed write: the error to report, rather than the abort it causes in later requests. */
+  private failure: DOMException | null = null;
+  private readonly onWriteError = (event: Event) => {
+    this.failure ??= (event.target as IDBRequest).error;
+  };
+
+  constructor(tx: WriteTx) {
+    this.raw = unwrap(tx);
+  }
+
+  /** Queues a put; a failure aborts the transaction and is thrown by `flush` (or `rethrow`). */
+  put<S extends WriteStore>(store: S, value: StoreValue<ChatkeepSchema, S>): void {
+    const request = this.raw.objectStore(store).put(value);
+    request.onerror = this.onWriteError;
+  }
+
+  /** Reads many keys of one store with one promise; results in the order of `keys`. */
+  getMany<S extends StoreNames<ChatkeepSchema>>(
+    store: S,
+    keys: IDBValidKey[],
+  ): Promise<(StoreValue<ChatkeepSchema, S> | undefined)[]> {
+    const results: (StoreValue<ChatkeepSchema, S> | undefined)[] = new Array(keys.length);
+    if (keys.length === 0) return Promise.resolve(results);
+    const objectStore = this.raw.objectStore(store);
+    return new Promise((resolve, reject) => {
+      let left = keys.length;
+      keys.forEach((key, i) => {
+        const request = objectStore.get(key);
+        request.onsuccess = () => {
+          results[i] = request.result;
+          if (--left === 0) resolve(results);
+        };
+        request.onerror = () => reject(this.failure ?? request.error);
+      });
+    });
+  }
+
+  /** Resolves once every request issued before it has succeeded. */
+  flush(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const request = this.raw.objectStore('meta').count();
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(this.failure ?? request.error);
+    });
+  }
+
+  /** The error to report for a failure seen after a write failed: the write's own. */
+  rethrow(error: unknown): never {
+    throw this.failure ?? error;
+  }
+}

@@ -1,4 +1,5 @@
 // The IndexedDB adapter: the browser's durable home for chat history.
+import { unwrap } from 'idb';
 import { ChangeFeed } from '../change-feed.js';
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import {
@@ -29,6 +30,7 @@ import type {
 } from '../types.js';
 import { applyRemoteChanges } from './apply-remote.js';
 import { openDatabase } from './database.js';
+import { readNewestPage } from './newest-page.js';
 import { removeConversation } from './remove.js';
 import { ALL_STORES } from './schema.js';
 import * as sync from './sync.js';
@@ -262,20 +264,11 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
         }
         upper = [conversationId, anchor.createdAt, anchor.id];
       }
-      // Only the page is read: a reverse cursor from just before `before`, one extra step to learn hasMore.
+      // Only the page is read, in one or a few requests, plus one key to learn hasMore.
       const range = IDBKeyRange.bound([conversationId], upper, false, true);
-      const page: Message[] = [];
-      let cursor = await tx.store.index('byConversationCreated').openCursor(range, 'prev');
-      let hasMore = false;
-      while (cursor) {
-        if (page.length === limit) {
-          hasMore = true;
-          break;
-        }
-        page.push(cursor.value);
-        cursor = await cursor.continue();
-      }
-      return { messages: page.reverse(), hasMore };
+      const index = unwrap(tx.store.index('byConversationCreated'));
+      const { values, hasMore } = await readNewestPage<Message>(index, range, limit);
+      return { messages: values, hasMore };
     });
   }
 

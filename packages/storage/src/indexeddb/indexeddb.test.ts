@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBCursor as FakeCursor, IDBIndex as FakeIndex, IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ChatStorageError } from '../errors.js';
 import type { Conversation, Message } from '../types.js';
 import { IndexedDBAdapter } from './adapter.js';
@@ -23,6 +23,32 @@ async function open(indexedDB: IDBFactory, dbName = 'chatkeep'): Promise<Indexed
 /** Counts cursor steps inside fake-indexeddb (its internal _iterate runs once per step). */
 function cursorSteps() {
   return vi.spyOn(FakeCursor.prototype as unknown as { _iterate: (...a: unknown[]) => unknown }, '_iterate');
+}
+
+/**
+ * Counts the values that getAll/getAllRecords requests return inside
+ * fake-indexeddb, and the requests themselves, from the moment it is called.
+ */
+function recordsRead() {
+  const proto = FakeIndex.prototype as unknown as Record<'getAll' | 'getAllRecords', () => unknown>;
+  const calls = [vi.spyOn(proto, 'getAll')];
+  if ('getAllRecords' in proto) calls.push(vi.spyOn(proto, 'getAllRecords'));
+  const requests = () =>
+    calls.flatMap((spy) => spy.mock.results.map((r) => r.value as { result?: unknown[] }));
+  return {
+    requests: () => requests().length,
+    values: () => requests().reduce((n, request) => n + (request.result?.length ?? 0), 0),
+  };
+}
+
+/** Makes fake-indexeddb look like a browser without IDBIndex.getAllRecords until the test ends. */
+function hideGetAllRecords(): void {
+  const proto = FakeIndex.prototype as unknown as { getAllRecords?: unknown };
+  const original = proto.getAllRecords;
+  delete proto.getAllRecords;
+  onTestFinished(() => {
+    proto.getAllRecords = original;
+  });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ChatStorageError> {
@@ -184,14 +210,44 @@ describe('IndexedDBAdapter: reads stay small', () => {
         createdAt: i,
       })),
     );
-    const getAll = vi.spyOn(FakeIndex.prototype, 'getAll');
-    const steps = cursorSteps();
+    const reads = recordsRead();
     const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
     expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
     expect(page.hasMore).toBe(true);
-    expect(getAll).not.toHaveBeenCalled();
-    // One step per message of the page, plus one to learn that older ones exist.
-    expect(steps.mock.calls.length).toBeLessThanOrEqual(11);
+    // The page, plus one record to learn that older ones exist; one request.
+    expect(reads.values()).toBeLessThanOrEqual(11);
+    expect(reads.requests()).toBe(1);
+  });
+
+  it('without getAllRecords, a page reads only its own values and skips older keys in one request', async () => {
+    const indexedDB = new IDBFactory();
+    const adapter = await open(indexedDB, 'paging-fallback');
+    const c = await adapter.createConversation({ projectId: 'p1' });
+    const conv = { id: c.id, projectId: 'p1' };
+    await adapter.saveConversation(
+      conv,
+      Array.from({ length: 500 }, (_, i) => ({
+        ...conv,
+        conversationId: c.id,
+        id: `m${String(i).padStart(3, '0')}`,
+        role: 'user' as const,
+        content: `#${i}`,
+        createdAt: i,
+      })),
+    );
+    hideGetAllRecords();
+    const reads = recordsRead();
+    const valueCursors = vi.spyOn(FakeIndex.prototype, 'openCursor');
+    const advance = vi.spyOn(FakeCursor.prototype, 'advance');
+    const next = vi.spyOn(FakeCursor.prototype, 'continue');
+    const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
+    expect(page.hasMore).toBe(true);
+    expect(reads.values()).toBe(10);
+    // Keys only, skipped in one request: no round trip per message.
+    expect(valueCursors).not.toHaveBeenCalled();
+    expect(advance).toHaveBeenCalledTimes(1);
+    expect(next).not.toHaveBeenCalled();
   });
 
   it('a message write updates the summary without loading the conversation', async () => {

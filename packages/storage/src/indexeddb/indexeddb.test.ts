@@ -1,5 +1,10 @@
 import 'fake-indexeddb/auto';
-import { IDBCursor as FakeCursor, IDBIndex as FakeIndex, IDBFactory } from 'fake-indexeddb';
+import {
+  IDBCursor as FakeCursor,
+  IDBIndex as FakeIndex,
+  IDBObjectStore as FakeStore,
+  IDBFactory,
+} from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ChatStorageError } from '../errors.js';
@@ -49,6 +54,35 @@ function hideGetAllRecords(): void {
   onTestFinished(() => {
     proto.getAllRecords = original;
   });
+}
+
+/**
+ * Counts the rounds a write waits on IndexedDB: requests issued together
+ * (before any of them completed) are one round, a request issued after
+ * another completed starts a new one.
+ */
+function requestRounds() {
+  let completed = 0;
+  const issuedAt: number[] = [];
+  const methods = ['get', 'getKey', 'put', 'add', 'delete', 'count', 'getAll', 'openCursor', 'openKeyCursor'];
+  for (const proto of [FakeStore.prototype, FakeIndex.prototype] as unknown as Record<
+    string,
+    (...args: unknown[]) => IDBRequest
+  >[]) {
+    for (const name of methods) {
+      const original = proto[name];
+      if (!original) continue;
+      vi.spyOn(proto, name).mockImplementation(function (this: unknown, ...args: unknown[]) {
+        const request = original.apply(this, args);
+        issuedAt.push(completed);
+        request.addEventListener('success', () => {
+          completed += 1;
+        });
+        return request;
+      });
+    }
+  }
+  return { rounds: () => new Set(issuedAt).size, requests: () => issuedAt.length };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ChatStorageError> {
@@ -280,6 +314,66 @@ describe('IndexedDBAdapter: reads stay small', () => {
     // The newest message: one reverse-cursor step.
     expect(steps.mock.calls.length).toBeLessThanOrEqual(1);
     expect(await adapter.getConversation(c.id)).toMatchObject({ messageCount: 201, lastMessage: 'latest' });
+  });
+});
+
+describe('IndexedDBAdapter: message writes wait on few rounds of requests', () => {
+  async function longConversation(name: string) {
+    const adapter = await open(new IDBFactory(), name);
+    const c = await adapter.createConversation({ projectId: 'p1' });
+    const conv = { id: c.id, projectId: 'p1', conversationId: c.id };
+    await adapter.saveConversation(
+      { id: c.id, projectId: 'p1' },
+      Array.from({ length: 100 }, (_, i) => ({
+        ...conv,
+        id: `m${i}`,
+        role: 'user' as const,
+        content: `${i}`,
+        createdAt: i,
+      })),
+    );
+    return { adapter, conv };
+  }
+
+  it('a streamed chunk (updateMessage) waits on at most six rounds, whatever the conversation length', async () => {
+    const { adapter, conv } = await longConversation('rounds-update');
+    await adapter.saveMessage({
+      ...conv,
+      id: 'answer',
+      role: 'assistant',
+      content: '',
+      status: 'pending',
+      createdAt: 1000,
+    });
+    const counted = requestRounds();
+    await adapter.updateMessage('answer', { content: 'streamed text', status: 'streaming' });
+    // The clock, the message, then its write with the sync entry, the conversation and the newest key, the summary, the clock.
+    expect(counted.rounds()).toBeLessThanOrEqual(6);
+    expect(await adapter.getConversation(conv.id)).toMatchObject({
+      messageCount: 101,
+      lastMessage: 'streamed text',
+    });
+  });
+
+  it('appending a message (saveMessage) waits on at most six rounds', async () => {
+    const { adapter, conv } = await longConversation('rounds-save');
+    const counted = requestRounds();
+    await adapter.saveMessage({ ...conv, id: 'new', role: 'user', content: 'appended', createdAt: 1000 });
+    expect(counted.rounds()).toBeLessThanOrEqual(6);
+    expect(await adapter.getConversation(conv.id)).toMatchObject({
+      messageCount: 101,
+      lastMessage: 'appended',
+    });
+  });
+
+  it('editing an older message keeps the preview of the newest one', async () => {
+    const { adapter, conv } = await longConversation('rounds-older');
+    const edited = await adapter.updateMessage('m5', { content: 'edited' });
+    expect(edited.content).toBe('edited');
+    expect(await adapter.getConversation(conv.id)).toMatchObject({ messageCount: 100, lastMessage: '99' });
+    // Moving the newest message back in time makes the next one the newest.
+    await adapter.updateMessage('m99', { createdAt: 0 });
+    expect(await adapter.getConversation(conv.id)).toMatchObject({ lastMessage: '98' });
   });
 });
 

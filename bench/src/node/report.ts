@@ -74,6 +74,10 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
   \`updateMessage\` with the whole text so far after every chunk, one at a time as the stream writer does; latency
   from the call to the committed transaction; p50 and p99 per run. Legacy: the history array rewritten to
   localStorage after every chunk.
+- **Append** \`saveMessage\` of one new message (about 500 B) to the long conversation, one transaction with its
+  summary and sync entry. Dexie: the same write in one transaction. Legacy: the blob read and \`JSON.parse\`d, the
+  message pushed, \`JSON.stringify\` and \`setItem\` of the whole history, at several history sizes up to the
+  largest that Chromium's localStorage quota holds.
 - **M5** \`createSearchIndex\` over the whole database (built once, time reported below), then ten queries (common and
   rare words, two-word AND, prefix, a typo); p50 per run.
 - **M6** \`importConversations\` of a Chatkeep JSON export (made by \`exportConversations\`) into an empty database.

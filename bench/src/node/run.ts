@@ -1,5 +1,5 @@
 // `node bench/dist/node/run.js [--smoke] [--only M1,M6,...] [--json <file>] [--markdown <file>]`:
-// runs every figure (or, with --only, the ones named: M1-M7, Push, Pull, Sync)
+// runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, Sync)
 // against the built packages and writes the raw JSON and, when asked,
 // BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import type { BenchPageApi } from '../page/main.js';
 import { datasetStats, FULL_DATASET, SMOKE_DATASET } from '../shared/dataset.js';
 import { percentile, summarize } from '../shared/stats.js';
 import { coldStart, heapScrolled } from './app-figures.js';
+import { appendFigure } from './append-figure.js';
 import { launch, openBenchPage } from './browser.js';
 import type { BenchResult, Figure } from './figures.js';
 import { machineInfo } from './machine.js';
@@ -20,7 +21,7 @@ import { serverFigures } from './server-figures.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE_DIR = join(ROOT, 'bench/dist/page');
 
-const FIGURE_IDS = ['M1', 'M2', 'M3', 'M4', 'M5', 'M6', 'M7', 'Push', 'Pull', 'Sync'] as const;
+const FIGURE_IDS = ['M1', 'M2', 'M3', 'M4', 'Append', 'M5', 'M6', 'M7', 'Push', 'Pull', 'Sync'] as const;
 type FigureId = (typeof FIGURE_IDS)[number];
 
 interface Options {
@@ -111,6 +112,10 @@ async function main() {
     const m4 = !want('M4')
       ? undefined
       : await page.evaluate(([n, c]) => chatkeepBench.m4Streaming(n, c), [runs, m4Chunks] as const);
+    if (want('Append')) log('Append one message to the long history');
+    const append = !want('Append')
+      ? undefined
+      : await page.evaluate((n) => chatkeepBench.appendMessage(n), quickRuns);
     if (want('M5')) log('M5 search');
     const m5 = !want('M5') ? undefined : await page.evaluate((n) => chatkeepBench.m5Search(n), runs);
     if (want('M6')) log('M6 import');
@@ -207,6 +212,7 @@ async function main() {
             ? `appending to a ${spec.bigMessages.toLocaleString('en-US')}-message history in every system`
             : `the localStorage blob held only ${m4.legacyMessages} messages (quota); Chatkeep and Dexie append to ${spec.bigMessages}`,
       },
+      append && appendFigure(append, spec.bigMessages),
       m5 && {
         id: 'M5',
         name: `Full-text search over ${expectedMessages.toLocaleString('en-US')} messages, p50`,
@@ -277,6 +283,10 @@ async function main() {
         m3Groups: m3?.groups,
         m4Chunks,
         m4AnswerBytes: m4?.answerBytes,
+        append: append && {
+          historyMessages: append.historyMessages,
+          legacyBySize: append.legacy.map((l) => ({ messages: l.messages, ...summarize(l.runs) })),
+        },
         m5: m5 && { buildMs: m5.buildMs, queries: m5.queries, hits: m5.hits, runs: m5.runs },
         m6: m6 && { messages: m6.messages, conversations: m6.conversations, fileBytes: m6.fileBytes },
         m7,

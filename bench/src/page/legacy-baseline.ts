@@ -62,6 +62,17 @@ export class LegacyBlob {
     this.persist();
   }
 
+  /**
+   * Appending one message as the legacy app did on every send: the blob is
+   * read and parsed, the message pushed, the whole history written back.
+   */
+  appendFromStorage(message: Message): void {
+    const history = JSON.parse(localStorage.getItem(KEY) ?? '[]') as Message[];
+    history.push(message);
+    localStorage.setItem(KEY, JSON.stringify(history));
+    this.history = history;
+  }
+
   /** A batch (one imported conversation) appended with one write. */
   appendAll(messages: Message[]): void {
     for (const m of messages) this.history.push(m);

@@ -1,6 +1,7 @@
 // The bench page: exposes every browser figure on `window.chatkeepBench`
 // for the Playwright driver (bench/src/node) to call with page.evaluate.
 import * as storage from '@chatkeep/storage';
+import { appendMessage } from './append.js';
 import { closeContext } from './context.js';
 import { load } from './load.js';
 import { m1LatestPage, m3Sidebar } from './reads.js';
@@ -8,7 +9,17 @@ import { m5Search } from './search.js';
 import { freshDeviceSync } from './sync.js';
 import { m4Streaming, m6Import } from './writes.js';
 
-const api = { load, m1LatestPage, m3Sidebar, m4Streaming, m5Search, m6Import, freshDeviceSync, closeContext };
+const api = {
+  load,
+  m1LatestPage,
+  m3Sidebar,
+  m4Streaming,
+  appendMessage,
+  m5Search,
+  m6Import,
+  freshDeviceSync,
+  closeContext,
+};
 
 export type BenchPageApi = typeof api;
 

@@ -1,4 +1,5 @@
 // The IndexedDB adapter: the browser's durable home for chat history.
+import { unwrap } from 'idb';
 import { ChangeFeed } from '../change-feed.js';
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import {
@@ -9,6 +10,7 @@ import {
   patchConversation,
   patchMessage,
   upsertConversation,
+  withSummary,
 } from '../records.js';
 import { validateMessageInput } from '../schema.js';
 import type {
@@ -29,6 +31,7 @@ import type {
 } from '../types.js';
 import { applyRemoteChanges } from './apply-remote.js';
 import { openDatabase } from './database.js';
+import { readNewestPage } from './newest-page.js';
 import { removeConversation } from './remove.js';
 import { ALL_STORES } from './schema.js';
 import * as sync from './sync.js';
@@ -39,6 +42,7 @@ import {
   ensureProject,
   issueAll,
   loadClock,
+  newestAfterWrite,
   projectRange,
   saveClock,
   stampLocal,
@@ -200,13 +204,22 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     this.assertOpen();
     const input = validateMessageInput(raw);
     return this.write(async ({ tx, changes, stamp }) => {
-      const conversation = await tx.objectStore('conversations').get(input.conversationId);
+      // Requests that do not depend on each other are issued together: every
+      // await is a round trip to the browser's storage thread.
+      const [conversation, existing] = await Promise.all([
+        tx.objectStore('conversations').get(input.conversationId),
+        tx.objectStore('messages').get(input.id),
+      ]);
       if (!conversation) throw notFoundConversation(input.conversationId, 'saving messages to it');
-      const existed = (await tx.objectStore('messages').getKey(input.id)) !== undefined;
-      const message = await this.putMessage(tx, conversation, input);
-      await stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false });
-      const count = conversation.messageCount + (existed ? 0 : 1);
-      await tx.objectStore('conversations').put(await summarize(tx, conversation, message.updatedAt, count));
+      checkSameProject(input, conversation);
+      const message = buildMessage(input, existing, this.now());
+      const [, , newest] = await Promise.all([
+        tx.objectStore('messages').put(message),
+        stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false }),
+        newestAfterWrite(tx, message),
+      ]);
+      const count = conversation.messageCount + (existing ? 0 : 1);
+      await tx.objectStore('conversations').put(withSummary(conversation, newest, count, message.updatedAt));
       changes.message(message, false);
       return message;
     });
@@ -214,18 +227,22 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
 
   async updateMessage(id: string, patch: Partial<Message>): Promise<Message> {
     this.assertOpen();
+    // Called once per streamed chunk: the requests are issued in two batches, not one at a time.
     return this.write(async ({ tx, changes, stamp }) => {
       const existing = await tx.objectStore('messages').get(id);
       if (!existing) throw notFoundMessage(id);
       const message = patchMessage(existing, patch, this.now());
-      await tx.objectStore('messages').put(message);
-      await stamp({ kind: 'message', id, projectId: message.projectId, deleted: false });
-      const conversation = await tx.objectStore('conversations').get(message.conversationId);
+      const [, , conversation, newest] = await Promise.all([
+        tx.objectStore('messages').put(message),
+        stamp({ kind: 'message', id, projectId: message.projectId, deleted: false }),
+        tx.objectStore('conversations').get(message.conversationId),
+        newestAfterWrite(tx, message),
+      ]);
       // An update never changes how many messages the conversation has.
       if (conversation)
         await tx
           .objectStore('conversations')
-          .put(await summarize(tx, conversation, message.updatedAt, conversation.messageCount));
+          .put(withSummary(conversation, newest, conversation.messageCount, message.updatedAt));
       changes.message(message, false);
       return message;
     });
@@ -262,20 +279,11 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
         }
         upper = [conversationId, anchor.createdAt, anchor.id];
       }
-      // Only the page is read: a reverse cursor from just before `before`, one extra step to learn hasMore.
+      // Only the page is read, in one or a few requests, plus one key to learn hasMore.
       const range = IDBKeyRange.bound([conversationId], upper, false, true);
-      const page: Message[] = [];
-      let cursor = await tx.store.index('byConversationCreated').openCursor(range, 'prev');
-      let hasMore = false;
-      while (cursor) {
-        if (page.length === limit) {
-          hasMore = true;
-          break;
-        }
-        page.push(cursor.value);
-        cursor = await cursor.continue();
-      }
-      return { messages: page.reverse(), hasMore };
+      const index = unwrap(tx.store.index('byConversationCreated'));
+      const { values, hasMore } = await readNewestPage<Message>(index, range, limit);
+      return { messages: values, hasMore };
     });
   }
 
@@ -432,20 +440,6 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
 
   // ---- internals ----------------------------------------------------------------
 
-  /** Writes a message of `conversation` (an upsert that keeps omitted fields). */
-  private async putMessage(tx: WriteTx, conversation: Conversation, input: MessageInput): Promise<Message> {
-    if (input.projectId !== conversation.projectId) {
-      throw new ChatStorageError(
-        'invalid-input',
-        `Message ${input.id} has projectId ${input.projectId}, but its conversation ${conversation.id} is in project ${conversation.projectId}; use ${conversation.projectId}.`,
-      );
-    }
-    const existing = await tx.objectStore('messages').get(input.id);
-    const message = buildMessage(input, existing, this.now());
-    await tx.objectStore('messages').put(message);
-    return message;
-  }
-
   /**
    * Writes many messages of `conversation` (upserts that keep omitted fields):
    * stored versions are read in one go, then written without a round trip each.
@@ -587,6 +581,15 @@ function notFoundConversation(id: string, doing?: string): ChatStorageError {
       ? `Conversation ${id} does not exist; create it with createConversation (or saveConversation) before ${doing}.`
       : `Conversation ${id} does not exist (it may have been deleted in another tab or on another device).`,
   );
+}
+
+function checkSameProject(input: MessageInput, conversation: Conversation): void {
+  if (input.projectId !== conversation.projectId) {
+    throw new ChatStorageError(
+      'invalid-input',
+      `Message ${input.id} has projectId ${input.projectId}, but its conversation ${conversation.id} is in project ${conversation.projectId}; use ${conversation.projectId}.`,
+    );
+  }
 }
 
 function notFoundMessage(id: string): ChatStorageError {

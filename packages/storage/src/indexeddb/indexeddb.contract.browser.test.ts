@@ -3,8 +3,12 @@
 // estimate unchanged in a fresh Playwright context), so quota is simulated
 // the way a full disk shows up: put/add throw QuotaExceededError once a
 // per-database byte budget is spent.
+import { describe } from 'vitest';
+import { createContext } from '../contract/context.js';
 import { describeStorageContract } from '../contract/index.js';
+import { pagingRules } from '../contract/paging.js';
 import { IndexedDBAdapter } from './index.js';
+import { withoutGetAllRecords } from './test-support/without-get-all-records.js';
 import { enforceBudgets, setBudget } from './test-support/write-budget.js';
 
 describeStorageContract({
@@ -16,4 +20,11 @@ describeStorageContract({
     setBudget(dbName, bytes);
     return adapter;
   },
+});
+
+describe('storage contract: IndexedDB (Chromium) without getAllRecords', () => {
+  withoutGetAllRecords(IDBIndex.prototype);
+  pagingRules(
+    createContext({ name: 'no getAllRecords', open: (dbName) => IndexedDBAdapter.open({ dbName }) }),
+  );
 });

@@ -1,7 +1,12 @@
 import 'fake-indexeddb/auto';
-import { IDBCursor as FakeCursor, IDBIndex as FakeIndex, IDBFactory } from 'fake-indexeddb';
+import {
+  IDBCursor as FakeCursor,
+  IDBIndex as FakeIndex,
+  IDBObjectStore as FakeStore,
+  IDBFactory,
+} from 'fake-indexeddb';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ChatStorageError } from '../errors.js';
 import type { Conversation, Message } from '../types.js';
 import { IndexedDBAdapter } from './adapter.js';
@@ -23,6 +28,61 @@ async function open(indexedDB: IDBFactory, dbName = 'chatkeep'): Promise<Indexed
 /** Counts cursor steps inside fake-indexeddb (its internal _iterate runs once per step). */
 function cursorSteps() {
   return vi.spyOn(FakeCursor.prototype as unknown as { _iterate: (...a: unknown[]) => unknown }, '_iterate');
+}
+
+/**
+ * Counts the values that getAll/getAllRecords requests return inside
+ * fake-indexeddb, and the requests themselves, from the moment it is called.
+ */
+function recordsRead() {
+  const proto = FakeIndex.prototype as unknown as Record<'getAll' | 'getAllRecords', () => unknown>;
+  const calls = [vi.spyOn(proto, 'getAll')];
+  if ('getAllRecords' in proto) calls.push(vi.spyOn(proto, 'getAllRecords'));
+  const requests = () =>
+    calls.flatMap((spy) => spy.mock.results.map((r) => r.value as { result?: unknown[] }));
+  return {
+    requests: () => requests().length,
+    values: () => requests().reduce((n, request) => n + (request.result?.length ?? 0), 0),
+  };
+}
+
+/** Makes fake-indexeddb look like a browser without IDBIndex.getAllRecords until the test ends. */
+function hideGetAllRecords(): void {
+  const proto = FakeIndex.prototype as unknown as { getAllRecords?: unknown };
+  const original = proto.getAllRecords;
+  delete proto.getAllRecords;
+  onTestFinished(() => {
+    proto.getAllRecords = original;
+  });
+}
+
+/**
+ * Counts the rounds a write waits on IndexedDB: requests issued together
+ * (before any of them completed) are one round, a request issued after
+ * another completed starts a new one.
+ */
+function requestRounds() {
+  let completed = 0;
+  const issuedAt: number[] = [];
+  const methods = ['get', 'getKey', 'put', 'add', 'delete', 'count', 'getAll', 'openCursor', 'openKeyCursor'];
+  for (const proto of [FakeStore.prototype, FakeIndex.prototype] as unknown as Record<
+    string,
+    (...args: unknown[]) => IDBRequest
+  >[]) {
+    for (const name of methods) {
+      const original = proto[name];
+      if (!original) continue;
+      vi.spyOn(proto, name).mockImplementation(function (this: unknown, ...args: unknown[]) {
+        const request = original.apply(this, args);
+        issuedAt.push(completed);
+        request.addEventListener('success', () => {
+          completed += 1;
+        });
+        return request;
+      });
+    }
+  }
+  return { rounds: () => new Set(issuedAt).size, requests: () => issuedAt.length };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ChatStorageError> {
@@ -184,14 +244,44 @@ describe('IndexedDBAdapter: reads stay small', () => {
         createdAt: i,
       })),
     );
-    const getAll = vi.spyOn(FakeIndex.prototype, 'getAll');
-    const steps = cursorSteps();
+    const reads = recordsRead();
     const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
     expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
     expect(page.hasMore).toBe(true);
-    expect(getAll).not.toHaveBeenCalled();
-    // One step per message of the page, plus one to learn that older ones exist.
-    expect(steps.mock.calls.length).toBeLessThanOrEqual(11);
+    // The page, plus one record to learn that older ones exist; one request.
+    expect(reads.values()).toBeLessThanOrEqual(11);
+    expect(reads.requests()).toBe(1);
+  });
+
+  it('without getAllRecords, a page reads only its own values and skips older keys in one request', async () => {
+    const indexedDB = new IDBFactory();
+    const adapter = await open(indexedDB, 'paging-fallback');
+    const c = await adapter.createConversation({ projectId: 'p1' });
+    const conv = { id: c.id, projectId: 'p1' };
+    await adapter.saveConversation(
+      conv,
+      Array.from({ length: 500 }, (_, i) => ({
+        ...conv,
+        conversationId: c.id,
+        id: `m${String(i).padStart(3, '0')}`,
+        role: 'user' as const,
+        content: `#${i}`,
+        createdAt: i,
+      })),
+    );
+    hideGetAllRecords();
+    const reads = recordsRead();
+    const valueCursors = vi.spyOn(FakeIndex.prototype, 'openCursor');
+    const advance = vi.spyOn(FakeCursor.prototype, 'advance');
+    const next = vi.spyOn(FakeCursor.prototype, 'continue');
+    const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
+    expect(page.hasMore).toBe(true);
+    expect(reads.values()).toBe(10);
+    // Keys only, skipped in one request: no round trip per message.
+    expect(valueCursors).not.toHaveBeenCalled();
+    expect(advance).toHaveBeenCalledTimes(1);
+    expect(next).not.toHaveBeenCalled();
   });
 
   it('a message write updates the summary without loading the conversation', async () => {
@@ -224,6 +314,66 @@ describe('IndexedDBAdapter: reads stay small', () => {
     // The newest message: one reverse-cursor step.
     expect(steps.mock.calls.length).toBeLessThanOrEqual(1);
     expect(await adapter.getConversation(c.id)).toMatchObject({ messageCount: 201, lastMessage: 'latest' });
+  });
+});
+
+describe('IndexedDBAdapter: message writes wait on few rounds of requests', () => {
+  async function longConversation(name: string) {
+    const adapter = await open(new IDBFactory(), name);
+    const c = await adapter.createConversation({ projectId: 'p1' });
+    const conv = { id: c.id, projectId: 'p1', conversationId: c.id };
+    await adapter.saveConversation(
+      { id: c.id, projectId: 'p1' },
+      Array.from({ length: 100 }, (_, i) => ({
+        ...conv,
+        id: `m${i}`,
+        role: 'user' as const,
+        content: `${i}`,
+        createdAt: i,
+      })),
+    );
+    return { adapter, conv };
+  }
+
+  it('a streamed chunk (updateMessage) waits on at most six rounds, whatever the conversation length', async () => {
+    const { adapter, conv } = await longConversation('rounds-update');
+    await adapter.saveMessage({
+      ...conv,
+      id: 'answer',
+      role: 'assistant',
+      content: '',
+      status: 'pending',
+      createdAt: 1000,
+    });
+    const counted = requestRounds();
+    await adapter.updateMessage('answer', { content: 'streamed text', status: 'streaming' });
+    // The clock, the message, then its write with the sync entry, the conversation and the newest key, the summary, the clock.
+    expect(counted.rounds()).toBeLessThanOrEqual(6);
+    expect(await adapter.getConversation(conv.id)).toMatchObject({
+      messageCount: 101,
+      lastMessage: 'streamed text',
+    });
+  });
+
+  it('appending a message (saveMessage) waits on at most six rounds', async () => {
+    const { adapter, conv } = await longConversation('rounds-save');
+    const counted = requestRounds();
+    await adapter.saveMessage({ ...conv, id: 'new', role: 'user', content: 'appended', createdAt: 1000 });
+    expect(counted.rounds()).toBeLessThanOrEqual(6);
+    expect(await adapter.getConversation(conv.id)).toMatchObject({
+      messageCount: 101,
+      lastMessage: 'appended',
+    });
+  });
+
+  it('editing an older message keeps the preview of the newest one', async () => {
+    const { adapter, conv } = await longConversation('rounds-older');
+    const edited = await adapter.updateMessage('m5', { content: 'edited' });
+    expect(edited.content).toBe('edited');
+    expect(await adapter.getConversation(conv.id)).toMatchObject({ messageCount: 100, lastMessage: '99' });
+    // Moving the newest message back in time makes the next one the newest.
+    await adapter.updateMessage('m99', { createdAt: 0 });
+    expect(await adapter.getConversation(conv.id)).toMatchObject({ lastMessage: '98' });
   });
 });
 

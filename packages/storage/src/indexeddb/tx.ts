@@ -141,6 +141,21 @@ export async function summarize(
   return withSummary(conversation, newest, count, touchedAt);
 }
 
+/**
+ * The newest message of a conversation just after `written` was put in it,
+ * for its summary. Only the newest key is read: when that is `written` (a
+ * new message or a streaming answer, nearly always) its value is already
+ * here; another message's value is read only when it is newer.
+ */
+export async function newestAfterWrite(tx: WriteTx, written: Message): Promise<Message | undefined> {
+  const store = tx.objectStore('messages');
+  const newest = await store
+    .index('byConversationCreated')
+    .openKeyCursor(conversationRange(written.conversationId), 'prev');
+  if (!newest) return undefined;
+  return newest.primaryKey === written.id ? written : store.get(newest.primaryKey);
+}
+
 /** Recomputes and stores the summary of conversation `id`, if it exists here. */
 export async function refreshSummary(tx: WriteTx, id: string, touchedAt?: number): Promise<void> {
   const conversation = await tx.objectStore('conversations').get(id);

@@ -51,6 +51,31 @@ describe('sidebar groups', () => {
     expect(group?.name).toBe('Yesterday');
   });
 
+  it('counts calendar days across a clock change (a 23-hour day is still one day)', () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      // Clocks went forward on 30 March 2025: that day had 23 hours.
+      const now = new Date(2025, 2, 31, 12, 0).getTime();
+      const twoDaysAgo = new Date(2025, 2, 29, 23, 30).getTime();
+      const yesterday = new Date(2025, 2, 30, 0, 30).getTime();
+      const groups = groupConversations([conv('yesterday', yesterday), conv('before', twoDaysAgo)], now);
+      expect(groups.map((g) => [g.name, g.conversations.map((c) => c.id)])).toEqual([
+        ['Yesterday', ['yesterday']],
+        ['Previous 7 days', ['before']],
+      ]);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
+  it('sorts a copy: the list passed in keeps its order', () => {
+    const list = [conv('a', now - 1000), conv('b', now - 10)];
+    groupConversations(list, now);
+    expect(list.map((c) => c.id)).toEqual(['a', 'b']);
+  });
+
   it('leaves out empty groups and sorts each group newest first', () => {
     const groups = groupConversations([conv('a', now - 1000), conv('b', now - 10)], now);
     expect(groups).toHaveLength(1);

@@ -11,23 +11,34 @@ export const GROUPS = [
 ] as const;
 export type GroupName = (typeof GROUPS)[number];
 
-const DAY = 24 * 60 * 60 * 1000;
+/**
+ * Where each dated group starts, as calendar days in local time (a day with a
+ * clock change is 23 or 25 hours long). Computed once per call: building a
+ * Date per conversation was most of the cost of grouping a long list.
+ */
+function boundaries(now: number): { today: number; yesterday: number; week: number; month: number } {
+  const d = new Date(now);
+  const dayStart = (daysBack: number) =>
+    new Date(d.getFullYear(), d.getMonth(), d.getDate() - daysBack).getTime();
+  return { today: dayStart(0), yesterday: dayStart(1), week: dayStart(7), month: dayStart(30) };
+}
 
-function startOfDay(ms: number): number {
-  const d = new Date(ms);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
+function groupAt(conversation: Conversation, starts: ReturnType<typeof boundaries>): GroupName {
+  if (conversation.pinned) return 'Pinned';
+  const at = conversation.updatedAt;
+  if (at >= starts.today) return 'Today';
+  if (at >= starts.yesterday) return 'Yesterday';
+  if (at >= starts.week) return 'Previous 7 days';
+  if (at >= starts.month) return 'Previous 30 days';
+  return 'Older';
 }
 
 export function groupOf(conversation: Conversation, now: number): GroupName {
-  if (conversation.pinned) return 'Pinned';
-  const today = startOfDay(now);
-  const at = conversation.updatedAt;
-  if (at >= today) return 'Today';
-  if (at >= today - DAY) return 'Yesterday';
-  if (at >= today - 7 * DAY) return 'Previous 7 days';
-  if (at >= today - 30 * DAY) return 'Previous 30 days';
-  return 'Older';
+  return groupAt(conversation, boundaries(now));
+}
+
+function newestFirst(a: Conversation, b: Conversation): number {
+  return b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1);
 }
 
 /** Non-empty groups in sidebar order, each newest first. */
@@ -35,13 +46,20 @@ export function groupConversations(
   conversations: Conversation[],
   now: number,
 ): { name: GroupName; conversations: Conversation[] }[] {
+  const starts = boundaries(now);
   const byGroup = new Map<GroupName, Conversation[]>();
-  const sorted = [...conversations].sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
+  // Storage lists conversations newest first already: check in one pass before sorting a copy.
+  const sorted = conversations.every((c, i) => i === 0 || newestFirst(conversations[i - 1]!, c) <= 0)
+    ? conversations
+    : [...conversations].sort(newestFirst);
   for (const c of sorted) {
-    const g = groupOf(c, now);
-    const list = byGroup.get(g) ?? [];
+    const g = groupAt(c, starts);
+    let list = byGroup.get(g);
+    if (!list) {
+      list = [];
+      byGroup.set(g, list);
+    }
     list.push(c);
-    byGroup.set(g, list);
   }
   return GROUPS.filter((g) => byGroup.has(g)).map((name) => ({ name, conversations: byGroup.get(name)! }));
 }

@@ -3,6 +3,7 @@
 import { IndexedDBAdapter } from '@chatkeep/storage';
 import { bigConversationIndex, type DatasetSpec, generateConversation } from '../shared/dataset.js';
 import { DexieBaseline } from './dexie-baseline.js';
+import { LegacyBlob } from './legacy-baseline.js';
 
 /** The app's own database name: the cold-start figure opens the app on the same data. */
 export const CHATKEEP_DB = 'chatkeep';
@@ -37,6 +38,13 @@ export async function closeContext(): Promise<void> {
   await current.chatkeep.close();
   current.dexie.close();
   current = undefined;
+}
+
+/** Leaves only Chatkeep's database on the origin, as in a real user's browser. */
+export async function dropBaselines(): Promise<void> {
+  await closeContext();
+  await deleteDatabase(DEXIE_DB);
+  new LegacyBlob().clear();
 }
 
 /**

@@ -2,7 +2,7 @@
 // for the Playwright driver (bench/src/node) to call with page.evaluate.
 import * as storage from '@chatkeep/storage';
 import { appendMessage } from './append.js';
-import { closeContext } from './context.js';
+import { closeContext, dropBaselines } from './context.js';
 import { load } from './load.js';
 import { m1LatestPage, m3Sidebar } from './reads.js';
 import { m5Search } from './search.js';
@@ -19,6 +19,7 @@ const api = {
   m6Import,
   freshDeviceSync,
   closeContext,
+  dropBaselines,
 };
 
 export type BenchPageApi = typeof api;

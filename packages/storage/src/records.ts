@@ -43,9 +43,10 @@ export function newConversation(
 /**
  * The stored message for an upsert: fields the input leaves out keep their
  * stored value (non-destructive), status defaults to `complete`, times to now.
+ * `input` has already passed `validateMessageInput` (each caller validates
+ * once, where the input comes in).
  */
-export function buildMessage(raw: MessageInput, existing: Message | undefined, now: number): Message {
-  const input = validateMessageInput(raw);
+export function buildMessage(input: MessageInput, existing: Message | undefined, now: number): Message {
   if (existing && existing.conversationId !== input.conversationId) {
     throw new ChatStorageError(
       'invalid-input',
@@ -71,7 +72,8 @@ export function patchMessage(existing: Message, patch: Partial<Message>, now: nu
       throw new ChatStorageError('invalid-input', `updateMessage cannot change a message's ${key}.`);
     }
   }
-  return buildMessage({ ...existing, ...patch, updatedAt: patch.updatedAt ?? now }, existing, now);
+  const merged = validateMessageInput({ ...existing, ...patch, updatedAt: patch.updatedAt ?? now });
+  return buildMessage(merged, existing, now);
 }
 
 export function patchConversation(
@@ -84,8 +86,17 @@ export function patchConversation(
   return { ...existing, ...defined, updatedAt: now };
 }
 
-/** Refuses a saveConversation call whose arguments cannot be what the caller meant. */
-export function checkSaveConversationArgs(input: ConversationInput, messages: MessageInput[]): void {
+/**
+ * Checks a saveConversation call and returns its messages ready to build:
+ * each valid and of this conversation and project. `validated` says the
+ * messages already passed `validateMessageInput` (or `validateMessage`), as
+ * the import readers do, so they are not validated a second time.
+ */
+export function checkSaveConversationArgs(
+  input: ConversationInput,
+  messages: MessageInput[],
+  validated = false,
+): MessageInput[] {
   if (
     !input ||
     typeof input.id !== 'string' ||
@@ -104,6 +115,24 @@ export function checkSaveConversationArgs(input: ConversationInput, messages: Me
       'saveConversation: messages must be an array (it may be empty).',
     );
   }
+  return messages.map((m, i) => {
+    let valid: MessageInput;
+    try {
+      valid = validated ? m : validateMessageInput(m);
+    } catch (error) {
+      const what = (error as Error).message.replace(/^Invalid message: /, '');
+      throw new ChatStorageError('invalid-input', `saveConversation: messages[${i}] is invalid: ${what}`, {
+        cause: error,
+      });
+    }
+    if (valid.conversationId !== input.id || valid.projectId !== input.projectId) {
+      throw new ChatStorageError(
+        'invalid-input',
+        `saveConversation: messages[${i}] (${valid.id}) belongs to conversation ${valid.conversationId} in project ${valid.projectId}; every message must have conversationId ${input.id} and projectId ${input.projectId}.`,
+      );
+    }
+    return valid;
+  });
 }
 
 /** Merges a saveConversation input into the stored conversation (or a new one). */

@@ -130,6 +130,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return result.data;
 }
 
+/** True for a valid id of a record or project (what every id field of a record must be). */
+export function isValidId(value: unknown): value is string {
+  return id.safeParse(value).success;
+}
+
 export function validateMessageInput(value: unknown): MessageInput {
   return parse(messageInputSchema, value, 'message') as MessageInput;
 }

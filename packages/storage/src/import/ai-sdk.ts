@@ -44,6 +44,8 @@ export function readAiSdkMessages(data: unknown, opts: ReaderOptions): ImportPla
           updatedAt: times.length > 0 ? Math.max(...times) : createdAt,
         },
         messages,
+        // convertAiSdkMessages returns only messages that passed validateMessageInput.
+        validated: true,
       },
     ],
     skipped: skipped.map((s) => ({ ...s, reason: `conversation ${conversationId}: ${s.reason}` })),

@@ -39,7 +39,8 @@ export function readChatGptExport(data: unknown, opts: ReaderOptions): ImportPla
       return;
     }
     const item = readConversation(raw, raw.mapping, index, opts, plan.skipped);
-    if (item) plan.items.push(item);
+    // Messages are built from the file's fields here and validated when saved.
+    if (item) plan.items.push({ ...item, validated: false });
   });
   return plan;
 }

@@ -77,7 +77,8 @@ export function readChatkeepExport(data: unknown, opts: ReaderOptions): ImportPl
         plan.skipped.push({ id, reason: `${at}: ${(error as Error).message}` });
       }
     });
-    plan.items.push({ conversation, messages: valid });
+    // Each message passed validateMessage above: saving does not validate it again.
+    plan.items.push({ conversation, messages: valid, validated: true });
   });
   return plan;
 }

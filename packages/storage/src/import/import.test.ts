@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectStorageError } from '../contract/context.js';
 import { exportConversations } from '../export/index.js';
-import { conversationWith, openDb } from '../export/test-support/databases.js';
+import { conversationWith, indexedDB, newDbName, openDb, track } from '../export/test-support/databases.js';
+import { IndexedDBAdapter } from '../indexeddb/index.js';
+import { withQuota } from '../indexeddb/test-support/quota-factory.js';
 import { importConversations } from './index.js';
 
 const chatgpt = readFileSync(new URL('./fixtures/chatgpt-conversations.json', import.meta.url), 'utf8');
@@ -175,5 +177,88 @@ describe('import validation', () => {
     ]);
     expect(await db.getConversation('clash')).toBeUndefined();
     expect(await db.loadConversation('clash')).toEqual([]);
+  });
+});
+
+describe('import transactions', () => {
+  it('keeps every conversation whole or absent when storage fills up, and says how many were saved', async () => {
+    const source = await openDb();
+    const ids = Array.from({ length: 30 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+    for (const id of ids) {
+      const { conversation, messages } = conversationWith(id, Array(10).fill('x'.repeat(200)));
+      await source.saveConversation(conversation, messages);
+    }
+    const file = await exportConversations(source, { format: 'json' });
+    const inFileOrder = (JSON.parse(file) as { conversations: { id: string }[] }).conversations.map(
+      (c) => c.id,
+    );
+    const dbName = newDbName('quota');
+    // Room for about half of the file's records.
+    const db = track(
+      await IndexedDBAdapter.open({ dbName, indexedDB: withQuota(indexedDB, dbName, file.length) }),
+    );
+
+    const error = await expectStorageError(importConversations(db, file), 'quota-exceeded');
+    const [, saved, total, failed] = /: (\d+) of (\d+) conversations .* nothing of .*\((c\d\d)\)/.exec(
+      error.message,
+    )!;
+    expect(Number(total)).toBe(30);
+    expect(Number(saved)).toBeGreaterThan(0);
+    expect(Number(saved)).toBeLessThan(30);
+    // What the message says is what is stored: the file's first `saved` conversations, each with all its messages.
+    const stored = (await db.listConversations('default')).map((c) => c.id).sort();
+    expect(stored).toEqual(inFileOrder.slice(0, Number(saved)).sort());
+    for (const id of stored) expect(await db.loadConversation(id)).toHaveLength(10);
+    expect(failed).toBe(inFileOrder[Number(saved)]);
+    expect(await db.loadConversation(failed!)).toEqual([]);
+  });
+
+  it('imports into an existing conversation without losing what the file leaves out', async () => {
+    const db = await openDb();
+    const local = conversationWith('shared', ['first', 'second']);
+    local.messages[0]!.metadata = { model: 'local-model' };
+    await db.saveConversation(local.conversation, local.messages);
+    const [pushed] = (await db.pendingChanges(10)).filter((c) => c.id === 'shared-m000000');
+    await db.markPushed([{ kind: 'message', id: pushed!.id, hlc: pushed!.hlc, version: 5 }], 1);
+
+    const source = await openDb();
+    const remote = conversationWith('shared', ['first, edited', 'second', 'third']);
+    await source.saveConversation(remote.conversation, remote.messages);
+    const result = await importConversations(db, await exportConversations(source, { format: 'json' }));
+
+    expect(result.messages).toBe(3);
+    const messages = await db.loadConversation('shared');
+    expect(messages.map((m) => m.content)).toEqual(['first, edited', 'second', 'third']);
+    expect(messages[0]!.metadata).toEqual({ model: 'local-model' });
+    expect(await db.getSyncMetadata('message', 'shared-m000000')).toMatchObject({
+      syncStatus: 'pending',
+      version: 5,
+    });
+    expect(await db.getConversation('shared')).toMatchObject({ messageCount: 3, lastMessage: 'third' });
+  });
+
+  it('leaves out a ChatGPT conversation whose message breaks a record rule, saying which rule', async () => {
+    const db = await openDb();
+    const file = JSON.parse(chatgpt) as { mapping: Record<string, { message?: { id?: string } }> }[];
+    const node = Object.values(file[0]!.mapping).find((n) => n.message?.id === 'asst-final');
+    node!.message!.id = 'x'.repeat(300);
+    const result = await importConversations(db, JSON.stringify(file));
+    expect(result.conversationIds).toEqual(['conv-garden']);
+    expect(result.skipped).toContainEqual({
+      id: 'conv-sales',
+      reason: expect.stringMatching(
+        /was not imported: .*messages\[\d+\] is invalid: id: must be at most 200/,
+      ),
+    });
+  });
+
+  it('refuses a project id that no record could carry', async () => {
+    const db = await openDb();
+    await expectStorageError(
+      importConversations(db, chatgpt, { projectId: 'p'.repeat(201) }),
+      'invalid-input',
+      /projectId.*200 characters/,
+    );
+    expect(await db.listProjects()).toEqual([]);
   });
 });

@@ -1,13 +1,21 @@
 // Import of conversations from a Chatkeep export, ChatGPT's data export or an
-// array of AI SDK messages. Every conversation is saved in one
-// `saveConversation` transaction, so each is imported whole or not at all;
-// ids come from the file, so importing the same file twice adds nothing.
+// array of AI SDK messages. Every conversation is saved whole or not at all
+// (several small ones may share a transaction, see saveAll); ids come from
+// the file, so importing the same file twice adds nothing.
+import { batchSaverOf, saveConversationBatch } from '../conversation-batch.js';
 import { ChatStorageError, isQuotaError } from '../errors.js';
+import { isValidId } from '../schema.js';
 import type { ChatStorageAdapter } from '../types.js';
 import { aiSdkMessages, readAiSdkMessages } from './ai-sdk.js';
 import { isChatGptExport, readChatGptExport } from './chatgpt.js';
 import { isChatkeepExport, readChatkeepExport } from './chatkeep.js';
-import { describeConversation, type ImportPlan, type ReaderOptions, type SkippedItem } from './plan.js';
+import {
+  describeConversation,
+  type ImportItem,
+  type ImportPlan,
+  type ReaderOptions,
+  type SkippedItem,
+} from './plan.js';
 
 export type ImportFormat = 'auto' | 'chatkeep' | 'chatgpt' | 'ai-sdk';
 
@@ -94,10 +102,11 @@ export async function importConversations(
   text: string,
   opts: ImportOptions = {},
 ): Promise<ImportResult> {
-  if (opts.projectId !== undefined && (typeof opts.projectId !== 'string' || opts.projectId === '')) {
+  // Checked here once: readers put it on every (already validated) message.
+  if (opts.projectId !== undefined && !isValidId(opts.projectId)) {
     throw new ChatStorageError(
       'invalid-input',
-      'importConversations: projectId, when given, must be a non-empty string.',
+      'importConversations: projectId, when given, must be a non-empty string of at most 200 characters.',
     );
   }
   const data = parseJson(text);
@@ -111,29 +120,85 @@ export async function importConversations(
     conversationIds: [],
     format,
   };
-  for (const { conversation, messages } of plan.items) {
-    try {
-      await adapter.saveConversation(conversation, messages);
-    } catch (error) {
-      if (isQuotaError(error)) {
-        throw new ChatStorageError(
-          'quota-exceeded',
-          `Browser storage is full: ${result.conversations} of ${plan.items.length} conversations were imported before it ran out, nothing of ${describeConversation(conversation.id, conversation.title)} was saved. Free space and import the file again; what is already imported will not be duplicated.`,
-          { cause: error },
-        );
-      }
-      if (!(error instanceof ChatStorageError)) throw error;
-      result.skipped.push({
-        id: conversation.id,
-        reason: `${describeConversation(conversation.id, conversation.title)} was not imported: ${error.message}`,
-      });
-      continue;
-    }
-    result.conversations += 1;
-    result.messages += messages.length;
-    result.conversationIds.push(conversation.id);
-  }
+  await saveAll(adapter, plan.items, result);
   return result;
+}
+
+/**
+ * Messages per transaction when several conversations share one. A few
+ * hundred records per transaction cost the browser far less than one
+ * transaction per small conversation; a conversation is never split.
+ */
+const BATCH_MESSAGES = 1000;
+
+function* batches(items: ImportItem[]): Generator<ImportItem[]> {
+  let batch: ImportItem[] = [];
+  let messages = 0;
+  for (const item of items) {
+    if (batch.length > 0 && messages + item.messages.length > BATCH_MESSAGES) {
+      yield batch;
+      batch = [];
+      messages = 0;
+    }
+    batch.push(item);
+    messages += item.messages.length;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * Saves the plan's conversations, each whole or not at all, and records in
+ * `result` which were saved. Transactions keep the browser's default
+ * durability, like every other write: a conversation reported as imported
+ * must survive a crash or power loss right after the report, even though the
+ * file could be imported again.
+ */
+async function saveAll(
+  adapter: ChatStorageAdapter,
+  items: ImportItem[],
+  result: ImportResult,
+): Promise<void> {
+  const saver = batchSaverOf(adapter);
+  const saveOne = (item: ImportItem) =>
+    saver ? saver[saveConversationBatch]([item]) : adapter.saveConversation(item.conversation, item.messages);
+  const saved = (item: ImportItem) => {
+    result.conversations += 1;
+    result.messages += item.messages.length;
+    result.conversationIds.push(item.conversation.id);
+  };
+  for (const batch of batches(items)) {
+    if (saver && batch.length > 1) {
+      try {
+        await saver[saveConversationBatch](batch);
+        batch.forEach(saved);
+        continue;
+      } catch {
+        // Nothing of the batch was saved. Saving its conversations one by one
+        // finds the one that fails and saves the others, as if never batched.
+      }
+    }
+    for (const item of batch) {
+      const { conversation } = item;
+      try {
+        await saveOne(item);
+      } catch (error) {
+        if (isQuotaError(error)) {
+          throw new ChatStorageError(
+            'quota-exceeded',
+            `Browser storage is full: ${result.conversations} of ${items.length} conversations were imported before it ran out, nothing of ${describeConversation(conversation.id, conversation.title)} was saved. Free space and import the file again; what is already imported will not be duplicated.`,
+            { cause: error },
+          );
+        }
+        if (!(error instanceof ChatStorageError)) throw error;
+        result.skipped.push({
+          id: conversation.id,
+          reason: `${describeConversation(conversation.id, conversation.title)} was not imported: ${error.message}`,
+        });
+        continue;
+      }
+      saved(item);
+    }
+  }
 }
 
 export type { SkippedItem } from './plan.js';

@@ -12,6 +12,8 @@ export interface SkippedItem {
 export interface ImportItem {
   conversation: ConversationInput;
   messages: MessageInput[];
+  /** The reader validated every message (schema.ts), so saving does not validate them again. */
+  validated: boolean;
 }
 
 export interface ImportPlan {

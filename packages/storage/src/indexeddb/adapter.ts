@@ -1,6 +1,7 @@
 // The IndexedDB adapter: the browser's durable home for chat history.
 import { unwrap } from 'idb';
 import { ChangeFeed } from '../change-feed.js';
+import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import {
   buildMessage,
@@ -32,6 +33,7 @@ import type {
 import { applyRemoteChanges } from './apply-remote.js';
 import { openDatabase } from './database.js';
 import { readNewestPage } from './newest-page.js';
+import { readBack } from './read-back.js';
 import { removeConversation } from './remove.js';
 import { ALL_STORES } from './schema.js';
 import * as sync from './sync.js';
@@ -118,8 +120,8 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   async createConversation(input: { projectId: string; title?: string; id?: string }): Promise<Conversation> {
     this.assertOpen();
     const conversation = newConversation(input, this.now());
-    return this.write(async ({ tx, changes, stamp }) => {
-      const store = tx.objectStore('conversations');
+    return this.write(async (scope) => {
+      const store = scope.tx.objectStore('conversations');
       if (await store.getKey(conversation.id)) {
         throw new ChatStorageError(
           'invalid-input',
@@ -127,14 +129,8 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
         );
       }
       await store.put(conversation);
-      await ensureProject(tx, conversation.projectId);
-      await stamp({
-        kind: 'conversation',
-        id: conversation.id,
-        projectId: conversation.projectId,
-        deleted: false,
-      });
-      changes.conversation(conversation.projectId, conversation.id, false);
+      await ensureProject(scope.tx, conversation.projectId);
+      await stampConversation(scope, conversation);
       return conversation;
     });
   }
@@ -303,46 +299,20 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
 
   async saveConversation(input: ConversationInput, messages: MessageInput[]): Promise<void> {
     this.assertOpen();
-    checkSaveConversationArgs(input, messages);
-    const inputs = messages.map((m, i) => {
-      let valid: MessageInput;
-      try {
-        valid = validateMessageInput(m);
-      } catch (error) {
-        const what = (error as Error).message.replace(/^Invalid message: /, '');
-        throw new ChatStorageError('invalid-input', `saveConversation: messages[${i}] is invalid: ${what}`, {
-          cause: error,
-        });
-      }
-      if (valid.conversationId !== input.id || valid.projectId !== input.projectId) {
-        throw new ChatStorageError(
-          'invalid-input',
-          `saveConversation: messages[${i}] (${valid.id}) belongs to conversation ${valid.conversationId} in project ${valid.projectId}; every message must have conversationId ${input.id} and projectId ${input.projectId}.`,
-        );
-      }
-      return valid;
-    });
-    await this.write(async ({ tx, changes, stamp, stampMany }) => {
-      const existing = await tx.objectStore('conversations').get(input.id);
-      const conversation = upsertConversation(input, existing, this.now());
-      const saved = await this.putMessages(tx, conversation, inputs);
-      await stampMany(
-        saved.map((m) => ({ kind: 'message' as const, id: m.id, projectId: m.projectId, deleted: false })),
-      );
-      let touchedAt: number | undefined;
-      for (const message of saved) {
-        changes.message(message, false);
-        touchedAt = Math.max(touchedAt ?? 0, message.updatedAt);
-      }
-      await tx.objectStore('conversations').put(await summarize(tx, conversation, touchedAt));
-      await ensureProject(tx, conversation.projectId);
-      await stamp({
-        kind: 'conversation',
-        id: conversation.id,
-        projectId: conversation.projectId,
-        deleted: false,
-      });
-      changes.conversation(conversation.projectId, conversation.id, false);
+    const inputs = checkSaveConversationArgs(input, messages);
+    await this.write((scope) => this.upsertConversationWith(scope, input, inputs));
+  }
+
+  /** The import path's saveConversation for several conversations in one transaction (conversation-batch.ts). */
+  async [saveConversationBatch](items: ConversationBatchItem[]): Promise<void> {
+    this.assertOpen();
+    const checked = items.map((item) => ({
+      input: item.conversation,
+      inputs: checkSaveConversationArgs(item.conversation, item.messages, item.validated),
+    }));
+    await this.write(async (scope) => {
+      // One after the other: two conversations of a batch may name the same message id.
+      for (const { input, inputs } of checked) await this.upsertConversationWith(scope, input, inputs);
     });
   }
 
@@ -440,9 +410,33 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
 
   // ---- internals ----------------------------------------------------------------
 
+  /** saveConversation inside `scope`: `inputs` are already checked (checkSaveConversationArgs). */
+  private async upsertConversationWith(
+    scope: WriteScope,
+    input: ConversationInput,
+    inputs: MessageInput[],
+  ): Promise<void> {
+    const { tx, changes, stampMany } = scope;
+    const existing = await tx.objectStore('conversations').get(input.id);
+    const conversation = upsertConversation(input, existing, this.now());
+    const saved = await this.putMessages(tx, conversation, inputs);
+    await stampMany(
+      saved.map((m) => ({ kind: 'message' as const, id: m.id, projectId: m.projectId, deleted: false })),
+    );
+    let touchedAt: number | undefined;
+    for (const message of saved) {
+      changes.message(message, false);
+      touchedAt = Math.max(touchedAt ?? 0, message.updatedAt);
+    }
+    await tx.objectStore('conversations').put(await summarize(tx, conversation, touchedAt));
+    await ensureProject(tx, conversation.projectId);
+    await stampConversation(scope, conversation);
+  }
+
   /**
    * Writes many messages of `conversation` (upserts that keep omitted fields):
-   * stored versions are read in one go, then written without a round trip each.
+   * the stored versions of those that exist are read in one go (read-back.ts),
+   * then all are written without a round trip each.
    */
   private async putMessages(
     tx: WriteTx,
@@ -458,7 +452,10 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       }
     }
     const store = tx.objectStore('messages');
-    const stored = await Promise.all(inputs.map((m) => store.get(m.id)));
+    const stored = await readBack(
+      store,
+      inputs.map((m) => m.id),
+    );
     const now = this.now();
     // The same id twice in one batch: the second upsert builds on the first.
     const built = new Map<string, Message>();
@@ -561,6 +558,13 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       throw this.toStorageError(error);
     }
   }
+}
+
+/** Stamps a local write of `conversation` and reports it. */
+async function stampConversation(scope: WriteScope, conversation: Conversation): Promise<void> {
+  const { id, projectId } = conversation;
+  await scope.stamp({ kind: 'conversation', id, projectId, deleted: false });
+  scope.changes.conversation(projectId, id, false);
 }
 
 async function ensureClientId(db: Db): Promise<string> {

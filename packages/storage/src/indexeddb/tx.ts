@@ -5,6 +5,7 @@ import type { ChangeFeed } from '../change-feed.js';
 import { createHlcClock, type HlcClock } from '../hlc.js';
 import { withSummary } from '../records.js';
 import type { Conversation, Message, RecordKind, StorageChange } from '../types.js';
+import { readBack } from './read-back.js';
 import type { ChatkeepSchema, StoredSyncMetadata, WriteStore } from './schema.js';
 
 export type Db = IDBPDatabase<ChatkeepSchema>;
@@ -77,9 +78,10 @@ export async function stampLocal(
 }
 
 /**
- * Stamps many local writes: the previous entries are read in one go and the
- * new ones written without a round trip each (a transaction runs its requests
- * in order). Returns the stamps, in the order of `records`.
+ * Stamps many local writes: the previous entries are read in one go (only
+ * those that exist, see read-back.ts) and the new ones written without a
+ * round trip each (a transaction runs its requests in order). Returns the
+ * stamps, in the order of `records`.
  */
 export async function stampLocalMany(
   tx: WriteTx,
@@ -87,7 +89,10 @@ export async function stampLocalMany(
   records: { kind: RecordKind; id: string; projectId: string; deleted: boolean }[],
 ): Promise<string[]> {
   const store = tx.objectStore('sync_metadata');
-  const previous = await Promise.all(records.map((r) => store.get([r.kind, r.id])));
+  const previous = await readBack(
+    store,
+    records.map((r): [RecordKind, string] => [r.kind, r.id]),
+  );
   const written = new Map<string, StoredSyncMetadata>();
   const stamps: string[] = [];
   await issueAll(records, (record, i) => {

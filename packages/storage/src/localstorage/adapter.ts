@@ -2,6 +2,7 @@
 // browsers where IndexedDB cannot be used. Layout in layout.ts; every write
 // is one all-or-nothing KeyValueTx.
 import { ChangeFeed } from '../change-feed.js';
+import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
 import { ChatStorageError } from '../errors.js';
 import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
@@ -172,6 +173,15 @@ export class LocalStorageAdapter implements SyncableChatStorage {
 
   saveConversation(conversation: ConversationInput, messages: MessageInput[]): Promise<void> {
     return this.write((s) => local.saveConversation(s, conversation, messages, this.now()));
+  }
+
+  /** The import path's saveConversation for several conversations in one transaction (conversation-batch.ts). */
+  [saveConversationBatch](items: ConversationBatchItem[]): Promise<void> {
+    return this.write((s) => {
+      for (const item of items) {
+        local.saveConversation(s, item.conversation, item.messages, this.now(), item.validated);
+      }
+    });
   }
 
   // ---- messages ------------------------------------------------------------

@@ -11,6 +11,7 @@ import {
   syncedPart,
   upsertConversation,
 } from '../records.js';
+import { validateMessageInput } from '../schema.js';
 import type {
   Conversation,
   ConversationInput,
@@ -127,9 +128,13 @@ function writeMessage(s: Session, message: Message): Message {
   return message;
 }
 
-export function saveMessage(s: Session, input: MessageInput, now: number): Message {
-  const id = (input as { id?: unknown } | null)?.id;
-  const existing = typeof id === 'string' ? s.findMessage(id)?.message : undefined;
+export function saveMessage(s: Session, raw: MessageInput, now: number): Message {
+  return putMessage(s, validateMessageInput(raw), now);
+}
+
+/** saveMessage for an input that already passed validateMessageInput. */
+function putMessage(s: Session, input: MessageInput, now: number): Message {
+  const existing = s.findMessage(input.id)?.message;
   return writeMessage(s, buildMessage(input, existing, now));
 }
 
@@ -149,29 +154,22 @@ export function deleteMessage(s: Session, id: string): void {
   s.noteConversation(message.projectId, conversationId, false);
 }
 
+/** `validated`: the messages already passed validateMessageInput (the import path, conversation-batch.ts). */
 export function saveConversation(
   s: Session,
   input: ConversationInput,
   messages: MessageInput[],
   now: number,
+  validated = false,
 ): void {
-  checkSaveConversationArgs(input, messages);
+  const inputs = checkSaveConversationArgs(input, messages, validated);
   const existing = s.conversation(input.id);
   const next = upsertConversation(input, existing, now);
   // Only a change to what syncs earns a new stamp; summaries are derived on every device.
   if (!existing || !sameSyncedPart(syncedPart(existing), syncedPart(next))) {
     writeConversation(s, syncedPart(next));
   }
-  messages.forEach((raw, i) => {
-    const m = raw as Partial<MessageInput> | null;
-    if (m?.conversationId !== input.id || m?.projectId !== input.projectId) {
-      throw new ChatStorageError(
-        'invalid-input',
-        `messages[${i}] belongs to conversation ${String(m?.conversationId)} in project ${String(m?.projectId)}; saveConversation only saves messages of conversation ${input.id} in project ${input.projectId}.`,
-      );
-    }
-    saveMessage(s, raw, now);
-  });
+  for (const message of inputs) putMessage(s, message, now);
   s.noteConversation(input.projectId, input.id, false);
 }
 

@@ -1,5 +1,6 @@
 // A byte budget per database name, enforced on IDBObjectStore put/add the way
-// a full disk shows up: a DOMException named QuotaExceededError.
+// a full disk shows up: a DOMException named QuotaExceededError. As in a
+// browser, an aborted transaction's writes take no space.
 
 interface Budget {
   remaining: number;
@@ -11,6 +12,22 @@ const patched = new WeakSet<object>();
 function sizeOf(value: unknown, key: unknown): number {
   // UTF-16: two bytes per code unit, roughly what browsers charge.
   return ((JSON.stringify(value) ?? '').length + (key === undefined ? 0 : String(key).length)) * 2;
+}
+
+/** What each transaction was charged: an aborted transaction stores nothing, so it gives its bytes back. */
+const charged = new WeakMap<IDBTransaction, { budget: Budget; bytes: number }>();
+
+function charge(tx: IDBTransaction, budget: Budget, bytes: number): void {
+  const entry = charged.get(tx);
+  if (entry) {
+    entry.bytes += bytes;
+    return;
+  }
+  const fresh = { budget, bytes };
+  charged.set(tx, fresh);
+  tx.addEventListener('abort', () => {
+    fresh.budget.remaining += fresh.bytes;
+  });
 }
 
 /** Makes every put/add on stores of `proto` charge the budget of their database. */
@@ -30,6 +47,7 @@ export function enforceBudgets(proto: IDBObjectStore): void {
           );
         }
         budget.remaining -= cost;
+        charge(this.transaction, budget, cost);
       }
       return original.call(this, value, key);
     } as typeof original;

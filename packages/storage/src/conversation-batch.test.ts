@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { expectStorageError } from './contract/context.js';
+import { batchSaverOf, saveConversationBatch } from './conversation-batch.js';
+import { conversationWith, openDb, openLocalDb } from './export/test-support/databases.js';
+import type { StorageChange } from './types.js';
+
+describe.each([
+  ['IndexedDB', openDb],
+  ['localStorage', openLocalDb],
+] as const)('saving a batch of conversations (%s)', (_name, open) => {
+  it('saves every conversation of the batch in one transaction', async () => {
+    const db = await open();
+    const changes: StorageChange[] = [];
+    db.subscribe((change) => changes.push(change));
+    const a = conversationWith('a', ['one', 'two']);
+    const b = conversationWith('b', ['three']);
+    await batchSaverOf(db)![saveConversationBatch]([
+      { ...a, validated: true },
+      { ...b, validated: true },
+    ]);
+    expect(await db.getConversation('a')).toMatchObject({ messageCount: 2, lastMessage: 'two' });
+    expect(await db.getConversation('b')).toMatchObject({ messageCount: 1, lastMessage: 'three' });
+    // One committed transaction: one change report for the project, naming both.
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.conversations.map((c) => c.id).sort()).toEqual(['a', 'b']);
+    expect((await db.pendingChanges(10)).map((c) => c.id).sort()).toEqual([
+      'a',
+      'a-m000000',
+      'a-m000001',
+      'b',
+      'b-m000000',
+    ]);
+  });
+
+  it('saves nothing of the batch when one of its conversations fails', async () => {
+    const db = await open();
+    const taken = conversationWith('taken', ['existing']);
+    await db.saveConversation(taken.conversation, taken.messages);
+    const fine = conversationWith('fine', ['hello']);
+    const clash = conversationWith('clash', ['moved?']);
+    clash.messages[0]!.id = 'taken-m000000';
+    await expectStorageError(
+      batchSaverOf(db)![saveConversationBatch]([
+        { ...fine, validated: true },
+        { ...clash, validated: true },
+      ]),
+      'invalid-input',
+      /belongs to conversation taken/,
+    );
+    expect(await db.getConversation('fine')).toBeUndefined();
+    expect(await db.getConversation('clash')).toBeUndefined();
+    expect(await db.loadConversation('taken')).toHaveLength(1);
+  });
+
+  it('validates messages its reader did not validate, naming the message and the field', async () => {
+    const db = await open();
+    const item = conversationWith('c', ['ok', 'bad']);
+    (item.messages[1] as { role: string }).role = 'robot';
+    await expectStorageError(
+      batchSaverOf(db)![saveConversationBatch]([{ ...item, validated: false }]),
+      'invalid-input',
+      /messages\[1\] is invalid: role/,
+    );
+    expect(await db.getConversation('c')).toBeUndefined();
+  });
+
+  it('still refuses a message of another conversation, validated or not', async () => {
+    const db = await open();
+    const item = conversationWith('c', ['mine']);
+    const other = conversationWith('d', ['not mine']);
+    await expectStorageError(
+      batchSaverOf(db)![saveConversationBatch]([
+        { conversation: item.conversation, messages: [...item.messages, ...other.messages], validated: true },
+      ]),
+      'invalid-input',
+      /belongs to conversation d/,
+    );
+    expect(await db.getConversation('c')).toBeUndefined();
+  });
+});

@@ -13,6 +13,13 @@ export default defineConfig({
     sourcemap: true,
     minify: false,
     chunkSizeWarningLimit: 4000,
+    // The driver's page and the cold-start floor page (M2).
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./src/page/index.html', import.meta.url)),
+        floor: fileURLToPath(new URL('./src/page/floor.html', import.meta.url)),
+      },
+    },
   },
   logLevel: 'warn',
 });

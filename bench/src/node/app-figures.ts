@@ -60,13 +60,23 @@ async function openApp(profileDir: string): Promise<{ context: BrowserContext; p
   return { context, page };
 }
 
-export async function coldStart(profileDir: string, server: string, runs: number): Promise<ColdStartRuns> {
+/**
+ * Navigates a freshly launched browser to `url` (the app, or the floor page
+ * once `prepare` has set up how it is served) and times the first message painted.
+ */
+export async function coldStart(
+  profileDir: string,
+  url: string,
+  runs: number,
+  prepare?: (page: Page) => Promise<void>,
+): Promise<ColdStartRuns> {
   const ms: number[] = [];
   let source: 'mark' | 'dom' = 'dom';
   for (let run = 0; run <= runs; run++) {
     const { context, page } = await openApp(profileDir);
     try {
-      await page.goto(`${server}/`);
+      await prepare?.(page);
+      await page.goto(url);
       const first = await firstMessageTime(page);
       source = first.source;
       if (run > 0) ms.push(first.ms);

@@ -22,9 +22,8 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Opens the built bench page (bench/dist/page) at `<server>/__bench/`. */
-export async function openBenchPage(context: BrowserContext, server: string, pageDir: string): Promise<Page> {
-  const page = await context.newPage();
+/** Serves the built bench pages (bench/dist/page) under `<server>/__bench/`, on the app's origin. */
+export async function serveBenchPages(page: Page, server: string, pageDir: string): Promise<void> {
   page.on('console', (message) => {
     if (message.type() === 'error') process.stderr.write(`[bench page] ${message.text()}\n`);
   });
@@ -44,6 +43,12 @@ export async function openBenchPage(context: BrowserContext, server: string, pag
       await route.fulfill({ status: 404, body: 'not found' });
     }
   });
+}
+
+/** Opens the bench page that drives the figures, at `<server>/__bench/`. */
+export async function openBenchPage(context: BrowserContext, server: string, pageDir: string): Promise<Page> {
+  const page = await context.newPage();
+  await serveBenchPages(page, server, pageDir);
   await page.goto(`${server}/__bench/index.html`);
   await page.waitForFunction(() => 'chatkeepBench' in globalThis, undefined, { timeout: 30_000 });
   return page;

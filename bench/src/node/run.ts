@@ -11,7 +11,7 @@ import { datasetStats, FULL_DATASET, SMOKE_DATASET } from '../shared/dataset.js'
 import { percentile, summarize } from '../shared/stats.js';
 import { coldStart, heapScrolled } from './app-figures.js';
 import { appendFigure } from './append-figure.js';
-import { launch, openBenchPage } from './browser.js';
+import { launch, openBenchPage, serveBenchPages } from './browser.js';
 import type { BenchResult, Figure } from './figures.js';
 import { machineInfo } from './machine.js';
 import { renderReport } from './report.js';
@@ -58,6 +58,11 @@ function parseArgs(argv: string[]): Options {
     throw new Error('--markdown needs every figure; drop --only to write BENCHMARKS.md');
   }
   return options;
+}
+
+function formatMs(summary: { median: number; min: number; max: number }): string {
+  const f = (ms: number) => Math.round(ms).toLocaleString('en-US');
+  return `${f(summary.median)} ms (${f(summary.min)}–${f(summary.max)})`;
 }
 
 function log(message: string): void {
@@ -148,7 +153,17 @@ async function main() {
     await context.close();
 
     if (want('M2')) log('M2 cold start');
-    const m2 = !want('M2') ? undefined : await coldStart(profileDir, server.url, runs);
+    const m2 = !want('M2') ? undefined : await coldStart(profileDir, `${server.url}/`, runs);
+    // The same navigation to a page with no app code that paints the same 50 messages.
+    const m2Floor =
+      !want('M2') || !loaded
+        ? undefined
+        : await coldStart(
+            profileDir,
+            `${server.url}/__bench/floor.html#${loaded.bigConversationId}`,
+            runs,
+            (page) => serveBenchPages(page, server.url, PAGE_DIR),
+          );
     if (want('M7')) log('M7 heap, scrolled through the long conversation');
     const m7 = !want('M7')
       ? undefined
@@ -184,9 +199,15 @@ async function main() {
         target: 150,
         chatkeep: summarize(m2.ms),
         note:
-          m2.source === 'mark'
-            ? undefined
-            : 'measured from the DOM (the app set no chatkeep:first-message mark)',
+          [
+            m2Floor &&
+              `floor: a page with no app code that opens the same database and paints the same 50 messages (one getAllRecords) takes ${formatMs(summarize(m2Floor.ms))}`,
+            m2.source === 'mark'
+              ? undefined
+              : 'measured from the DOM (the app set no chatkeep:first-message mark)',
+          ]
+            .filter(Boolean)
+            .join('; ') || undefined,
       },
       m3 && {
         id: 'M3',
@@ -297,6 +318,7 @@ async function main() {
         },
         m5: m5 && { buildMs: m5.buildMs, queries: m5.queries, hits: m5.hits, runs: m5.runs },
         m6: m6 && { messages: m6.messages, conversations: m6.conversations, fileBytes: m6.fileBytes },
+        m2Floor: m2Floor?.ms,
         m7,
         serverChanges: serverRuns?.changes,
         pushSample: serverRuns?.pushSample,

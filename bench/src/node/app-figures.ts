@@ -22,7 +22,10 @@ function observeFirstRow(): void {
   observer.observe(document, { childList: true, subtree: true });
 }
 
-async function firstMessageTime(page: Page): Promise<{ ms: number; source: 'mark' | 'dom' }> {
+async function firstMessageTime(
+  page: Page,
+  mark = FIRST_MESSAGE_MARK,
+): Promise<{ ms: number; source: 'mark' | 'dom' }> {
   const handle = await page.waitForFunction(
     (name) => {
       const mark = performance.getEntriesByName(name)[0];
@@ -32,7 +35,7 @@ async function firstMessageTime(page: Page): Promise<{ ms: number; source: 'mark
       if (row !== undefined && performance.now() - row > 500) return { ms: row, source: 'dom' as const };
       return false;
     },
-    FIRST_MESSAGE_MARK,
+    mark,
     { timeout: 60_000, polling: 50 },
   );
   return (await handle.jsonValue()) as { ms: number; source: 'mark' | 'dom' };
@@ -52,32 +55,41 @@ export interface HeapFigure {
   scrollSeconds: number;
 }
 
-/** Opens the app in a freshly launched browser (same profile, so the data is on disk). */
-async function openApp(profileDir: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await launch(profileDir);
+/** Opens a freshly launched browser (same profile, so the data is on disk). */
+async function openApp(
+  profileDir: string,
+  opts: { blockServiceWorkers?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await launch(profileDir, opts);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.addInitScript(observeFirstRow);
   return { context, page };
 }
 
+/** A page other than the app for `coldStart`: how it is served and the mark it sets when painted. */
+export interface OtherPage {
+  prepare: (page: Page) => Promise<void>;
+  mark: string;
+}
+
 /**
- * Navigates a freshly launched browser to `url` (the app, or the floor page
- * once `prepare` has set up how it is served) and times the first message painted.
+ * Navigates a freshly launched browser to `url` (the app, or `other` page)
+ * and times the first message painted.
  */
 export async function coldStart(
   profileDir: string,
   url: string,
   runs: number,
-  prepare?: (page: Page) => Promise<void>,
+  other?: OtherPage,
 ): Promise<ColdStartRuns> {
   const ms: number[] = [];
   let source: 'mark' | 'dom' = 'dom';
   for (let run = 0; run <= runs; run++) {
-    const { context, page } = await openApp(profileDir);
+    const { context, page } = await openApp(profileDir, { blockServiceWorkers: Boolean(other) });
     try {
-      await prepare?.(page);
+      await other?.prepare(page);
       await page.goto(url);
-      const first = await firstMessageTime(page);
+      const first = await firstMessageTime(page, other?.mark);
       source = first.source;
       if (run > 0) ms.push(first.ms);
     } finally {

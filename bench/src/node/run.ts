@@ -158,12 +158,10 @@ async function main() {
     const m2Floor =
       !want('M2') || !loaded
         ? undefined
-        : await coldStart(
-            profileDir,
-            `${server.url}/__bench/floor.html#${loaded.bigConversationId}`,
-            runs,
-            (page) => serveBenchPages(page, server.url, PAGE_DIR),
-          );
+        : await coldStart(profileDir, `${server.url}/__bench/floor.html#${loaded.bigConversationId}`, runs, {
+            prepare: (page) => serveBenchPages(page, server.url, PAGE_DIR),
+            mark: 'floor:first-message',
+          });
     if (want('M7')) log('M7 heap, scrolled through the long conversation');
     const m7 = !want('M7')
       ? undefined

@@ -1,4 +1,5 @@
-// `node bench/dist/node/run.js [--smoke] [--only M1,M6,...] [--json <file>] [--markdown <file>]`:
+// `node bench/dist/node/run.js [--smoke] [--only M1,M6,...] [--json <file>] [--markdown <file>]`
+// (or `--report <json> --markdown <file>` to render an earlier run again):
 // runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, Sync)
 // against the built packages and writes the raw JSON and, when asked,
 // BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
@@ -30,6 +31,8 @@ interface Options {
   markdown?: string;
   /** Figures to measure; all when absent. */
   only?: Set<FigureId>;
+  /** Raw JSON of an earlier run to render again (with today's findings) instead of measuring. */
+  report?: string;
 }
 
 function parseOnly(list: string): Set<FigureId> {
@@ -51,9 +54,12 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--json') options.json = resolve(argv[++i] ?? '');
     else if (arg === '--markdown') options.markdown = resolve(argv[++i] ?? '');
     else if (arg === '--only') options.only = parseOnly(argv[++i] ?? '');
+    else if (arg === '--report') options.report = resolve(argv[++i] ?? '');
     else
       throw new Error(`unknown option ${arg}; use --smoke, --only <ids>, --json <file>, --markdown <file>`);
   }
+  if (options.report && !options.markdown)
+    throw new Error('--report <json> needs --markdown <file> to write to');
   if (options.only && options.markdown) {
     throw new Error('--markdown needs every figure; drop --only to write BENCHMARKS.md');
   }
@@ -72,8 +78,17 @@ function log(message: string): void {
 type Api = BenchPageApi;
 declare const chatkeepBench: Api;
 
+async function writeMarkdown(result: BenchResult, file: string): Promise<void> {
+  const findings = await readFile(join(ROOT, 'bench/findings.md'), 'utf8').catch(() => '(none yet)');
+  await writeFile(file, renderReport(result, findings.trim()));
+  log(`wrote ${file}`);
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.report && options.markdown) {
+    return writeMarkdown(JSON.parse(await readFile(options.report, 'utf8')) as BenchResult, options.markdown);
+  }
   const started = Date.now();
   const want = (...ids: FigureId[]) => !options.only || ids.some((id) => options.only?.has(id));
   const spec = options.smoke ? SMOKE_DATASET : FULL_DATASET;
@@ -326,11 +341,7 @@ async function main() {
     await mkdir(dirname(options.json), { recursive: true });
     await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
     log(`wrote ${options.json}`);
-    if (options.markdown) {
-      const findings = await readFile(join(ROOT, 'bench/findings.md'), 'utf8').catch(() => '(none yet)');
-      await writeFile(options.markdown, renderReport(result, findings.trim()));
-      log(`wrote ${options.markdown}`);
-    }
+    if (options.markdown) await writeMarkdown(result, options.markdown);
     for (const f of figures) log(`${f.id.padEnd(7)} ${f.chatkeep.median.toFixed(2)} ${f.unit}`);
   } finally {
     await server.stop();

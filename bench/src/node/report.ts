@@ -69,6 +69,9 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
 - **M2** a freshly launched Chromium (same on-disk profile) navigates to the app served by
   \`node packages/sync-server/dist/main.js\`, with the long conversation open; time from navigation start to the
   \`chatkeep:first-message\` performance mark (or, without it, the frame after the first message row is added).
+  The baselines' databases are deleted first: a user's browser holds only Chatkeep's. The floor in the note is
+  the same navigation to \`bench/src/page/floor.html\`, which has no app code: it opens the database, reads the
+  same 50 messages with one request and paints them.
 - **M3** \`listConversations\` (archived included) and the sidebar's \`groupConversations\`.
 - **M4** a ${result.details.m4Chunks ?? ''}-chunk answer streamed into the long conversation: \`saveMessage\` (pending), then
   \`updateMessage\` with the whole text so far after every chunk, one at a time as the stream writer does; latency

@@ -4,9 +4,16 @@ import { createHlcClock } from '../hlc.js';
 import { newId } from '../ids.js';
 import { compareMessages, syncedPart, withSummary } from '../records.js';
 import { remoteWins } from '../remote-wins.js';
-import type { Conversation, Message, RecordData, ServerRecordChange, SyncedConversation } from '../types.js';
+import type {
+  Conversation,
+  Message,
+  RecordData,
+  RecordKind,
+  ServerRecordChange,
+  SyncedConversation,
+} from '../types.js';
 import { BulkRequests } from './bulk.js';
-import { readPageMetas } from './page-metas.js';
+import { readBack } from './read-back.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
 import {
@@ -164,6 +171,7 @@ async function prefetchPage(
   remote: ServerRecordChange[],
 ): Promise<Prefetch> {
   const conversations = tx.objectStore('conversations');
+  const metadata = tx.objectStore('sync_metadata');
   const index = tx.objectStore('messages').index('byConversationCreated');
   const conversationIds = new Set<string>();
   const putConversations = new Set<string>();
@@ -186,7 +194,15 @@ async function prefetchPage(
   const conversationKeys = [...conversationIds];
   const projectKeys = [...projectIds];
   const [entries, conversationEntries, heldEntries, projects] = await Promise.all([
-    readPageMetas(tx, bulk, remote),
+    // On a first sync none of them exists here, and nothing is read (read-back.ts).
+    readBack(
+      {
+        get: (key) => metadata.get(key),
+        getAllKeys: (query, count) => metadata.getAllKeys(query, count),
+        getMany: (keys) => bulk.getMany('sync_metadata', keys),
+      },
+      remote.map((r): [RecordKind, string] => [r.kind, r.id]),
+    ),
     bulk.getMany(
       'sync_metadata',
       conversationKeys.map((id) => ['conversation', id]),

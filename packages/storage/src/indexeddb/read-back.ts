@@ -1,6 +1,6 @@
 // Reading back the stored versions of many records before upserting them,
 // without a read per record when most of them are not stored yet (an import
-// into a new database): one key-only range request per chunk of sorted keys
+// into a new database, a device's first sync): one key-only range request per chunk of sorted keys
 // lists which of them exist, and only those are read. The answer is exact
 // whatever the database holds, unlike guessing from the conversation (a
 // message id may be taken by another conversation, and sync entries of a
@@ -12,6 +12,8 @@ type Key = string | readonly string[];
 export interface KeyedStore<K extends Key, V> {
   get(key: K): Promise<V | undefined>;
   getAllKeys(query: IDBKeyRange, count?: number): Promise<K[]>;
+  /** Reads many keys at once, in their order; without it each key is one `get`. */
+  getMany?(keys: K[]): Promise<(V | undefined)[]>;
 }
 
 /** Keys per range request. */
@@ -56,7 +58,10 @@ export async function readBack<K extends Key, V>(
         const present = new Set(stored.map(keyId));
         toRead = chunk.filter((i) => present.has(keyId(keys[i] as K)));
       }
-      const found = await Promise.all(toRead.map((i) => store.get(keys[i] as K)));
+      const wanted = toRead.map((i) => keys[i] as K);
+      const found = await (store.getMany
+        ? store.getMany(wanted)
+        : Promise.all(wanted.map((key) => store.get(key))));
       toRead.forEach((i, j) => {
         values[i] = found[j];
       });

@@ -14,6 +14,19 @@ import type {
 
 export const DEFAULT_PAGE_SIZE = 50;
 
+/** A message lives in its conversation's project. */
+export function checkSameProject(
+  message: { id: string; projectId: string },
+  conversation: Conversation,
+): void {
+  if (message.projectId !== conversation.projectId) {
+    throw new ChatStorageError(
+      'invalid-input',
+      `Message ${message.id} has projectId ${message.projectId}, but its conversation ${conversation.id} is in project ${conversation.projectId}; use ${conversation.projectId}.`,
+    );
+  }
+}
+
 export function newConversation(
   input: { projectId: string; title?: string; id?: string },
   now: number,

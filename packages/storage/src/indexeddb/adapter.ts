@@ -5,6 +5,7 @@ import { type ConversationBatchItem, saveConversationBatch } from '../conversati
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import {
   buildMessage,
+  checkSameProject,
   checkSaveConversationArgs,
   clampLimit,
   newConversation,
@@ -443,14 +444,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     conversation: Conversation,
     inputs: MessageInput[],
   ): Promise<Message[]> {
-    for (const input of inputs) {
-      if (input.projectId !== conversation.projectId) {
-        throw new ChatStorageError(
-          'invalid-input',
-          `Message ${input.id} has projectId ${input.projectId}, but its conversation ${conversation.id} is in project ${conversation.projectId}; use ${conversation.projectId}.`,
-        );
-      }
-    }
+    for (const input of inputs) checkSameProject(input, conversation);
     const store = tx.objectStore('messages');
     const stored = await readBack(
       store,
@@ -585,15 +579,6 @@ function notFoundConversation(id: string, doing?: string): ChatStorageError {
       ? `Conversation ${id} does not exist; create it with createConversation (or saveConversation) before ${doing}.`
       : `Conversation ${id} does not exist (it may have been deleted in another tab or on another device).`,
   );
-}
-
-function checkSameProject(input: MessageInput, conversation: Conversation): void {
-  if (input.projectId !== conversation.projectId) {
-    throw new ChatStorageError(
-      'invalid-input',
-      `Message ${input.id} has projectId ${input.projectId}, but its conversation ${conversation.id} is in project ${conversation.projectId}; use ${conversation.projectId}.`,
-    );
-  }
 }
 
 function notFoundMessage(id: string): ChatStorageError {

@@ -4,6 +4,7 @@
 import { ChatStorageError } from '../errors.js';
 import {
   buildMessage,
+  checkSameProject,
   checkSaveConversationArgs,
   newConversation,
   patchConversation,
@@ -114,12 +115,7 @@ function writeMessage(s: Session, message: Message): Message {
       `Conversation ${message.conversationId} does not exist; create it before saving message ${message.id} to it.`,
     );
   }
-  if (conversation.projectId !== message.projectId) {
-    throw new ChatStorageError(
-      'invalid-input',
-      `Message ${message.id} says project ${message.projectId}, but its conversation ${conversation.id} is in project ${conversation.projectId}. Use ${conversation.projectId}.`,
-    );
-  }
+  checkSameProject(message, conversation);
   s.storeMessage(message);
   s.stamp('message', message.id, message.projectId, false, message.conversationId);
   s.refreshSummary(message.conversationId, message.updatedAt);

@@ -3,7 +3,7 @@
 // reloaded index can tell which conversations changed while it was away).
 import type { Options } from 'minisearch';
 import type { Conversation, Message } from '../types.js';
-import { normalizeTerm, tokenize } from './terms.js';
+import { indexTerm, tokenize } from './terms.js';
 
 export interface SearchDocument {
   /** `t:<conversationId>` for a title, `m:<messageId>` for a message. */
@@ -27,7 +27,7 @@ export const MINISEARCH_OPTIONS: Options<SearchDocument> = {
   fields: ['text'],
   storeFields: [...STORED_FIELDS],
   tokenize,
-  processTerm: normalizeTerm,
+  processTerm: indexTerm,
 };
 
 export const titleDocId = (conversationId: string) => `t:${conversationId}`;

@@ -12,3 +12,4 @@ export {
   type SearchOptions,
 } from './search-index.js';
 export type { SnippetSegment } from './snippet.js';
+export { queryTerms, STOP_WORDS } from './terms.js';

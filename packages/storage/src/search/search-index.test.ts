@@ -15,7 +15,11 @@ import { createSearchIndex, type SearchHit } from './search-index.js';
 
 interface SavedSnapshot {
   version: number;
-  index: { documentIds: Record<string, unknown>; storedFields: Record<string, Record<string, unknown>> };
+  index: {
+    documentIds: Record<string, unknown>;
+    storedFields: Record<string, Record<string, unknown>>;
+    index: [string, Record<string, Record<string, number>>][];
+  };
 }
 
 const render = (hit: SearchHit) => hit.snippet.map((s) => (s.highlight ? `[${s.text}]` : s.text)).join('');
@@ -123,6 +127,21 @@ describe('search', () => {
     expect(where(await index.search('default', 'invoise'))).toHaveLength(2);
     expect(where(await index.search('default', 'invoice march'))).toEqual(['taxes/taxes-m000000']);
     expect(await index.search('default', '   ')).toEqual([]);
+  });
+
+  it('leaves stop words out of the index and out of queries, so they never narrow a search', async () => {
+    const db = await openDb();
+    await seed(db);
+    const index = track(createSearchIndex(db));
+    expect(where(await index.search('default', 'the invoice'))).toEqual(
+      where(await index.search('default', 'invoice')),
+    );
+    expect(where(await index.search('default', 'invoice from the march'))).toEqual(['taxes/taxes-m000000']);
+    // A query of stop words alone has nothing to look up.
+    expect(await index.search('default', 'the to')).toEqual([]);
+    // They are not highlighted either: the snippet marks only what was matched.
+    const [hit] = await index.search('default', 'the night train');
+    expect(render(hit!)).toBe('The [night] [train] leaves at 23:00');
   });
 
   it('ranks a title match above a passing mention in a message', async () => {
@@ -363,7 +382,7 @@ describe('a persisted search index', () => {
     await index.ready;
     await index.close();
     const snapshot = (await (await persisted(dbName)).load()) as SavedSnapshot;
-    expect(snapshot.version).toBe(2);
+    expect(snapshot.version).toBe(3);
     const stored = Object.values(snapshot.index.storedFields);
     expect(stored).toHaveLength(8);
     for (const fields of stored) expect(Object.keys(fields).sort()).toEqual(['conversationId', 'time']);
@@ -399,6 +418,36 @@ describe('a persisted search index', () => {
     await second.close();
   });
 
+  it('migrates a version-2 snapshot (which indexed stop words) by dropping their terms, once, without reindexing', async () => {
+    const dbName = newDbName();
+    const db = await openDb(dbName);
+    await seed(db);
+    const first = createSearchIndex(db, { persist: await persisted(dbName) });
+    await first.ready;
+    await first.close();
+    // The version-2 layout: the same index, with postings for the stop words too.
+    const store = await persisted(dbName);
+    const v3 = (await store.load()) as SavedSnapshot;
+    const [someTerm, postings] = v3.index.index[0]!;
+    expect(someTerm).not.toBe('the');
+    await store.save({
+      ...v3,
+      version: 2,
+      index: { ...v3.index, index: [...v3.index.index, ['the', postings]] },
+    });
+    store.close();
+
+    const { adapter, calls } = counting(db);
+    const second = track(createSearchIndex(adapter, { persist: await persisted(dbName), persistDelayMs: 0 }));
+    expect(where(await second.search('default', 'night'))).toEqual(['trip/trip-m000001']);
+    expect(calls.loadConversation).toBe(0);
+    await second.close();
+    const saved = (await (await persisted(dbName)).load()) as SavedSnapshot;
+    expect(saved.version).toBe(3);
+    expect(saved.index.index.map(([term]) => term)).not.toContain('the');
+    expect(saved.index.index).toHaveLength(v3.index.index.length);
+  });
+
   it('can live in localStorage when IndexedDB is not available', async () => {
     const dbName = newDbName();
     const db = await openDb(dbName);
@@ -407,7 +456,7 @@ describe('a persisted search index', () => {
     const first = createSearchIndex(db, { persist: localStorageSearchStore({ dbName, storage }) });
     await first.ready;
     await first.close();
-    expect(storage.getItem(`${dbName}-search`)).toContain('"version":2');
+    expect(storage.getItem(`${dbName}-search`)).toContain('"version":3');
 
     const { adapter, calls } = counting(db);
     const second = track(

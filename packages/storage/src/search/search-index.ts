@@ -276,7 +276,8 @@ class LiveSearchIndex implements SearchIndex {
       this.index = saved.index;
       this.conversations = saved.conversations;
     }
-    if (await this.catchUp()) this.markDirty();
+    // A migrated snapshot is saved in the current layout, so it is migrated once.
+    if ((await this.catchUp()) || saved?.migrated) this.markDirty();
   }
 
   /** Reindexes conversations that changed since they were indexed; true when anything changed. */

@@ -1,7 +1,10 @@
 // The persisted form of a search index: MiniSearch's own serialisation plus
 // what was indexed per conversation. A snapshot of an unknown layout version
-// is ignored (and the index rebuilt), never half-read; a version-1 snapshot
-// (which also stored every message's text) is migrated by dropping the text.
+// is ignored (and the index rebuilt), never half-read. Older layouts are
+// migrated, not rebuilt: version 1 also stored every message's text (dropped),
+// versions 1 and 2 also indexed stop words (their terms are dropped; a
+// document's field length counts words before stop words are taken out, so
+// the result is exactly the index a rebuild would make).
 import MiniSearch, { type AsPlainObject } from 'minisearch';
 import {
   type IndexedConversation,
@@ -9,12 +12,13 @@ import {
   type SearchDocument,
   STORED_FIELDS,
 } from './documents.js';
+import { STOP_WORDS } from './terms.js';
 
 /** Bump when documents, terms or this layout change; teach `fromSnapshot` the old one or let it rebuild. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
-/** Version 1 stored text, projectId and role for each document; terms and the rest are the same. */
-const MIGRATABLE_VERSIONS = [1, SNAPSHOT_VERSION];
+/** Version 1 stored text, projectId and role for each document; versions 1 and 2 indexed stop words. */
+const MIGRATABLE_VERSIONS = [1, 2, SNAPSHOT_VERSION];
 
 type SavedConversation = Omit<IndexedConversation, 'id' | 'messageIds'> & { messageIds: string[] };
 
@@ -43,7 +47,9 @@ export function toSnapshot(
 
 export function fromSnapshot(
   value: unknown,
-): { index: MiniSearch<SearchDocument>; conversations: Map<string, IndexedConversation> } | undefined {
+):
+  | { index: MiniSearch<SearchDocument>; conversations: Map<string, IndexedConversation>; migrated: boolean }
+  | undefined {
   const snapshot = value as Partial<Snapshot> | undefined;
   if (
     !snapshot ||
@@ -67,11 +73,15 @@ export function fromSnapshot(
         },
       ]),
     );
+    const terms =
+      (snapshot.version as number) < 3
+        ? snapshot.index.index.filter(([term]) => !STOP_WORDS.has(term))
+        : snapshot.index.index;
     const index = MiniSearch.loadJS<SearchDocument>(
-      { ...snapshot.index, storedFields: storedFieldsOf(snapshot.index, conversations) },
+      { ...snapshot.index, index: terms, storedFields: storedFieldsOf(snapshot.index, conversations) },
       MINISEARCH_OPTIONS,
     );
-    return { index, conversations };
+    return { index, conversations, migrated: snapshot.version !== SNAPSHOT_VERSION };
   } catch {
     // A damaged snapshot is only a cache: rebuild instead.
     return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSnippet } from './snippet.js';
-import { normalizeTerm, wordsWithOffsets } from './terms.js';
+import { normalizeTerm, queryTerms, wordsWithOffsets } from './terms.js';
 
 const render = (segments: { text: string; highlight: boolean }[]) =>
   segments.map((s) => (s.highlight ? `[${s.text}]` : s.text)).join('');
@@ -9,6 +9,12 @@ describe('search terms', () => {
   it('are lower case without accents, so "Café" is found by "cafe"', () => {
     expect(normalizeTerm('Café')).toBe('cafe');
     expect(wordsWithOffsets('Un Café, s.v.p.').map((w) => w.term)).toEqual(['un', 'cafe', 's', 'v', 'p']);
+  });
+
+  it('of a query leave out stop words, whatever their case', () => {
+    expect(queryTerms('The Invoice of MARCH')).toEqual(['invoice', 'march']);
+    expect(queryTerms('to be or not to be')).toEqual([]);
+    expect(queryTerms('  ')).toEqual([]);
   });
 });
 

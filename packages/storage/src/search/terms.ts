@@ -14,6 +14,32 @@ export function normalizeTerm(word: string): string | null {
   return term === '' ? null : term;
 }
 
+/**
+ * English function words that are neither indexed nor searched (the classic
+ * Lucene list). Nearly every message holds them, so they cost the index about
+ * a fifth of its memory while never narrowing a search: "the invoice" finds
+ * what "invoice" finds.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'a an and are as at be but by for if in into is it no not of on or such ' +
+    'that the their then there these they this to was will with'
+  ).split(' '),
+);
+
+/** A word as the index keeps it and a query looks it up: its term, or null for a stop word. */
+export function indexTerm(word: string): string | null {
+  const term = normalizeTerm(word);
+  return term === null || STOP_WORDS.has(term) ? null : term;
+}
+
+/** The terms a search for `query` looks up; empty when it holds only stop words (or no words). */
+export function queryTerms(query: string): string[] {
+  return tokenize(query)
+    .map(indexTerm)
+    .filter((t): t is string => t !== null);
+}
+
 export interface WordAt {
   term: string;
   start: number;

@@ -96,6 +96,13 @@ describe('content search in the sidebar', () => {
     expect(await screen.findByText('No message matches.')).toBeTruthy();
   });
 
+  it('says which words are not searched when the query holds only common words', async () => {
+    await seed();
+    renderResults('the to');
+    expect(await screen.findByText(/Words as common as “the” or “to” are not searched/)).toBeTruthy();
+    expect(screen.queryByText('No message matches.')).toBeNull();
+  });
+
   it('opening a match opens its conversation and asks the list to jump to the message', async () => {
     await seed();
     renderResults('doubled');

@@ -1,5 +1,6 @@
 // Content matches listed under the title matches in the sidebar. Opening
 // one opens its conversation at that message.
+import { queryTerms } from '@chatkeep/storage';
 import { useUi } from '../app/ui-store.js';
 import { formatHitTime } from './format-time.js';
 import { useJump } from './jump.js';
@@ -21,6 +22,10 @@ export function ContentResults({ projectId, query }: { projectId: string; query:
       {error ? (
         <p className="muted nav-empty" role="alert">
           Search failed: {error instanceof Error ? error.message : String(error)}
+        </p>
+      ) : queryTerms(query).length === 0 ? (
+        <p className="muted nav-empty">
+          Words as common as “the” or “to” are not searched: add a more specific word.
         </p>
       ) : hits.length === 0 ? (
         <p className="muted nav-empty">{searching ? 'Searching messages…' : 'No message matches.'}</p>

@@ -148,6 +148,29 @@ describe('Markdown export structure', () => {
     );
   });
 
+  it("shows a cut-off tool call's arguments as the text that arrived, not as a quoted JSON string", () => {
+    const m: Message = {
+      id: 'x',
+      conversationId: 'c1',
+      projectId: 'default',
+      role: 'assistant',
+      content: 'Let me work that out.',
+      status: 'interrupted',
+      toolCalls: [{ id: 'call-1', name: 'calculator', arguments: '{"expression": "6 *' }],
+      createdAt: Date.UTC(2025, 0, 31, 12, 0, 0),
+      updatedAt: Date.UTC(2025, 0, 31, 12, 0, 0),
+    };
+    const section = messageSection(m);
+    expect(section).toContain('```text\n{"expression": "6 *\n```\n\n_(arguments cut off)_');
+    // A complete call whose arguments are a JSON string stays JSON.
+    const complete = messageSection({
+      ...m,
+      status: 'complete',
+      toolCalls: [{ ...m.toolCalls![0]!, arguments: 'a' }],
+    });
+    expect(complete).toContain('```json\n"a"\n```');
+  });
+
   it('lists attachments and shows model, status and time under the role heading', () => {
     const m: Message = {
       id: 'x',

@@ -127,7 +127,14 @@ export function messageSection(m: Message): string {
   if (m.content.trim() !== '') blocks.push(escapeBlock(m.content));
   for (const call of m.toolCalls ?? []) {
     blocks.push(`**Tool call:** ${escapeInline(call.name)} (${escapeInline(call.id)})`);
-    blocks.push(jsonBlock(call.arguments));
+    // A call cut off mid-stream keeps the arguments text that arrived, which is
+    // not JSON yet: shown as that text (as the app shows it), not as a quoted string.
+    const cutOff = m.status !== 'complete' && typeof call.arguments === 'string';
+    blocks.push(
+      cutOff
+        ? `${fenced(call.arguments as string, 'text')}\n\n_(arguments cut off)_`
+        : jsonBlock(call.arguments),
+    );
   }
   if (m.toolResult !== undefined) {
     blocks.push('**Tool result:**');

@@ -99,11 +99,18 @@ async function timeStart(page: Page, target: StartTarget, into: ColdStartRuns, k
   if (keep) into.ms.push(first.ms);
 }
 
+/** The targets in the order of this round: each goes first in turn, so none always follows the same page. */
+function inTurn(targets: StartTarget[], round: number): StartTarget[] {
+  const first = round % targets.length;
+  return [...targets.slice(first), ...targets.slice(0, first)];
+}
+
 /**
  * Each run navigates a freshly launched browser (same profile, so the data is
- * on disk) to one target. The targets take turns (app, floor, app, floor...)
- * after one warm-up round, so that neither gains from coming later, when the
- * storage engine has settled after the previous launches.
+ * on disk) to one target. The targets take turns after one warm-up round,
+ * each round led by the next one (app, floor; floor, app; ...), so that none
+ * gains from coming later, when the storage engine has settled after the
+ * previous launches.
  */
 export async function coldStarts(
   profileDir: string,
@@ -112,7 +119,7 @@ export async function coldStarts(
 ): Promise<StartRuns> {
   const result = emptyRuns(targets);
   for (let round = 0; round <= runs; round++) {
-    for (const target of targets) {
+    for (const target of inTurn(targets, round)) {
       const { context, page } = await openApp(profileDir);
       try {
         await timeStart(page, target, result[target.name]!, round > 0);
@@ -147,7 +154,7 @@ export async function warmBrowserStarts(
     // A blank tab keeps the browser running between the timed tabs.
     if (context.pages().length === 0) await context.newPage();
     for (let round = 0; round <= runs; round++) {
-      for (const target of targets) {
+      for (const target of inTurn(targets, round)) {
         await new Promise((resolve) => setTimeout(resolve, BACKING_STORE_CLOSED_MS));
         const page = await context.newPage();
         try {

@@ -72,7 +72,8 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
   The baselines' databases are deleted first: a user's browser holds only Chatkeep's. The floor in the note is
   the same navigation to \`bench/src/page/floor.html\`, which has no app code: it opens the database, reads the
   same 50 messages with one request and paints them. The server serves it as a static file next to the app (the
-  app's service worker does not answer it), and the app and the floor take turns after one warm-up launch of each, each round led by the other one.
+  app's service worker does not answer it); the app and the floor take turns after one warm-up launch of each,
+  each round led by the other one.
 - **M2 warm browser** the same two pages, each in a new tab of one browser that stays running, after no tab of the
   site has been open for a few seconds (Chromium has closed the site's IndexedDB by then): a reader's everyday
   "open Chatkeep".

@@ -56,47 +56,119 @@ export interface HeapFigure {
 }
 
 /** Opens a freshly launched browser (same profile, so the data is on disk). */
-async function openApp(
-  profileDir: string,
-  opts: { blockServiceWorkers?: boolean } = {},
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await launch(profileDir, opts);
+async function openApp(profileDir: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await launch(profileDir);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.addInitScript(observeFirstRow);
   return { context, page };
 }
 
-/** A page other than the app for `coldStart`: how it is served and the mark it sets when painted. */
-export interface OtherPage {
-  prepare: (page: Page) => Promise<void>;
+/** One page whose start `coldStarts` and `warmBrowserStarts` time, e.g. the app or the floor. */
+export interface StartTarget {
+  name: string;
+  url: string;
+  /** The performance mark set once the first message is painted. */
   mark: string;
+  /** Pages that are not the app's must not be answered by the service worker the app registered. */
+  bypassServiceWorker?: boolean;
+}
+
+export type StartRuns = Record<string, ColdStartRuns>;
+
+function emptyRuns(targets: StartTarget[]): StartRuns {
+  return Object.fromEntries(targets.map((t) => [t.name, { ms: [], source: 'dom' as const }]));
+}
+
+async function timeStart(page: Page, target: StartTarget, into: ColdStartRuns, keep: boolean): Promise<void> {
+  if (target.bypassServiceWorker) {
+    // Playwright's `serviceWorkers: 'block'` only stops new registrations: the
+    // worker the app registered in this profile would still answer the page.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setBypassServiceWorker', { bypass: true });
+  }
+  await page.goto(target.url);
+  const first = await firstMessageTime(page, target.mark);
+  into.source = first.source;
+  if (
+    target.bypassServiceWorker &&
+    (await page.evaluate(() => Boolean(navigator.serviceWorker?.controller)))
+  ) {
+    throw new Error(`${target.url} was answered by the app's service worker`);
+  }
+  if (keep) into.ms.push(first.ms);
+}
+
+/** The targets in the order of this round: each goes first in turn, so none always follows the same page. */
+function inTurn(targets: StartTarget[], round: number): StartTarget[] {
+  const first = round % targets.length;
+  return [...targets.slice(first), ...targets.slice(0, first)];
 }
 
 /**
- * Navigates a freshly launched browser to `url` (the app, or `other` page)
- * and times the first message painted.
+ * Each run navigates a freshly launched browser (same profile, so the data is
+ * on disk) to one target. The targets take turns after one warm-up round,
+ * each round led by the next one (app, floor; floor, app; ...), so that none
+ * gains from coming later, when the storage engine has settled after the
+ * previous launches.
  */
-export async function coldStart(
+export async function coldStarts(
   profileDir: string,
-  url: string,
+  targets: StartTarget[],
   runs: number,
-  other?: OtherPage,
-): Promise<ColdStartRuns> {
-  const ms: number[] = [];
-  let source: 'mark' | 'dom' = 'dom';
-  for (let run = 0; run <= runs; run++) {
-    const { context, page } = await openApp(profileDir, { blockServiceWorkers: Boolean(other) });
-    try {
-      await other?.prepare(page);
-      await page.goto(url);
-      const first = await firstMessageTime(page, other?.mark);
-      source = first.source;
-      if (run > 0) ms.push(first.ms);
-    } finally {
-      await context.close();
+): Promise<StartRuns> {
+  const result = emptyRuns(targets);
+  for (let round = 0; round <= runs; round++) {
+    for (const target of inTurn(targets, round)) {
+      const { context, page } = await openApp(profileDir);
+      try {
+        await timeStart(page, target, result[target.name]!, round > 0);
+      } finally {
+        await context.close();
+      }
     }
   }
-  return { ms, source };
+  return result;
+}
+
+/**
+ * Chromium keeps an origin's IndexedDB open for a moment after its last
+ * connection closes; past this, a new tab opens it from disk again.
+ */
+export const BACKING_STORE_CLOSED_MS = 4000;
+
+/**
+ * A reader's everyday start: a new tab in a browser that is already running,
+ * with no tab of the origin open for `BACKING_STORE_CLOSED_MS`. One browser
+ * for every run; the targets take turns after one warm-up round (the first
+ * tab of a freshly launched browser is a cold start).
+ */
+export async function warmBrowserStarts(
+  profileDir: string,
+  targets: StartTarget[],
+  runs: number,
+): Promise<StartRuns> {
+  const result = emptyRuns(targets);
+  const context = await launch(profileDir);
+  try {
+    // A blank tab keeps the browser running between the timed tabs.
+    if (context.pages().length === 0) await context.newPage();
+    for (let round = 0; round <= runs; round++) {
+      for (const target of inTurn(targets, round)) {
+        await new Promise((resolve) => setTimeout(resolve, BACKING_STORE_CLOSED_MS));
+        const page = await context.newPage();
+        try {
+          await page.addInitScript(observeFirstRow);
+          await timeStart(page, target, result[target.name]!, round > 0);
+        } finally {
+          await page.close();
+        }
+      }
+    }
+  } finally {
+    await context.close();
+  }
+  return result;
 }
 
 /** Scrolls the long conversation up until every page is loaded (or `capMs`), then reads the heap after GC. */

@@ -7,13 +7,8 @@ import { extname, join, normalize } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from '../../../tools/chromium.js';
 
-/** `blockServiceWorkers`: pages that are not the app's must not be answered by its service worker. */
-export function launch(
-  profileDir: string,
-  opts: { blockServiceWorkers?: boolean } = {},
-): Promise<BrowserContext> {
+export function launch(profileDir: string): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
-    serviceWorkers: opts.blockServiceWorkers ? 'block' : 'allow',
     executablePath: chromiumPath,
     headless: true,
     args: chromiumArgs,

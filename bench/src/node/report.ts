@@ -71,7 +71,12 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
   \`chatkeep:first-message\` performance mark (or, without it, the frame after the first message row is added).
   The baselines' databases are deleted first: a user's browser holds only Chatkeep's. The floor in the note is
   the same navigation to \`bench/src/page/floor.html\`, which has no app code: it opens the database, reads the
-  same 50 messages with one request and paints them.
+  same 50 messages with one request and paints them. The server serves it as a static file next to the app (the
+  app's service worker does not answer it); the app and the floor take turns after one warm-up launch of each,
+  each round led by the other one.
+- **M2 warm browser** the same two pages, each in a new tab of one browser that stays running, after no tab of the
+  site has been open for a few seconds (Chromium has closed the site's IndexedDB by then): a reader's everyday
+  "open Chatkeep".
 - **M3** \`listConversations\` (archived included) and the sidebar's \`groupConversations\`.
 - **M4** a ${result.details.m4Chunks ?? ''}-chunk answer streamed into the long conversation: \`saveMessage\` (pending), then
   \`updateMessage\` with the whole text so far after every chunk, one at a time as the stream writer does; latency

@@ -3,16 +3,23 @@
 // runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, Sync)
 // against the built packages and writes the raw JSON and, when asked,
 // BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchPageApi } from '../page/main.js';
 import { datasetStats, FULL_DATASET, SMOKE_DATASET } from '../shared/dataset.js';
 import { percentile, summarize } from '../shared/stats.js';
-import { coldStart, heapScrolled } from './app-figures.js';
+import {
+  BACKING_STORE_CLOSED_MS,
+  coldStarts,
+  heapScrolled,
+  type StartRuns,
+  type StartTarget,
+  warmBrowserStarts,
+} from './app-figures.js';
 import { appendFigure } from './append-figure.js';
-import { launch, openBenchPage, serveBenchPages } from './browser.js';
+import { launch, openBenchPage } from './browser.js';
 import type { BenchResult, Figure } from './figures.js';
 import { machineInfo } from './machine.js';
 import { renderReport } from './report.js';
@@ -75,6 +82,46 @@ function log(message: string): void {
   process.stdout.write(`[bench] ${message}\n`);
 }
 
+/** Where the floor page is served, next to the app, by the same static file server. */
+const FLOOR_PATH = '/__bench/floor.html';
+
+/**
+ * A copy of the built UI with the floor page added, for the server to serve:
+ * the floor then reaches the browser exactly as the app's page does.
+ */
+async function serveFloorWithApp(): Promise<string> {
+  const uiDir = await mkdtemp(join(tmpdir(), 'chatkeep-bench-ui-'));
+  await cp(join(ROOT, 'packages/ui/dist'), uiDir, { recursive: true });
+  await mkdir(join(uiDir, dirname(FLOOR_PATH)), { recursive: true });
+  await copyFile(join(PAGE_DIR, 'floor.html'), join(uiDir, FLOOR_PATH));
+  return uiDir;
+}
+
+/** M2's rows: the app's start, with the floor's from the same runs in the note. */
+function startFigure(id: string, name: string, runs: StartRuns, floorName: string): Figure {
+  const app = summarize(runs.app!.ms);
+  const floor = runs.floor && summarize(runs.floor.ms);
+  const above = floor && Math.round(app.median - floor.median).toLocaleString('en-US');
+  return {
+    id,
+    name,
+    unit: 'ms',
+    better: 'lower',
+    target: 150,
+    chatkeep: app,
+    note:
+      [
+        floor &&
+          `${floorName}, launched in turns with the app: ${formatMs(floor)}; the app's median is ${above} ms above it`,
+        runs.app!.source === 'mark'
+          ? undefined
+          : 'measured from the DOM (the app set no chatkeep:first-message mark)',
+      ]
+        .filter(Boolean)
+        .join('; ') || undefined,
+  };
+}
+
 type Api = BenchPageApi;
 declare const chatkeepBench: Api;
 
@@ -99,7 +146,8 @@ async function main() {
   const importConversations = options.smoke ? 10 : 100;
 
   const profileDir = await mkdtemp(join(tmpdir(), 'chatkeep-bench-profile-'));
-  const server = await startServer(ROOT);
+  const uiDir = await serveFloorWithApp();
+  const server = await startServer(ROOT, { uiDir });
   log(`server ${server.url}, profile ${profileDir}`);
   // Interrupted: leave no server or browser behind.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -167,16 +215,24 @@ async function main() {
     }
     await context.close();
 
-    if (want('M2')) log('M2 cold start');
-    const m2 = !want('M2') ? undefined : await coldStart(profileDir, `${server.url}/`, runs);
-    // The same navigation to a page with no app code that paints the same 50 messages.
-    const m2Floor =
-      !want('M2') || !loaded
-        ? undefined
-        : await coldStart(profileDir, `${server.url}/__bench/floor.html#${loaded.bigConversationId}`, runs, {
-            prepare: (page) => serveBenchPages(page, server.url, PAGE_DIR),
+    // The app and the floor (a page with no app code that paints the same 50
+    // messages) take turns, both served by the server as static files.
+    const startTargets: StartTarget[] = loaded
+      ? [
+          { name: 'app', url: `${server.url}/`, mark: 'chatkeep:first-message' },
+          {
+            name: 'floor',
+            url: `${server.url}${FLOOR_PATH}#${loaded.bigConversationId}`,
             mark: 'floor:first-message',
-          });
+            bypassServiceWorker: true,
+          },
+        ]
+      : [];
+    if (want('M2')) log('M2 cold start: a freshly launched browser, app and floor in turns');
+    const m2 = !want('M2') || !loaded ? undefined : await coldStarts(profileDir, startTargets, runs);
+    if (want('M2')) log('M2 warm browser: a new tab in a running browser, app and floor in turns');
+    const m2Warm =
+      !want('M2') || !loaded ? undefined : await warmBrowserStarts(profileDir, startTargets, runs);
     if (want('M7')) log('M7 heap, scrolled through the long conversation');
     const m7 = !want('M7')
       ? undefined
@@ -204,24 +260,20 @@ async function main() {
             ? undefined
             : `the localStorage blob held only the newest ${m1.legacyMessages} messages (quota)`,
       },
-      m2 && {
-        id: 'M2',
-        name: 'Cold start to first message painted (whole dataset stored)',
-        unit: 'ms',
-        better: 'lower',
-        target: 150,
-        chatkeep: summarize(m2.ms),
-        note:
-          [
-            m2Floor &&
-              `floor: a page with no app code that opens the same database and paints the same 50 messages (one getAllRecords) takes ${formatMs(summarize(m2Floor.ms))}`,
-            m2.source === 'mark'
-              ? undefined
-              : 'measured from the DOM (the app set no chatkeep:first-message mark)',
-          ]
-            .filter(Boolean)
-            .join('; ') || undefined,
-      },
+      m2 &&
+        startFigure(
+          'M2',
+          'Cold start to first message painted (whole dataset stored)',
+          m2,
+          'floor (a page with no app code that opens the same database and paints the same 50 messages with one getAllRecords)',
+        ),
+      m2Warm &&
+        startFigure(
+          'M2 warm browser',
+          `New tab in a running browser to first message painted (no tab of the site open for ${BACKING_STORE_CLOSED_MS / 1000} s)`,
+          m2Warm,
+          'floor (the same page as for M2)',
+        ),
       m3 && {
         id: 'M3',
         name: `Grouped sidebar of ${dataset.conversations.toLocaleString('en-US')} conversations`,
@@ -331,7 +383,8 @@ async function main() {
         },
         m5: m5 && { buildMs: m5.buildMs, queries: m5.queries, hits: m5.hits, runs: m5.runs },
         m6: m6 && { messages: m6.messages, conversations: m6.conversations, fileBytes: m6.fileBytes },
-        m2Floor: m2Floor?.ms,
+        m2Floor: m2?.floor?.ms,
+        m2WarmFloor: m2Warm?.floor?.ms,
         m7,
         serverChanges: serverRuns?.changes,
         pushSample: serverRuns?.pushSample,
@@ -345,6 +398,7 @@ async function main() {
     for (const f of figures) log(`${f.id.padEnd(7)} ${f.chatkeep.median.toFixed(2)} ${f.unit}`);
   } finally {
     await server.stop();
+    await rm(uiDir, { recursive: true, force: true });
     // CHATKEEP_BENCH_KEEP_PROFILE=1 keeps the browser profile (the stored dataset) for profiling by hand.
     if (process.env.CHATKEEP_BENCH_KEEP_PROFILE) log(`kept the profile ${profileDir}`);
     else await rm(profileDir, { recursive: true, force: true });

@@ -12,7 +12,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(root: string): Promise<RunningServer> {
+/** `uiDir`: the built UI it serves (CHATKEEP_UI_DIR); packages/ui/dist when absent. */
+export async function startServer(root: string, opts: { uiDir?: string } = {}): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'chatkeep-bench-server-'));
   const child: ChildProcess = spawn(process.execPath, [join(root, 'packages/sync-server/dist/main.js')], {
     env: {
@@ -21,6 +22,7 @@ export async function startServer(root: string): Promise<RunningServer> {
       HOST: '127.0.0.1',
       CHATKEEP_DATA_DIR: dataDir,
       CHATKEEP_SIGNUP: 'open',
+      ...(opts.uiDir ? { CHATKEEP_UI_DIR: opts.uiDir } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

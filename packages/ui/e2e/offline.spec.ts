@@ -28,6 +28,33 @@ test('once loaded, the app also starts offline, with its history', async ({ page
   await expect(page.locator('article.message-user')).toContainText('Saved before going offline');
 });
 
+test('started offline, the parts loaded on demand still open: settings, shortcuts, search', async ({
+  page,
+  context,
+}) => {
+  await openApp(page);
+  await send(page, 'A kestrel hovers over the field');
+  await waitForAnswerDone(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+
+  // None of these was opened online: their code must come from the worker's cache.
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('alert')).toContainText('works offline');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await expect(settings.getByRole('heading', { name: 'Sync' })).toBeVisible();
+  await settings.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText('New chat');
+  await page.keyboard.press('Escape');
+  await page.getByRole('searchbox', { name: 'Search conversations' }).fill('kestrel');
+  const matches = page.getByRole('region', { name: 'Message matches' }).getByRole('button');
+  await expect(matches.filter({ hasText: 'kestrel' }).first()).toBeVisible();
+});
+
 test('on a narrow screen the sync state stays in view while the sidebar is slid away', async ({ page }) => {
   await page.setViewportSize({ width: 400, height: 800 });
   await openApp(page);

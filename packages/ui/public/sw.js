@@ -4,14 +4,45 @@
 // in IndexedDB and never passes through here; neither does the sync API.
 const CACHE = 'chatkeep-shell-v1';
 
+/**
+ * Caches what the page names and every file the build lists in
+ * shell-files.json (the chunks the app loads on demand, such as the settings
+ * dialog, are not named in the page), skipping those already cached.
+ */
+async function cacheShellAssets(cache, html) {
+  const named = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]);
+  const built = await fetch('/shell-files.json', { cache: 'no-cache' })
+    .then((response) => (response.ok ? response.json() : []))
+    .catch(() => []);
+  const urls = [...new Set([...named, ...built])];
+  await Promise.all(
+    urls.map(async (url) => {
+      if (!(await cache.match(url))) await cache.add(url).catch(() => undefined);
+    }),
+  );
+}
+
 async function precacheShell() {
   const cache = await caches.open(CACHE);
   const response = await fetch('/', { cache: 'no-cache' });
   if (!response.ok) return;
   const html = await response.clone().text();
   await cache.put('/', response);
-  const assets = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]);
-  await Promise.all(assets.map((url) => cache.add(url).catch(() => undefined)));
+  await cacheShellAssets(cache, html);
+}
+
+/**
+ * Saves the page for offline starts. A page that differs from the saved one
+ * is a new version of the app (this worker stays installed across versions):
+ * its files are cached now, while online, not when first needed.
+ */
+async function saveShell(response) {
+  const cache = await caches.open(CACHE);
+  const html = await response.clone().text();
+  const saved = await cache.match('/');
+  const changed = !saved || (await saved.text()) !== html;
+  await cache.put('/', response);
+  if (changed) await cacheShellAssets(cache, html);
 }
 
 self.addEventListener('install', (event) => {
@@ -34,10 +65,7 @@ async function networkFirstPage(event) {
   try {
     const response = (await event.preloadResponse) ?? (await fetch(event.request));
     // The page is answered at once; the copy for offline starts is saved meanwhile.
-    if (response.ok) {
-      const copy = response.clone();
-      event.waitUntil(caches.open(CACHE).then((cache) => cache.put('/', copy)));
-    }
+    if (response.ok) event.waitUntil(saveShell(response.clone()).catch(() => undefined));
     return response;
   } catch (error) {
     const cached = await caches.match('/', { cacheName: CACHE });

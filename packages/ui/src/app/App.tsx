@@ -6,13 +6,11 @@ import { recoverAllRecent } from '../chat/recover.js';
 import { Banners } from '../components/Banners.js';
 import { ChatView } from '../components/ChatView.js';
 import type { ComposerHandle } from '../components/Composer.js';
+import { useLazyDialog } from '../components/lazy-dialog.js';
 import { MessageSkeleton } from '../components/MessageList.js';
-import { ShortcutsDialog } from '../components/ShortcutsDialog.js';
 import { Sidebar } from '../components/Sidebar.js';
 import { SyncStatus } from '../components/SyncStatus.js';
-import { startSettingsServices } from '../settings/background.js';
-import { SettingsDialog } from '../settings/SettingsDialog.js';
-import { type MigrationNotice, migrateLegacy, requestPersistentStorage } from './boot.js';
+import { type MigrationNotice, requestPersistentStorage } from './boot.js';
 import { installPageLifecycle, stopAnswer, streamLocks } from './chat-controller.js';
 import { afterFirstPaint, useFirstPaintDone } from './first-paint.js';
 import { conversationQuery, messagesQuery } from './queries.js';
@@ -20,6 +18,9 @@ import { getStorage, queryClient } from './storage.js';
 import { StorageProvider } from './storage-context.js';
 import { useActiveConversationId, useUi } from './ui-store.js';
 import { useShortcuts } from './use-shortcuts.js';
+
+const loadSettingsDialog = () => import('../settings/SettingsDialog.js').then((m) => m.SettingsDialog);
+const loadShortcutsDialog = () => import('../components/ShortcutsDialog.js').then((m) => m.ShortcutsDialog);
 
 interface Boot {
   adapter: ChatStorageAdapter;
@@ -38,7 +39,9 @@ export function boot(): Promise<Boot> {
     prefetchOpenConversation(adapter);
     afterFirstPaint(() => {
       void requestPersistentStorage();
-      startSettingsServices(adapter);
+      void import('../settings/background.js').then(({ startSettingsServices }) =>
+        startSettingsServices(adapter),
+      );
       // Answers cut off by a closed tab or crash, in conversations not open yet
       // (the open one is recovered as soon as its messages are read).
       whenIdle(() => void recoverAllRecent(adapter, streamLocks()).catch(() => {}));
@@ -47,12 +50,14 @@ export function boot(): Promise<Boot> {
     const migration = new Promise<MigrationNotice | undefined>((resolve) =>
       afterFirstPaint(() =>
         resolve(
-          migrateLegacy(adapter).catch(
-            (e: unknown): MigrationNotice => ({
-              status: 'failed',
-              error: e instanceof Error ? e.message : String(e),
-            }),
-          ),
+          import('./legacy-migration.js')
+            .then(({ migrateLegacy }) => migrateLegacy(adapter))
+            .catch(
+              (e: unknown): MigrationNotice => ({
+                status: 'failed',
+                error: e instanceof Error ? e.message : String(e),
+              }),
+            ),
         ),
       ),
     );
@@ -135,6 +140,8 @@ function Shell({
   const setSidebarOpen = useUi((s) => s.setSidebarOpen);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
+  const SettingsDialog = useLazyDialog(loadSettingsDialog, settingsOpen, () => setSettingsOpen(false));
+  const ShortcutsDialog = useLazyDialog(loadShortcutsDialog, helpOpen, () => setHelpOpen(false));
   const mainViewPainted = useFirstPaintDone();
   const searchRef = useRef<HTMLInputElement>(null);
   const composerRef = useRef<ComposerHandle>(null);
@@ -178,8 +185,8 @@ function Shell({
         <Banners migration={migration} onDismissMigration={onDismissMigration} />
         <ChatView key={projectId} ref={composerRef} projectId={projectId} conversationId={activeId} />
       </div>
-      <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
-      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+      {SettingsDialog && <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />}
+      {ShortcutsDialog && <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />}
     </div>
   );
 }

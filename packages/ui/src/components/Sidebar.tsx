@@ -6,13 +6,16 @@ import { useActiveConversationId, useUi } from '../app/ui-store.js';
 import { deleteWarning } from '../chat/delete-warning.js';
 import { groupConversations, matchesTitle } from '../chat/grouping.js';
 import { viewMemory } from '../chat/view-memory.js';
-import { ExportConversationDialog } from '../data-ui/ExportConversationDialog.js';
 import { ContentResults } from '../search-ui/ContentResults.js';
 import { useSearchIndexLifecycle } from '../search-ui/use-content-search.js';
 import { useSyncSettings } from '../sync-ui/sync-service.js';
 import { ConversationItem } from './ConversationItem.js';
 import { Dialog } from './Dialog.js';
+import { useLazyDialog } from './lazy-dialog.js';
 import { ProjectSwitcher } from './ProjectSwitcher.js';
+
+const loadExportDialog = () =>
+  import('../data-ui/ExportConversationDialog.js').then((m) => m.ExportConversationDialog);
 
 interface SidebarProps {
   onOpenSettings(): void;
@@ -44,6 +47,9 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const isPending = conversations === undefined && !list.isError;
   const [toDelete, setToDelete] = useState<Conversation | undefined>();
   const [toExport, setToExport] = useState<Conversation | undefined>();
+  const ExportConversationDialog = useLazyDialog(loadExportDialog, toExport !== undefined, () =>
+    setToExport(undefined),
+  );
   const [actionError, setActionError] = useState<string | undefined>();
   const syncing = useSyncSettings((s) => s.enabled && !!s.account);
   useSearchIndexLifecycle();
@@ -174,7 +180,9 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </button>
         </div>
       </footer>
-      <ExportConversationDialog conversation={toExport} onClose={() => setToExport(undefined)} />
+      {ExportConversationDialog && (
+        <ExportConversationDialog conversation={toExport} onClose={() => setToExport(undefined)} />
+      )}
       <Dialog
         title="Delete conversation?"
         open={!!toDelete}

@@ -1,9 +1,11 @@
 import { describeSyncStatus, type SyncEngineStatus } from '@chatkeep/storage';
 import { useState } from 'react';
 import { useOnline } from '../app/use-online.js';
-import { ConflictsDialog } from '../sync-ui/ConflictsDialog.js';
 import { getSyncRuntime, useSyncSettings, useSyncStatus } from '../sync-ui/sync-service.js';
 import '../sync-ui/sync.css';
+import { useLazyDialog } from './lazy-dialog.js';
+
+const loadConflictsDialog = () => import('../sync-ui/ConflictsDialog.js').then((m) => m.ConflictsDialog);
 
 /** Always visible: what sync is doing, when it last finished, "Sync now" and the conflicts. */
 export function SyncStatus() {
@@ -13,6 +15,7 @@ export function SyncStatus() {
   const expired = useSyncSettings((s) => s.expired);
   const serverUrl = useSyncSettings((s) => s.serverUrl);
   const [conflictsOpen, setConflictsOpen] = useState(false);
+  const ConflictsDialog = useLazyDialog(loadConflictsDialog, conflictsOpen, () => setConflictsOpen(false));
   const [syncing, setSyncing] = useState(false);
 
   const shown = withBrowserOffline(status, online);
@@ -68,7 +71,7 @@ export function SyncStatus() {
         </div>
       )}
       {active && !online && <p className="sync-hint">Offline: changes sync when the network is back.</p>}
-      <ConflictsDialog open={conflictsOpen} onClose={() => setConflictsOpen(false)} />
+      {ConflictsDialog && <ConflictsDialog open={conflictsOpen} onClose={() => setConflictsOpen(false)} />}
     </div>
   );
 }

@@ -42,16 +42,3 @@ export async function closeSearchIndex(adapter: ChatStorageAdapter): Promise<voi
   indexes.delete(adapter);
   await (await index).close();
 }
-
-/**
- * Closes the index when the page is hidden for good (pagehide), so the save
- * does not wait for the next start's catch-up. Returns the uninstaller.
- */
-export function installSearchIndexLifecycle(
-  adapter: ChatStorageAdapter,
-  target: Window = window,
-): () => void {
-  const onHide = () => void closeSearchIndex(adapter).catch(() => {});
-  target.addEventListener('pagehide', onHide);
-  return () => target.removeEventListener('pagehide', onHide);
-}

@@ -1,11 +1,11 @@
 // Content search as a query: debounced while typing, refreshed when history
 // changes (a new answer may now match), previous hits kept while the next
-// search runs so the list does not flicker.
+// search runs so the list does not flicker. The index (MiniSearch and the
+// code that keeps it current) loads on first use, after the first paint.
 import type { ChatStorageAdapter, SearchHit } from '@chatkeep/storage';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useStorage } from '../app/storage-context.js';
-import { getSearchIndex, installSearchIndexLifecycle } from './search-index.js';
 
 export const CONTENT_SEARCH_LIMIT = 30;
 const TYPING_DELAY_MS = 200;
@@ -14,6 +14,19 @@ const REFRESH_DELAY_MS = 500;
 
 export const contentSearchKey = (projectId: string, query: string) =>
   ['content-search', projectId, query] as const;
+
+type SearchIndexModule = typeof import('./search-index.js');
+let searchIndexModule: SearchIndexModule | undefined;
+
+async function loadSearchIndexModule(): Promise<SearchIndexModule> {
+  searchIndexModule ??= await import('./search-index.js');
+  return searchIndexModule;
+}
+
+/** The adapter's search index, loading its code first if needed. */
+async function getSearchIndex(adapter: ChatStorageAdapter) {
+  return (await loadSearchIndexModule()).getSearchIndex(adapter);
+}
 
 /** Message hits only: title hits are what the title filter already lists. */
 export async function searchMessages(
@@ -53,10 +66,13 @@ export function useSearchIndexLifecycle(): void {
       if (typeof requestIdleCallback === 'function') requestIdleCallback(warmUp, { timeout: 5000 });
       else warmUp();
     }, SEARCH_WARMUP_DELAY_MS);
-    const uninstall = installSearchIndexLifecycle(storage);
+    // Closing the index when the page goes away saves its last updates for
+    // the next start; an index never opened has nothing to save.
+    const onHide = () => void searchIndexModule?.closeSearchIndex(storage).catch(() => {});
+    window.addEventListener('pagehide', onHide);
     return () => {
       clearTimeout(timer);
-      uninstall();
+      window.removeEventListener('pagehide', onHide);
     };
   }, [storage]);
 }

@@ -11,7 +11,7 @@ let started = false;
 export function startSettingsServices(adapter: ChatStorageAdapter): void {
   if (started) return;
   started = true;
-  startSync(adapter);
+  void startSync(adapter).catch((error: unknown) => console.warn('Sync did not start:', error));
   reloadWhenClearedElsewhere();
   scheduleAutoArchive({
     adapter,

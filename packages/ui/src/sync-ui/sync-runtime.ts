@@ -12,6 +12,7 @@ import {
   type SyncEngineOptions,
   type SyncEngineStatus,
 } from '@chatkeep/storage';
+import { DISABLED_STATUS } from './disabled-status.js';
 import {
   accountKey,
   SYNC_SETTINGS_KEY,
@@ -19,14 +20,6 @@ import {
   type SyncSettingsStore,
   serverUrlProblem,
 } from './sync-settings.js';
-
-export const DISABLED_STATUS: SyncEngineStatus = Object.freeze({
-  state: 'disabled',
-  lastSyncedAt: null,
-  conflicts: 0,
-  rejected: 0,
-  leader: false,
-});
 
 export interface SyncRuntime {
   /** The engine's status, or `disabled` while sync is off. Stable between changes. */

@@ -1,23 +1,28 @@
 // The page's one sync runtime, started once storage is open, and the React
-// hooks that read it.
+// hooks that read it. The runtime (and the sync engine with it) loads when
+// started, after the first paint; the hooks read "disabled" until then.
 import type { ChatStorageAdapter, SyncEngineStatus } from '@chatkeep/storage';
 import { useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
-import { createSyncRuntime, DISABLED_STATUS, type SyncRuntime } from './sync-runtime.js';
+import { DISABLED_STATUS } from './disabled-status.js';
+import type { SyncRuntime } from './sync-runtime.js';
 import { SYNC_SETTINGS_KEY, type SyncSettingsState, syncSettings } from './sync-settings.js';
 
 let runtime: SyncRuntime | undefined;
+let starting: Promise<SyncRuntime> | undefined;
 const waiting = new Set<() => void>();
 
-export function startSync(adapter: ChatStorageAdapter): SyncRuntime {
-  if (runtime) return runtime;
-  runtime = createSyncRuntime({ adapter, settings: syncSettings });
-  // Another tab signed in, out, or changed the server: follow it.
-  globalThis.addEventListener?.('storage', (event: StorageEvent) => {
-    if (event.key === SYNC_SETTINGS_KEY) void syncSettings.persist.rehydrate();
+export function startSync(adapter: ChatStorageAdapter): Promise<SyncRuntime> {
+  starting ??= import('./sync-runtime.js').then(({ createSyncRuntime }) => {
+    runtime = createSyncRuntime({ adapter, settings: syncSettings });
+    // Another tab signed in, out, or changed the server: follow it.
+    globalThis.addEventListener?.('storage', (event: StorageEvent) => {
+      if (event.key === SYNC_SETTINGS_KEY) void syncSettings.persist.rehydrate();
+    });
+    for (const listener of [...waiting]) listener();
+    return runtime;
   });
-  for (const listener of [...waiting]) listener();
-  return runtime;
+  return starting;
 }
 
 export function getSyncRuntime(): SyncRuntime | undefined {

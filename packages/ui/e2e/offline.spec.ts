@@ -55,6 +55,31 @@ test('started offline, the parts loaded on demand still open: settings, shortcut
   await expect(matches.filter({ hasText: 'kestrel' }).first()).toBeVisible();
 });
 
+test("a new version's page replaces the cached files: the old version's are dropped, the new one's kept", async ({
+  page,
+}) => {
+  await openApp(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  const cached = () =>
+    page.evaluate(async () => {
+      const cache = await caches.open('chatkeep-shell-v1');
+      return (await cache.keys()).map((r) => new URL(r.url).pathname).sort();
+    });
+  const built: string[] = await page.evaluate(() => fetch('/shell-files.json').then((r) => r.json()));
+  await expect.poll(cached).toEqual(expect.arrayContaining(['/', ...built]));
+  const current = await cached();
+  // What an earlier version left: its page (unlike the one served now) and a chunk of it.
+  await page.evaluate(async () => {
+    const cache = await caches.open('chatkeep-shell-v1');
+    await cache.put('/', new Response('<!doctype html><p>an earlier version</p>'));
+    await cache.put('/assets/earlier-version.js', new Response('// gone from the server'));
+  });
+  await page.reload();
+  await expect.poll(cached).toEqual(current);
+});
+
 test('on a narrow screen the sync state stays in view while the sidebar is slid away', async ({ page }) => {
   await page.setViewportSize({ width: 400, height: 800 });
   await openApp(page);

@@ -12,14 +12,21 @@ const CACHE = 'chatkeep-shell-v1';
 async function cacheShellAssets(cache, html) {
   const named = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]);
   const built = await fetch('/shell-files.json', { cache: 'no-cache' })
-    .then((response) => (response.ok ? response.json() : []))
-    .catch(() => []);
-  const urls = [...new Set([...named, ...built])];
+    .then((response) => (response.ok ? response.json() : undefined))
+    .catch(() => undefined);
+  const urls = [...new Set([...named, ...(built ?? [])])];
   await Promise.all(
     urls.map(async (url) => {
       if (!(await cache.match(url))) await cache.add(url).catch(() => undefined);
     }),
   );
+  // Files of earlier versions are dropped: no page of this version asks for
+  // them, and the server no longer has them. Only with the full list in hand.
+  if (!built) return;
+  const keep = new Set(['/', ...urls]);
+  for (const request of await cache.keys()) {
+    if (!keep.has(new URL(request.url).pathname)) await cache.delete(request);
+  }
 }
 
 async function precacheShell() {

@@ -9,8 +9,9 @@ interface Sample {
   total: number;
   idle: number;
   iowait: number;
-  /** Jiffies used so far by the browser's process tree. */
+  /** Jiffies used so far by the browser's process tree, and by kind of process (renderer, utility...). */
   browser: number;
+  byType: Map<string, number>;
   /** Sectors written to the disks. */
   sectorsWritten: number;
   load1: number;
@@ -19,6 +20,8 @@ interface Sample {
 export interface LoadDuring {
   /** Seconds of CPU the bench's Chromium used, and every other process together. */
   browserCpuSeconds: number;
+  /** The browser's CPU seconds by process kind: `browser` (main: it hosts IndexedDB), `renderer` (the page), ... */
+  browserCpuByType: Record<string, number>;
   otherCpuSeconds: number;
   /** Share of all cores' time spent waiting on the disk. */
   iowaitShare: number;
@@ -56,6 +59,18 @@ async function browserRoot(profileDir: string): Promise<number | undefined> {
   return undefined;
 }
 
+/**
+ * `--type=` of a Chromium process (utility processes by their service), `browser` for the main one.
+ * Child processes rewrite their command line with spaces between the arguments.
+ */
+async function processType(pid: number): Promise<string> {
+  const args = (await text(`/proc/${pid}/cmdline`)).split(/[\0 ]/);
+  const type = args.find((a) => a.startsWith('--type='))?.slice(7);
+  if (!type) return 'browser';
+  const service = args.find((a) => a.startsWith('--utility-sub-type='))?.slice(19);
+  return service ? `${type}:${service}` : type;
+}
+
 async function sample(root: number | undefined): Promise<Sample> {
   const cpu = (await text('/proc/stat')).split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
   const disks = (await text('/proc/diskstats'))
@@ -63,6 +78,7 @@ async function sample(root: number | undefined): Promise<Sample> {
     .map((line) => line.trim().split(/\s+/))
     .filter((f) => /^(sd[a-z]+|vd[a-z]+|xvd[a-z]+|nvme\d+n\d+)$/.test(f[2] ?? ''));
   let browser = 0;
+  const byType = new Map<string, number>();
   if (root !== undefined) {
     const all = await processes();
     const tree = new Set([root]);
@@ -76,13 +92,19 @@ async function sample(root: number | undefined): Promise<Sample> {
         }
       }
     }
-    for (const pid of tree) browser += all.get(pid)?.jiffies ?? 0;
+    for (const pid of tree) {
+      const jiffies = all.get(pid)?.jiffies ?? 0;
+      browser += jiffies;
+      const type = await processType(pid);
+      byType.set(type, (byType.get(type) ?? 0) + jiffies);
+    }
   }
   return {
     total: cpu.slice(0, 8).reduce((a, b) => a + b, 0),
     idle: cpu[3] ?? 0,
     iowait: cpu[4] ?? 0,
     browser,
+    byType,
     sectorsWritten: disks.reduce((sum, f) => sum + Number(f[9] ?? 0), 0),
     load1: Number((await text('/proc/loadavg')).split(' ')[0] ?? 0),
   };
@@ -108,6 +130,9 @@ export async function withLoad<T>(profileDir: string, step: () => Promise<T>): P
       result,
       {
         browserCpuSeconds: round(browser / HZ),
+        browserCpuByType: Object.fromEntries(
+          [...after.byType].map(([type, j]) => [type, round((j - (before.byType.get(type) ?? 0)) / HZ)]),
+        ),
         otherCpuSeconds: round((busy - browser) / HZ),
         iowaitShare: round(total > 0 ? (after.iowait - before.iowait) / total : 0),
         diskWrittenMB: round(((after.sectorsWritten - before.sectorsWritten) * 512) / 2 ** 20),

@@ -6,8 +6,9 @@
 // empty storage as a new device does, and no earlier step's database is
 // deleted under it. Deleting the previous run's 54 MB database on the same
 // origin right before the next run made that run pay the deletion's
-// compaction (the "study" plan below measures it, CHATKEEP_BENCH_SYNC_STUDY=1).
+// compaction (CHATKEEP_BENCH_SYNC_STUDY=1 measures that old way next to each step).
 // The databases are deleted after the last step.
+import { writeFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { BenchPageApi } from '../page/main.js';
 import type { SyncStep } from '../page/sync.js';
@@ -28,7 +29,7 @@ export interface FreshDeviceRuns {
   /** Seconds of the write floor, per run, in order (one after each sync). */
   floorSeconds: number[];
   /** Every step in order, warm-up included (marked by `warmUp`). */
-  steps: (MeasuredStep & { warmUp: boolean })[];
+  steps: (MeasuredStep & { warmUp: boolean; profiled: boolean; deletedFirst: string[] })[];
   messages: number;
   conversations: number;
 }
@@ -55,53 +56,82 @@ function originFor(server: string, n: number): string {
 
 export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
   const result: FreshDeviceRuns = { seconds: [], floorSeconds: [], steps: [], messages: 0, conversations: 0 };
+  let profiled = false;
   const measure = async (
     page: Page,
     kind: 'sync' | 'floor',
     dbName: string,
     plan: MeasuredStep['plan'],
     warmUp: boolean,
+    deleteFirst: string[] = [],
   ) => {
+    // CHATKEEP_BENCH_SYNC_PROFILE=<file>: a CPU profile of the page during one sync (by hand only);
+    // with the study on, of a study step, so that no counted run carries the profiler.
+    const profile =
+      kind === 'sync' &&
+      !warmUp &&
+      !profiled &&
+      (plan === 'deleted-just-before' || !o.study) &&
+      process.env.CHATKEEP_BENCH_SYNC_PROFILE;
+    const cdp = profile ? await o.context.newCDPSession(page) : undefined;
+    if (cdp) {
+      profiled = true;
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+      await cdp.send('Profiler.start');
+    }
     const [step, load] = await withLoad(o.profileDir, () =>
       page.evaluate(
         ([k, token, projectId, db, del]) => chatkeepBench.freshDeviceStep(k, token, projectId, db, del),
-        [kind, o.token, o.projectId, dbName, plan === 'deleted-just-before'] as const,
+        [kind, o.token, o.projectId, dbName, deleteFirst] as const,
       ),
     );
+    if (cdp && profile) {
+      const { profile: cpu } = await cdp.send('Profiler.stop');
+      await writeFile(profile, JSON.stringify(cpu));
+      await cdp.detach();
+      o.log(`CPU profile of that sync in ${profile}`);
+    }
     o.log(
-      `${plan} ${kind}${warmUp ? ' (warm-up)' : ''}: ${step.seconds.toFixed(1)} s (apply ${step.applySeconds.toFixed(1)} s, fetch ${step.fetchSeconds.toFixed(1)} s); browser CPU ${load.browserCpuSeconds} s, others ${load.otherCpuSeconds} s, iowait ${load.iowaitShare}, disk ${load.diskWrittenMB} MB`,
+      `${plan} ${kind}${warmUp ? ' (warm-up)' : ''}: ${step.seconds.toFixed(1)} s (apply ${step.applySeconds.toFixed(1)} s, fetch ${step.fetchSeconds.toFixed(1)} s); browser CPU ${JSON.stringify(load.browserCpuByType)}, others ${load.otherCpuSeconds} s, iowait ${load.iowaitShare}, disk ${load.diskWrittenMB} MB`,
     );
-    result.steps.push({ ...step, plan, load, warmUp });
+    result.steps.push({ ...step, plan, load, warmUp, profiled: Boolean(cdp), deletedFirst: deleteFirst });
     return step;
   };
 
-  if (o.study) {
-    // The old method, for comparison: one origin, each database deleted as soon as measured.
-    for (let run = 0; run < o.runs; run++) {
-      await measure(o.page, 'sync', `bench-device-${run}`, 'deleted-just-before', false);
-      await measure(o.page, 'floor', `bench-floor-${run}`, 'deleted-just-before', false);
-    }
-  }
-
   let n = 0;
   const fresh = () => openBenchPage(o.context, originFor(o.server, ++n), o.pageDir);
+  const ownOrigin = async (kind: 'sync' | 'floor', warmUp: boolean) => {
+    const page = await fresh();
+    const step = await measure(page, kind, 'chatkeep', 'own-origin', warmUp);
+    await page.close();
+    return step;
+  };
+  // The old method, measured next to each step when studied: one origin, the
+  // previous old-method database deleted right before the step starts.
+  let studied: string | undefined;
+  const study = async (kind: 'sync' | 'floor', run: number) => {
+    if (!o.study) return;
+    const dbName = `bench-${kind}-${run}`;
+    await measure(o.page, kind, dbName, 'deleted-just-before', false, studied ? [studied] : []);
+    studied = dbName;
+  };
   // One warm-up sync (server caches, the page's JIT), not counted.
   for (let run = 0; run <= o.runs; run++) {
-    const syncPage = await fresh();
-    const synced = await measure(syncPage, 'sync', 'chatkeep', 'own-origin', run === 0);
-    await syncPage.close();
+    const synced = await ownOrigin('sync', run === 0);
     result.messages = synced.messages;
     result.conversations = synced.conversations;
     if (run === 0) continue;
     result.seconds.push(synced.seconds);
-    const floorPage = await fresh();
-    const floor = await measure(floorPage, 'floor', 'chatkeep', 'own-origin', false);
-    await floorPage.close();
+    await study('sync', run);
+    const floor = await ownOrigin('floor', false);
     if (floor.messages !== synced.messages) {
       throw new Error(`the floor wrote ${floor.messages} messages, the sync ${synced.messages}`);
     }
     result.floorSeconds.push(floor.seconds);
+    await study('floor', run);
   }
+  if (studied) await o.page.evaluate((names) => chatkeepBench.deleteDatabases(names), [studied]);
   // After the figure: the steps' databases go, so later figures see a clean profile.
   for (let origin = 1; origin <= n; origin++) {
     const page = await openBenchPage(o.context, originFor(o.server, origin), o.pageDir);

@@ -219,23 +219,22 @@ async function floorStep(token: string, projectId: string, dbName: string): Prom
 
 /**
  * One measured step in database `dbName`, which must not exist yet (checked):
- * a fresh device has no database. `deleteAfter` deletes it once measured.
+ * a fresh device has no database. `deleteFirst` are deleted right before it
+ * (to measure what a just-deleted database costs the next one).
  */
 export async function freshDeviceStep(
   kind: 'sync' | 'floor',
   token: string,
   projectId: string,
   dbName: string,
-  deleteAfter: boolean,
+  deleteFirst: string[],
 ): Promise<SyncStep> {
+  if (kind === 'floor') await allChanges(token);
+  for (const name of deleteFirst) await deleteDatabase(name);
   const existing = await indexedDB.databases();
   if (existing.some((d) => d.name === dbName)) throw new Error(`${dbName} exists: not a fresh device`);
-  if (kind === 'floor') await allChanges(token);
   await pause(200);
-  const step =
-    kind === 'sync' ? await syncStep(token, projectId, dbName) : await floorStep(token, projectId, dbName);
-  if (deleteAfter) await deleteDatabase(dbName);
-  return step;
+  return kind === 'sync' ? syncStep(token, projectId, dbName) : floorStep(token, projectId, dbName);
 }
 
 /** Deletes databases a driver left behind on this origin. */

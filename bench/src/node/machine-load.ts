@@ -9,9 +9,8 @@ interface Sample {
   total: number;
   idle: number;
   iowait: number;
-  /** Jiffies used so far by the browser's process tree, and by kind of process (renderer, utility...). */
-  browser: number;
-  byType: Map<string, number>;
+  /** The browser's processes: kind (renderer, utility...), jiffies used and bytes written so far. */
+  browser: Map<number, { type: string; jiffies: number; written: number }>;
   /** Sectors written to the disks. */
   sectorsWritten: number;
   load1: number;
@@ -25,7 +24,9 @@ export interface LoadDuring {
   otherCpuSeconds: number;
   /** Share of all cores' time spent waiting on the disk. */
   iowaitShare: number;
+  /** Written to the disks by every process, and by the bench's Chromium alone. */
   diskWrittenMB: number;
+  browserWrittenMB: number;
   load1: number;
 }
 
@@ -77,8 +78,7 @@ async function sample(root: number | undefined): Promise<Sample> {
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .filter((f) => /^(sd[a-z]+|vd[a-z]+|xvd[a-z]+|nvme\d+n\d+)$/.test(f[2] ?? ''));
-  let browser = 0;
-  const byType = new Map<string, number>();
+  const browser: Sample['browser'] = new Map();
   if (root !== undefined) {
     const all = await processes();
     const tree = new Set([root]);
@@ -93,10 +93,12 @@ async function sample(root: number | undefined): Promise<Sample> {
       }
     }
     for (const pid of tree) {
-      const jiffies = all.get(pid)?.jiffies ?? 0;
-      browser += jiffies;
-      const type = await processType(pid);
-      byType.set(type, (byType.get(type) ?? 0) + jiffies);
+      const io = /^write_bytes: (\d+)$/m.exec(await text(`/proc/${pid}/io`));
+      browser.set(pid, {
+        type: await processType(pid),
+        jiffies: all.get(pid)?.jiffies ?? 0,
+        written: Number(io?.[1] ?? 0),
+      });
     }
   }
   return {
@@ -104,7 +106,6 @@ async function sample(root: number | undefined): Promise<Sample> {
     idle: cpu[3] ?? 0,
     iowait: cpu[4] ?? 0,
     browser,
-    byType,
     sectorsWritten: disks.reduce((sum, f) => sum + Number(f[9] ?? 0), 0),
     load1: Number((await text('/proc/loadavg')).split(' ')[0] ?? 0),
   };
@@ -123,19 +124,28 @@ export async function withLoad<T>(profileDir: string, step: () => Promise<T>): P
     const after = await sample(root);
     const total = after.total - before.total;
     const busy = total - (after.idle - before.idle) - (after.iowait - before.iowait);
-    const browser = after.browser - before.browser;
+    // Per process, so one that exits in between (a closed page's renderer) subtracts nothing.
+    let browser = 0;
+    let written = 0;
+    const byType = new Map<string, number>();
+    for (const [pid, now] of after.browser) {
+      const then = before.browser.get(pid);
+      const used = now.jiffies - (then?.jiffies ?? 0);
+      browser += used;
+      written += now.written - (then?.written ?? 0);
+      byType.set(now.type, (byType.get(now.type) ?? 0) + used);
+    }
     const round = (n: number) => Math.round(n * 100) / 100;
     loads.push(after.load1);
     return [
       result,
       {
         browserCpuSeconds: round(browser / HZ),
-        browserCpuByType: Object.fromEntries(
-          [...after.byType].map(([type, j]) => [type, round((j - (before.byType.get(type) ?? 0)) / HZ)]),
-        ),
+        browserCpuByType: Object.fromEntries([...byType].map(([type, j]) => [type, round(j / HZ)])),
         otherCpuSeconds: round((busy - browser) / HZ),
         iowaitShare: round(total > 0 ? (after.iowait - before.iowait) / total : 0),
         diskWrittenMB: round(((after.sectorsWritten - before.sectorsWritten) * 512) / 2 ** 20),
+        browserWrittenMB: round(written / 2 ** 20),
         load1: round(loads.reduce((a, b) => a + b, 0) / loads.length),
       },
     ];

@@ -34,6 +34,51 @@ export interface SyncStep {
   pages: number;
   messages: number;
   conversations: number;
+  /** IndexedDB requests the step issued, by store or index method (e.g. `store.put`, `index.count`). */
+  requests: Record<string, number>;
+}
+
+const COUNTED = {
+  store: [
+    'get',
+    'getAll',
+    'getAllKeys',
+    'getKey',
+    'put',
+    'add',
+    'delete',
+    'count',
+    'openCursor',
+    'openKeyCursor',
+  ],
+  index: ['get', 'getAll', 'getAllKeys', 'getKey', 'count', 'openCursor', 'openKeyCursor'],
+} as const;
+
+/** Counts the IndexedDB requests made until `stop` (a counter per call: no measurable cost). */
+function countRequests(): () => Record<string, number> {
+  const counts: Record<string, number> = {};
+  const restore: (() => void)[] = [];
+  const patch = (proto: object, prefix: string, names: readonly string[]) => {
+    for (const name of names) {
+      const target = proto as Record<string, (...args: unknown[]) => unknown>;
+      const original = target[name];
+      if (typeof original !== 'function') continue;
+      const key = `${prefix}.${name}`;
+      target[name] = function (this: unknown, ...args: unknown[]) {
+        counts[key] = (counts[key] ?? 0) + 1;
+        return original.apply(this, args);
+      };
+      restore.push(() => {
+        target[name] = original;
+      });
+    }
+  };
+  patch(IDBObjectStore.prototype, 'store', COUNTED.store);
+  patch(IDBIndex.prototype, 'index', COUNTED.index);
+  return () => {
+    for (const undo of restore) undo();
+    return counts;
+  };
 }
 
 const PULL_LIMIT = 1000;
@@ -101,6 +146,7 @@ async function syncStep(token: string, projectId: string, dbName: string): Promi
       fetchMs += ms;
     }),
   });
+  const stopCounting = countRequests();
   const startedAt = Date.now();
   const t = performance.now();
   const synced = untilSynced(engine);
@@ -108,6 +154,7 @@ async function syncStep(token: string, projectId: string, dbName: string): Promi
   await synced;
   const ms = performance.now() - t;
   const endedAt = Date.now();
+  const requests = stopCounting();
   await engine.stop();
   const stored = await counts(adapter, projectId);
   await adapter.close();
@@ -122,6 +169,7 @@ async function syncStep(token: string, projectId: string, dbName: string): Promi
     outsideApplySeconds: (ms - applyMs) / 1000,
     pages,
     ...stored,
+    requests,
   };
 }
 
@@ -190,6 +238,7 @@ async function floorStep(token: string, projectId: string, dbName: string): Prom
   await (await IndexedDBAdapter.open({ dbName })).close();
   const db = await openExisting(dbName);
   const at = Date.now();
+  const stopCounting = countRequests();
   const startedAt = Date.now();
   const t = performance.now();
   for (let i = 0; i < changes.length; i += PULL_LIMIT) {
@@ -197,6 +246,7 @@ async function floorStep(token: string, projectId: string, dbName: string): Prom
   }
   const seconds = (performance.now() - t) / 1000;
   const endedAt = Date.now();
+  const requests = stopCounting();
   db.close();
   const adapter = await IndexedDBAdapter.open({ dbName });
   const stored = await counts(adapter, projectId);
@@ -214,6 +264,7 @@ async function floorStep(token: string, projectId: string, dbName: string): Prom
     // The floor writes no summaries: count the messages it wrote, not the conversations' messageCount.
     messages: changes.filter((c) => c.kind === 'message').length,
     conversations: stored.conversations,
+    requests,
   };
 }
 

@@ -18,7 +18,7 @@ import { machineInfo } from './machine.js';
 import { renderReport } from './report.js';
 import { startServer } from './server.js';
 import { serverFigures } from './server-figures.js';
-import { freshDeviceFigure } from './sync-figure.js';
+import { freshDeviceFigure, freshDeviceNote } from './sync-figure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE_DIR = join(ROOT, 'bench/dist/page');
@@ -317,7 +317,7 @@ async function main() {
         better: 'lower',
         target: 15,
         chatkeep: summarize(sync.seconds),
-        note: `floor: the same records and sync entries written with plain IndexedDB puts, 1,000 per transaction, nothing read or checked, take ${summarize(sync.floorSeconds).median.toFixed(1)} s (${summarize(sync.floorSeconds).min.toFixed(1)}–${summarize(sync.floorSeconds).max.toFixed(1)}); runs alternated with the sync's`,
+        note: freshDeviceNote(sync),
       },
     ];
     const figures = measured.filter((f): f is Figure => Boolean(f));

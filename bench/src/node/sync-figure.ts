@@ -9,9 +9,11 @@
 // compaction (CHATKEEP_BENCH_SYNC_STUDY=1 measures that old way next to each step).
 // The databases are deleted after the last step.
 import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { BenchPageApi } from '../page/main.js';
 import type { SyncStep } from '../page/sync.js';
+import { summarize } from '../shared/stats.js';
 import { openBenchPage } from './browser.js';
 import { type LoadDuring, withLoad } from './machine-load.js';
 
@@ -139,4 +141,21 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
     await page.close();
   }
   return result;
+}
+
+/** The Sync row's note: the floor next to the figure, and the CPU time that the machine's other load does not change. */
+export function freshDeviceNote(runs: FreshDeviceRuns): string {
+  const s = (x: number) => x.toFixed(1);
+  const floor = summarize(runs.floorSeconds);
+  const counted = (kind: 'sync' | 'floor') =>
+    runs.steps.filter((step) => step.kind === kind && step.plan === 'own-origin' && !step.warmUp);
+  const cpu = (kind: 'sync' | 'floor') =>
+    summarize(counted(kind).map((step) => step.load.browserCpuSeconds)).median;
+  // Cores the rest of the machine kept busy during each counted sync.
+  const others = counted('sync').map((step) => step.load.otherCpuSeconds / step.seconds);
+  return (
+    `floor: the same records and sync entries written with plain IndexedDB puts, 1,000 per transaction, nothing read or checked, take ${s(floor.median)} s (${s(floor.min)}–${s(floor.max)}), runs alternated with the sync's; ` +
+    `CPU time of Chromium's processes per run (the machine's other load does not change it): sync ${Math.round(cpu('sync'))} s, floor ${Math.round(cpu('floor'))} s; ` +
+    `other processes kept ${s(Math.min(...others))}–${s(Math.max(...others))} of the ${cpus().length} cores busy during the sync runs`
+  );
 }

@@ -155,7 +155,7 @@ export function freshDeviceNote(runs: FreshDeviceRuns): string {
   const others = counted('sync').map((step) => step.load.otherCpuSeconds / step.seconds);
   return (
     `floor: the same records and sync entries written with plain IndexedDB puts, 1,000 per transaction, nothing read or checked, take ${s(floor.median)} s (${s(floor.min)}–${s(floor.max)}), runs alternated with the sync's; ` +
-    `CPU time of Chromium's processes per run (the machine's other load does not change it): sync ${Math.round(cpu('sync'))} s, floor ${Math.round(cpu('floor'))} s; ` +
+    `CPU time of Chromium's processes per run (the machine's other load hardly changes it): sync ${Math.round(cpu('sync'))} s, floor ${Math.round(cpu('floor'))} s; ` +
     `other processes kept ${s(Math.min(...others))}–${s(Math.max(...others))} of the ${cpus().length} cores busy during the sync runs`
   );
 }

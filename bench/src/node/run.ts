@@ -159,6 +159,7 @@ async function main() {
             profileDir,
             token: serverRuns.account.token,
             projectId: spec.projectId,
+            // By hand: CHATKEEP_BENCH_SYNC_RUNS=n for fewer runs, CHATKEEP_BENCH_SYNC_STUDY=1 for the old method next to each.
             runs: Number(process.env.CHATKEEP_BENCH_SYNC_RUNS) || runs,
             study: Boolean(process.env.CHATKEEP_BENCH_SYNC_STUDY),
             log,

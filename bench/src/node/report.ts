@@ -94,7 +94,14 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
   after a forced GC (CDP \`Runtime.getHeapUsage\`). One run.
 - **Push / pull**: over HTTP on loopback, SQLite store: push of the first ${result.details.pushSample ?? ''} changes
   (500 per request, a new account per run); pull of the whole dataset, 1,000 per page.
-- **Fresh device**: an empty IndexedDB database and \`createSyncEngine\` against the server, from start to \`synced\`.
+- **Fresh device**: \`createSyncEngine\` against the server into an empty IndexedDB database, from start to
+  \`synced\`. Each run has an origin of its own (\`dev-<n>.localhost\`, on loopback) and so empty site storage, as
+  a new device has; no earlier run's database is deleted under it (all are deleted after the last run). One
+  warm-up sync is not counted. Runs alternate with the floor in the note: the same records and sync entries
+  written with plain IndexedDB puts, 1,000 per transaction, nothing read or checked, into a database made by
+  Chatkeep's own open code, each in an origin of its own too. The raw JSON (\`details.sync\`) holds every run
+  in order with the time spent applying pages and fetching them, and the CPU the browser and the rest of the
+  machine used meanwhile.
 
 ## Findings
 

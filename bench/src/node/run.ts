@@ -25,6 +25,7 @@ import { machineInfo } from './machine.js';
 import { renderReport } from './report.js';
 import { startServer } from './server.js';
 import { serverFigures } from './server-figures.js';
+import { freshDeviceFigure, freshDeviceNote } from './sync-figure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE_DIR = join(ROOT, 'bench/dist/page');
@@ -194,15 +195,23 @@ async function main() {
     const m6 = !want('M6')
       ? undefined
       : await page.evaluate(([n, c]) => chatkeepBench.m6Import(n, c), [runs, importConversations] as const);
-    if (want('Sync')) log('fresh device sync');
+    if (want('Sync')) log('fresh device sync, alternated with the write floor');
     const sync =
       !want('Sync') || !serverRuns
         ? undefined
-        : await page.evaluate(([token, projectId, n]) => chatkeepBench.freshDeviceSync(token, projectId, n), [
-            serverRuns.account.token,
-            spec.projectId,
-            runs,
-          ] as const);
+        : await freshDeviceFigure({
+            context,
+            page,
+            server: server.url,
+            pageDir: PAGE_DIR,
+            profileDir,
+            token: serverRuns.account.token,
+            projectId: spec.projectId,
+            // By hand: CHATKEEP_BENCH_SYNC_RUNS=n for fewer runs, CHATKEEP_BENCH_SYNC_STUDY=1 for the old method next to each.
+            runs: Number(process.env.CHATKEEP_BENCH_SYNC_RUNS) || runs,
+            study: Boolean(process.env.CHATKEEP_BENCH_SYNC_STUDY),
+            log,
+          });
     // The app opens on the long conversation, as a reader coming back to it,
     // in a browser holding only what a Chatkeep user's would: the baselines'
     // databases share the origin's storage and would slow its opening.
@@ -361,6 +370,7 @@ async function main() {
         better: 'lower',
         target: 15,
         chatkeep: summarize(sync.seconds),
+        note: freshDeviceNote(sync),
       },
     ];
     const figures = measured.filter((f): f is Figure => Boolean(f));
@@ -389,6 +399,7 @@ async function main() {
         serverChanges: serverRuns?.changes,
         pushSample: serverRuns?.pushSample,
         fullPushSeconds: serverRuns?.fullPushSeconds,
+        sync: sync && { seconds: sync.seconds, floorSeconds: sync.floorSeconds, steps: sync.steps },
       },
     };
     await mkdir(dirname(options.json), { recursive: true });

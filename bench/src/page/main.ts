@@ -6,7 +6,7 @@ import { closeContext, dropBaselines } from './context.js';
 import { load } from './load.js';
 import { m1LatestPage, m3Sidebar } from './reads.js';
 import { m5Search } from './search.js';
-import { freshDeviceSync } from './sync.js';
+import { deleteDatabases, freshDeviceStep } from './sync.js';
 import { m4Streaming, m6Import } from './writes.js';
 
 const api = {
@@ -17,7 +17,8 @@ const api = {
   appendMessage,
   m5Search,
   m6Import,
-  freshDeviceSync,
+  freshDeviceStep,
+  deleteDatabases,
   closeContext,
   dropBaselines,
 };

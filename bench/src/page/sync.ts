@@ -1,14 +1,87 @@
 // A fresh device syncing the whole dataset from the server on loopback:
 // an empty database, the real client engine, until the first sync is done.
-import { createSyncEngine, IndexedDBAdapter, type SyncEngineStatus } from '@chatkeep/storage';
+// Next to it, the "write floor": the same records and sync entries written
+// with plain IndexedDB puts, 1,000 per transaction, nothing read or checked,
+// into a database the product's own open code created. The driver
+// (bench/src/node/sync-figure.ts) decides in which origin and database each
+// step runs; the page only measures one step.
+import {
+  createSyncEngine,
+  IndexedDBAdapter,
+  type ServerRecordChange,
+  type SyncEngineStatus,
+} from '@chatkeep/storage';
 import { deleteDatabase, pause } from './context.js';
 
-export interface FreshDeviceRuns {
-  /** Seconds from engine start to `synced`, per run. */
-  seconds: number[];
+/** What one step took, split where the engine can be timed from outside. */
+export interface SyncStep {
+  kind: 'sync' | 'floor';
+  dbName: string;
+  /** Wall clock (ms since the epoch) at the start and end of the timed part, to match machine samples. */
+  startedAt: number;
+  endedAt: number;
+  /** Start to `synced` (sync) or the first put to the last commit (floor). */
+  seconds: number;
+  /** Sync: time inside `applyRemote` (one transaction per page). Floor: same as `seconds`. */
+  applySeconds: number;
+  /**
+   * Sync: pull requests from send to body read, summed. The engine fetches
+   * the next page while it applies one, so this overlaps `applySeconds`.
+   */
+  fetchSeconds: number;
+  /** Sync: time the engine was not applying a page (waiting for one, or its own steps). */
+  outsideApplySeconds: number;
+  pages: number;
   messages: number;
   conversations: number;
+  /** IndexedDB requests the step issued, by store or index method (e.g. `store.put`, `index.count`). */
+  requests: Record<string, number>;
 }
+
+const COUNTED = {
+  store: [
+    'get',
+    'getAll',
+    'getAllKeys',
+    'getKey',
+    'put',
+    'add',
+    'delete',
+    'count',
+    'openCursor',
+    'openKeyCursor',
+  ],
+  index: ['get', 'getAll', 'getAllKeys', 'getKey', 'count', 'openCursor', 'openKeyCursor'],
+} as const;
+
+/** Counts the IndexedDB requests made until `stop` (a counter per call: no measurable cost). */
+function countRequests(): () => Record<string, number> {
+  const counts: Record<string, number> = {};
+  const restore: (() => void)[] = [];
+  const patch = (proto: object, prefix: string, names: readonly string[]) => {
+    for (const name of names) {
+      const target = proto as Record<string, (...args: unknown[]) => unknown>;
+      const original = target[name];
+      if (typeof original !== 'function') continue;
+      const key = `${prefix}.${name}`;
+      target[name] = function (this: unknown, ...args: unknown[]) {
+        counts[key] = (counts[key] ?? 0) + 1;
+        return original.apply(this, args);
+      };
+      restore.push(() => {
+        target[name] = original;
+      });
+    }
+  };
+  patch(IDBObjectStore.prototype, 'store', COUNTED.store);
+  patch(IDBIndex.prototype, 'index', COUNTED.index);
+  return () => {
+    for (const undo of restore) undo();
+    return counts;
+  };
+}
+
+const PULL_LIMIT = 1000;
 
 function untilSynced(engine: ReturnType<typeof createSyncEngine>): Promise<SyncEngineStatus> {
   return new Promise((resolve, reject) => {
@@ -26,36 +99,196 @@ function untilSynced(engine: ReturnType<typeof createSyncEngine>): Promise<SyncE
   });
 }
 
-async function syncOnce(token: string, projectId: string, run: number) {
-  const dbName = `bench-device-${run}`;
-  await deleteDatabase(dbName);
+/** A fetch that reads each pull's body itself, to time the network part of every page. */
+function timedFetch(onPull: (ms: number) => void): typeof fetch {
+  return async (input, init) => {
+    const t = performance.now();
+    const response = await fetch(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.includes('/v1/sync/pull')) return response;
+    const body = await response.arrayBuffer();
+    onPull(performance.now() - t);
+    return new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}
+
+async function counts(adapter: IndexedDBAdapter, projectId: string) {
+  const conversations = await adapter.listConversations(projectId, { includeArchived: true });
+  const messages = conversations.reduce((sum, c) => sum + c.messageCount, 0);
+  return { messages, conversations: conversations.length };
+}
+
+async function syncStep(token: string, projectId: string, dbName: string): Promise<SyncStep> {
   const adapter = await IndexedDBAdapter.open({ dbName });
-  const engine = createSyncEngine({ adapter, serverUrl: location.origin, token });
+  let fetchMs = 0;
+  let applyMs = 0;
+  let pages = 0;
+  // Timed on the instance: the engine calls it through the adapter it was given.
+  const applyRemote = adapter.applyRemote.bind(adapter);
+  adapter.applyRemote = async (changes, cursor) => {
+    const t = performance.now();
+    try {
+      return await applyRemote(changes, cursor);
+    } finally {
+      applyMs += performance.now() - t;
+      pages += 1;
+    }
+  };
+  const engine = createSyncEngine({
+    adapter,
+    serverUrl: location.origin,
+    token,
+    fetch: timedFetch((ms) => {
+      fetchMs += ms;
+    }),
+  });
+  const stopCounting = countRequests();
+  const startedAt = Date.now();
   const t = performance.now();
   const synced = untilSynced(engine);
   engine.start();
   await synced;
-  const seconds = (performance.now() - t) / 1000;
+  const ms = performance.now() - t;
+  const endedAt = Date.now();
+  const requests = stopCounting();
   await engine.stop();
-  const conversations = await adapter.listConversations(projectId, { includeArchived: true });
-  const messages = conversations.reduce((sum, c) => sum + c.messageCount, 0);
+  const stored = await counts(adapter, projectId);
   await adapter.close();
-  await deleteDatabase(dbName);
-  return { seconds, messages, conversations: conversations.length };
+  return {
+    kind: 'sync',
+    dbName,
+    startedAt,
+    endedAt,
+    seconds: ms / 1000,
+    applySeconds: applyMs / 1000,
+    fetchSeconds: fetchMs / 1000,
+    outsideApplySeconds: (ms - applyMs) / 1000,
+    pages,
+    ...stored,
+    requests,
+  };
 }
 
-export async function freshDeviceSync(
+/** Every change on the server, page by page as the engine pulls them (not timed). */
+let pulled: { token: string; pages: ServerRecordChange[][] } | undefined;
+
+async function allChanges(token: string): Promise<ServerRecordChange[][]> {
+  if (pulled?.token === token) return pulled.pages;
+  const pages: ServerRecordChange[][] = [];
+  let cursor = '0';
+  for (;;) {
+    const query = new URLSearchParams({ since: cursor, limit: String(PULL_LIMIT) });
+    const response = await fetch(`${location.origin}/v1/sync/pull?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) throw new Error(`pull answered ${response.status}`);
+    const page = (await response.json()) as {
+      changes: ServerRecordChange[];
+      cursor: string;
+      hasMore: boolean;
+    };
+    pages.push(page.changes);
+    cursor = page.cursor;
+    if (!page.hasMore || page.changes.length === 0) break;
+  }
+  pulled = { token, pages };
+  return pages;
+}
+
+function openExisting(dbName: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(dbName);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function writeBatch(db: IDBDatabase, batch: ServerRecordChange[], at: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(['conversations', 'messages', 'sync_metadata'], 'readwrite');
+    const records = { conversation: tx.objectStore('conversations'), message: tx.objectStore('messages') };
+    const metadata = tx.objectStore('sync_metadata');
+    for (const r of batch) {
+      records[r.kind].put(r.data);
+      // The entry applyRemote writes for a pulled record (syncedMeta in the storage package).
+      metadata.put({
+        kind: r.kind,
+        id: r.id,
+        projectId: r.projectId,
+        hlc: r.hlc,
+        deleted: r.deleted,
+        syncStatus: 'synced',
+        version: r.version,
+        lastSyncedAt: at,
+      });
+    }
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('floor transaction aborted'));
+  });
+}
+
+async function floorStep(token: string, projectId: string, dbName: string): Promise<SyncStep> {
+  const changes = (await allChanges(token)).flat();
+  // The product's schema, made by the product's open code; then closed so the floor writes on its own connection.
+  await (await IndexedDBAdapter.open({ dbName })).close();
+  const db = await openExisting(dbName);
+  const at = Date.now();
+  const stopCounting = countRequests();
+  const startedAt = Date.now();
+  const t = performance.now();
+  for (let i = 0; i < changes.length; i += PULL_LIMIT) {
+    await writeBatch(db, changes.slice(i, i + PULL_LIMIT), at);
+  }
+  const seconds = (performance.now() - t) / 1000;
+  const endedAt = Date.now();
+  const requests = stopCounting();
+  db.close();
+  const adapter = await IndexedDBAdapter.open({ dbName });
+  const stored = await counts(adapter, projectId);
+  await adapter.close();
+  return {
+    kind: 'floor',
+    dbName,
+    startedAt,
+    endedAt,
+    seconds,
+    applySeconds: seconds,
+    fetchSeconds: 0,
+    outsideApplySeconds: 0,
+    pages: Math.ceil(changes.length / PULL_LIMIT),
+    // The floor writes no summaries: count the messages it wrote, not the conversations' messageCount.
+    messages: changes.filter((c) => c.kind === 'message').length,
+    conversations: stored.conversations,
+    requests,
+  };
+}
+
+/**
+ * One measured step in database `dbName`, which must not exist yet (checked):
+ * a fresh device has no database. `deleteFirst` are deleted right before it
+ * (to measure what a just-deleted database costs the next one).
+ */
+export async function freshDeviceStep(
+  kind: 'sync' | 'floor',
   token: string,
   projectId: string,
-  runs: number,
-): Promise<FreshDeviceRuns> {
-  const result: FreshDeviceRuns = { seconds: [], messages: 0, conversations: 0 };
-  for (let run = 0; run <= runs; run++) {
-    await pause(200);
-    const once = await syncOnce(token, projectId, run);
-    if (run > 0) result.seconds.push(once.seconds);
-    result.messages = once.messages;
-    result.conversations = once.conversations;
-  }
-  return result;
+  dbName: string,
+  deleteFirst: string[],
+): Promise<SyncStep> {
+  if (kind === 'floor') await allChanges(token);
+  for (const name of deleteFirst) await deleteDatabase(name);
+  const existing = await indexedDB.databases();
+  if (existing.some((d) => d.name === dbName)) throw new Error(`${dbName} exists: not a fresh device`);
+  await pause(200);
+  return kind === 'sync' ? syncStep(token, projectId, dbName) : floorStep(token, projectId, dbName);
+}
+
+/** Deletes databases a driver left behind on this origin. */
+export async function deleteDatabases(names: string[]): Promise<void> {
+  for (const name of names) await deleteDatabase(name);
 }

@@ -38,7 +38,8 @@ export function renderReport(result: BenchResult, findings: string): string {
 
 Measured by \`bash scripts/bench.sh\` on ${result.date} (${result.scale} dataset, ${Math.round(result.durationSeconds)} s).
 Each cell is the **median (min–max)** of ${medianRuns(result)} after a warm-up. Baselines run in the same
-browser, on the same data and operations, in the same run; "faster" compares medians. Raw numbers:
+browser, on the same data and operations, in the same run, taking turns with Chatkeep run by run (who goes
+first rotates); "faster" compares medians. Raw numbers:
 \`bench/results/latest.json\`.
 
 | | Figure | Unit | Chatkeep | Target | Dexie.js (same schema) | localStorage blob (legacy) |

@@ -6,7 +6,7 @@ import type { Message } from '@chatkeep/storage';
 import { bigConversationIndex, generateConversation } from '../shared/dataset.js';
 import { context } from './context.js';
 import { LegacyBlob } from './legacy-baseline.js';
-import { sample } from './reads.js';
+import { inTurns, timed } from './reads.js';
 
 /** Blob sizes measured below the largest that fits. */
 const LEGACY_SIZES = [1000, 2500, 5000];
@@ -77,12 +77,10 @@ function legacyAt(
 
 export async function appendMessage(runs: number): Promise<AppendRuns> {
   const { chatkeep, dexie, bigConversationId, spec } = context();
-  const chatkeepRuns = await sample(runs, () =>
-    chatkeep.saveMessage(newMessage(bigConversationId, spec.projectId)),
-  );
-  const dexieRuns = await sample(runs, () =>
-    dexie.saveMessage(newMessage(bigConversationId, spec.projectId)),
-  );
+  const { chatkeep: chatkeepRuns, dexie: dexieRuns } = await inTurns(runs, {
+    chatkeep: timed(() => chatkeep.saveMessage(newMessage(bigConversationId, spec.projectId))),
+    dexie: timed(() => dexie.saveMessage(newMessage(bigConversationId, spec.projectId))),
+  });
   const historyMessages = (await chatkeep.getConversation(bigConversationId))?.messageCount ?? 0;
 
   const { messages: history } = generateConversation(spec, bigConversationIndex(spec));

@@ -11,7 +11,7 @@ import { conversationsOf, type DatasetSpec, importSpec } from '../shared/dataset
 import { seededRandom } from '../shared/random.js';
 import { context, deleteDatabase, pause } from './context.js';
 import { DexieBaseline } from './dexie-baseline.js';
-import { fillLegacy } from './reads.js';
+import { fillLegacy, inTurns } from './reads.js';
 
 export interface StreamRuns {
   /** Per run, every chunk's latency in ms. */
@@ -80,26 +80,17 @@ export async function m4Streaming(runs: number, chunkCount: number): Promise<Str
   const { chatkeep, dexie } = context();
   const chunks = chunksOf(chunkCount);
   const { legacy, fitted } = fillLegacy();
-  const systems: [keyof Pick<StreamRuns, 'chatkeep' | 'dexie' | 'legacy'>, StreamTarget][] = [
-    ['chatkeep', chatkeep],
-    ['dexie', dexie],
-    ['legacy', legacy],
-  ];
+  const turns = await inTurns(runs, {
+    chatkeep: () => streamOnce(chatkeep, chunks),
+    dexie: () => streamOnce(dexie, chunks),
+    legacy: () => streamOnce(legacy, chunks),
+  });
   const result: StreamRuns = {
-    chatkeep: [],
-    dexie: [],
-    legacy: [],
+    ...turns,
     legacyMessages: fitted,
     chunks: chunkCount,
     answerBytes: chunks.join('').length,
   };
-  for (const [name, target] of systems) {
-    await streamOnce(target, chunks); // warm-up
-    for (let i = 0; i < runs; i++) {
-      await pause();
-      result[name].push(await streamOnce(target, chunks));
-    }
-  }
   legacy.clear();
   return result;
 }

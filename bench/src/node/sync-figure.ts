@@ -153,9 +153,10 @@ export function freshDeviceNote(runs: FreshDeviceRuns): string {
     summarize(counted(kind).map((step) => step.load.browserCpuSeconds)).median;
   // Cores the rest of the machine kept busy during each counted sync.
   const others = counted('sync').map((step) => step.load.otherCpuSeconds / step.seconds);
+  const [least, most] = [s(Math.min(...others)), s(Math.max(...others))];
   return (
     `floor: the same records and sync entries written with plain IndexedDB puts, 1,000 per transaction, nothing read or checked, take ${s(floor.median)} s (${s(floor.min)}–${s(floor.max)}), runs alternated with the sync's; ` +
     `CPU time of Chromium's processes per run (the machine's other load hardly changes it): sync ${Math.round(cpu('sync'))} s, floor ${Math.round(cpu('floor'))} s; ` +
-    `other processes kept ${s(Math.min(...others))}–${s(Math.max(...others))} of the ${cpus().length} cores busy during the sync runs`
+    `other processes kept ${least === most ? least : `${least}–${most}`} of the ${cpus().length} cores busy during the sync runs`
   );
 }

@@ -5,6 +5,21 @@ export async function openApp(page: Page) {
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
 }
 
+/**
+ * Opens the app on an origin where an earlier LeanSpec chat left `messages` in
+ * localStorage. Written before the app first starts: written into a running
+ * app, that page's own migration check (a moment after its first paint) could
+ * take them before the reload the test meant to show the import in.
+ */
+export async function openAppWithLegacyHistory(page: Page, messages: unknown[]) {
+  await page.goto('/favicon.svg');
+  await page.evaluate(
+    (json) => localStorage.setItem('leanspec-chat-history', json),
+    JSON.stringify(messages),
+  );
+  await openApp(page);
+}
+
 export async function send(page: Page, text: string) {
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
   await page.getByRole('button', { name: 'Send' }).click();

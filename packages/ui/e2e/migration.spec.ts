@@ -1,29 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { conversations, openApp } from './helpers.js';
+import { conversations, openAppWithLegacyHistory } from './helpers.js';
 
 test('legacy LeanSpec history is imported once, with a notice of what came over', async ({ page }) => {
-  await openApp(page);
-  await page.evaluate(() => {
-    const t = Date.parse('2025-01-02T10:00:00Z');
-    localStorage.setItem(
-      'leanspec-chat-history',
-      JSON.stringify([
-        {
-          id: 'u1',
-          role: 'user',
-          content: 'Old question from LeanSpec',
-          createdAt: new Date(t).toISOString(),
-        },
-        {
-          id: 'a1',
-          role: 'assistant',
-          content: 'Old **answer**',
-          createdAt: new Date(t + 1000).toISOString(),
-        },
-      ]),
-    );
-  });
-  await page.reload();
+  const t = Date.parse('2025-01-02T10:00:00Z');
+  await openAppWithLegacyHistory(page, [
+    { id: 'u1', role: 'user', content: 'Old question from LeanSpec', createdAt: new Date(t).toISOString() },
+    { id: 'a1', role: 'assistant', content: 'Old **answer**', createdAt: new Date(t + 1000).toISOString() },
+  ]);
   const notice = page.getByRole('status', { name: 'Import notice' });
   await expect(notice).toContainText('Imported 1 conversation (2 messages)');
   await expect(conversations(page).getByRole('listitem')).toHaveCount(1);
@@ -42,18 +25,14 @@ test('a 10,000-message conversation opens at the end, renders only what is in vi
   page,
 }) => {
   test.setTimeout(90_000);
-  await openApp(page);
-  await page.evaluate(() => {
-    const start = Date.parse('2025-03-01T00:00:00Z');
-    const messages = Array.from({ length: 10_000 }, (_, i) => ({
-      id: `m${i}`,
-      role: i % 2 ? 'assistant' : 'user',
-      content: `Message number ${i}`,
-      createdAt: new Date(start + i * 1000).toISOString(),
-    }));
-    localStorage.setItem('leanspec-chat-history', JSON.stringify(messages));
-  });
-  await page.reload();
+  const start = Date.parse('2025-03-01T00:00:00Z');
+  const messages = Array.from({ length: 10_000 }, (_, i) => ({
+    id: `m${i}`,
+    role: i % 2 ? 'assistant' : 'user',
+    content: `Message number ${i}`,
+    createdAt: new Date(start + i * 1000).toISOString(),
+  }));
+  await openAppWithLegacyHistory(page, messages);
   await expect(page.getByRole('status', { name: 'Import notice' })).toContainText('10000 messages', {
     timeout: 60_000,
   });

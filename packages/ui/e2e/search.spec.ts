@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { conversations, openApp, send, waitForAnswerDone } from './helpers.js';
+import { conversations, openApp, openAppWithLegacyHistory, send, waitForAnswerDone } from './helpers.js';
 
 const searchbox = (page: import('@playwright/test').Page) =>
   page.getByRole('searchbox', { name: 'Search conversations' });
@@ -7,19 +7,15 @@ const searchbox = (page: import('@playwright/test').Page) =>
 test('content search finds a word inside an old message and jumps to it, loading older pages', async ({
   page,
 }) => {
-  await openApp(page);
   // 300 messages: the one searched for is six pages back from the newest.
-  await page.evaluate(() => {
-    const start = Date.parse('2025-03-01T00:00:00Z');
-    const messages = Array.from({ length: 300 }, (_, i) => ({
-      id: `m${i}`,
-      role: i % 2 ? 'assistant' : 'user',
-      content: i === 20 ? 'The migrating pelican crossed the estuary at dawn' : `Routine note number ${i}`,
-      createdAt: new Date(start + i * 1000).toISOString(),
-    }));
-    localStorage.setItem('leanspec-chat-history', JSON.stringify(messages));
-  });
-  await page.reload();
+  const start = Date.parse('2025-03-01T00:00:00Z');
+  const messages = Array.from({ length: 300 }, (_, i) => ({
+    id: `m${i}`,
+    role: i % 2 ? 'assistant' : 'user',
+    content: i === 20 ? 'The migrating pelican crossed the estuary at dawn' : `Routine note number ${i}`,
+    createdAt: new Date(start + i * 1000).toISOString(),
+  }));
+  await openAppWithLegacyHistory(page, messages);
   await expect(page.getByRole('status', { name: 'Import notice' })).toContainText('300 messages', {
     timeout: 20_000,
   });

@@ -228,9 +228,9 @@ describe('IndexedDBAdapter: opening', () => {
 });
 
 describe('IndexedDBAdapter: reads stay small', () => {
-  it('getMessages reads only the requested page, never the whole conversation', async () => {
-    const indexedDB = new IDBFactory();
-    const adapter = await open(indexedDB, 'paging');
+  /** A database `name` holding one conversation of 500 messages, m000 to m499, oldest first. */
+  async function fiveHundredMessages(name: string) {
+    const adapter = await open(new IDBFactory(), name);
     const c = await adapter.createConversation({ projectId: 'p1' });
     const conv = { id: c.id, projectId: 'p1' };
     await adapter.saveConversation(
@@ -244,6 +244,11 @@ describe('IndexedDBAdapter: reads stay small', () => {
         createdAt: i,
       })),
     );
+    return { adapter, c };
+  }
+
+  it('getMessages reads only the requested page, never the whole conversation', async () => {
+    const { adapter, c } = await fiveHundredMessages('paging');
     const reads = recordsRead();
     const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
     expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
@@ -254,21 +259,7 @@ describe('IndexedDBAdapter: reads stay small', () => {
   });
 
   it('without getAllRecords, a page reads only its own values and skips older keys in one request', async () => {
-    const indexedDB = new IDBFactory();
-    const adapter = await open(indexedDB, 'paging-fallback');
-    const c = await adapter.createConversation({ projectId: 'p1' });
-    const conv = { id: c.id, projectId: 'p1' };
-    await adapter.saveConversation(
-      conv,
-      Array.from({ length: 500 }, (_, i) => ({
-        ...conv,
-        conversationId: c.id,
-        id: `m${String(i).padStart(3, '0')}`,
-        role: 'user' as const,
-        content: `#${i}`,
-        createdAt: i,
-      })),
-    );
+    const { adapter, c } = await fiveHundredMessages('paging-fallback');
     hideGetAllRecords();
     const reads = recordsRead();
     const valueCursors = vi.spyOn(FakeIndex.prototype, 'openCursor');

@@ -294,13 +294,19 @@ describe('a persisted search index', () => {
     return openSearchIndexStore({ dbName, indexedDB });
   }
 
-  it('is reloaded without reading any conversation when nothing changed', async () => {
+  /** A seeded database whose index was built and saved, as an earlier page load leaves it. */
+  async function seededWithSavedIndex() {
     const dbName = newDbName();
     const db = await openDb(dbName);
     await seed(db);
     const first = createSearchIndex(db, { persist: await persisted(dbName) });
     await first.ready;
     await first.close();
+    return { dbName, db };
+  }
+
+  it('is reloaded without reading any conversation when nothing changed', async () => {
+    const { dbName, db } = await seededWithSavedIndex();
 
     const { adapter, calls } = counting(db);
     const second = track(createSearchIndex(adapter, { persist: await persisted(dbName) }));
@@ -309,12 +315,7 @@ describe('a persisted search index', () => {
   });
 
   it('catches up with changes made while it was closed, reindexing only the changed conversations', async () => {
-    const dbName = newDbName();
-    const db = await openDb(dbName);
-    await seed(db);
-    const first = createSearchIndex(db, { persist: await persisted(dbName) });
-    await first.ready;
-    await first.close();
+    const { dbName, db } = await seededWithSavedIndex();
 
     await db.saveMessage({
       id: 'later',
@@ -391,23 +392,18 @@ describe('a persisted search index', () => {
   });
 
   it('migrates a version-1 snapshot (which stored message text) without reindexing', async () => {
-    const dbName = newDbName();
-    const db = await openDb(dbName);
-    await seed(db);
-    const first = createSearchIndex(db, { persist: await persisted(dbName) });
-    await first.ready;
-    await first.close();
+    const { dbName, db } = await seededWithSavedIndex();
     // The version-1 layout: the same index, each document also storing text, projectId and role.
     const store = await persisted(dbName);
-    const v2 = (await store.load()) as SavedSnapshot;
+    const saved = (await store.load()) as SavedSnapshot;
     const texts = new Map((await db.loadConversation('trip')).map((m) => [`m:${m.id}`, m.content]));
     const storedFields = Object.fromEntries(
-      Object.entries(v2.index.storedFields).map(([shortId, fields]) => {
-        const docId = v2.index.documentIds[shortId] as string;
+      Object.entries(saved.index.storedFields).map(([shortId, fields]) => {
+        const docId = saved.index.documentIds[shortId] as string;
         return [shortId, { ...fields, projectId: 'default', text: texts.get(docId) ?? 'x', role: 'user' }];
       }),
     );
-    await store.save({ ...v2, version: 1, index: { ...v2.index, storedFields } });
+    await store.save({ ...saved, version: 1, index: { ...saved.index, storedFields } });
     store.close();
 
     const { adapter, calls } = counting(db);
@@ -419,12 +415,7 @@ describe('a persisted search index', () => {
   });
 
   it('migrates a version-2 snapshot (which indexed stop words) by dropping their terms, once, without reindexing', async () => {
-    const dbName = newDbName();
-    const db = await openDb(dbName);
-    await seed(db);
-    const first = createSearchIndex(db, { persist: await persisted(dbName) });
-    await first.ready;
-    await first.close();
+    const { dbName, db } = await seededWithSavedIndex();
     // The version-2 layout: the same index, with postings for the stop words too.
     const store = await persisted(dbName);
     const v3 = (await store.load()) as SavedSnapshot;

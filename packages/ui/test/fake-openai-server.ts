@@ -40,9 +40,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 /**
  * Scenarios by model name: `fake-model` (text or calculator tool), `bad-key` (401), `broken` (500 mid-way).
  * With `fake-model`, a message saying "half a call" gets a calculator call whose arguments stop
- * half-way, and the stream then stays open without another byte until the client goes away;
- * one saying "keep writing" gets a first sentence and the same open stream, for tests that must
- * not race the end of an answer.
+ * half-way, and the stream then stays open without another byte until the client goes away.
  */
 export async function startFakeOpenAI(opts: { chunkDelayMs?: number } = {}): Promise<FakeOpenAI> {
   const delay = opts.chunkDelayMs ?? 5;
@@ -116,10 +114,6 @@ export async function startFakeOpenAI(opts: { chunkDelayMs?: number } = {}): Pro
       );
       await send(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"expression": ' } }] }));
       await send(chunk({ tool_calls: [{ index: 0, function: { arguments: '"6 *' } }] }));
-      await new Promise<void>((resolve) => res.once('close', resolve));
-      return;
-    } else if (/keep writing/i.test(lastText)) {
-      await send(chunk({ role: 'assistant', content: 'Part 1. The answer has only begun.' }));
       await new Promise<void>((resolve) => res.once('close', resolve));
       return;
     } else if (/calc/i.test(lastText)) {

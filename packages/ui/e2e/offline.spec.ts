@@ -1,5 +1,12 @@
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { openApp, send, waitForAnswerDone } from './helpers.js';
+
+/** The first load happened before the worker controlled the page; one more load fills its cache. */
+async function reloadUnderServiceWorker(page: Page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+}
 
 test('offline, the app keeps working and says so', async ({ page, context }) => {
   await openApp(page);
@@ -17,10 +24,7 @@ test('once loaded, the app also starts offline, with its history', async ({ page
   await openApp(page);
   await send(page, 'Saved before going offline');
   await waitForAnswerDone(page);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  // The first load happened before the worker controlled the page; one more load fills the cache.
-  await page.reload();
-  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await reloadUnderServiceWorker(page);
 
   await context.setOffline(true);
   await page.reload();
@@ -35,9 +39,7 @@ test('started offline, the parts loaded on demand still open: settings, shortcut
   await openApp(page);
   await send(page, 'A kestrel hovers over the field');
   await waitForAnswerDone(page);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
-  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await reloadUnderServiceWorker(page);
 
   // None of these was opened online: their code must come from the worker's cache.
   await context.setOffline(true);
@@ -59,9 +61,7 @@ test("a new version's page replaces the cached files: the old version's are drop
   page,
 }) => {
   await openApp(page);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
-  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await reloadUnderServiceWorker(page);
   const cached = () =>
     page.evaluate(async () => {
       const cache = await caches.open('chatkeep-shell-v1');

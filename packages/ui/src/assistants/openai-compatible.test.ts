@@ -161,11 +161,14 @@ describe('history in the chat.completions shape', () => {
 });
 
 describe('the chat loop against the endpoint', () => {
-  it('runs the tools the model asks for and sends their results back', async () => {
-    const storage = await openTestStorage();
-    const { id: conversationId } = await storage.createConversation({ projectId: 'p' });
-    const before = server.requests.length;
-    const { outcome } = await sendUserMessage({
+  /** Sends `text` to the fake endpoint's `fake-model`, tools on, through the app's chat loop. */
+  function askFakeModel(
+    storage: Parameters<typeof sendUserMessage>[0]['storage'],
+    conversationId: string,
+    text: string,
+    signal = new AbortController().signal,
+  ) {
+    return sendUserMessage({
       storage,
       locks: heartbeatStreamLocks({ storage: new MemoryStorage() }),
       assistant: createOpenAICompatibleAssistant({
@@ -176,9 +179,16 @@ describe('the chat loop against the endpoint', () => {
       }),
       conversationId,
       projectId: 'p',
-      signal: new AbortController().signal,
-      text: 'calc 6 * 7 please',
+      signal,
+      text,
     });
+  }
+
+  it('runs the tools the model asks for and sends their results back', async () => {
+    const storage = await openTestStorage();
+    const { id: conversationId } = await storage.createConversation({ projectId: 'p' });
+    const before = server.requests.length;
+    const { outcome } = await askFakeModel(storage, conversationId, 'calc 6 * 7 please');
     expect(await outcome).toEqual({ status: 'complete' });
     const messages = await storage.loadConversation(conversationId);
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool', 'assistant']);
@@ -200,20 +210,7 @@ describe('the chat loop against the endpoint', () => {
     const storage = await openTestStorage();
     const { id: conversationId } = await storage.createConversation({ projectId: 'p' });
     const stop = new AbortController();
-    const { outcome } = await sendUserMessage({
-      storage,
-      locks: heartbeatStreamLocks({ storage: new MemoryStorage() }),
-      assistant: createOpenAICompatibleAssistant({
-        baseURL: server.url,
-        apiKey: 'k',
-        model: 'fake-model',
-        tools: true,
-      }),
-      conversationId,
-      projectId: 'p',
-      signal: stop.signal,
-      text: 'half a call please',
-    });
+    const { outcome } = await askFakeModel(storage, conversationId, 'half a call please', stop.signal);
     const answer = async () => (await storage.loadConversation(conversationId))[1];
     const partial = { id: 'call_half', name: 'calculator', arguments: '{"expression": "6 *' };
     const deadline = Date.now() + 5000;

@@ -37,6 +37,27 @@ const MIGRATIONS: string[] = [
   );
   INSERT INTO sequence (name, value) VALUES ('version', 0);
   `,
+  // 2: sessions get a public id (never the token hash), a last-use time for
+  // expiry and the device's User-Agent; rate-limit attempts live here so that
+  // every instance sharing the database sees them. Sessions from before count
+  // as used now, so the upgrade does not log anyone out.
+  `
+  ALTER TABLE sessions ADD COLUMN id TEXT;
+  ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;
+  ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+  UPDATE sessions SET id = lower(hex(randomblob(16))), last_used_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+  CREATE UNIQUE INDEX sessions_by_id ON sessions(id);
+  CREATE INDEX sessions_by_last_use ON sessions(last_used_at);
+  CREATE TABLE auth_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX auth_attempts_by_key ON auth_attempts(scope, key, at);
+  CREATE INDEX auth_attempts_by_expiry ON auth_attempts(expires_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { formatHlc } from '@chatkeep/storage';
 import type { Change, PullResponse, PushResponse } from '../src/protocol.js';
 import { type RunningServer, type StartServerOptions, startServer } from '../src/server.js';
+import type { ValidChange } from '../src/store/types.js';
 
 export function tempDir(prefix = 'chatkeep-server-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -135,6 +136,16 @@ export function messageChange(
       createdAt: 1_700_000_000_000,
       updatedAt: 1_700_000_000_000,
     },
+  };
+}
+
+/** A wire change as the push route hands it to a store: data as JSON text. */
+export function storedForm(change: Change): ValidChange {
+  const conversationId = change.conversationId ?? (change.data?.conversationId as string | undefined);
+  return {
+    ...change,
+    ...(change.kind === 'message' && conversationId !== undefined ? { conversationId } : {}),
+    data: change.data === null ? null : JSON.stringify(change.data),
   };
 }
 

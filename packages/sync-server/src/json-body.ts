@@ -7,17 +7,20 @@ import type { z } from 'zod';
 import { HttpError } from './errors.js';
 import { MAX_BODY_BYTES } from './protocol.js';
 
-function tooLarge(): HttpError {
+function tooLarge(maxBytes: number): HttpError {
   return new HttpError(
     413,
     'payload-too-large',
-    `The request body is larger than ${MAX_BODY_BYTES} bytes (8 MiB); send the changes in smaller batches.`,
+    `The request body is larger than ${maxBytes} bytes (${maxBytes / 1024 / 1024} MiB); send the changes in smaller batches.`,
   );
 }
 
-async function readText(c: Context, maxBytes: number): Promise<string> {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text, refused (413) past `maxBytes` before more arrives, and (400) when it is not UTF-8. */
+export async function readText(c: Context, maxBytes: number): Promise<string> {
   const declared = c.req.header('Content-Length');
-  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
+  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   const body = c.req.raw.body;
   if (!body) return '';
   const reader = body.getReader();
@@ -29,11 +32,21 @@ async function readText(c: Context, maxBytes: number): Promise<string> {
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw tooLarge();
+      throw tooLarge(maxBytes);
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  const bytes = Buffer.concat(chunks, size);
+  chunks.length = 0;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new HttpError(
+      400,
+      'invalid-json',
+      'The request body is not UTF-8 text; send JSON encoded as UTF-8.',
+    );
+  }
 }
 
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {

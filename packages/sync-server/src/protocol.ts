@@ -1,10 +1,22 @@
-// Wire protocol v1 as zod schemas; request and response types are derived
-// from them so that the routes and the schemas cannot drift apart.
+// Wire protocol v1 (with the limits of 1.1) as zod schemas; request and
+// response types are derived from them so that the routes and the schemas
+// cannot drift apart. A push body itself is read by sync/push-body.ts, which
+// keeps each record's data as the text sent.
 import { z } from 'zod';
 
+const MiB = 1024 * 1024;
 export const MAX_CHANGES_PER_PUSH = 1000;
-export const MAX_BODY_BYTES = 8 * 1024 * 1024;
-export const MAX_RECORD_BYTES = 1024 * 1024;
+/** Request bodies other than a push (sign-up, login). */
+export const MAX_BODY_BYTES = 8 * MiB;
+export const MAX_PUSH_BYTES = 16 * MiB;
+/** The JSON text of one record's data. */
+export const MAX_RECORD_BYTES = 4 * MiB;
+/** How deeply a record's data may nest: the data object itself is level 1. */
+export const MAX_DATA_DEPTH = 100;
+/** Ids are 1 to this many characters (code points). */
+export const MAX_ID_LENGTH = 200;
+/** No answer body is larger than this: pull pages stop early, stale results drop data. */
+export const MAX_ANSWER_BYTES = 16 * MiB;
 export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_PULL_LIMIT = 500;
 export const MAX_PULL_LIMIT = 1000;
@@ -32,14 +44,20 @@ export const sessionsResponseSchema = z.object({ sessions: z.array(sessionInfoSc
 export type SessionsResponse = z.infer<typeof sessionsResponseSchema>;
 
 export const recordKindSchema = z.enum(['conversation', 'message']);
+export type RecordKind = z.infer<typeof recordKindSchema>;
 
 const recordId = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
-/** One change as a client sends it. Checked one by one: a bad change is rejected, not the batch. */
+/**
+ * One change as a client sends it. A message carries `conversationId` on the
+ * change (protocol 1.1) or in `data` (v1 clients). `data` is opaque to the
+ * server beyond the checks of sync/validate-change.ts.
+ */
 export const changeSchema = z.object({
   kind: recordKindSchema,
   id: recordId,
   projectId: recordId,
+  conversationId: recordId.optional(),
   hlc: z.string(),
   deleted: z.boolean(),
   data: z.record(z.string(), z.unknown()).nullable(),
@@ -48,11 +66,20 @@ export type Change = z.infer<typeof changeSchema>;
 
 export const pushRequestSchema = z.object({
   clientId: z.string(),
-  changes: z.array(z.unknown(), { error: 'changes must be an array of changes' }),
+  changes: z.array(changeSchema),
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
-export const serverChangeSchema = changeSchema.extend({ version: z.number().int().positive() });
+/**
+ * A stored change as the server answers it. In a `stale` result whose record
+ * would not fit the answer, `data` is absent and `truncated` is true: the
+ * client gets the record by pulling.
+ */
+export const serverChangeSchema = changeSchema.extend({
+  data: changeSchema.shape.data.optional(),
+  truncated: z.literal(true).optional(),
+  version: z.number().int().positive(),
+});
 export type ServerChange = z.infer<typeof serverChangeSchema>;
 
 export const resultSchema = z.object({

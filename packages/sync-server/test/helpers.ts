@@ -7,6 +7,7 @@ import { formatHlc } from '@chatkeep/storage';
 import { DEFAULT_ATTEMPT_LIMITS } from '../src/auth/attempt-limits.js';
 import type { Change, PullResponse, PushResponse } from '../src/protocol.js';
 import { type RunningServer, type StartServerOptions, startServer } from '../src/server.js';
+import type { ValidChange } from '../src/store/types.js';
 
 export function tempDir(prefix = 'chatkeep-server-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -154,6 +155,16 @@ export function messageChange(
   };
 }
 
+/** A wire change as the push route hands it to a store: data as JSON text. */
+export function storedForm(change: Change): ValidChange {
+  const conversationId = change.conversationId ?? (change.data?.conversationId as string | undefined);
+  return {
+    ...change,
+    ...(change.kind === 'message' && conversationId !== undefined ? { conversationId } : {}),
+    data: change.data === null ? null : JSON.stringify(change.data),
+  };
+}
+
 export function tombstone(
   kind: 'conversation' | 'message',
   id: string,
@@ -176,4 +187,31 @@ export async function pullAll(baseUrl: string, token: string, limit = 1000) {
     pages++;
     if (!res.body.hasMore) return { changes, cursor, pages };
   }
+}
+
+/** A push of a body written by hand (JSON text), for what JSON.stringify cannot produce. */
+export function pushText(baseUrl: string, token: string, body: string) {
+  return request<PushResponse>(baseUrl, 'POST', '/v1/sync/push', {
+    token,
+    body,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+/** A pull answer as the exact text the server sent. */
+export async function pullText(baseUrl: string, token: string, query = '') {
+  const res = await fetch(`${baseUrl}/v1/sync/pull${query}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/** A message change as JSON text around `data` given as text: `data` reaches the server exactly as written. */
+export function messageChangeText(id: string, hlc: string, data: string, conversationId = 'c-text'): string {
+  return `{"kind":"message","id":${JSON.stringify(id)},"projectId":"default","conversationId":${JSON.stringify(conversationId)},"hlc":${JSON.stringify(hlc)},"deleted":false,"data":${data}}`;
+}
+
+/** A push body of changes given as JSON text. */
+export function pushBody(changes: string[], clientId = 'deviceA'): string {
+  return `{"clientId":${JSON.stringify(clientId)},"changes":[${changes.join(',')}]}`;
 }

@@ -90,17 +90,17 @@ describe('bad requests answer JSON errors', () => {
     expectError(badClient, 400, 'invalid-request');
   });
 
-  it('a body over 8 MiB is a 413, by Content-Length', async () => {
-    const change = messageChange('m-huge', 'c', stamp(t0), { content: 'y'.repeat(9 * 1024 * 1024) });
+  it('a push body over 16 MiB is a 413, by Content-Length', async () => {
+    const change = messageChange('m-huge', 'c', stamp(t0), { content: 'y'.repeat(17 * 1024 * 1024) });
     const res = await push(server.url, token, [change]);
     expectError(res, 413, 'payload-too-large');
   });
 
-  it('a streamed body over 8 MiB without Content-Length is a 413 too', async () => {
+  it('a streamed push body over 16 MiB without Content-Length is a 413 too', async () => {
     const chunk = Buffer.alloc(1024 * 1024, 'z');
     const res = await postChunked(
       '/v1/sync/push',
-      [Buffer.from('{"clientId":"a","changes":["'), ...Array(9).fill(chunk)],
+      [Buffer.from('{"clientId":"a","changes":["'), ...Array(17).fill(chunk)],
       token,
     );
     expect(res.status).toBe(413);
@@ -146,7 +146,7 @@ describe('bad requests answer JSON errors', () => {
       'Robert"); DELETE FROM users;',
       '会话-🗂️-ñ',
       '../../etc/passwd',
-      '%00\u0000x',
+      '%00x',
     ];
     const res = await push(
       server.url,

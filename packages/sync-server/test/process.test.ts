@@ -1,10 +1,9 @@
 // The built server as other packages run it: `node dist/main.js` in a child
 // process. Needs `pnpm -r build` first.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, killChildren, MAIN, requireBuiltServer, startChild } from './child-server.js';
 import {
   conversationChange,
   messageChange,
@@ -16,57 +15,8 @@ import {
   tempDir,
 } from './helpers.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  stdoutLines: string[];
-  exited: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
-
-function startChild(env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(proc);
-  const stdoutLines: string[] = [];
-  let stderr = '';
-  proc.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    proc.stdout!.on('data', (d) => {
-      buffer += d;
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      for (const line of lines) {
-        stdoutLines.push(line);
-        const m = /^Chatkeep listening on (http:\/\/\S+)$/.exec(line);
-        if (m) resolve({ proc, url: m[1]!, stdoutLines, exited });
-      }
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code} before listening: ${stderr}`)));
-  });
-}
-
-beforeAll(() => {
-  if (!existsSync(MAIN) || !existsSync(CLI)) {
-    throw new Error(
-      'packages/sync-server/dist is missing: run `pnpm -r build` in the repository root first.',
-    );
-  }
-});
-
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+beforeAll(requireBuiltServer);
+afterEach(killChildren);
 
 describe('the server process', () => {
   it('prints exactly one "Chatkeep listening on" line and serves health', async () => {
@@ -135,7 +85,7 @@ describe('the server process', () => {
             path: '/v1/sync/push',
             method: 'POST',
             agent: false,
-            headers: { Authorization: `Bearer ${token}` },
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
           },
           (res) => {
             let text = '';

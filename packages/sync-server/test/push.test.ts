@@ -3,6 +3,7 @@ import {
   conversationChange,
   messageChange,
   pull,
+  pullAll,
   push,
   signup,
   stamp,
@@ -133,10 +134,10 @@ describe('push: rejected changes do not stop the batch', () => {
     expect(await reasonOf({ ...conversationChange('c-bad-hlc2', '1:2:3') })).toMatch(/15-digit/);
   });
 
-  it('a record over 1 MiB is rejected; one just under is applied', async () => {
-    const big = messageChange('m-big', 'c-x', stamp(t0), { content: 'x'.repeat(1024 * 1024) });
-    expect(await reasonOf(big)).toMatch(/at most 1048576 bytes/);
-    const fits = messageChange('m-fits', 'c-x', stamp(t0), { content: 'x'.repeat(1024 * 1024 - 400) });
+  it('a record over 4 MiB is rejected; one just under is applied', async () => {
+    const big = messageChange('m-big', 'c-x', stamp(t0), { content: 'x'.repeat(4 * 1024 * 1024) });
+    expect(await reasonOf(big)).toMatch(/at most 4194304 bytes/);
+    const fits = messageChange('m-fits', 'c-x', stamp(t0), { content: 'x'.repeat(4 * 1024 * 1024 - 400) });
     expect((await push(server.url, token, [fits])).body.results[0]!.status).toBe('applied');
   });
 
@@ -156,19 +157,31 @@ describe('push: rejected changes do not stop the batch', () => {
     expect(res.body.results[0]!.reason).toMatch(/kind/);
   });
 
-  it('record data is validated with the storage schemas', async () => {
-    const withSummary = conversationChange('c-summary', stamp(t0));
-    (withSummary.data as Record<string, unknown>).messageCount = 3;
-    expect(await reasonOf(withSummary)).toMatch(/messageCount/);
-    const badRole = messageChange('m-role', 'c1', stamp(t0));
-    (badRole.data as Record<string, unknown>).role = 'robot';
-    expect(await reasonOf(badRole)).toMatch(/role/);
+  it('record content is opaque: fields the server does not know are stored as sent', async () => {
+    const newer = conversationChange('c-opaque', stamp(t0));
+    (newer.data as Record<string, unknown>).messageCount = 3;
+    const encrypted = messageChange('m-opaque', 'c-opaque', stamp(t0));
+    encrypted.data = { enc: 1, iv: 'aXY', ct: 'Y3Q' };
+    encrypted.conversationId = 'c-opaque';
+    const res = await push(server.url, token, [newer, encrypted]);
+    expect(res.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const stored = (await pullAll(server.url, token)).changes.filter((c) => c.id.endsWith('-opaque'));
+    expect(stored.map((c) => c.data)).toEqual([newer.data, encrypted.data]);
+    expect(stored[1]!.conversationId).toBe('c-opaque');
+  });
+
+  it('a message needs its conversationId, on the change or in its data, and the two must agree', async () => {
+    const without = messageChange('m-lost', 'c1', stamp(t0));
+    delete (without.data as Record<string, unknown>).conversationId;
+    expect(await reasonOf(without)).toMatch(/needs conversationId/);
+    const disagree = { ...messageChange('m-torn', 'c1', stamp(t0)), conversationId: 'c2' };
+    expect(await reasonOf(disagree)).toMatch(/data\.conversationId \("c1"\) differs/);
   });
 
   it('data must carry the change id and projectId', async () => {
     const otherId = conversationChange('c-a', stamp(t0));
     otherId.id = 'c-b';
-    expect(await reasonOf(otherId)).toMatch(/data\.id \(c-a\) differs from the change id \(c-b\)/);
+    expect(await reasonOf(otherId)).toMatch(/data\.id \("c-a"\) differs from the change id \("c-b"\)/);
     const otherProject = conversationChange('c-p', stamp(t0));
     otherProject.projectId = 'elsewhere';
     expect(await reasonOf(otherProject)).toMatch(/projectId/);

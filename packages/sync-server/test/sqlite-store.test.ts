@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../src/store/migrations.js';
 import { SqliteSyncStore } from '../src/store/sqlite.js';
-import { conversationChange, stamp, tempDir } from './helpers.js';
+import { conversationChange, stamp, storedForm, tempDir } from './helpers.js';
 
 const dirs: { remove: () => void }[] = [];
 const newDir = () => {
@@ -32,15 +32,15 @@ describe('SQLite store', () => {
     const dir = newDir();
     const first = new SqliteSyncStore(dir);
     await first.createUser(user('u1'));
-    const [a] = await first.push('u1', [conversationChange('c1', stamp(1_000))]);
+    const [a] = await first.push('u1', [storedForm(conversationChange('c1', stamp(1_000)))]);
     await first.close();
     const second = new SqliteSyncStore(dir);
     expect((await second.findUserByName('u1'))?.id).toBe('u1');
-    const [b] = await second.push('u1', [conversationChange('c2', stamp(1_000))]);
+    const [b] = await second.push('u1', [storedForm(conversationChange('c2', stamp(1_000)))]);
     expect(a).toMatchObject({ status: 'applied' });
     expect(b).toMatchObject({ status: 'applied' });
     expect((b as { version: number }).version).toBeGreaterThan((a as { version: number }).version);
-    expect((await second.pull('u1', 0, 10)).changes.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect((await second.pull('u1', 0, 10, 1 << 20)).changes.map((c) => c.id)).toEqual(['c1', 'c2']);
     await second.close();
   });
 
@@ -58,14 +58,13 @@ describe('SQLite store', () => {
     const store = new SqliteSyncStore(dir);
     await store.createUser(user('u1'));
     const before = await store.maxVersion('u1');
-    // The second change cannot be serialised, after the first was written inside the transaction.
-    const unserialisable = conversationChange('c2', stamp(1_000));
-    (unserialisable.data as Record<string, unknown>).extra = 10n;
-    await expect(store.push('u1', [conversationChange('c1', stamp(1_000)), unserialisable])).rejects.toThrow(
-      /BigInt/,
-    );
-    expect((await store.pull('u1', 0, 10)).changes).toEqual([]);
-    const [next] = await store.push('u1', [conversationChange('c3', stamp(1_000))]);
+    // The second change breaks the table's kind check, after the first was written inside the transaction.
+    const unstorable = { ...storedForm(conversationChange('c2', stamp(1_000))), kind: 'folder' as const };
+    await expect(
+      store.push('u1', [storedForm(conversationChange('c1', stamp(1_000))), unstorable as never]),
+    ).rejects.toThrow(/CHECK constraint/);
+    expect((await store.pull('u1', 0, 10, 1 << 20)).changes).toEqual([]);
+    const [next] = await store.push('u1', [storedForm(conversationChange('c3', stamp(1_000)))]);
     // The sequence did not move either: the failed batch's versions were rolled back.
     expect(next).toEqual({ status: 'applied', version: before + 1 });
     await store.close();
@@ -85,10 +84,10 @@ describe('SQLite store', () => {
     };
     await store.createSession(session, 100);
     expect(await store.findSession('hash1', 0)).toEqual(session);
-    await store.push('u1', [conversationChange('c1', stamp(1_000))]);
+    await store.push('u1', [storedForm(conversationChange('c1', stamp(1_000)))]);
     expect(await store.removeUser('u1')).toBe(true);
     expect(await store.findSession('hash1', 0)).toBeUndefined();
-    expect((await store.pull('u1', 0, 10)).changes).toEqual([]);
+    expect((await store.pull('u1', 0, 10, 1 << 20)).changes).toEqual([]);
     expect(await store.removeUser('u1')).toBe(false);
     await store.close();
   });

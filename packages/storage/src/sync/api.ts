@@ -34,6 +34,7 @@ export interface SyncEngineOptions {
   backoff?: BackoffOptions;
   /** Changes per push request (default 500). */
   batchSize?: number;
+  /** Bytes of changes per push request (default 15 MiB, under the server's 16 MiB body limit). */
   maxBatchBytes?: number;
   /** Changes per pull page (default 1000, the server maximum). */
   pullLimit?: number;

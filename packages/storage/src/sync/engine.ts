@@ -20,6 +20,12 @@ import { type SyncTimers, systemTimers, Timer } from './timers.js';
 export type { SyncEngine, SyncEngineAdapter, SyncEngineOptions } from './api.js';
 
 const MAX_DEBOUNCE_FACTOR = 5;
+/**
+ * Bytes of changes per push: the server takes bodies up to 16 MiB (and a
+ * record up to 4 MiB, so one always fits); the rest is room for the body's
+ * own fields.
+ */
+const DEFAULT_MAX_BATCH_BYTES = 15 * 1024 * 1024;
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   return new Engine(options);
@@ -260,7 +266,7 @@ class Engine implements SyncEngine {
         client: this.client,
         token,
         batchSize: this.options.batchSize ?? 500,
-        maxBatchBytes: this.options.maxBatchBytes ?? 6 * 1024 * 1024,
+        maxBatchBytes: this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
         now: this.timers.now,
         shouldContinue: active,
       });

@@ -52,12 +52,16 @@ const serverChangeSchema = z.object({
   version: z.number().int().nonnegative(),
 });
 
+/** A stale result's `current` that would not fit the server's answer: everything but its data. */
+const truncatedChangeSchema = serverChangeSchema.omit({ data: true }).extend({ truncated: z.literal(true) });
+export type TruncatedChange = z.infer<typeof truncatedChangeSchema>;
+
 const pushResultSchema = z.object({
   kind: z.string(),
   id: z.string(),
   status: z.enum(['applied', 'stale', 'rejected']),
   version: z.number().int().nonnegative().optional(),
-  current: serverChangeSchema.optional(),
+  current: z.union([serverChangeSchema, truncatedChangeSchema]).optional(),
   reason: z.string().optional(),
 });
 
@@ -71,7 +75,9 @@ const authResponseSchema = z.object({ token: z.string().min(1), userId: z.string
 const healthSchema = z.object({ ok: z.literal(true), version: z.string() });
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
-export type PushResult = Omit<z.infer<typeof pushResultSchema>, 'current'> & { current?: ServerRecordChange };
+export type PushResult = Omit<z.infer<typeof pushResultSchema>, 'current'> & {
+  current?: ServerRecordChange | TruncatedChange;
+};
 export interface PushResponse {
   results: PushResult[];
   cursor: string;

@@ -3,7 +3,7 @@
 // answers adopt the server's newer version (the adapter keeps the losing
 // local edit as a conflict); `rejected` ones are remembered with the reason.
 import type { PushAck, RecordChange, RecordKind, ServerRecordChange, SyncSource } from '../types.js';
-import { type SyncClient, SyncRequestError } from './http.js';
+import { type SyncClient, SyncRequestError, type TruncatedChange } from './http.js';
 
 /** A change the server refused, with its reason. */
 export interface RejectedChange {
@@ -28,7 +28,7 @@ export interface PushOptions {
   token: string;
   /** Most changes per request (the protocol allows 1000; default 500). */
   batchSize: number;
-  /** Most bytes of changes per request, below the server's 8 MiB body limit. */
+  /** Most bytes of changes per request, below the server's 16 MiB body limit. */
   maxBatchBytes: number;
   now: () => number;
   shouldContinue: () => boolean;
@@ -93,7 +93,8 @@ export async function pushPending(opts: PushOptions): Promise<PushOutcome> {
         }
         staleChanges.push(change);
         // For a message of a deleted conversation, `current` is the conversation's tombstone.
-        if (result.current) currents.push(result.current);
+        // A truncated current (too large for the answer) comes with the pull that follows.
+        if (result.current && !('truncated' in result.current)) currents.push(result.current);
       } else if (result.status === 'rejected') {
         rejects.push(rejection(change, result.reason ?? 'The sync server refused this change.', opts.now()));
       } else {
@@ -128,10 +129,15 @@ export async function pushPending(opts: PushOptions): Promise<PushOutcome> {
 }
 
 function isTombstoneOf(
-  current: ServerRecordChange | undefined,
+  current: ServerRecordChange | TruncatedChange | undefined,
   change: RecordChange,
 ): current is ServerRecordChange {
-  return current?.kind === 'conversation' && current.deleted && current.projectId === change.projectId;
+  return (
+    current?.kind === 'conversation' &&
+    current.deleted &&
+    !('truncated' in current) &&
+    current.projectId === change.projectId
+  );
 }
 
 function rejection(change: RecordChange, reason: string, at: number): RejectedChange {

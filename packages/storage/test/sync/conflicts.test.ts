@@ -50,6 +50,48 @@ describe('conflicts', () => {
     expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
   });
 
+  it('stale answers whose currents do not all fit the answer settle through the pull that follows', async () => {
+    const { token, userId, a } = await pair();
+    // b reads its push answers: one must carry a current without data (truncated).
+    const pushAnswers: string[] = [];
+    const b = await openDevice('b2', {
+      serverUrl: server.url,
+      token,
+      userId,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (String(input).endsWith('/v1/sync/push')) pushAnswers.push(await response.clone().text());
+        return response;
+      },
+    });
+    open.push(b);
+    const c = await a.adapter.createConversation({ projectId: 'p1', title: 'large records' });
+    const ids = ['big0', 'big1', 'big2', 'big3', 'big4'];
+    for (const id of ids) {
+      await a.adapter.saveMessage({ id, conversationId: c.id, projectId: 'p1', role: 'user', content: id });
+    }
+    await a.sync();
+    await b.sync();
+    for (const id of ids) await b.adapter.updateMessage(id, { content: `${id} from b, older` });
+    await laterMillisecond();
+    // Five newer records of 3.5 MB each: together over the 16 MiB answer limit.
+    for (const id of ids) await a.adapter.updateMessage(id, { content: id.at(-1)!.repeat(3_500_000) });
+    await a.sync();
+    pushAnswers.length = 0;
+    const status = await b.sync();
+    const results = JSON.parse(pushAnswers[0]!).results as {
+      status: string;
+      current?: { truncated?: true };
+    }[];
+    expect(results.map((r) => r.status)).toEqual(ids.map(() => 'stale'));
+    expect(results.filter((r) => r.current?.truncated).length).toBeGreaterThan(0);
+    expect(status).toMatchObject({ state: 'synced', conflicts: ids.length });
+    for (const id of ids) {
+      expect((await b.adapter.getSyncMetadata('message', id))?.syncStatus).toBe('synced');
+    }
+    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
+  });
+
   it('an edit that was already pushed and then overwritten is not a conflict', async () => {
     const { a, b } = await pair();
     const c = await a.adapter.createConversation({ projectId: 'p1', title: 'original' });

@@ -202,12 +202,12 @@ describe('sync through failures', () => {
     const { token } = await server.signup();
     const a = await device('a', { token });
     const conv = await a.adapter.createConversation({ projectId: 'p1' });
-    await a.adapter.saveMessage(message(conv.id, 'huge', 'x'.repeat(1_200_000)));
+    await a.adapter.saveMessage(message(conv.id, 'huge', 'x'.repeat(4_300_000)));
     const status = await a.sync();
     expect(status).toMatchObject({ state: 'synced', rejected: 1 });
     const [rejected] = a.engine.getRejected();
     expect(rejected).toMatchObject({ kind: 'message', id: 'huge' });
-    expect(rejected!.reason).toMatch(/1 MiB/);
+    expect(rejected!.reason).toMatch(/4 MiB/);
     expect((await a.adapter.getSyncMetadata('message', 'huge'))?.rejected).toBe(rejected!.reason);
 
     await a.adapter.updateMessage('huge', { content: 'short now' });
@@ -220,7 +220,7 @@ describe('sync through failures', () => {
     const a = await device('a', { token, maxBatchBytes: 64 * 1024 * 1024 });
     const conv = await a.adapter.createConversation({ projectId: 'p1' });
     for (let i = 0; i < 10; i++)
-      await a.adapter.saveMessage(message(conv.id, `big${i}`, `${i}`.repeat(900_000)));
+      await a.adapter.saveMessage(message(conv.id, `big${i}`, `${i}`.repeat(1_800_000)));
     await a.sync();
     expect(await a.adapter.pendingCount()).toBe(0);
     expect(Object.keys((await serverSnapshot(server.url, token)).messages)).toHaveLength(10);

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ServerChange } from '../protocol.js';
+import type { RecordKind } from '../protocol.js';
 import { applicationOrder, deleteTakesMessage, resolveChange } from '../sync/resolve.js';
 import { migrate } from './migrations.js';
 import { SqliteAuthTables } from './sqlite-auth.js';
@@ -14,7 +14,9 @@ import {
   type AttemptWindow,
   type PullPage,
   type PushOutcome,
+  type RecordHead,
   type SessionRecord,
+  type StoredChange,
   type SyncStore,
   UsernameTakenError,
   type UserRecord,
@@ -24,16 +26,22 @@ import {
 
 export const DB_FILE_NAME = 'chatkeep.sqlite';
 
-interface RecordRow {
+interface HeadRow {
   kind: 'conversation' | 'message';
   id: string;
   project_id: string;
   conversation_id: string | null;
   hlc: string;
   deleted: 0 | 1;
-  data: string | null;
   version: number;
 }
+
+interface RecordRow extends HeadRow {
+  data: string | null;
+}
+
+/** Every column but data: conflict checks never load a record's content. */
+const HEAD_COLUMNS = 'kind, id, project_id, conversation_id, hlc, deleted, version';
 
 interface UserRow {
   id: string;
@@ -42,16 +50,20 @@ interface UserRow {
   created_at: number;
 }
 
-function toChange(row: RecordRow): ServerChange {
+function toHead(row: HeadRow): RecordHead {
   return {
     kind: row.kind,
     id: row.id,
     projectId: row.project_id,
+    conversationId: row.conversation_id,
     hlc: row.hlc,
     deleted: row.deleted === 1,
-    data: row.data === null ? null : (JSON.parse(row.data) as Record<string, unknown>),
     version: row.version,
   };
+}
+
+function toStored(row: RecordRow): StoredChange {
+  return { ...toHead(row), data: row.data };
 }
 
 function toUser(row: UserRow): UserRecord {
@@ -69,8 +81,11 @@ function prepareStatements(db: Database.Database) {
        FROM users u ORDER BY u.username`,
     ),
     deleteUser: db.prepare<[string]>('DELETE FROM users WHERE username = ?'),
+    getHead: db.prepare<[string, string, string], HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM records WHERE user_id = ? AND kind = ? AND id = ?`,
+    ),
     getRecord: db.prepare<[string, string, string], RecordRow>(
-      'SELECT * FROM records WHERE user_id = ? AND kind = ? AND id = ?',
+      `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = ? AND id = ?`,
     ),
     upsertRecord: db.prepare(
       `INSERT INTO records (user_id, kind, id, project_id, conversation_id, hlc, deleted, data, version)
@@ -79,15 +94,15 @@ function prepareStatements(db: Database.Database) {
          project_id = excluded.project_id, conversation_id = excluded.conversation_id, hlc = excluded.hlc,
          deleted = excluded.deleted, data = excluded.data, version = excluded.version`,
     ),
-    liveMessagesOf: db.prepare<[string, string], RecordRow>(
-      `SELECT * FROM records WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND deleted = 0
+    liveMessagesOf: db.prepare<[string, string], HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM records WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND deleted = 0
        ORDER BY id`,
     ),
     nextVersion: db.prepare<[], { value: number }>(
       "UPDATE sequence SET value = value + 1 WHERE name = 'version' RETURNING value",
     ),
     pull: db.prepare<[string, number, number], RecordRow>(
-      'SELECT * FROM records WHERE user_id = ? AND version > ? ORDER BY version LIMIT ?',
+      `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND version > ? ORDER BY version LIMIT ?`,
     ),
     maxVersion: db.prepare<[string], { v: number | null }>(
       'SELECT max(version) AS v FROM records WHERE user_id = ?',
@@ -183,8 +198,8 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   private applyOne(userId: string, change: ValidChange): PushOutcome {
-    const storedRow = this.stmt.getRecord.get(userId, change.kind, change.id);
-    const stored = storedRow && toChange(storedRow);
+    const storedRow = this.stmt.getHead.get(userId, change.kind, change.id);
+    const stored = storedRow && toHead(storedRow);
     // A tombstone carries no data, so its conversation is the one stored with the message.
     const conversationId =
       change.kind === 'message'
@@ -204,8 +219,8 @@ export class SqliteSyncStore implements SyncStore {
     const conversationRow =
       conversationId === undefined
         ? undefined
-        : this.stmt.getRecord.get(userId, 'conversation', conversationId);
-    const decision = resolveChange(change, stored, conversationRow && toChange(conversationRow));
+        : this.stmt.getHead.get(userId, 'conversation', conversationId);
+    const decision = resolveChange(change, stored, conversationRow && toHead(conversationRow));
     if (decision.action === 'repeat') return { status: 'applied', version: decision.version };
     const version =
       decision.action === 'write' ? this.write(userId, change, conversationId ?? null) : undefined;
@@ -241,16 +256,29 @@ export class SqliteSyncStore implements SyncStore {
       conversationId,
       hlc: change.hlc,
       deleted: change.deleted ? 1 : 0,
-      data: change.deleted || change.data === null ? null : JSON.stringify(change.data),
+      data: change.deleted ? null : change.data,
       version,
     });
     return version;
   }
 
-  async pull(userId: string, since: number, limit: number): Promise<PullPage> {
-    const rows = this.stmt.pull.all(userId, since, limit + 1);
-    const hasMore = rows.length > limit;
-    return { changes: rows.slice(0, limit).map(toChange), hasMore };
+  async pull(userId: string, since: number, limit: number, maxDataBytes: number): Promise<PullPage> {
+    // Row by row, so that a page of large records stops without loading the rest.
+    const changes: StoredChange[] = [];
+    let bytes = 0;
+    for (const row of this.stmt.pull.iterate(userId, since, limit + 1)) {
+      bytes += row.data === null ? 0 : Buffer.byteLength(row.data, 'utf8');
+      if (changes.length === limit || (changes.length > 0 && bytes > maxDataBytes)) {
+        return { changes, hasMore: true };
+      }
+      changes.push(toStored(row));
+    }
+    return { changes, hasMore: false };
+  }
+
+  async readRecord(userId: string, kind: RecordKind, id: string): Promise<StoredChange | undefined> {
+    const row = this.stmt.getRecord.get(userId, kind, id);
+    return row && toStored(row);
   }
 
   async maxVersion(userId: string): Promise<number> {

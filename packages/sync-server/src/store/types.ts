@@ -1,6 +1,6 @@
 // What the routes need from storage. SQLite implements it today; another
 // database only has to implement this interface (and reuse sync/resolve.ts).
-import type { Change, ServerChange } from '../protocol.js';
+import type { RecordKind } from '../protocol.js';
 
 export interface UserRecord {
   id: string;
@@ -16,18 +16,46 @@ export interface UserSummary {
   records: number;
 }
 
-/** A change that passed validation; `conversationId` is set for message puts. */
-export interface ValidChange extends Change {
+/**
+ * A change that passed validation. `data` is the record's JSON text exactly
+ * as the client sent it (null for a delete): stores keep and return that
+ * text, never a re-serialised copy. `conversationId` is set for message puts.
+ */
+export interface ValidChange {
+  kind: RecordKind;
+  id: string;
+  projectId: string;
   conversationId?: string;
+  hlc: string;
+  deleted: boolean;
+  data: string | null;
+}
+
+/** What is stored of a record besides its data. */
+export interface RecordHead {
+  kind: RecordKind;
+  id: string;
+  projectId: string;
+  /** The conversation of a message; null for conversations. */
+  conversationId: string | null;
+  hlc: string;
+  deleted: boolean;
+  version: number;
+}
+
+/** A stored record with its data as the JSON text it was pushed with. */
+export interface StoredChange extends RecordHead {
+  data: string | null;
 }
 
 export type PushOutcome =
   | { status: 'applied'; version: number }
-  | { status: 'stale'; current: ServerChange }
+  /** `current` is the newer stored record without its data, which the route reads only if it fits the answer. */
+  | { status: 'stale'; current: RecordHead }
   | { status: 'rejected'; reason: string };
 
 export interface PullPage {
-  changes: ServerChange[];
+  changes: StoredChange[];
   hasMore: boolean;
 }
 
@@ -95,8 +123,14 @@ export interface SyncStore {
 
   /** Applies a batch in one transaction, answering one outcome per change, in order. */
   push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]>;
-  /** The user's changes with version > since, ascending, at most `limit`. */
-  pull(userId: string, since: number, limit: number): Promise<PullPage>;
+  /**
+   * The user's changes with version > since, ascending, at most `limit`, and
+   * stopping before the data text passes `maxDataBytes` (UTF-8), though never
+   * before the first change.
+   */
+  pull(userId: string, since: number, limit: number, maxDataBytes: number): Promise<PullPage>;
+  /** One stored record with its data, or undefined. */
+  readRecord(userId: string, kind: RecordKind, id: string): Promise<StoredChange | undefined>;
   /** The greatest version among the user's records (0 when none). */
   maxVersion(userId: string): Promise<number>;
 

@@ -1,15 +1,14 @@
 // Last-write-wins, decided the same way by every store: given what is stored
 // for a record (and its conversation), what happens to an incoming change.
 import { compareHlc } from '@chatkeep/storage';
-import type { ServerChange } from '../protocol.js';
-import type { ValidChange } from '../store/types.js';
+import type { RecordHead, ValidChange } from '../store/types.js';
 
 export type Decision =
   /** Store the change under a new version. */
   | { action: 'write' }
   /** The same stamp is already stored: answer applied with its version. */
   | { action: 'repeat'; version: number }
-  | { action: 'stale'; current: ServerChange };
+  | { action: 'stale'; current: RecordHead };
 
 /**
  * `stored` is the record's current state; `conversation` is the stored
@@ -21,8 +20,8 @@ export type Decision =
  */
 export function resolveChange(
   incoming: ValidChange,
-  stored: ServerChange | undefined,
-  conversation: ServerChange | undefined,
+  stored: RecordHead | undefined,
+  conversation: RecordHead | undefined,
 ): Decision {
   if (stored) {
     const order = compareHlc(incoming.hlc, stored.hlc);

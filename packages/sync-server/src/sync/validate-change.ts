@@ -1,77 +1,155 @@
 // Checks one pushed change. A bad change is answered `rejected` with a reason
 // while the rest of its batch applies, so this returns instead of throwing.
+// The server reads only the envelope: `data` is opaque (protocol 1.1) beyond
+// being a JSON object within the size and depth limits whose `id`,
+// `projectId` and (for v1 clients) `conversationId` agree with the change.
+import { parseHlc } from '@chatkeep/storage';
 import {
-  ChatStorageError,
-  describeZodError,
-  parseHlc,
-  validateMessage,
-  validateSyncedConversation,
-} from '@chatkeep/storage';
-import { changeSchema, MAX_FUTURE_MS, MAX_RECORD_BYTES } from '../protocol.js';
+  MAX_DATA_DEPTH,
+  MAX_FUTURE_MS,
+  MAX_ID_LENGTH,
+  MAX_RECORD_BYTES,
+  type RecordKind,
+  recordKindSchema,
+} from '../protocol.js';
 import type { ValidChange } from '../store/types.js';
+import type { RawChange, RawData } from './push-body.js';
 
 export type ChangeCheck =
   | { ok: true; change: ValidChange }
   | { ok: false; kind: string; id: string; reason: string };
 
-function field(value: unknown, key: string): string {
-  const v = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  return typeof v === 'string' ? v : '';
+/** A value shown in a reason or echoed in a result: never longer than an id may be. */
+function clip(value: string): string {
+  return value.length > MAX_ID_LENGTH ? `${value.slice(0, MAX_ID_LENGTH)}…` : value;
 }
 
-export function checkChange(raw: unknown, now: number): ChangeCheck {
-  const parsed = changeSchema.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      kind: field(raw, 'kind'),
-      id: field(raw, 'id'),
-      reason: `Malformed change: ${describeZodError(parsed.error)}`,
-    };
-  }
-  const change: ValidChange = parsed.data;
-  const reject = (reason: string): ChangeCheck => ({ ok: false, kind: change.kind, id: change.id, reason });
+const quote = (value: string) => JSON.stringify(clip(value));
 
-  const stamp = parseHlc(change.hlc);
+/** Why `value` is not a valid id, or undefined when it is one. */
+export function idProblem(value: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  // With the u flag a lone surrogate is a code point of category Cs; a pair is not.
+  if (/\p{Cs}/u.test(value)) return 'must be well-formed Unicode (it holds a lone surrogate)';
+  // Code points, not UTF-16 units: an emoji is one character.
+  let length = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) length++;
+  }
+  if (length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters (it has ${length})`;
+  if (/\p{Cc}/u.test(value)) return 'must not contain control characters';
+  return undefined;
+}
+
+function dataProblem(change: { id: string; projectId: string }, data: RawData): string | undefined {
+  const bytes = Buffer.byteLength(data.text, 'utf8');
+  if (bytes > MAX_RECORD_BYTES) {
+    return `The record is ${bytes} bytes of JSON; a record may be at most ${MAX_RECORD_BYTES} bytes (4 MiB). Shorten it or store large attachments elsewhere.`;
+  }
+  if (data.depth > MAX_DATA_DEPTH) {
+    return `The record nests ${data.depth} levels deep; data may nest at most ${MAX_DATA_DEPTH} levels. Flatten it.`;
+  }
+  if (data.id !== undefined && data.id !== change.id) {
+    return `Malformed change: data.id (${data.id === false ? 'not a string' : quote(data.id)}) differs from the change id (${quote(change.id)}).`;
+  }
+  if (data.projectId !== undefined && data.projectId !== change.projectId) {
+    return `Malformed change: data.projectId (${data.projectId === false ? 'not a string' : quote(data.projectId)}) differs from the change projectId (${quote(change.projectId)}).`;
+  }
+  return undefined;
+}
+
+export function checkChange(raw: RawChange, now: number): ChangeCheck {
+  const text = (f: RawChange['kind']) => (f && 'value' in f ? f.value : undefined);
+  const kindText = text(raw.kind) ?? '';
+  const idText = text(raw.id) ?? '';
+  const reject = (reason: string): ChangeCheck => ({
+    ok: false,
+    kind: clip(kindText),
+    id: clip(idText),
+    reason,
+  });
+  if (raw.notAnObject) return reject('Malformed change: each change must be a JSON object.');
+  if (raw.duplicateKey !== undefined) {
+    return reject(`Malformed change: the key ${quote(raw.duplicateKey)} appears twice.`);
+  }
+
+  const kind = recordKindSchema.safeParse(kindText);
+  if (!kind.success) {
+    return reject(
+      `Malformed change: kind must be ${recordKindSchema.options.map((k) => `"${k}"`).join(' or ')} (got ${raw.kind ? quote(kindText) : 'nothing'}).`,
+    );
+  }
+  const ids: Record<'id' | 'projectId' | 'conversationId', string | undefined> = {
+    id: undefined,
+    projectId: undefined,
+    conversationId: undefined,
+  };
+  for (const name of ['id', 'projectId', 'conversationId'] as const) {
+    const field = raw[name];
+    if (field === undefined) {
+      if (name === 'conversationId') continue;
+      return reject(`Malformed change: ${name} is missing.`);
+    }
+    if (!('value' in field)) return reject(`Malformed change: ${name} must be a string.`);
+    const problem = idProblem(field.value);
+    if (problem) return reject(`Malformed change: ${name} ${problem}.`);
+    ids[name] = field.value;
+  }
+  const hlc = text(raw.hlc);
+  if (hlc === undefined) return reject('Malformed change: hlc must be a string.');
+  const stamp = parseHlc(hlc);
   if (!stamp) {
     return reject(
-      `Malformed change: hlc ${JSON.stringify(change.hlc.slice(0, 100))} is not a stamp of the form <15-digit ms>:<5-digit counter>:<clientId>.`,
+      `Malformed change: hlc ${quote(hlc)} is not a stamp of the form <15-digit ms>:<5-digit counter>:<clientId>.`,
     );
   }
   if (stamp.ms > now + MAX_FUTURE_MS) {
     return reject(
-      `The stamp ${change.hlc} is more than 24 hours ahead of the server clock (${new Date(now).toISOString()}); check this device's clock.`,
+      `The stamp ${hlc} is more than 24 hours ahead of the server clock (${new Date(now).toISOString()}); check this device's clock.`,
     );
   }
-  if (change.deleted) {
-    if (change.data !== null)
-      return reject('Malformed change: a delete (deleted: true) must carry data: null.');
+  if (!raw.deleted || !('value' in raw.deleted))
+    return reject('Malformed change: deleted must be true or false.');
+  if (!raw.data || !('value' in raw.data))
+    return reject('Malformed change: data must be a JSON object or null.');
+  const deleted = raw.deleted.value;
+  const data = raw.data.value;
+  const change: ValidChange = {
+    kind: kind.data as RecordKind,
+    id: ids.id!,
+    projectId: ids.projectId!,
+    hlc,
+    deleted,
+    data: null,
+  };
+  if (deleted) {
+    if (data !== null) return reject('Malformed change: a delete (deleted: true) must carry data: null.');
+    if (ids.conversationId !== undefined && kind.data === 'message')
+      change.conversationId = ids.conversationId;
     return { ok: true, change };
   }
-  if (change.data === null) {
+  if (data === null) {
     return reject('Malformed change: data is null but deleted is false; send the record or mark it deleted.');
   }
-  const bytes = Buffer.byteLength(JSON.stringify(change.data), 'utf8');
-  if (bytes > MAX_RECORD_BYTES) {
-    return reject(
-      `The record is ${bytes} bytes; a record may be at most ${MAX_RECORD_BYTES} bytes (1 MiB). Shorten it or store large attachments elsewhere.`,
-    );
-  }
-  try {
-    const record =
-      change.kind === 'conversation' ? validateSyncedConversation(change.data) : validateMessage(change.data);
-    if (record.id !== change.id) {
-      return reject(`Malformed change: data.id (${record.id}) differs from the change id (${change.id}).`);
-    }
-    if (record.projectId !== change.projectId) {
+  const problem = dataProblem(change, data);
+  if (problem) return reject(problem);
+  change.data = data.text;
+  if (kind.data === 'message') {
+    const fromData = data.conversationId;
+    if (fromData === false) return reject('Malformed change: data.conversationId must be a string.');
+    if (fromData !== undefined && ids.conversationId !== undefined && fromData !== ids.conversationId) {
       return reject(
-        `Malformed change: data.projectId (${record.projectId}) differs from the change projectId (${change.projectId}).`,
+        `Malformed change: data.conversationId (${quote(fromData)}) differs from the change conversationId (${quote(ids.conversationId)}).`,
       );
     }
-    if ('conversationId' in record) change.conversationId = record.conversationId;
-  } catch (error) {
-    if (error instanceof ChatStorageError) return reject(error.message);
-    throw error;
+    const conversationId = ids.conversationId ?? fromData;
+    if (conversationId === undefined) {
+      return reject('Malformed change: a message needs conversationId, on the change or in its data.');
+    }
+    const idIssue = idProblem(conversationId);
+    if (idIssue) return reject(`Malformed change: conversationId ${idIssue}.`);
+    change.conversationId = conversationId;
   }
   return { ok: true, change };
 }

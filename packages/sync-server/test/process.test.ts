@@ -135,7 +135,7 @@ describe('the server process', () => {
             path: '/v1/sync/push',
             method: 'POST',
             agent: false,
-            headers: { Authorization: `Bearer ${token}` },
+            headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
           },
           (res) => {
             let text = '';

@@ -1,21 +1,13 @@
 // Sign-up and login input sizes and rate limits, over HTTP on 127.0.0.1.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { type AttemptLimitOptions, DEFAULT_ATTEMPT_LIMITS } from '../../src/auth/attempt-limits.js';
-import { request, signup, startTestServer, type TestServer, tempDir } from '../helpers.js';
+import { request, signup, type TestServer, tempDir } from '../helpers.js';
+import { serversPerTest } from './servers.js';
 
 const HOUR = 60 * 60 * 1000;
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts);
-  servers.push(s);
-  return s;
-}
+const server = serversPerTest();
 
 const login = (url: string, username: string, password: string, headers: Record<string, string> = {}) =>
   request<{ error?: { code: string; message: string }; token?: string }>(url, 'POST', '/v1/auth/login', {
@@ -158,20 +150,16 @@ describe('failed logins are limited per username and per client address', () => 
 
   it('the limits hold across instances sharing the database', async () => {
     const data = tempDir();
-    try {
-      const first = await server({ dataDir: data.path });
-      const second = await server({ dataDir: data.path });
-      await signup(first.url, 'shared', 'right password');
-      for (let i = 0; i < 10; i++) {
-        const via = i % 2 ? first : second;
-        expect((await login(via.url, 'shared', `wrong ${i} guess`)).status).toBe(401);
-      }
-      expect((await login(first.url, 'shared', 'right password')).status).toBe(429);
-      expect((await login(second.url, 'shared', 'right password')).status).toBe(429);
-    } finally {
-      await Promise.all(servers.splice(0).map((s) => s.stop()));
-      data.remove();
+    onTestFinished(() => data.remove()); // after the servers stop
+    const first = await server({ dataDir: data.path });
+    const second = await server({ dataDir: data.path });
+    await signup(first.url, 'shared', 'right password');
+    for (let i = 0; i < 10; i++) {
+      const via = i % 2 ? first : second;
+      expect((await login(via.url, 'shared', `wrong ${i} guess`)).status).toBe(401);
     }
+    expect((await login(first.url, 'shared', 'right password')).status).toBe(429);
+    expect((await login(second.url, 'shared', 'right password')).status).toBe(429);
   });
 });
 

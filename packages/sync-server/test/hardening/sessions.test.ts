@@ -2,24 +2,16 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_SESSIONS_PER_USER } from '../../src/auth/sessions.js';
 import type { SessionsResponse } from '../../src/protocol.js';
 import { migrate } from '../../src/store/migrations.js';
 import { DB_FILE_NAME, SqliteSyncStore } from '../../src/store/sqlite.js';
-import { pull, request, signup, startTestServer, type TestServer, tempDir } from '../helpers.js';
+import { pull, request, signup, tempDir } from '../helpers.js';
+import { serversPerTest } from './servers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts);
-  servers.push(s);
-  return s;
-}
+const server = serversPerTest();
 
 const login = (url: string, username: string, password: string, userAgent = 'test-agent/1') =>
   request<{ token: string }>(url, 'POST', '/v1/auth/login', {

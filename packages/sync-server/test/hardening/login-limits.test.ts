@@ -120,12 +120,15 @@ describe('failed logins are limited per username and per client address', () => 
     expect((await login(s.url, 'p-9', 'long enough', from5(9))).status).toBe(429);
     const other = await login(s.url, 'p-9', 'long enough', { 'X-Forwarded-For': '203.0.113.6' });
     expect(other.status).toBe(401);
+    // A proxy that adds the port: still that client's address.
+    const withPort = await login(s.url, 'p-10', 'long enough', { 'X-Forwarded-For': '203.0.113.5:52044' });
+    expect(withPort.status).toBe(429);
     // One IPv6 host holds a whole /64: its addresses share one limit.
     for (let i = 1; i <= 3; i++) {
       const res = await login(s.url, `v6-${i}`, 'long enough', { 'X-Forwarded-For': `2001:db8:1:2::${i}` });
       expect(res.status).toBe(401);
     }
-    const v6 = await login(s.url, 'v6-9', 'long enough', { 'X-Forwarded-For': '2001:db8:1:2:ffff::9' });
+    const v6 = await login(s.url, 'v6-9', 'long enough', { 'X-Forwarded-For': '[2001:db8:1:2:ffff::9]:443' });
     expect(v6.status).toBe(429);
   });
 

@@ -1,22 +1,16 @@
 // Session expiry, listing and ending sessions, over HTTP on 127.0.0.1.
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_SESSIONS_PER_USER } from '../../src/auth/sessions.js';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import type { SessionsResponse } from '../../src/protocol.js';
-import { SqliteSyncStore } from '../../src/store/sqlite.js';
-import { pull, request, signup, startTestServer, type TestServer, tempDir } from '../helpers.js';
+import { migrate } from '../../src/store/migrations.js';
+import { DB_FILE_NAME, SqliteSyncStore } from '../../src/store/sqlite.js';
+import { pull, request, signup, tempDir } from '../helpers.js';
+import { serversPerTest } from './servers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts);
-  servers.push(s);
-  return s;
-}
+const server = serversPerTest();
 
 const login = (url: string, username: string, password: string, userAgent = 'test-agent/1') =>
   request<{ token: string }>(url, 'POST', '/v1/auth/login', {
@@ -119,28 +113,28 @@ describe('GET /v1/auth/sessions and DELETE /v1/auth/sessions/:id', () => {
   });
 });
 
-describe('session bookkeeping is bounded', () => {
-  it(`a user keeps at most ${MAX_SESSIONS_PER_USER} sessions: the least recently used end first`, async () => {
+describe('upgrading a database of schema 1', () => {
+  it('keeps its sessions working: each gets an id and counts as used at the upgrade', async () => {
     const dir = tempDir();
-    const store = new SqliteSyncStore(dir.path);
     try {
-      await store.createUser({ id: 'u1', username: 'many', passwordHash: 'x', createdAt: 0 });
-      for (let i = 0; i <= MAX_SESSIONS_PER_USER; i++) {
-        const at = 1000 + i;
-        await store.createSession(
-          { id: `s${i}`, tokenHash: `h${i}`, userId: 'u1', createdAt: at, lastUsedAt: at, userAgent: null },
-          MAX_SESSIONS_PER_USER,
-        );
-        if (i === 10) await store.touchSession('s0', 5000); // s0 is in use: s1 is the least recently used
+      const db = new Database(join(dir.path, DB_FILE_NAME));
+      migrate(db, 1);
+      db.prepare(
+        "INSERT INTO users (id, username, password_hash, created_at) VALUES ('u1', 'old', 'x', 1)",
+      ).run();
+      db.prepare("INSERT INTO sessions (token_hash, user_id, created_at) VALUES ('old-hash', 'u1', 1)").run();
+      db.close();
+      const before = Date.now();
+      const store = new SqliteSyncStore(dir.path);
+      try {
+        const session = await store.findSession('old-hash', before - 1000);
+        expect(session).toMatchObject({ userId: 'u1', tokenHash: 'old-hash', createdAt: 1 });
+        expect(session!.id).toMatch(/^[0-9a-f]{32}$/);
+        expect(session!.lastUsedAt).toBeGreaterThanOrEqual(before - 1000);
+      } finally {
+        await store.close();
       }
-      const ids = (await store.listSessions('u1', 0)).map((x) => x.id);
-      expect(ids).toHaveLength(MAX_SESSIONS_PER_USER);
-      expect(ids).toContain('s0');
-      expect(ids).not.toContain('s1');
-      await store.pruneSessions(1050);
-      expect(await store.listSessions('u1', 0)).toHaveLength(52); // s0 and s50..s100
     } finally {
-      await store.close();
       dir.remove();
     }
   });

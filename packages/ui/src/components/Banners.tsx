@@ -1,3 +1,4 @@
+import type { FallbackMergeReport } from '@chatkeep/storage';
 import type { MigrationNotice } from '../app/boot.js';
 import { useStreams } from '../app/chat-controller.js';
 import { useOnline } from '../app/use-online.js';
@@ -7,9 +8,29 @@ import { useSyncSettings } from '../sync-ui/sync-service.js';
 interface BannersProps {
   migration?: MigrationNotice;
   onDismissMigration(): void;
+  fallbackMerge?: FallbackMergeReport;
+  onDismissFallbackMerge(): void;
 }
 
-export function Banners({ migration, onDismissMigration }: BannersProps) {
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The notice after history saved in localStorage (while IndexedDB was unavailable) was merged back. */
+export function describeFallbackMerge(report: Extract<FallbackMergeReport, { status: 'merged' }>): string {
+  const what = [count(report.messages, 'message', 'messages')];
+  if (report.deletions > 0) what.push(count(report.deletions, 'deletion', 'deletions'));
+  let text = `Merged ${count(report.conversations, 'conversation', 'conversations')} (${what.join(', ')}), saved in this browser’s localStorage while its database was unavailable, into your history.`;
+  if (report.conflicts > 0) {
+    text += ` ${count(report.conflicts, 'version', 'versions')} that newer edits replaced ${report.conflicts === 1 ? 'is' : 'are'} kept under Conflicts.`;
+  }
+  return text;
+}
+
+export function Banners({
+  migration,
+  onDismissMigration,
+  fallbackMerge,
+  onDismissFallbackMerge,
+}: BannersProps) {
   const online = useOnline();
   const saveError = useStreams((s) => s.saveError);
   const clearSaveError = useStreams((s) => s.clearSaveError);
@@ -41,6 +62,22 @@ export function Banners({ migration, onDismissMigration }: BannersProps) {
           {migration.messages === 1 ? 'message' : 'messages'}) from your earlier chat history into the project
           “{migration.projectId}”.
           <button type="button" className="link-button" onClick={onDismissMigration}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {fallbackMerge?.status === 'merged' && (
+        <div className="banner banner-info" role="status" aria-label="Merge notice">
+          {describeFallbackMerge(fallbackMerge)}
+          <button type="button" className="link-button" onClick={onDismissFallbackMerge}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {fallbackMerge?.status === 'failed' && (
+        <div className="banner banner-error" role="alert">
+          {fallbackMerge.error}
+          <button type="button" className="link-button" onClick={onDismissFallbackMerge}>
             Dismiss
           </button>
         </div>

@@ -104,6 +104,8 @@ async function splitHistory() {
   await before.db.saveMessage(message('kept', 'kept-m', 'hello'));
 
   const fallback = await openFallback(storage, clock.now);
+  // Its search index lived in localStorage too.
+  storage.setItem(`${DB}-search`, '{"version":1}');
   await fallback.applyRemote(pulled(), 'cursor-1');
   clock.at(1000);
   await fallback.createConversation({ projectId: 'p1', id: 'away', title: 'While IndexedDB was away' });
@@ -134,6 +136,7 @@ describe('merging what was written to localStorage while IndexedDB was unavailab
     expect(await db.getConversation('away')).toMatchObject({ messageCount: 2, lastMessage: 'second' });
     expect((await db.loadConversation('away')).map((m) => m.content)).toEqual(['first', 'second']);
     expect(copyOf(storage).size).toBe(0);
+    expect(storage.getItem(`${DB}-search`)).toBeNull();
     expect(await db.listProjects()).toEqual(['p1']);
   });
 

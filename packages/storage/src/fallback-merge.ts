@@ -9,6 +9,7 @@ import { type FallbackMergeCounts, mergeFallbackCopy } from './indexeddb/merge-f
 import { readFallbackCopy, removeFallbackCopy } from './localstorage/fallback-copy.js';
 import { Keys } from './localstorage/layout.js';
 import { withStorageLock } from './localstorage/lock.js';
+import { localStorageSearchKey } from './search/persist.js';
 
 /** What merging the localStorage copy did; the app shows it as a short notice. */
 export type FallbackMergeReport =
@@ -33,7 +34,10 @@ export async function mergeFallbackIntoIndexedDB(
       if (!copy) return undefined;
       const counts = await adapter[mergeFallbackCopy](copy);
       try {
-        removeFallbackCopy(storage, dbName, copy, adapter.clientId);
+        if (removeFallbackCopy(storage, dbName, copy, adapter.clientId)) {
+          // The search index kept beside the copy: the index in IndexedDB takes over (losing it costs a rebuild).
+          storage.removeItem(localStorageSearchKey(dbName));
+        }
       } catch {
         // Merged all the same; the next open finds the copy, merges nothing new and removes it.
       }

@@ -61,6 +61,16 @@ function copyOf(storage: Storage): Map<string, string> {
   return copy;
 }
 
+/** The page goes away at the `nth` key removed from `storage` (undone by vi.restoreAllMocks). */
+function cutRemovalShort(storage: Storage, nth: number): void {
+  let removals = 0;
+  const remove = storage.removeItem.bind(storage);
+  vi.spyOn(storage, 'removeItem').mockImplementation((key) => {
+    if (++removals === nth) throw new Error('the page was closed');
+    remove(key);
+  });
+}
+
 function message(conversationId: string, id: string, content: string) {
   return { id, conversationId, projectId: 'p1', role: 'user' as const, content };
 }
@@ -274,12 +284,7 @@ describe('merging what was written to localStorage while IndexedDB was unavailab
   it('interrupted while removing the copy, the next open finishes removing it and merges nothing twice', async () => {
     const { factory, storage, clock } = await splitHistory();
     const stillOnFallback = await openFallback(storage, clock.now);
-    let removals = 0;
-    const remove = storage.removeItem.bind(storage);
-    vi.spyOn(storage, 'removeItem').mockImplementation((key) => {
-      if (++removals === 3) throw new Error('the page was closed');
-      remove(key);
-    });
+    cutRemovalShort(storage, 3);
     const first = await openHistory(factory, storage, clock.now);
     expect(first.reports).toMatchObject([{ status: 'merged', conversations: 2 }]);
     expect(copyOf(storage).size).toBeGreaterThan(0);
@@ -301,12 +306,7 @@ describe('merging what was written to localStorage while IndexedDB was unavailab
 
   it('a localStorage open finds a half-removed merged copy and starts clean instead of showing its leftovers', async () => {
     const { factory, storage, clock } = await splitHistory();
-    let removals = 0;
-    const remove = storage.removeItem.bind(storage);
-    vi.spyOn(storage, 'removeItem').mockImplementation((key) => {
-      if (++removals === 2) throw new Error('the page was closed');
-      remove(key);
-    });
+    cutRemovalShort(storage, 2);
     await openHistory(factory, storage, clock.now);
     vi.restoreAllMocks();
     const fallback = await openFallback(storage);

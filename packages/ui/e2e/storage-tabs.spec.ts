@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { holdOlderVersion, type OlderVersionTab } from '../test/older-version.js';
 import { conversations, openApp, send, waitForAnswerDone } from './helpers.js';
 
 // Two tabs and an answer streamed in each test: more than the default budget on a busy machine.
@@ -39,50 +40,15 @@ test('a tab blocked by an older version asks to close the other tabs, never swit
   // A tab of an older version: history on the first schema, and it never closes on versionchange.
   const older = await context.newPage();
   await older.goto('/favicon.svg');
-  await older.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const request = indexedDB.open('chatkeep', 1);
-        request.onerror = () => reject(request.error);
-        request.onupgradeneeded = () => {
-          const db = request.result;
-          db.createObjectStore('conversations', { keyPath: 'id' }).createIndex('byProjectUpdated', [
-            'projectId',
-            'updatedAt',
-          ]);
-          db.createObjectStore('messages', { keyPath: 'id' }).createIndex('byConversationCreated', [
-            'conversationId',
-            'createdAt',
-            'id',
-          ]);
-          db.createObjectStore('projects', { keyPath: 'id' });
-        };
-        request.onsuccess = () => {
-          const db = request.result;
-          const page = window as unknown as { askedToClose: number };
-          page.askedToClose = 0;
-          db.onversionchange = () => {
-            page.askedToClose += 1;
-          };
-          const t = Date.now() - 60_000;
-          const tx = db.transaction(['conversations', 'messages', 'projects'], 'readwrite');
-          tx.objectStore('projects').put({ id: 'default' });
-          tx.objectStore('conversations').put({
-            ...{ id: 'older-c', projectId: 'default', title: 'Kept through the upgrade', createdAt: t },
-            ...{ updatedAt: t + 1, archived: false, pinned: false, tags: [], messageCount: 2 },
-          });
-          const message = (id: string, role: string, content: string, at: number) => ({
-            ...{ id, conversationId: 'older-c', projectId: 'default', role, content, status: 'complete' },
-            ...{ createdAt: at, updatedAt: at },
-          });
-          tx.objectStore('messages').put(message('older-1', 'user', 'Asked in the older version', t));
-          tx.objectStore('messages').put(
-            message('older-2', 'assistant', 'Answered in the older version', t + 1),
-          );
-          tx.oncomplete = () => resolve();
-        };
-      }),
-  );
+  await older.evaluate(holdOlderVersion, {
+    conversation: { id: 'older-c', title: 'Kept through the upgrade' },
+    messages: [
+      { id: 'older-1', role: 'user', content: 'Asked in the older version' },
+      { id: 'older-2', role: 'assistant', content: 'Answered in the older version' },
+    ],
+  });
+  const askedToClose = () =>
+    older.evaluate(() => (globalThis as { olderVersionTab?: OlderVersionTab }).olderVersionTab?.askedToClose);
 
   const tab = await context.newPage();
   await tab.goto('/');
@@ -91,7 +57,7 @@ test('a tab blocked by an older version asks to close the other tabs, never swit
   });
   await expect(blocked).toBeVisible();
   await expect(tab.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
-  expect(await older.evaluate(() => (window as unknown as { askedToClose: number }).askedToClose)).toBe(1);
+  expect(await askedToClose()).toBe(1);
 
   // Retry while the older tab still holds it: the same screen, and nothing saved anywhere else.
   await blocked.getByRole('button', { name: 'Retry' }).click();

@@ -2,6 +2,7 @@ import { LocalStorageAdapter } from '@chatkeep/storage';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { holdOlderVersion, type OlderVersionTab } from '../../test/older-version.js';
 
 // Each test starts the app afresh: its own database and its own module state (boot runs once per page).
 beforeEach(() => {
@@ -12,34 +13,11 @@ beforeEach(() => {
 
 const fallbackKeys = () => Object.keys(localStorage).filter((key) => key.startsWith('chatkeep:'));
 
-/** A tab of an older version: the history database at version 1, never closed on versionchange. */
-function holdOlderVersion(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open('chatkeep', 1);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      db.createObjectStore('conversations', { keyPath: 'id' }).createIndex('byProjectUpdated', [
-        'projectId',
-        'updatedAt',
-      ]);
-      db.createObjectStore('messages', { keyPath: 'id' }).createIndex('byConversationCreated', [
-        'conversationId',
-        'createdAt',
-        'id',
-      ]);
-      db.createObjectStore('projects', { keyPath: 'id' });
-    };
-    request.onsuccess = () => {
-      request.result.onversionchange = () => {};
-      resolve(request.result);
-    };
-    request.onerror = () => reject(request.error);
-  });
-}
+const olderTab = () => (globalThis as { olderVersionTab?: OlderVersionTab }).olderVersionTab!;
 
 describe('starting while another tab holds storage', () => {
   it('asks to close or reload the other tabs, keeps asking on Retry, and opens by itself once they let go', async () => {
-    const older = await holdOlderVersion();
+    await holdOlderVersion(null);
     const { App } = await import('./App.js');
     render(<App />);
     const heading = await screen.findByRole(
@@ -56,7 +34,8 @@ describe('starting while another tab holds storage', () => {
     ).toBeTruthy();
     expect(fallbackKeys()).toEqual([]);
 
-    older.close();
+    expect(olderTab().askedToClose).toBe(1);
+    olderTab().db.close();
     expect(await screen.findByRole('textbox', { name: 'Message' }, { timeout: 5000 })).toBeTruthy();
     expect(fallbackKeys()).toEqual([]);
   });

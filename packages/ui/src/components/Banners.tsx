@@ -1,4 +1,5 @@
 import type { FallbackMergeReport } from '@chatkeep/storage';
+import type { ReactNode } from 'react';
 import type { MigrationNotice } from '../app/boot.js';
 import { useStreams } from '../app/chat-controller.js';
 import { useOnline } from '../app/use-online.js';
@@ -25,6 +26,37 @@ export function describeFallbackMerge(report: Extract<FallbackMergeReport, { sta
   return text;
 }
 
+/** A notice (a status, named by `label`) or an error (an alert), with its Dismiss button. */
+function DismissibleBanner({
+  kind,
+  label,
+  onDismiss,
+  children,
+}: {
+  kind: 'info' | 'error';
+  label?: string;
+  onDismiss(): void;
+  children: ReactNode;
+}) {
+  const content = (
+    <>
+      {children}
+      <button type="button" className="link-button" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </>
+  );
+  return kind === 'error' ? (
+    <div className="banner banner-error" role="alert">
+      {content}
+    </div>
+  ) : (
+    <div className="banner banner-info" role="status" aria-label={label}>
+      {content}
+    </div>
+  );
+}
+
 export function Banners({
   migration,
   onDismissMigration,
@@ -47,49 +79,34 @@ export function Banners({
         </div>
       )}
       {saveError && (
-        <div className="banner banner-error" role="alert">
+        <DismissibleBanner kind="error" onDismiss={clearSaveError}>
           {saveError}
-          <button type="button" className="link-button" onClick={clearSaveError}>
-            Dismiss
-          </button>
-        </div>
+        </DismissibleBanner>
       )}
       <ClearedNotice />
       {migration?.status === 'migrated' && (
-        <div className="banner banner-info" role="status" aria-label="Import notice">
+        <DismissibleBanner kind="info" label="Import notice" onDismiss={onDismissMigration}>
           Imported {migration.conversations}{' '}
           {migration.conversations === 1 ? 'conversation' : 'conversations'} ({migration.messages}{' '}
           {migration.messages === 1 ? 'message' : 'messages'}) from your earlier chat history into the project
           “{migration.projectId}”.
-          <button type="button" className="link-button" onClick={onDismissMigration}>
-            Dismiss
-          </button>
-        </div>
+        </DismissibleBanner>
       )}
       {fallbackMerge?.status === 'merged' && (
-        <div className="banner banner-info" role="status" aria-label="Merge notice">
+        <DismissibleBanner kind="info" label="Merge notice" onDismiss={onDismissFallbackMerge}>
           {describeFallbackMerge(fallbackMerge)}
-          <button type="button" className="link-button" onClick={onDismissFallbackMerge}>
-            Dismiss
-          </button>
-        </div>
+        </DismissibleBanner>
       )}
       {fallbackMerge?.status === 'failed' && (
-        <div className="banner banner-error" role="alert">
+        <DismissibleBanner kind="error" onDismiss={onDismissFallbackMerge}>
           {fallbackMerge.error}
-          <button type="button" className="link-button" onClick={onDismissFallbackMerge}>
-            Dismiss
-          </button>
-        </div>
+        </DismissibleBanner>
       )}
       {migration?.status === 'failed' && (
-        <div className="banner banner-error" role="alert">
+        <DismissibleBanner kind="error" onDismiss={onDismissMigration}>
           Your earlier chat history could not be imported ({migration.error}). It is left untouched in this
           browser; reload to try again.
-          <button type="button" className="link-button" onClick={onDismissMigration}>
-            Dismiss
-          </button>
-        </div>
+        </DismissibleBanner>
       )}
     </div>
   );

@@ -304,6 +304,18 @@ describe('merging what was written to localStorage while IndexedDB was unavailab
     expect(await second.db.listConflicts()).toEqual(conflicts);
   });
 
+  it('a full localStorage, which cannot take the mark, still has its copy removed', async () => {
+    const { factory, storage, clock } = await splitHistory();
+    const set = storage.setItem.bind(storage);
+    vi.spyOn(storage, 'setItem').mockImplementation((key, value) => {
+      if (key === `${PREFIX}meta`) throw new DOMException('full', 'QuotaExceededError');
+      set(key, value);
+    });
+    const { reports } = await openHistory(factory, storage, clock.now);
+    expect(reports).toMatchObject([{ status: 'merged', conversations: 2 }]);
+    expect(copyOf(storage).size).toBe(0);
+  });
+
   it('a localStorage open finds a half-removed merged copy and starts clean instead of showing its leftovers', async () => {
     const { factory, storage, clock } = await splitHistory();
     cutRemovalShort(storage, 2);

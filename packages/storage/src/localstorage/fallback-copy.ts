@@ -104,7 +104,11 @@ export function removeFallbackCopy(
   if (now.length !== copy.raw.size || now.some((key) => storage.getItem(key) !== copy.raw.get(key)))
     return false;
   const meta = JSON.parse(copy.raw.get(keys.meta)!) as StoredMeta;
-  storage.setItem(keys.meta, JSON.stringify({ ...meta, mergedInto }));
+  try {
+    storage.setItem(keys.meta, JSON.stringify({ ...meta, mergedInto }));
+  } catch {
+    // localStorage is full: removing frees it. Unmarked, a removal cut short only means merging the rest again.
+  }
   removeAll(storage, keys);
   return true;
 }

@@ -10,7 +10,7 @@ import { ChatStorageError } from '../errors.js';
 import type { FallbackCopy, FallbackRecord } from '../localstorage/fallback-copy.js';
 import type { Message, RecordKind, ServerRecordChange, SyncMetadata } from '../types.js';
 import { applyRemoteChanges } from './apply-remote.js';
-import { readBack } from './read-back.js';
+import { BulkRequests, readSyncEntries } from './bulk.js';
 import type { StoredSyncMetadata } from './schema.js';
 import { validateRemote } from './sync.js';
 import { type ChangeSet, ensureProject, loadClock, saveClock, type WriteTx } from './tx.js';
@@ -38,11 +38,28 @@ export async function applyFallbackCopy(
   copy: FallbackCopy,
 ): Promise<FallbackMergeCounts> {
   const remote = asChanges(copy.records);
-  const metas = tx.objectStore('sync_metadata');
+  // Reads and writes of thousands of entries go in batches with one wait each (bulk.ts).
+  const bulk = new BulkRequests(tx);
+  try {
+    return await mergeRecords(tx, bulk, changes, clientId, now, copy, remote);
+  } catch (error) {
+    return bulk.rethrow(error);
+  }
+}
+
+async function mergeRecords(
+  tx: WriteTx,
+  bulk: BulkRequests,
+  changes: ChangeSet,
+  clientId: string,
+  now: () => number,
+  copy: FallbackCopy,
+  remote: ServerRecordChange[],
+): Promise<FallbackMergeCounts> {
   const keys = copy.records.map((r): [RecordKind, string] => [r.meta.kind, r.meta.id]);
-  const before = await readBack(metas, keys);
+  const before = await readSyncEntries(tx, bulk, keys);
   const applied = await applyRemoteChanges(tx, changes, clientId, now, remote, undefined);
-  const after = await readBack(metas, keys);
+  const after = await readSyncEntries(tx, bulk, keys);
 
   const counts: FallbackMergeCounts = {
     conversations: 0,
@@ -56,7 +73,7 @@ export async function applyFallbackCopy(
     const held = before[i];
     if (after[i]?.hlc === meta.hlc) {
       // The copy's version is what IndexedDB holds now: its sync state comes with it.
-      await metas.put(mergedMeta(held?.hlc === meta.hlc ? held : undefined, meta));
+      bulk.put('sync_metadata', mergedMeta(held?.hlc === meta.hlc ? held : undefined, meta));
       if (held?.hlc === meta.hlc) continue;
       if (meta.deleted) counts.deletions++;
       else if (meta.kind === 'conversation') conversations.add(meta.id);
@@ -85,6 +102,7 @@ export async function applyFallbackCopy(
     counts.conflicts++;
   }
   counts.conversations = conversations.size;
+  await bulk.flush();
 
   for (const conflict of copy.conflicts) {
     if (await tx.objectStore('conflicts').getKey(conflict.id)) continue;

@@ -3,6 +3,7 @@
 // index, and the localStorage fallback's keys — without touching any server.
 import { ChatStorageError } from './errors.js';
 import { Keys } from './localstorage/layout.js';
+import { localStorageSearchKey } from './search/persist.js';
 
 export interface DeleteChatStorageOptions {
   /** The name given to openChatStorage. Default 'chatkeep'. */
@@ -33,7 +34,7 @@ export async function deleteChatStorage(opts: DeleteChatStorageOptions = {}): Pr
     const doomed: string[] = [];
     for (let i = 0; i < storage.length; i++) {
       const key = storage.key(i);
-      if (key !== null && (key.startsWith(prefix) || key === `${dbName}-search`)) doomed.push(key);
+      if (key !== null && (key.startsWith(prefix) || key === localStorageSearchKey(dbName))) doomed.push(key);
     }
     for (const key of doomed) storage.removeItem(key);
   }

@@ -3,6 +3,8 @@ export type ChatStorageErrorCode =
   | 'not-found'
   | 'quota-exceeded'
   | 'unavailable'
+  // Another tab holds the database open at an older version (StorageBlockedError).
+  | 'blocked'
   | 'closed'
   | 'migration-failed'
   | 'import-failed'
@@ -23,6 +25,22 @@ export class ChatStorageError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * Another tab (usually an older version of the app) keeps the IndexedDB
+ * database open and will not let this one upgrade it. Storage is never
+ * switched to localStorage for this: the history would end up in two places.
+ * `unblocked` settles once the other tabs let go; then open storage again
+ * (opening again while still blocked waits briefly and rejects the same way).
+ */
+export class StorageBlockedError extends ChatStorageError {
+  constructor(
+    message: string,
+    readonly unblocked: Promise<void>,
+  ) {
+    super('blocked', message);
   }
 }
 

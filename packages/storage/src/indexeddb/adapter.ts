@@ -3,6 +3,7 @@ import { unwrap } from 'idb';
 import { ChangeFeed } from '../change-feed.js';
 import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
+import type { FallbackCopy } from '../localstorage/fallback-copy.js';
 import {
   buildMessage,
   checkSameProject,
@@ -33,6 +34,7 @@ import type {
 } from '../types.js';
 import { applyRemoteChanges } from './apply-remote.js';
 import { openDatabase } from './database.js';
+import { applyFallbackCopy, type FallbackMergeCounts, mergeFallbackCopy } from './merge-fallback.js';
 import { readNewestPage } from './newest-page.js';
 import { readBack } from './read-back.js';
 import { removeConversation } from './remove.js';
@@ -62,6 +64,8 @@ export interface IndexedDBAdapterOptions {
   indexedDB?: IDBFactory;
   /** Wall clock in ms, for record times and HLC stamps. */
   now?: () => number;
+  /** How long an open waits for other tabs to let go before rejecting with 'blocked' (blocked-open.ts). */
+  blockedGraceMs?: number;
 }
 
 /** What a transaction body gets: the transaction, its change report, and a clock that is saved at the end. */
@@ -97,6 +101,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       dbName,
       indexedDB: opts.indexedDB,
       now,
+      blockedGraceMs: opts.blockedGraceMs,
       onLost: (reason) => {
         if (adapter) adapter.lose(reason);
         else lostBeforeReady = reason;
@@ -315,6 +320,15 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       // One after the other: two conversations of a batch may name the same message id.
       for (const { input, inputs } of checked) await this.upsertConversationWith(scope, input, inputs);
     });
+  }
+
+  /** Brings in the copy kept in localStorage while IndexedDB could not be used (fallback-merge.ts). */
+  async [mergeFallbackCopy](copy: FallbackCopy): Promise<FallbackMergeCounts> {
+    return this.write(
+      ({ tx, changes }) => applyFallbackCopy(tx, changes, this.clientId, this.now, copy),
+      'local',
+      false,
+    );
   }
 
   subscribe(listener: (change: StorageChange) => void): () => void {

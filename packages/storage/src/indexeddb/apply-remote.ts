@@ -12,8 +12,7 @@ import type {
   ServerRecordChange,
   SyncedConversation,
 } from '../types.js';
-import { BulkRequests } from './bulk.js';
-import { readBack } from './read-back.js';
+import { BulkRequests, readSyncEntries } from './bulk.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
 import {
@@ -171,7 +170,6 @@ async function prefetchPage(
   remote: ServerRecordChange[],
 ): Promise<Prefetch> {
   const conversations = tx.objectStore('conversations');
-  const metadata = tx.objectStore('sync_metadata');
   const index = tx.objectStore('messages').index('byConversationCreated');
   const conversationIds = new Set<string>();
   const putConversations = new Set<string>();
@@ -195,12 +193,9 @@ async function prefetchPage(
   const projectKeys = [...projectIds];
   const [entries, conversationEntries, heldEntries, projects] = await Promise.all([
     // On a first sync none of them exists here, and nothing is read (read-back.ts).
-    readBack(
-      {
-        get: (key) => metadata.get(key),
-        getAllKeys: (query, count) => metadata.getAllKeys(query, count),
-        getMany: (keys) => bulk.getMany('sync_metadata', keys),
-      },
+    readSyncEntries(
+      tx,
+      bulk,
       remote.map((r): [RecordKind, string] => [r.kind, r.id]),
     ),
     bulk.getMany(

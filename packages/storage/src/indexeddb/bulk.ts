@@ -7,7 +7,9 @@
 
 import type { StoreNames, StoreValue } from 'idb';
 import { unwrap } from 'idb';
-import type { ChatkeepSchema, WriteStore } from './schema.js';
+import type { RecordKind } from '../types.js';
+import { readBack } from './read-back.js';
+import type { ChatkeepSchema, StoredSyncMetadata, WriteStore } from './schema.js';
 import type { WriteTx } from './tx.js';
 
 export class BulkRequests {
@@ -62,4 +64,21 @@ export class BulkRequests {
   rethrow(error: unknown): never {
     throw this.failure ?? error;
   }
+}
+
+/** The sync entries of `keys` (undefined where there is none), read in batches (read-back.ts). */
+export function readSyncEntries(
+  tx: WriteTx,
+  bulk: BulkRequests,
+  keys: [RecordKind, string][],
+): Promise<(StoredSyncMetadata | undefined)[]> {
+  const store = tx.objectStore('sync_metadata');
+  return readBack(
+    {
+      get: (key) => store.get(key),
+      getAllKeys: (query, count) => store.getAllKeys(query, count),
+      getMany: (many) => bulk.getMany('sync_metadata', many),
+    },
+    keys,
+  );
 }

@@ -1,11 +1,12 @@
-// Opening the database: IndexedDB missing, throwing or blocked by another tab
-// all reject with 'unavailable', so the caller can fall back to localStorage.
+// Opening the database. IndexedDB missing or throwing rejects with
+// 'unavailable', so the caller can fall back to localStorage; an open held
+// back by another tab rejects with 'blocked' (blocked-open.ts), never with
+// 'unavailable': falling back then would split the history in two.
 import { type IDBPDatabase, type IDBPTransaction, type StoreNames, wrap } from 'idb';
-import { ChatStorageError } from '../errors.js';
+import { ChatStorageError, StorageBlockedError } from '../errors.js';
+import { BLOCKED_GRACE_MS, holdBlockedOpen, waitForHeldOpen } from './blocked-open.js';
 import { type ChatkeepSchema, DB_VERSION } from './schema.js';
 import { upgradeDatabase } from './upgrade.js';
-
-export const BLOCKED_TIMEOUT_MS = 3000;
 
 type Db = IDBPDatabase<ChatkeepSchema>;
 type UpgradeTx = IDBPTransaction<ChatkeepSchema, StoreNames<ChatkeepSchema>[], 'versionchange'>;
@@ -14,6 +15,8 @@ export interface OpenDatabaseOptions {
   dbName: string;
   indexedDB: IDBFactory | undefined;
   now: () => number;
+  /** How long to wait for other tabs to let go before rejecting with 'blocked'. Default BLOCKED_GRACE_MS. */
+  blockedGraceMs?: number;
   /** This connection stopped being usable: another tab needs a newer version, or the browser closed it. */
   onLost: (reason: string) => void;
 }
@@ -41,6 +44,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
       "IndexedDB's classes (IDBRequest, IDBKeyRange) are missing from this environment; in Node, import 'fake-indexeddb/auto' before opening storage.",
     );
   }
+  const graceMs = opts.blockedGraceMs ?? BLOCKED_GRACE_MS;
+  await waitForHeldOpen(factory, opts.dbName, graceMs);
   let request: IDBOpenDBRequest;
   try {
     request = factory.open(opts.dbName, DB_VERSION);
@@ -69,15 +74,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const blocked = new Promise<never>((_, reject) => {
     request.addEventListener('blocked', () => {
-      timer ??= setTimeout(
-        () =>
-          reject(
-            unavailable(
-              'Another tab keeps the chat database open with an older version of Chatkeep. Close or reload the other Chatkeep tabs and try again.',
-            ),
-          ),
-        BLOCKED_TIMEOUT_MS,
-      );
+      // Tabs of this version close on versionchange; give a tab that is just finishing a write a moment.
+      timer ??= setTimeout(() => reject(holdBlockedOpen(factory, opts.dbName, opening)), graceMs);
     });
   });
 
@@ -85,7 +83,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
   try {
     db = await Promise.race([opening, blocked]);
   } catch (error) {
-    // A blocked open may still succeed later: close it then so it holds nothing.
+    // The held request closes itself once it opens (blocked-open.ts).
+    if (error instanceof StorageBlockedError) throw error;
+    // A failed open may still succeed later: close it then so it holds nothing.
     opening.then((late) => late.close()).catch(() => undefined);
     if (error instanceof ChatStorageError) throw error;
     const cause = upgradeError ?? error;

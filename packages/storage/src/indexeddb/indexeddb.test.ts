@@ -7,9 +7,10 @@ import {
 } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { ChatStorageError } from '../errors.js';
+import { ChatStorageError, StorageBlockedError } from '../errors.js';
 import type { Conversation, Message } from '../types.js';
 import { IndexedDBAdapter } from './adapter.js';
+import { BLOCKED_GRACE_MS } from './blocked-open.js';
 import type { ChatkeepSchemaV1 } from './schema.js';
 import { createV1 } from './upgrade.js';
 
@@ -186,7 +187,7 @@ describe('IndexedDBAdapter: opening', () => {
     expect(error.message).toMatch(/SecurityError/);
   });
 
-  it("rejects with 'unavailable' after about 3 s when an old tab blocks the upgrade", async () => {
+  it("rejects with 'blocked' after the grace period when an old tab holds the database and ignores versionchange", async () => {
     const indexedDB = new IDBFactory();
     // An old tab: version 1 open, ignoring versionchange.
     const request = indexedDB.open('held', 1);
@@ -196,10 +197,12 @@ describe('IndexedDBAdapter: opening', () => {
     });
     const started = Date.now();
     const error = await rejection(IndexedDBAdapter.open({ dbName: 'held', indexedDB }));
-    expect(error.code).toBe('unavailable');
-    expect(error.message).toMatch(/another tab/i);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+    expect(error).toBeInstanceOf(StorageBlockedError);
+    expect(error.code).toBe('blocked');
+    expect(error.message).toMatch(/Close or reload the other Chatkeep tabs/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(BLOCKED_GRACE_MS - 100);
     old.close();
+    await (error as StorageBlockedError).unblocked;
   }, 10_000);
 
   it('closes itself when another tab needs a newer version, and says so', async () => {

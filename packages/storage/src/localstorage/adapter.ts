@@ -24,8 +24,10 @@ import type {
 } from '../types.js';
 import { applyRemote } from './apply-remote.js';
 import * as conflicts from './conflicts.js';
+import { removeAll } from './fallback-copy.js';
 import { Keys, LAYOUT_VERSION, type StoredMeta } from './layout.js';
 import * as local from './local-writes.js';
+import { withStorageLock } from './lock.js';
 import { Session } from './session.js';
 import * as outbox from './sync-source.js';
 import { corrupted, KeyValueTx, parseStored } from './transaction.js';
@@ -37,15 +39,6 @@ export interface LocalStorageAdapterOptions {
   storage?: Storage;
   /** Wall clock for record times and stamps. Default Date.now. */
   now?: () => number;
-}
-
-interface LockManagerLike {
-  request<T>(name: string, callback: () => Promise<T> | T): Promise<T>;
-}
-
-/** Web Locks keep two tabs from interleaving the read-modify-write of the same keys. */
-function lockManager(): LockManagerLike | undefined {
-  return (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
 }
 
 function unavailable(message: string, cause?: unknown): ChatStorageError {
@@ -70,7 +63,12 @@ function defaultStorage(): Storage {
 
 /** Reads the meta key, creating it (with a new client id) for a new database. */
 function loadMeta(storage: Storage, keys: Keys): StoredMeta {
-  const raw = storage.getItem(keys.meta);
+  let raw = storage.getItem(keys.meta);
+  // A database merged into IndexedDB whose removal was cut short: all of it is there already.
+  if (raw !== null && (parseStored(keys.meta, raw) as StoredMeta | null)?.mergedInto !== undefined) {
+    removeAll(storage, keys);
+    raw = null;
+  }
   if (raw === null) {
     const meta: StoredMeta = { layout: LAYOUT_VERSION, clientId: newId().replace(/-/g, '') };
     try {
@@ -320,7 +318,6 @@ export class LocalStorageAdapter implements SyncableChatStorage {
       for (const change of changes) this.feed.emit(change);
       return result;
     };
-    const locks = lockManager();
-    return locks ? locks.request(`chatkeep:${this.keys.dbName}`, run) : run();
+    return withStorageLock(this.keys.dbName, run);
   }
 }

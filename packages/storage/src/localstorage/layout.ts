@@ -13,6 +13,11 @@ export interface StoredMeta {
   clock?: string;
   /** The pull cursor of the last applied page. */
   cursor?: string;
+  /**
+   * Set once this database was merged into IndexedDB (the client id there),
+   * just before its keys are removed: what is left of it is already there.
+   */
+  mergedInto?: string;
 }
 
 /**

@@ -60,6 +60,12 @@ export class Session {
         `The chat database "${this.keys.dbName}" was removed from localStorage while open. Reload the page to start a new one.`,
       );
     }
+    if (meta.mergedInto !== undefined) {
+      throw new ChatStorageError(
+        'unavailable',
+        'Another Chatkeep tab moved the history kept in localStorage into IndexedDB. Reload this page to keep working with all of it.',
+      );
+    }
     return meta;
   }
 

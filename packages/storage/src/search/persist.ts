@@ -40,8 +40,13 @@ export async function openIndexedDBSearchStore(opts: {
   };
 }
 
+/** Where the search index of `dbName` is kept when it lives in localStorage. */
+export function localStorageSearchKey(dbName: string): string {
+  return `${dbName}-search`;
+}
+
 export function localStorageSearchStore(opts: { dbName: string; storage: Storage }): SearchIndexStore {
-  const key = `${opts.dbName}-search`;
+  const key = localStorageSearchKey(opts.dbName);
   return {
     load: async () => {
       const text = opts.storage.getItem(key);

@@ -1,6 +1,6 @@
-import type { ChatStorageAdapter } from '@chatkeep/storage';
+import { type ChatStorageAdapter, type FallbackMergeReport, StorageBlockedError } from '@chatkeep/storage';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { preloadAssistants } from '../assistants/index.js';
 import { recoverAllRecent } from '../chat/recover.js';
 import { Banners } from '../components/Banners.js';
@@ -9,12 +9,13 @@ import type { ComposerHandle } from '../components/Composer.js';
 import { useLazyDialog } from '../components/lazy-dialog.js';
 import { MessageSkeleton } from '../components/MessageList.js';
 import { Sidebar } from '../components/Sidebar.js';
+import { StorageBlocked } from '../components/StorageBlocked.js';
 import { SyncStatus } from '../components/SyncStatus.js';
 import { type MigrationNotice, requestPersistentStorage } from './boot.js';
 import { installPageLifecycle, stopAnswer, streamLocks } from './chat-controller.js';
 import { afterFirstPaint, useFirstPaintDone } from './first-paint.js';
 import { conversationQuery, messagesQuery } from './queries.js';
-import { getStorage, queryClient } from './storage.js';
+import { fallbackMergeReport, getStorage, queryClient } from './storage.js';
 import { StorageProvider } from './storage-context.js';
 import { useActiveConversationId, useUi } from './ui-store.js';
 import { useShortcuts } from './use-shortcuts.js';
@@ -25,45 +26,54 @@ const loadShortcutsDialog = () => import('../components/ShortcutsDialog.js').the
 interface Boot {
   adapter: ChatStorageAdapter;
   migration: Promise<MigrationNotice | undefined>;
+  /** History written to localStorage while IndexedDB was unavailable, merged as storage opened. */
+  fallbackMerge: FallbackMergeReport | undefined;
 }
 
 let booting: Promise<Boot> | undefined;
 
 /**
  * Once per page, whatever React does with effects; main.tsx calls it before
- * the first render so that storage opens while React starts.
+ * the first render so that storage opens while React starts. After a failure
+ * (another tab blocking storage) the next call tries again.
  */
 export function boot(): Promise<Boot> {
-  booting ??= getStorage().then((adapter) => {
-    // The first storage read is the page the reader is waiting for.
-    prefetchOpenConversation(adapter);
-    afterFirstPaint(() => {
-      void requestPersistentStorage();
-      void import('../settings/background.js').then(({ startSettingsServices }) =>
-        startSettingsServices(adapter),
-      );
-      // Answers cut off by a closed tab or crash, in conversations not open yet
-      // (the open one is recovered as soon as its messages are read).
-      whenIdle(() => void recoverAllRecent(adapter, streamLocks()).catch(() => {}));
-      whenIdle(() => void preloadAssistants().catch(() => {}));
-    });
-    const migration = new Promise<MigrationNotice | undefined>((resolve) =>
-      afterFirstPaint(() =>
-        resolve(
-          import('./legacy-migration.js')
-            .then(({ migrateLegacy }) => migrateLegacy(adapter))
-            .catch(
-              (e: unknown): MigrationNotice => ({
-                status: 'failed',
-                error: e instanceof Error ? e.message : String(e),
-              }),
-            ),
-        ),
-      ),
-    );
-    return { adapter, migration };
+  booting ??= getStorage().then(startWith, (error: unknown) => {
+    booting = undefined;
+    throw error;
   });
   return booting;
+}
+
+/** What runs once storage is open: first reads, then the work that waits for the first paint. */
+function startWith(adapter: ChatStorageAdapter): Boot {
+  // The first storage read is the page the reader is waiting for.
+  prefetchOpenConversation(adapter);
+  afterFirstPaint(() => {
+    void requestPersistentStorage();
+    void import('../settings/background.js').then(({ startSettingsServices }) =>
+      startSettingsServices(adapter),
+    );
+    // Answers cut off by a closed tab or crash, in conversations not open yet
+    // (the open one is recovered as soon as its messages are read).
+    whenIdle(() => void recoverAllRecent(adapter, streamLocks()).catch(() => {}));
+    whenIdle(() => void preloadAssistants().catch(() => {}));
+  });
+  const migration = new Promise<MigrationNotice | undefined>((resolve) =>
+    afterFirstPaint(() =>
+      resolve(
+        import('./legacy-migration.js')
+          .then(({ migrateLegacy }) => migrateLegacy(adapter))
+          .catch(
+            (e: unknown): MigrationNotice => ({
+              status: 'failed',
+              error: e instanceof Error ? e.message : String(e),
+            }),
+          ),
+      ),
+    ),
+  );
+  return { adapter, migration, fallbackMerge: fallbackMergeReport() };
 }
 
 /** Reads the open conversation's newest page and record into the cache the views read from. */
@@ -82,57 +92,82 @@ function whenIdle(work: () => void): void {
 
 export function App() {
   const [adapter, setAdapter] = useState<ChatStorageAdapter>();
-  const [openError, setOpenError] = useState<string>();
+  const [openError, setOpenError] = useState<unknown>();
   const [migration, setMigration] = useState<MigrationNotice>();
+  const [fallbackMerge, setFallbackMerge] = useState<FallbackMergeReport>();
+  const [attempt, setAttempt] = useState(0);
+  const [retrying, setRetrying] = useState(false);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each attempt opens storage again (Retry).
   useEffect(() => {
     let live = true;
     boot().then(
-      ({ adapter, migration }) => {
+      ({ adapter, migration, fallbackMerge }) => {
         if (!live) return;
         setAdapter(adapter);
+        setFallbackMerge(fallbackMerge);
         void migration.then((notice) => {
           if (live && notice) setMigration(notice);
           if (notice?.status === 'migrated') void queryClient.invalidateQueries();
         });
       },
-      (error: unknown) => live && setOpenError(error instanceof Error ? error.message : String(error)),
+      (error: unknown) => {
+        if (!live) return;
+        setOpenError(error);
+        setRetrying(false);
+      },
     );
     return () => {
       live = false;
     };
-  }, []);
+  }, [attempt]);
 
   useEffect(() => installPageLifecycle(), []);
 
+  const retry = useCallback(() => {
+    setRetrying(true);
+    setAttempt((n) => n + 1);
+  }, []);
+
+  if (adapter) {
+    return (
+      <QueryClientProvider client={queryClient}>
+        <StorageProvider value={adapter}>
+          <Shell
+            migration={migration}
+            onDismissMigration={() => setMigration(undefined)}
+            fallbackMerge={fallbackMerge}
+            onDismissFallbackMerge={() => setFallbackMerge(undefined)}
+          />
+        </StorageProvider>
+      </QueryClientProvider>
+    );
+  }
+  if (openError instanceof StorageBlockedError) {
+    return <StorageBlocked error={openError} onRetry={retry} retrying={retrying} />;
+  }
   if (openError) {
     return (
       <div className="fatal" role="alert">
         <h1>Chatkeep cannot open its storage</h1>
-        <p>{openError}</p>
+        <p>{openError instanceof Error ? openError.message : String(openError)}</p>
         <p>
           Check that this browser allows site data for this page (private windows may block it), then reload.
         </p>
       </div>
     );
   }
-  if (!adapter) return <ShellSkeleton />;
-  return (
-    <QueryClientProvider client={queryClient}>
-      <StorageProvider value={adapter}>
-        <Shell migration={migration} onDismissMigration={() => setMigration(undefined)} />
-      </StorageProvider>
-    </QueryClientProvider>
-  );
+  return <ShellSkeleton />;
 }
 
-function Shell({
-  migration,
-  onDismissMigration,
-}: {
+interface ShellProps {
   migration?: MigrationNotice;
   onDismissMigration(): void;
-}) {
+  fallbackMerge?: FallbackMergeReport;
+  onDismissFallbackMerge(): void;
+}
+
+function Shell({ migration, onDismissMigration, fallbackMerge, onDismissFallbackMerge }: ShellProps) {
   const projectId = useUi((s) => s.projectId);
   const activeId = useActiveConversationId();
   const openConversation = useUi((s) => s.openConversation);
@@ -182,7 +217,12 @@ function Shell({
       />
       {sidebarOpen && <div className="scrim" aria-hidden="true" onClick={() => setSidebarOpen(false)} />}
       <div className="main-column">
-        <Banners migration={migration} onDismissMigration={onDismissMigration} />
+        <Banners
+          migration={migration}
+          onDismissMigration={onDismissMigration}
+          fallbackMerge={fallbackMerge}
+          onDismissFallbackMerge={onDismissFallbackMerge}
+        />
         <ChatView key={projectId} ref={composerRef} projectId={projectId} conversationId={activeId} />
       </div>
       {SettingsDialog && <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />}

@@ -1,7 +1,7 @@
 // The one place that opens storage and creates the QueryClient. Every read
 // in the app goes through TanStack Query; every committed write, from this
 // tab, another tab or sync, invalidates the queries it touches.
-import { type ChatStorageAdapter, openChatStorage } from '@chatkeep/storage';
+import { type ChatStorageAdapter, type FallbackMergeReport, openChatStorage } from '@chatkeep/storage';
 import { QueryClient } from '@tanstack/react-query';
 import { createInvalidator } from './invalidation.js';
 
@@ -20,14 +20,31 @@ export const queryClient = new QueryClient({
 });
 
 let opening: Promise<ChatStorageAdapter> | undefined;
+let fallbackMerge: FallbackMergeReport | undefined;
 
+/** Opens storage once per page; after a failure (another tab blocking it) the next call tries again. */
 export function getStorage(): Promise<ChatStorageAdapter> {
-  opening ??= openChatStorage().then((adapter) => {
-    closeEarlyConnection();
-    adapter.subscribe(createInvalidator(queryClient));
-    return adapter;
-  });
+  opening ??= openChatStorage({
+    onFallbackMerged: (report) => {
+      fallbackMerge = report;
+    },
+  }).then(
+    (adapter) => {
+      closeEarlyConnection();
+      adapter.subscribe(createInvalidator(queryClient));
+      return adapter;
+    },
+    (error: unknown) => {
+      opening = undefined;
+      throw error;
+    },
+  );
   return opening;
+}
+
+/** What opening storage merged from localStorage (history written there while IndexedDB was unavailable). */
+export function fallbackMergeReport(): FallbackMergeReport | undefined {
+  return fallbackMerge;
 }
 
 /** The connection index.html opened ahead of the code, to have the database ready: ours is open now. */

@@ -1,3 +1,5 @@
+import type { FallbackMergeReport } from '@chatkeep/storage';
+import type { ReactNode } from 'react';
 import type { MigrationNotice } from '../app/boot.js';
 import { useStreams } from '../app/chat-controller.js';
 import { useOnline } from '../app/use-online.js';
@@ -7,9 +9,60 @@ import { useSyncSettings } from '../sync-ui/sync-service.js';
 interface BannersProps {
   migration?: MigrationNotice;
   onDismissMigration(): void;
+  fallbackMerge?: FallbackMergeReport;
+  onDismissFallbackMerge(): void;
 }
 
-export function Banners({ migration, onDismissMigration }: BannersProps) {
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** The notice after history saved in localStorage (while IndexedDB was unavailable) was merged back. */
+export function describeFallbackMerge(report: Extract<FallbackMergeReport, { status: 'merged' }>): string {
+  const what = [count(report.messages, 'message', 'messages')];
+  if (report.deletions > 0) what.push(count(report.deletions, 'deletion', 'deletions'));
+  let text = `Merged ${count(report.conversations, 'conversation', 'conversations')} (${what.join(', ')}), saved in this browser’s localStorage while its database was unavailable, into your history.`;
+  if (report.conflicts > 0) {
+    text += ` ${count(report.conflicts, 'version', 'versions')} that newer edits replaced ${report.conflicts === 1 ? 'is' : 'are'} kept under Conflicts.`;
+  }
+  return text;
+}
+
+/** A notice (a status, named by `label`) or an error (an alert), with its Dismiss button. */
+function DismissibleBanner({
+  kind,
+  label,
+  onDismiss,
+  children,
+}: {
+  kind: 'info' | 'error';
+  label?: string;
+  onDismiss(): void;
+  children: ReactNode;
+}) {
+  const content = (
+    <>
+      {children}
+      <button type="button" className="link-button" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </>
+  );
+  return kind === 'error' ? (
+    <div className="banner banner-error" role="alert">
+      {content}
+    </div>
+  ) : (
+    <div className="banner banner-info" role="status" aria-label={label}>
+      {content}
+    </div>
+  );
+}
+
+export function Banners({
+  migration,
+  onDismissMigration,
+  fallbackMerge,
+  onDismissFallbackMerge,
+}: BannersProps) {
   const online = useOnline();
   const saveError = useStreams((s) => s.saveError);
   const clearSaveError = useStreams((s) => s.clearSaveError);
@@ -26,33 +79,34 @@ export function Banners({ migration, onDismissMigration }: BannersProps) {
         </div>
       )}
       {saveError && (
-        <div className="banner banner-error" role="alert">
+        <DismissibleBanner kind="error" onDismiss={clearSaveError}>
           {saveError}
-          <button type="button" className="link-button" onClick={clearSaveError}>
-            Dismiss
-          </button>
-        </div>
+        </DismissibleBanner>
       )}
       <ClearedNotice />
       {migration?.status === 'migrated' && (
-        <div className="banner banner-info" role="status" aria-label="Import notice">
+        <DismissibleBanner kind="info" label="Import notice" onDismiss={onDismissMigration}>
           Imported {migration.conversations}{' '}
           {migration.conversations === 1 ? 'conversation' : 'conversations'} ({migration.messages}{' '}
           {migration.messages === 1 ? 'message' : 'messages'}) from your earlier chat history into the project
           “{migration.projectId}”.
-          <button type="button" className="link-button" onClick={onDismissMigration}>
-            Dismiss
-          </button>
-        </div>
+        </DismissibleBanner>
+      )}
+      {fallbackMerge?.status === 'merged' && (
+        <DismissibleBanner kind="info" label="Merge notice" onDismiss={onDismissFallbackMerge}>
+          {describeFallbackMerge(fallbackMerge)}
+        </DismissibleBanner>
+      )}
+      {fallbackMerge?.status === 'failed' && (
+        <DismissibleBanner kind="error" onDismiss={onDismissFallbackMerge}>
+          {fallbackMerge.error}
+        </DismissibleBanner>
       )}
       {migration?.status === 'failed' && (
-        <div className="banner banner-error" role="alert">
+        <DismissibleBanner kind="error" onDismiss={onDismissMigration}>
           Your earlier chat history could not be imported ({migration.error}). It is left untouched in this
           browser; reload to try again.
-          <button type="button" className="link-button" onClick={onDismissMigration}>
-            Dismiss
-          </button>
-        </div>
+        </DismissibleBanner>
       )}
     </div>
   );

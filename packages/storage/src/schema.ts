@@ -1,5 +1,6 @@
 // Record validation: the one module that decides what a valid conversation
 // or message is. Adapters, import and the sync server all call it.
+import './zod-config.js';
 import { z } from 'zod';
 import { ChatStorageError } from './errors.js';
 import type { Conversation, Message, MessageInput, SyncedConversation } from './types.js';

@@ -2,6 +2,7 @@
 export interface AppEnv {
   Variables: {
     userId: string;
-    tokenHash: string;
+    /** The id of the session whose token the request carries. */
+    sessionId: string;
   };
 }

@@ -2,16 +2,16 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv } from './app-env.js';
+import { type AttemptLimitOptions, AttemptLimits, DEFAULT_ATTEMPT_LIMITS } from './auth/attempt-limits.js';
+import { Sessions } from './auth/sessions.js';
+import { clientAddress } from './client-address.js';
 import { errorBody, HttpError } from './errors.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
-import {
-  LoginFailures,
-  type LoginLimitOptions,
-  syncRateLimit,
-  type TokenBucketOptions,
-  TokenBuckets,
-} from './middleware/rate-limit.js';
+import { hostCheck, isLoopbackHost } from './middleware/host-check.js';
+import { requireJsonBody } from './middleware/json-content-type.js';
+import { syncRateLimit, type TokenBucketOptions, TokenBuckets } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import type { HealthResponse } from './protocol.js';
 import { authRoutes } from './routes/auth.js';
 import { syncRoutes } from './routes/sync.js';
@@ -28,25 +28,36 @@ export interface AppOptions {
   /** Receives one line per request; omit to log nothing. */
   log?: (line: string) => void;
   syncRateLimit?: TokenBucketOptions;
-  loginLimit?: LoginLimitOptions;
+  /** Failed logins per username and per client address, sign-ups per client address. */
+  attemptLimits?: AttemptLimitOptions;
+  /** Tokens stop working after this many days unused (default 90). */
+  sessionDays?: number;
+  /** Reverse proxies in front whose X-Forwarded-For is trusted for the client address (default 0). */
+  trustProxy?: number;
+  /** The address the server listens on: a loopback one turns on the Host check. */
+  bindHost?: string;
+  /** Where users reach the server (CHATKEEP_PUBLIC_URL); its host passes the Host check. */
+  publicUrl?: string;
   now?: () => number;
 }
 
 export const DEFAULT_SYNC_RATE_LIMIT: TokenBucketOptions = { ratePerSecond: 50, burst: 100 };
-export const DEFAULT_LOGIN_LIMIT: LoginLimitOptions = { maxFailures: 10, windowMs: 60_000 };
+export const DEFAULT_SESSION_DAYS = 90;
 
 export function createApp(opts: AppOptions) {
   const { store, log } = opts;
   const app = new Hono<AppEnv>();
 
   if (log) app.use('*', requestLog(log));
+  app.use('*', securityHeaders());
+  if (opts.bindHost !== undefined && isLoopbackHost(opts.bindHost)) app.use('*', hostCheck(opts.publicUrl));
   if (opts.corsOrigins.length > 0) {
     const allowed = new Set(opts.corsOrigins);
     app.use(
       '/v1/*',
       cors({
         origin: (origin) => (allowed.has(origin) ? origin : null),
-        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
         allowHeaders: ['Authorization', 'Content-Type'],
         exposeHeaders: ['Retry-After'],
         maxAge: 600,
@@ -54,17 +65,23 @@ export function createApp(opts: AppOptions) {
     );
   }
 
+  app.use('/v1/*', requireJsonBody());
+
   app.get('/v1/health', (c) => c.json({ ok: true, version: SERVER_VERSION } satisfies HealthResponse));
+  const sessions = new Sessions(store, { idleDays: opts.sessionDays ?? DEFAULT_SESSION_DAYS }, opts.now);
+  const trustProxy = opts.trustProxy ?? 0;
   app.route(
     '/v1/auth',
     authRoutes({
       store,
       signup: opts.signup,
-      loginFailures: new LoginFailures(opts.loginLimit ?? DEFAULT_LOGIN_LIMIT, opts.now),
+      sessions,
+      limits: new AttemptLimits(store, opts.attemptLimits ?? DEFAULT_ATTEMPT_LIMITS, opts.now),
+      clientAddress: (c) => clientAddress(c, trustProxy),
     }),
   );
   const buckets = new TokenBuckets(opts.syncRateLimit ?? DEFAULT_SYNC_RATE_LIMIT, opts.now);
-  app.use('/v1/sync/*', bearerAuth(store), syncRateLimit(buckets));
+  app.use('/v1/sync/*', bearerAuth(sessions), syncRateLimit(buckets));
   app.route('/v1/sync', syncRoutes({ store, now: opts.now }));
 
   app.all('/v1/*', (c) => {

@@ -6,7 +6,7 @@
 // Works on the SQLite file in CHATKEEP_DATA_DIR (or --data-dir <dir>), also
 // while the server runs.
 import { createInterface } from 'node:readline';
-import { createAccount } from './auth/accounts.js';
+import { checkCredentialRules, createAccount } from './auth/accounts.js';
 import { normalizeUsername } from './auth/rules.js';
 import { configFromEnv } from './config.js';
 import { HttpError } from './errors.js';
@@ -73,7 +73,7 @@ async function run(argv: string[]): Promise<void> {
   const store = new SqliteSyncStore(dataDir);
   try {
     if (command === 'add') {
-      const user = await createAccount(store, name!, await readPassword());
+      const user = await createAccount(store, checkCredentialRules(name!, await readPassword()));
       process.stdout.write(`Created user ${user.username} (${user.id}).\n`);
     } else if (command === 'list') {
       const users = await store.listUsers();

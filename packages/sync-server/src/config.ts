@@ -1,6 +1,7 @@
 // Server settings from the environment, with the defaults of DESIGN.md.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type AttemptLimitOptions, DEFAULT_ATTEMPT_LIMITS } from './auth/attempt-limits.js';
 import type { TokenBucketOptions } from './middleware/rate-limit.js';
 
 export interface ServerConfig {
@@ -11,6 +12,10 @@ export interface ServerConfig {
   uiDir: string;
   corsOrigins: string[];
   syncRateLimit: TokenBucketOptions;
+  attemptLimits: AttemptLimitOptions;
+  sessionDays: number;
+  trustProxy: number;
+  publicUrl?: string;
 }
 
 /** packages/ui/dist, found from this file in src/ or dist/. */
@@ -31,6 +36,23 @@ function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   }
   return value;
 }
+
+function publicUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.CHATKEEP_PUBLIC_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {}
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(
+      `CHATKEEP_PUBLIC_URL must be the http(s) address users reach the server at, such as https://chat.example.com (got ${JSON.stringify(raw)}).`,
+    );
+  }
+  return url.origin;
+}
+
+const HOUR = 60 * 60 * 1000;
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const signup = (env.CHATKEEP_SIGNUP ?? 'open').trim().toLowerCase();
@@ -53,5 +75,31 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       ratePerSecond: number(env, 'CHATKEEP_SYNC_RATE', 50, 1, 100_000),
       burst: number(env, 'CHATKEEP_SYNC_BURST', 100, 1, 100_000),
     },
+    attemptLimits: {
+      perUsername: DEFAULT_ATTEMPT_LIMITS.perUsername,
+      perAddress: {
+        maxFailures: number(
+          env,
+          'CHATKEEP_LOGIN_FAILURES_PER_HOUR',
+          DEFAULT_ATTEMPT_LIMITS.perAddress.maxFailures,
+          1,
+          1_000_000,
+        ),
+        windowMs: HOUR,
+      },
+      signupsPerAddress: {
+        max: number(
+          env,
+          'CHATKEEP_SIGNUPS_PER_HOUR',
+          DEFAULT_ATTEMPT_LIMITS.signupsPerAddress.max,
+          1,
+          1_000_000,
+        ),
+        windowMs: HOUR,
+      },
+    },
+    sessionDays: number(env, 'CHATKEEP_SESSION_DAYS', 90, 1, 36_500),
+    trustProxy: number(env, 'CHATKEEP_TRUST_PROXY', 0, 0, 10),
+    publicUrl: publicUrl(env),
   };
 }

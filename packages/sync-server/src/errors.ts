@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'invalid-credentials'
   | 'signup-closed'
   | 'username-taken'
+  | 'unsupported-media-type'
+  | 'host-not-allowed'
   | 'not-found'
   | 'payload-too-large'
   | 'rate-limited'

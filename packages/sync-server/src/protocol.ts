@@ -30,6 +30,19 @@ export type Credentials = z.infer<typeof credentialsSchema>;
 export const authResponseSchema = z.object({ token: z.string(), userId: z.string() });
 export type AuthResponse = z.infer<typeof authResponseSchema>;
 
+/** GET /v1/auth/sessions: the user's live sessions, most recently used first. */
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number(),
+  /** The session of the token that asked. */
+  current: z.boolean(),
+  userAgent: z.string().nullable(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+export const sessionsResponseSchema = z.object({ sessions: z.array(sessionInfoSchema) });
+export type SessionsResponse = z.infer<typeof sessionsResponseSchema>;
+
 export const recordKindSchema = z.enum(['conversation', 'message']);
 export type RecordKind = z.infer<typeof recordKindSchema>;
 

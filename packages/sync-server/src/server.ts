@@ -4,8 +4,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import type { AttemptLimitOptions } from './auth/attempt-limits.js';
 import { DEFAULT_UI_DIR } from './config.js';
-import type { LoginLimitOptions, TokenBucketOptions } from './middleware/rate-limit.js';
+import type { TokenBucketOptions } from './middleware/rate-limit.js';
 import { SqliteSyncStore } from './store/sqlite.js';
 import type { SyncStore } from './store/types.js';
 
@@ -22,8 +23,14 @@ export interface StartServerOptions {
   log?: (line: string) => void;
   /** Per-user token bucket for /v1/sync/*; defaults to 50 requests/s in bursts of 100. */
   syncRateLimit?: TokenBucketOptions;
-  /** Failed logins allowed per username and window; defaults to 10 a minute. */
-  loginLimit?: LoginLimitOptions;
+  /** Failed logins per username (10 a minute) and per client address (60 an hour), sign-ups per address (10 an hour). */
+  attemptLimits?: AttemptLimitOptions;
+  /** Tokens stop working after this many days unused; 90 by default. */
+  sessionDays?: number;
+  /** How many reverse proxies in front are trusted to write X-Forwarded-For; 0 by default. */
+  trustProxy?: number;
+  /** Where users reach the server; its host passes the Host check of a loopback bind. */
+  publicUrl?: string;
   /** The server clock (rate limits and the 24 h stamp check); Date.now by default. */
   now?: () => number;
 }
@@ -47,7 +54,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     corsOrigins: opts.corsOrigins ?? [],
     log: opts.log,
     syncRateLimit: opts.syncRateLimit,
-    loginLimit: opts.loginLimit,
+    attemptLimits: opts.attemptLimits,
+    sessionDays: opts.sessionDays,
+    trustProxy: opts.trustProxy,
+    bindHost: host,
+    publicUrl: opts.publicUrl,
     now: opts.now,
   });
 

@@ -1,10 +1,12 @@
 // Serves the built UI: files from uiDir, index.html for any other GET path
 // (SPA routes), long caching for hashed /assets, no caching for index.html.
-// When the UI has not been built, `/` explains how to build it.
+// When the UI has not been built, `/` explains how to build it. index.html
+// carries the CSP that allows its own inline scripts by hash.
 import { readFile, stat } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import type { Context } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
+import { appCsp, inlineScriptHashes } from './middleware/security-headers.js';
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Chatkeep</title></head>
@@ -42,7 +44,8 @@ export function staticUi(uiDir: string) {
   return async (c: Context): Promise<Response> => {
     const path = c.req.path;
     const file = path === '/' ? undefined : resolveInside(root, path);
-    if (file && (await isFile(file))) {
+    // /index.html is the page itself, answered below with its CSP.
+    if (file && file !== indexPath && (await isFile(file))) {
       const hashed = path.startsWith('/assets/');
       return c.body(await readFile(file), 200, {
         'Content-Type': getMimeType(file) ?? 'application/octet-stream',
@@ -54,9 +57,12 @@ export function staticUi(uiDir: string) {
       return c.text('Not found', 404, { 'Cache-Control': 'no-cache' });
     }
     if (await isFile(indexPath)) {
-      return c.body(await readFile(indexPath), 200, {
+      const html = await readFile(indexPath, 'utf8');
+      return c.body(html, 200, {
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-cache',
+        // Read with the page: a rebuilt app's inline script is allowed without a restart.
+        'Content-Security-Policy': appCsp(inlineScriptHashes(html)),
       });
     }
     return c.html(NOT_BUILT, 200, { 'Cache-Control': 'no-cache' });

@@ -6,7 +6,7 @@ import { pull, request, signup, startTestServer, type TestServer } from './helpe
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ loginLimit: { maxFailures: 10, windowMs: 60_000 } });
+  server = await startTestServer();
 });
 afterAll(() => server.stop());
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatHlc } from '@chatkeep/storage';
+import { DEFAULT_ATTEMPT_LIMITS } from '../src/auth/attempt-limits.js';
 import type { Change, PullResponse, PushResponse } from '../src/protocol.js';
 import { type RunningServer, type StartServerOptions, startServer } from '../src/server.js';
 import type { ValidChange } from '../src/store/types.js';
@@ -18,10 +19,25 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Every test signs up from 127.0.0.1: the per-address sign-up limit is raised
+ * unless a test sets the limits (the hardening tests check the defaults).
+ */
+const TEST_ATTEMPT_LIMITS = {
+  ...DEFAULT_ATTEMPT_LIMITS,
+  signupsPerAddress: { max: 10_000, windowMs: 60 * 60 * 1000 },
+};
+
 export async function startTestServer(opts: Partial<StartServerOptions> = {}): Promise<TestServer> {
   const dir = opts.dataDir ? undefined : tempDir();
   const dataDir = opts.dataDir ?? dir!.path;
-  const server = await startServer({ port: 0, host: '127.0.0.1', ...opts, dataDir });
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    attemptLimits: TEST_ATTEMPT_LIMITS,
+    ...opts,
+    dataDir,
+  });
   return {
     ...server,
     dataDir,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoginFailures, TokenBuckets } from '../src/middleware/rate-limit.js';
+import { TokenBuckets } from '../src/middleware/rate-limit.js';
 import { pull, signup, startTestServer, type TestServer } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -15,20 +15,6 @@ describe('token bucket', () => {
     expect(buckets.take('u')).toBe(0);
     expect(buckets.take('u')).toBeGreaterThan(0);
     expect(buckets.take('other')).toBe(0);
-  });
-
-  it('failed logins are counted per username in a sliding window', () => {
-    let now = 0;
-    const failures = new LoginFailures({ maxFailures: 3, windowMs: 60_000 }, () => now);
-    for (let i = 0; i < 3; i++) {
-      expect(() => failures.check('a')).not.toThrow();
-      failures.record('a');
-      now += 1000;
-    }
-    expect(() => failures.check('a')).toThrow(/try again in 57 s/);
-    expect(() => failures.check('b')).not.toThrow();
-    now = 60_001;
-    expect(() => failures.check('a')).not.toThrow();
   });
 });
 

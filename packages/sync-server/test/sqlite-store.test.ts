@@ -74,10 +74,19 @@ describe('SQLite store', () => {
     const dir = newDir();
     const store = new SqliteSyncStore(dir);
     await store.createUser(user('u1'));
-    await store.createSession('hash1', 'u1', 1);
+    const session = {
+      id: 's1',
+      tokenHash: 'hash1',
+      userId: 'u1',
+      createdAt: 1,
+      lastUsedAt: 1,
+      userAgent: null,
+    };
+    await store.createSession(session, 100);
+    expect(await store.findSession('hash1', 0)).toEqual(session);
     await store.push('u1', [storedForm(conversationChange('c1', stamp(1_000)))]);
     expect(await store.removeUser('u1')).toBe(true);
-    expect(await store.findSessionUser('hash1')).toBeUndefined();
+    expect(await store.findSession('hash1', 0)).toBeUndefined();
     expect((await store.pull('u1', 0, 10, 1 << 20)).changes).toEqual([]);
     expect(await store.removeUser('u1')).toBe(false);
     await store.close();

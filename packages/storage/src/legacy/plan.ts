@@ -2,6 +2,7 @@
 // conversations to write, without writing anything. Any problem with the
 // stored data throws a MigrationProblem naming the key and what to do, so
 // that a bad key stops the migration before the first write.
+import '../zod-config.js';
 import { z } from 'zod';
 import { boundedId, convertAiSdkMessages, type SkippedEntry } from '../ai-sdk/convert.js';
 import { truncate } from '../ai-sdk/json.js';

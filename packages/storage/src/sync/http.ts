@@ -1,6 +1,7 @@
 // The wire client of "Sync wire protocol v1": one function per endpoint,
 // responses checked with zod, every failure a SyncRequestError whose code
 // says what the engine should do about it (retry, sign out, give up).
+import '../zod-config.js';
 import { z } from 'zod';
 import { ChatStorageError, type ChatStorageErrorCode } from '../errors.js';
 import { parseHlc } from '../hlc.js';

@@ -7,14 +7,22 @@ import { UsernameTakenError } from '../store/types.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import { normalizeUsername, passwordProblem, usernameProblem } from './rules.js';
 
-export async function createAccount(
-  store: SyncStore,
-  rawUsername: string,
-  password: string,
-): Promise<UserRecord> {
+/** Credentials that passed the username and password rules; the username normalised. */
+export interface CheckedCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Applies the rules before anything else happens to the input; 400 with what to fix. */
+export function checkCredentialRules(rawUsername: string, password: string): CheckedCredentials {
   const username = normalizeUsername(rawUsername);
   const problem = usernameProblem(username) ?? passwordProblem(password);
   if (problem) throw new HttpError(400, 'invalid-request', problem);
+  return { username, password };
+}
+
+export async function createAccount(store: SyncStore, credentials: CheckedCredentials): Promise<UserRecord> {
+  const { username, password } = credentials;
   const user: UserRecord = {
     id: newId(),
     username,
@@ -39,10 +47,9 @@ export async function createAccount(
 /** The user when the password matches; costs the same for unknown usernames. */
 export async function checkCredentials(
   store: SyncStore,
-  rawUsername: string,
-  password: string,
+  { username, password }: CheckedCredentials,
 ): Promise<UserRecord | undefined> {
-  const user = await store.findUserByName(normalizeUsername(rawUsername));
+  const user = await store.findUserByName(username);
   const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
   return ok && user ? user : undefined;
 }

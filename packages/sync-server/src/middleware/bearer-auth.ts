@@ -1,11 +1,10 @@
-// Resolves `Authorization: Bearer <token>` to a user, or answers 401.
+// Resolves `Authorization: Bearer <token>` to a user and session, or answers 401.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
-import { hashToken } from '../auth/token.js';
+import type { Sessions } from '../auth/sessions.js';
 import { HttpError } from '../errors.js';
-import type { SyncStore } from '../store/types.js';
 
-export function bearerAuth(store: SyncStore): MiddlewareHandler<AppEnv> {
+export function bearerAuth(sessions: Sessions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('Authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -16,17 +15,16 @@ export function bearerAuth(store: SyncStore): MiddlewareHandler<AppEnv> {
         'This request needs an Authorization: Bearer <token> header; log in to get a token.',
       );
     }
-    const tokenHash = hashToken(match[1]!);
-    const userId = await store.findSessionUser(tokenHash);
-    if (!userId) {
+    const session = await sessions.resolve(match[1]!);
+    if (!session) {
       throw new HttpError(
         401,
         'unauthorized',
-        'The token is not valid (logged out or never issued); log in again.',
+        'The token is not valid (logged out, expired after a long time unused, or never issued); log in again.',
       );
     }
-    c.set('userId', userId);
-    c.set('tokenHash', tokenHash);
+    c.set('userId', session.userId);
+    c.set('sessionId', session.id);
     await next();
   };
 }

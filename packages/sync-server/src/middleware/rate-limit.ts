@@ -1,6 +1,6 @@
-// Rate limits: a token bucket per user for sync requests (lets bursts
-// through, caps the sustained rate) and a sliding window of failed logins
-// per username (stops password guessing).
+// The rate limit of sync requests: a token bucket per user (lets bursts
+// through, caps the sustained rate). Limits on logins and sign-ups are in
+// auth/attempt-limits.ts.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../errors.js';
@@ -53,49 +53,4 @@ export function syncRateLimit(buckets: TokenBuckets): MiddlewareHandler<AppEnv> 
     }
     await next();
   };
-}
-
-export interface LoginLimitOptions {
-  maxFailures: number;
-  windowMs: number;
-}
-
-export class LoginFailures {
-  private readonly failures = new Map<string, number[]>();
-  constructor(
-    private readonly opts: LoginLimitOptions,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  private recent(username: string): number[] {
-    const since = this.now() - this.opts.windowMs;
-    const list = (this.failures.get(username) ?? []).filter((t) => t > since);
-    if (list.length) this.failures.set(username, list);
-    else this.failures.delete(username);
-    return list;
-  }
-
-  /** Throws 429 while the username has used up its failed attempts. */
-  check(username: string): void {
-    const list = this.recent(username);
-    if (list.length < this.opts.maxFailures) return;
-    const wait = Math.max(1, Math.ceil((list[0]! + this.opts.windowMs - this.now()) / 1000));
-    throw new HttpError(
-      429,
-      'rate-limited',
-      `Too many failed logins for this username; try again in ${wait} s.`,
-      { 'Retry-After': String(wait) },
-    );
-  }
-
-  record(username: string): void {
-    const list = this.recent(username);
-    list.push(this.now());
-    this.failures.set(username, list);
-    if (this.failures.size > 100_000) {
-      // Bounded memory under a flood of made-up usernames: forget the oldest.
-      const first = this.failures.keys().next().value;
-      if (first !== undefined) this.failures.delete(first);
-    }
-  }
 }

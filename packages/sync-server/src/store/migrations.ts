@@ -37,18 +37,40 @@ const MIGRATIONS: string[] = [
   );
   INSERT INTO sequence (name, value) VALUES ('version', 0);
   `,
+  // 2: sessions get a public id (never the token hash), a last-use time for
+  // expiry and the device's User-Agent; rate-limit attempts live here so that
+  // every instance sharing the database sees them. Sessions from before count
+  // as used now, so the upgrade does not log anyone out.
+  `
+  ALTER TABLE sessions ADD COLUMN id TEXT;
+  ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;
+  ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+  UPDATE sessions SET id = lower(hex(randomblob(16))), last_used_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+  CREATE UNIQUE INDEX sessions_by_id ON sessions(id);
+  CREATE INDEX sessions_by_last_use ON sessions(last_used_at);
+  CREATE TABLE auth_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX auth_attempts_by_key ON auth_attempts(scope, key, at);
+  CREATE INDEX auth_attempts_by_expiry ON auth_attempts(expires_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrate(db: Database.Database): void {
+/** Brings the file to `target` (the newest schema unless a test asks for an older one). */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `The database was written by a newer Chatkeep server (schema ${current}, this one knows ${SCHEMA_VERSION}). Upgrade the server.`,
     );
   }
-  for (let next = current + 1; next <= SCHEMA_VERSION; next++) {
+  for (let next = current + 1; next <= target; next++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[next - 1]!);
       db.pragma(`user_version = ${next}`);

@@ -8,10 +8,14 @@ import Database from 'better-sqlite3';
 import type { RecordKind } from '../protocol.js';
 import { applicationOrder, deleteTakesMessage, resolveChange } from '../sync/resolve.js';
 import { migrate } from './migrations.js';
+import { SqliteAuthTables } from './sqlite-auth.js';
 import {
+  type AttemptOutcome,
+  type AttemptWindow,
   type PullPage,
   type PushOutcome,
   type RecordHead,
+  type SessionRecord,
   type StoredChange,
   type SyncStore,
   UsernameTakenError,
@@ -77,13 +81,6 @@ function prepareStatements(db: Database.Database) {
        FROM users u ORDER BY u.username`,
     ),
     deleteUser: db.prepare<[string]>('DELETE FROM users WHERE username = ?'),
-    insertSession: db.prepare<[string, string, number]>(
-      'INSERT INTO sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)',
-    ),
-    sessionUser: db.prepare<[string], { user_id: string }>(
-      'SELECT user_id FROM sessions WHERE token_hash = ?',
-    ),
-    deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?'),
     getHead: db.prepare<[string, string, string], HeadRow>(
       `SELECT ${HEAD_COLUMNS} FROM records WHERE user_id = ? AND kind = ? AND id = ?`,
     ),
@@ -117,6 +114,7 @@ export class SqliteSyncStore implements SyncStore {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<typeof prepareStatements>;
+  private readonly auth: SqliteAuthTables;
 
   /** Opens (creating if needed) `<dataDir>/chatkeep.sqlite` and brings its schema up to date. */
   constructor(dataDir: string) {
@@ -130,6 +128,7 @@ export class SqliteSyncStore implements SyncStore {
     migrate(db);
     this.db = db;
     this.stmt = prepareStatements(db);
+    this.auth = new SqliteAuthTables(db);
   }
 
   async createUser(user: UserRecord): Promise<void> {
@@ -158,16 +157,36 @@ export class SqliteSyncStore implements SyncStore {
     return this.stmt.deleteUser.run(username).changes > 0;
   }
 
-  async createSession(tokenHash: string, userId: string, createdAt: number): Promise<void> {
-    this.stmt.insertSession.run(tokenHash, userId, createdAt);
+  async createSession(session: SessionRecord, maxPerUser: number): Promise<void> {
+    this.auth.createSession(session, maxPerUser);
   }
 
-  async findSessionUser(tokenHash: string): Promise<string | undefined> {
-    return this.stmt.sessionUser.get(tokenHash)?.user_id;
+  async findSession(tokenHash: string, usedSince: number): Promise<SessionRecord | undefined> {
+    return this.auth.findSession(tokenHash, usedSince);
   }
 
-  async deleteSession(tokenHash: string): Promise<void> {
-    this.stmt.deleteSession.run(tokenHash);
+  async touchSession(id: string, at: number): Promise<void> {
+    this.auth.touchSession(id, at);
+  }
+
+  async listSessions(userId: string, usedSince: number): Promise<SessionRecord[]> {
+    return this.auth.listSessions(userId, usedSince);
+  }
+
+  async deleteSession(userId: string, id: string): Promise<boolean> {
+    return this.auth.deleteSession(userId, id);
+  }
+
+  async pruneSessions(before: number): Promise<void> {
+    this.auth.pruneSessions(before);
+  }
+
+  async takeAttempt(windows: AttemptWindow[], now: number): Promise<AttemptOutcome> {
+    return this.auth.takeAttempt(windows, now);
+  }
+
+  async releaseAttempt(ids: number[]): Promise<void> {
+    this.auth.releaseAttempt(ids);
   }
 
   async push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]> {

@@ -59,6 +59,29 @@ export interface PullPage {
   hasMore: boolean;
 }
 
+/** A login: the token is known only by its hash; `id` is what the user sees and may end. */
+export interface SessionRecord {
+  id: string;
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  lastUsedAt: number;
+  /** The User-Agent the session was created with (shortened), to tell devices apart. */
+  userAgent: string | null;
+}
+
+/** One rate limit: at most `max` attempts under (scope, key) in any `windowMs`. */
+export interface AttemptWindow {
+  scope: 'login-username' | 'login-address' | 'signup-address';
+  key: string;
+  max: number;
+  windowMs: number;
+}
+
+export type AttemptOutcome =
+  | { allowed: true; ids: number[] }
+  | { allowed: false; window: AttemptWindow; retryAfterMs: number };
+
 export class UsernameTakenError extends Error {
   override readonly name = 'UsernameTakenError';
 }
@@ -71,9 +94,32 @@ export interface SyncStore {
   /** Removes the user, their sessions and their records. False when there was no such user. */
   removeUser(username: string): Promise<boolean>;
 
-  createSession(tokenHash: string, userId: string, createdAt: number): Promise<void>;
-  findSessionUser(tokenHash: string): Promise<string | undefined>;
-  deleteSession(tokenHash: string): Promise<void>;
+  /**
+   * Stores a new session; when the user then has more than `maxPerUser`,
+   * their least recently used sessions end.
+   */
+  createSession(session: SessionRecord, maxPerUser: number): Promise<void>;
+  /** The session of a token hash, unless it was last used before `usedSince` (expired). */
+  findSession(tokenHash: string, usedSince: number): Promise<SessionRecord | undefined>;
+  /** Sets the session's lastUsedAt. */
+  touchSession(id: string, at: number): Promise<void>;
+  /** The user's sessions used since `usedSince`, most recently used first. */
+  listSessions(userId: string, usedSince: number): Promise<SessionRecord[]>;
+  /** Ends one of the user's sessions. False when the user has no session with that id. */
+  deleteSession(userId: string, id: string): Promise<boolean>;
+  /** Removes every session last used before `before` (expired ones). */
+  pruneSessions(before: number): Promise<void>;
+
+  /**
+   * Counts one attempt against each window, atomically and across every
+   * server instance sharing the store: when any window already holds `max`
+   * attempts newer than `now - windowMs`, nothing is recorded and the answer
+   * says how long until that window has room. Attempts older than the
+   * longest window are pruned, so the bookkeeping stays bounded.
+   */
+  takeAttempt(windows: AttemptWindow[], now: number): Promise<AttemptOutcome>;
+  /** Forgets recorded attempts (a login that succeeded does not count as a failure). */
+  releaseAttempt(ids: number[]): Promise<void>;
 
   /** Applies a batch in one transaction, answering one outcome per change, in order. */
   push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]>;

@@ -1,6 +1,6 @@
 // The built server as other packages run it: `node dist/main.js` in a child
 // process. Needs `pnpm -r build` first.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, killChildren, MAIN, requireBuiltServer, startChild } from './child-server.js';

@@ -3,7 +3,14 @@
 // transaction with its sync entries, and bad parents refused with nothing written.
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Message, MessageInput, SyncableChatStorage } from '../types.js';
-import { type ContractContext, expectStorageError, messageInput } from './context.js';
+import { put, remoteConversation, remoteMessage, tombstone } from './apply-remote.js';
+import {
+  type ContractContext,
+  expectStorageError,
+  FAR_FUTURE,
+  messageInput,
+  remoteStamp,
+} from './context.js';
 
 const ids = (messages: { id: string }[]) => messages.map((m) => m.id);
 
@@ -180,6 +187,33 @@ export function treeRules(ctx: ContractContext): void {
         ['a1b', 'u1'],
       ]);
       expect(await activeBranch(db, conv.id)).toEqual(['u1', 'a1b']);
+    });
+
+    it('saveConversation keeps the activeLeafId and forkedFrom it is given, and refuses an activeLeafId not in the conversation', async () => {
+      const db = await ctx.open();
+      const conv = {
+        id: 'c-import',
+        projectId: 'p1',
+        forkedFrom: { conversationId: 'elsewhere', messageId: 'x' },
+      };
+      const messages = [
+        messageInput(conv, { id: 'u1', parentId: null, createdAt: 10 }),
+        messageInput(conv, { id: 'a1', parentId: 'u1', createdAt: 20 }),
+        messageInput(conv, { id: 'a1b', parentId: 'u1', createdAt: 30 }),
+      ];
+      await db.saveConversation({ ...conv, activeLeafId: 'a1' }, messages);
+      expect(await db.getConversation(conv.id)).toMatchObject({
+        activeLeafId: 'a1',
+        forkedFrom: conv.forkedFrom,
+      });
+      expect(await activeBranch(db, conv.id)).toEqual(['u1', 'a1']);
+      const before = await snapshot(db, conv.id);
+      await expectStorageError(
+        db.saveConversation({ ...conv, activeLeafId: 'nowhere' }, []),
+        'invalid-input',
+        /nowhere/,
+      );
+      expect(await snapshot(db, conv.id)).toEqual(before);
     });
 
     it('saveConversation chains messages without parentId in time order after the active leaf', async () => {
@@ -477,6 +511,136 @@ export function treeRules(ctx: ContractContext): void {
       expect(empty).toMatchObject({ messageCount: 0 });
       expect(empty?.lastMessage).toBeUndefined();
       expect((await say(db, c, 'fresh', 100)).parentId).toBeNull();
+    });
+  });
+
+  describe('message tree: sync', () => {
+    const conv = (over: Partial<Conversation> = {}) => remoteConversation({ id: 'c1', ...over });
+    const msg = (id: string, parentId: string | null, createdAt: number) =>
+      remoteMessage({
+        id,
+        conversationId: 'c1',
+        parentId,
+        createdAt,
+        updatedAt: createdAt,
+        content: `text of ${id}`,
+      });
+
+    it('a message whose parent has not arrived is kept and shown below the missing parent, and joins its branch when the parent comes', async () => {
+      const db = await ctx.open();
+      await db.applyRemote([
+        put(conv(), remoteStamp(1), 1),
+        put(msg('u1', null, 10), remoteStamp(2), 2),
+        put(msg('u2', 'a1', 30), remoteStamp(3), 3),
+      ]);
+      expect(ids(await db.loadConversation('c1'))).toEqual(['u1', 'u2']);
+      const waiting = await db.getMessages('c1');
+      expect(ids(waiting.messages)).toEqual(['u2']);
+      expect(waiting.missingParentId).toBe('a1');
+      await db.applyRemote([put(msg('a1', 'u1', 20), remoteStamp(4), 4)]);
+      const whole = await db.getMessages('c1');
+      expect(ids(whole.messages)).toEqual(['u1', 'a1', 'u2']);
+      expect(whole.missingParentId).toBeUndefined();
+      expect(await db.getConversation('c1')).toMatchObject({ messageCount: 3, lastMessage: 'text of u2' });
+    });
+
+    it('versions made on two devices are both kept, as siblings', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ id: 'c1', projectId: 'p1' });
+      await say(db, c, 'u1', 10);
+      await say(db, c, 'a1', 20);
+      await say(db, c, 'a1-here', 30, { parentId: 'u1' });
+      await db.applyRemote([put(msg('a1-there', 'u1', 40), remoteStamp(FAR_FUTURE), 1)]);
+      const { versions } = await db.listVersions('a1');
+      expect(ids(versions)).toEqual(['a1', 'a1-here', 'a1-there']);
+      expect(versions.find((m) => m.id === 'a1-here')?.parentId).toBe('u1');
+      expect((await db.pendingChanges(100)).map((x) => x.id)).toContain('a1-here');
+    });
+
+    it('activeLeafId travels with the conversation, last write wins, and losing only a branch choice is no conflict', async () => {
+      const db = await ctx.open();
+      const c = await regenerated(db);
+      await db.selectVersion(c.id, 'a1');
+      const synced = remoteConversation({ ...(await db.getConversation(c.id))!, activeLeafId: 'u3' });
+      await db.applyRemote([put(synced, remoteStamp(FAR_FUTURE), 1)]);
+      expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1b', 'u3']);
+      expect(await db.listConflicts()).toEqual([]);
+      // A remote choice of a message not here yet shows the newest branch until it arrives.
+      await db.applyRemote([put({ ...synced, activeLeafId: 'later' }, remoteStamp(FAR_FUTURE + 1), 2)]);
+      expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1b', 'u3']);
+      await db.applyRemote([
+        put(
+          remoteMessage({ id: 'later', conversationId: c.id, parentId: 'a2', createdAt: 5 }),
+          remoteStamp(FAR_FUTURE + 2),
+          3,
+        ),
+      ]);
+      expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1', 'u2', 'a2', 'later']);
+    });
+
+    it('parentId travels in the message record, and a fork carries forkedFrom', async () => {
+      const db = await ctx.open();
+      const c = await regenerated(db);
+      expect((await pendingOf(db, 'message', 'a1b'))?.data).toMatchObject({ parentId: 'u1' });
+      expect((await pendingOf(db, 'message', 'u1'))?.data).toMatchObject({ parentId: null });
+      const fork = await db.forkConversation(c.id, 'a1b');
+      const other = await ctx.open();
+      await other.applyRemote((await db.pendingChanges(1000)).map((x, i) => ({ ...x, version: i + 1 })));
+      expect(await other.getConversation(fork.id)).toMatchObject({
+        forkedFrom: { conversationId: c.id, messageId: 'a1b' },
+        messageCount: 2,
+      });
+      expect(await other.loadConversation(c.id)).toEqual(await db.loadConversation(c.id));
+      expect(await activeBranch(other, c.id)).toEqual(['u1', 'a1b', 'u3']);
+    });
+
+    it('a record from a device that predates trees follows the message before it in time; a held message keeps its parent', async () => {
+      const db = await ctx.open();
+      const legacy = (id: string, createdAt: number, content = `text of ${id}`) => {
+        const { parentId: _p, ...record } = msg(id, null, createdAt);
+        return { ...record, content } as Message;
+      };
+      await db.applyRemote([
+        put(conv(), remoteStamp(1), 1),
+        put(legacy('l1', 10), remoteStamp(2), 2),
+        put(legacy('l2', 20), remoteStamp(3), 3),
+      ]);
+      expect((await db.loadConversation('c1')).map((m) => m.parentId)).toEqual([null, 'l1']);
+      await db.applyRemote([
+        put(msg('t3', 'l1', 30), remoteStamp(4), 4),
+        put(legacy('l2', 20, 'edited on an old device'), remoteStamp(5), 5),
+      ]);
+      const l2 = (await db.loadConversation('c1')).find((m) => m.id === 'l2');
+      expect(l2).toMatchObject({ parentId: 'l1', content: 'edited on an old device' });
+    });
+
+    it('a lost message restored after its parent was deleted comes back, waiting for that parent', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ id: 'c1', projectId: 'p1' });
+      await say(db, c, 'u1', 10);
+      await say(db, c, 'a1', 20);
+      const pending = await db.pendingChanges(10);
+      await db.markPushed(
+        pending.map((x, i) => ({ kind: x.kind, id: x.id, hlc: x.hlc, version: i + 1 })),
+        1,
+      );
+      await db.updateMessage('a1', { content: 'my last words' });
+      await db.applyRemote([
+        tombstone('message', 'u1', remoteStamp(FAR_FUTURE), 10),
+        tombstone('message', 'a1', remoteStamp(FAR_FUTURE + 1), 11),
+      ]);
+      const [conflict] = await db.listConflicts();
+      expect(conflict).toMatchObject({ recordId: 'a1', local: { content: 'my last words', parentId: 'u1' } });
+      await db.restoreConflict(conflict!.id);
+      const page = await db.getMessages(c.id);
+      expect(page).toMatchObject({
+        missingParentId: 'u1',
+        messages: [{ id: 'a1', content: 'my last words' }],
+      });
+      expect(await db.getSyncMetadata('message', 'a1')).toMatchObject({
+        syncStatus: 'pending',
+        deleted: false,
+      });
     });
   });
 

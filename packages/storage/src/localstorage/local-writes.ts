@@ -9,10 +9,11 @@ import {
   newConversation,
   patchConversation,
   patchMessage,
+  sameSyncedConversation,
   syncedPart,
   upsertConversation,
 } from '../records.js';
-import { validateMessageInput } from '../schema.js';
+import { validateMessageInput, validateSyncedConversation } from '../schema.js';
 import {
   checkNoCycle,
   checkParent,
@@ -34,19 +35,6 @@ import type { Session } from './session.js';
 
 function notFound(what: string): ChatStorageError {
   return new ChatStorageError('not-found', what);
-}
-
-export function sameSyncedPart(a: SyncedConversation, b: SyncedConversation): boolean {
-  return (
-    a.projectId === b.projectId &&
-    a.title === b.title &&
-    a.createdAt === b.createdAt &&
-    a.updatedAt === b.updatedAt &&
-    a.archived === b.archived &&
-    a.pinned === b.pinned &&
-    a.tags.length === b.tags.length &&
-    a.tags.every((t, i) => t === b.tags[i])
-  );
 }
 
 /** Stores a conversation's synced fields, deriving its summary from the messages held here, and stamps it. */
@@ -135,6 +123,17 @@ function writeMessage(s: Session, message: Message): Message {
 
 export function saveMessage(s: Session, raw: MessageInput, now: number): Message {
   return putMessage(s, validateMessageInput(raw), now);
+}
+
+/**
+ * Writes a lost version of a message back (restoring a sync conflict). Its
+ * parent may be gone meanwhile: it is kept anyway, waiting for that parent
+ * as a message synced before its parent does, never refused and lost.
+ */
+export function restoreMessage(s: Session, message: Message, now: number): Message {
+  const parentGone = message.parentId != null && s.messageIndex()[message.parentId] === undefined;
+  if (!parentGone || s.findMessage(message.id)) return saveMessage(s, message, now);
+  return writeMessage(s, buildMessage(validateMessageInput(message), undefined, now));
 }
 
 /**
@@ -278,11 +277,29 @@ export function saveConversation(
   const inputs = checkSaveConversationArgs(input, messages, validated);
   const existing = s.conversation(input.id);
   const next = upsertConversation(input, existing, now);
+  // Where a conversation was forked from is set when it is made (an import of a fork), never changed.
+  if (!existing && input.forkedFrom !== undefined) {
+    next.forkedFrom = validateSyncedConversation({
+      ...syncedPart(next),
+      forkedFrom: input.forkedFrom,
+    }).forkedFrom;
+  }
   // Only a change to what syncs earns a new stamp; summaries are derived on every device.
-  if (!existing || !sameSyncedPart(syncedPart(existing), syncedPart(next))) {
+  if (!existing || !sameSyncedConversation(syncedPart(existing), syncedPart(next))) {
     writeConversation(s, syncedPart(next));
   }
   putMessages(s, inputs, now);
+  // The branch it shows (an import keeps the one chosen where it was exported).
+  if (input.activeLeafId !== undefined) {
+    const conversation = s.conversation(input.id)!;
+    if (s.messageIndex()[input.activeLeafId] !== input.id) {
+      throw new ChatStorageError(
+        'invalid-input',
+        `saveConversation: activeLeafId ${input.activeLeafId} is not a message of conversation ${input.id}; name one of its messages or leave activeLeafId out.`,
+      );
+    }
+    if (conversation.activeLeafId !== input.activeLeafId) setActiveLeaf(s, conversation, input.activeLeafId);
+  }
   s.noteConversation(input.projectId, input.id, false);
 }
 

@@ -1,9 +1,11 @@
 // Message trees across devices, against the real server: versions made
 // offline on two devices all reach both, and random edits, regenerations,
-// switches, forks and deletes end in the same trees everywhere.
+// switches, forks and deletes end in the same trees everywhere, keeping
+// every message no one deleted under the parent it was created with.
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatStorageError } from '../../src/errors.js';
+import { subtreeIds } from '../../src/tree/index.js';
 import type { Message, SyncableChatStorage } from '../../src/types.js';
 import {
   ADAPTER_KINDS,
@@ -176,40 +178,54 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 
 let sequence = 0;
 
+/**
+ * What the commands did, independent of sync: the parent each message was
+ * created with (it never changes), and every message some device deleted
+ * (with the subtree it held). A message no one deleted must end on every
+ * device, under the parent it was created with.
+ */
+interface Model {
+  parents: Map<string, string | null>;
+  deleted: Set<string>;
+}
+
 async function allMessages(adapter: SyncableChatStorage): Promise<Message[]> {
   const all: Message[] = [];
   for (const c of await liveConversations(adapter)) all.push(...(await adapter.loadConversation(c.id)));
   return all;
 }
 
-async function run(d: Device, cmd: Command): Promise<void> {
+async function run(d: Device, cmd: Command, model: Model): Promise<void> {
   const { adapter } = d;
   const nth = <T>(list: T[], i: number) => list[i % Math.max(1, list.length)];
   switch (cmd.op) {
     case 'append': {
       const c = nth(await liveConversations(adapter), cmd.pick);
       if (!c) return;
-      await adapter.saveMessage({
+      const saved = await adapter.saveMessage({
         id: `m${++sequence}-${d.name}`,
         conversationId: c.id,
         projectId: c.projectId,
         role: 'user',
         content: cmd.text,
       });
+      model.parents.set(saved.id, saved.parentId);
       return;
     }
     case 'regenerate':
     case 'edit': {
       const m = nth(await allMessages(adapter), cmd.pick);
       if (!m) return;
+      const id = `v${++sequence}-${d.name}`;
       await adapter.saveMessage({
-        id: `v${++sequence}-${d.name}`,
+        id,
         conversationId: m.conversationId,
         projectId: m.projectId,
         parentId: m.parentId,
         role: cmd.op === 'edit' ? 'user' : 'assistant',
         content: cmd.text,
       });
+      model.parents.set(id, m.parentId);
       return;
     }
     case 'switch': {
@@ -219,12 +235,17 @@ async function run(d: Device, cmd: Command): Promise<void> {
     }
     case 'fork': {
       const m = nth(await allMessages(adapter), cmd.pick);
-      if (m) await adapter.forkConversation(m.conversationId, m.id);
+      if (!m) return;
+      const fork = await adapter.forkConversation(m.conversationId, m.id);
+      for (const copy of await adapter.loadConversation(fork.id)) model.parents.set(copy.id, copy.parentId);
       return;
     }
     case 'delete': {
       const m = nth(await allMessages(adapter), cmd.pick);
-      if (m) await adapter.deleteMessage(m.id);
+      if (!m) return;
+      const held = await adapter.loadConversation(m.conversationId);
+      for (const id of subtreeIds(held, m.id)) model.deleted.add(id);
+      await adapter.deleteMessage(m.id);
       return;
     }
     case 'rewrite': {
@@ -253,20 +274,22 @@ describe.each(PAIRINGS)('message tree convergence property (%s and %s)', (...kin
           // A shared conversation both devices hold before going offline.
           const [first] = list as [Device];
           const c = await first.adapter.createConversation({ projectId: 'p1', title: 'shared' });
+          const model: Model = { parents: new Map(), deleted: new Set() };
           for (let i = 0; i < 3; i++) {
-            await first.adapter.saveMessage({
+            const seed = await first.adapter.saveMessage({
               id: `seed-${c.id}-${i}`,
               conversationId: c.id,
               projectId: 'p1',
               role: i % 2 ? 'assistant' : 'user',
               content: `seed ${i}`,
             });
+            model.parents.set(seed.id, seed.parentId);
           }
           for (const d of list) await d.sync();
           for (const d of list) d.network.setOnline(false);
           for (const cmd of commands) {
             try {
-              await run(list[cmd.device % list.length]!, cmd);
+              await run(list[cmd.device % list.length]!, cmd, model);
             } catch (error) {
               // A message a sync just removed from under the command: nothing to check.
               if (!(error instanceof ChatStorageError && error.code === 'not-found')) throw error;
@@ -274,7 +297,14 @@ describe.each(PAIRINGS)('message tree convergence property (%s and %s)', (...kin
           }
           for (const d of list) d.network.online = true;
           for (let round = 0; round < 2; round++) for (const d of list) await d.sync();
-          await expectSameTrees(token, list);
+          const final = await expectSameTrees(token, list);
+          for (const [id, parentId] of model.parents) {
+            if (model.deleted.has(id)) continue;
+            expect(final.messages[id]?.parentId, `message ${id}, deleted by no one, is kept`).toBe(parentId);
+          }
+          for (const m of Object.values(final.messages)) {
+            expect(m.parentId, `message ${m.id} keeps its parent`).toBe(model.parents.get(m.id));
+          }
         } finally {
           await Promise.all(list.map((d) => d.close()));
           open.length = 0;

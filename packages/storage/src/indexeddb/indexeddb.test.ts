@@ -252,26 +252,37 @@ describe('IndexedDBAdapter: reads stay small', () => {
     return { adapter, c };
   }
 
-  it('getMessages reads only the requested page, never the whole conversation', async () => {
+  it('the newest page is read in one request, never the whole conversation', async () => {
     const { adapter, c } = await fiveHundredMessages('paging');
     const reads = recordsRead();
-    const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
-    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
+    const page = await adapter.getMessages(c.id, { limit: 10 });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${490 + i}`));
     expect(page.hasMore).toBe(true);
-    // The page, plus one record to learn that older ones exist; one request.
+    // The page, plus one record to learn that older ones exist.
     expect(reads.values()).toBeLessThanOrEqual(11);
     expect(reads.requests()).toBe(1);
   });
 
-  it('without getAllRecords, a page reads only its own values and skips older keys in one request', async () => {
+  it('a page before a message reads the branch from its leaf down to the page in growing windows, nothing much older', async () => {
+    const { adapter, c } = await fiveHundredMessages('paging-before');
+    const reads = recordsRead();
+    const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
+    expect(page.hasMore).toBe(true);
+    // `before` must be on the branch: the 260 messages from the leaf down to the page, read in doubling windows.
+    expect(reads.values()).toBeLessThanOrEqual(2 * 260);
+    expect(reads.requests()).toBeLessThanOrEqual(6);
+  });
+
+  it('without getAllRecords, a page reads its values in windows whose starts are found by skipping keys', async () => {
     const { adapter, c } = await fiveHundredMessages('paging-fallback');
     hideGetAllRecords();
     const reads = recordsRead();
     const valueCursors = vi.spyOn(FakeIndex.prototype, 'openCursor');
     const advance = vi.spyOn(FakeCursor.prototype, 'advance');
     const next = vi.spyOn(FakeCursor.prototype, 'continue');
-    const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
-    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
+    const page = await adapter.getMessages(c.id, { limit: 10 });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${490 + i}`));
     expect(page.hasMore).toBe(true);
     expect(reads.values()).toBe(10);
     // Keys only, skipped in one request: no round trip per message.

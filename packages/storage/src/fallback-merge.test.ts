@@ -94,7 +94,10 @@ function pulled(): ServerRecordChange[] {
     },
     {
       ...{ kind: 'message', id: 'shared-m', projectId: 'p1', hlc, deleted: false, version: 2 },
-      data: { ...message('shared', 'shared-m', 'as synced'), status: 'complete', createdAt: 1, updatedAt: 1 },
+      data: {
+        ...message('shared', 'shared-m', 'as synced'),
+        ...{ parentId: null, status: 'complete', createdAt: 1, updatedAt: 1 },
+      },
     },
   ];
 }

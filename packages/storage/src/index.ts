@@ -15,4 +15,5 @@ export * from './schema.js';
 export * from './search/index.js';
 export * from './sync/index.js';
 export { MemoryStorage } from './test-support/memory-storage.js';
+export * from './tree/index.js';
 export type * from './types.js';

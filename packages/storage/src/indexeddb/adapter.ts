@@ -5,24 +5,22 @@ import { type ConversationBatchItem, saveConversationBatch } from '../conversati
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import type { FallbackCopy } from '../localstorage/fallback-copy.js';
 import {
-  buildMessage,
-  checkSameProject,
   checkSaveConversationArgs,
   clampLimit,
   newConversation,
   patchConversation,
   patchMessage,
-  upsertConversation,
-  withSummary,
 } from '../records.js';
-import { validateMessageInput } from '../schema.js';
+import { validateConversationPatch, validateMessageInput } from '../schema.js';
 import type {
   ChatStorageAdapter,
   Conversation,
   ConversationInput,
   ConversationPatch,
+  GetMessagesOptions,
   Message,
   MessageInput,
+  MessagePage,
   PushAck,
   RecordChange,
   RecordKind,
@@ -33,26 +31,34 @@ import type {
   SyncSource,
 } from '../types.js';
 import { applyRemoteChanges } from './apply-remote.js';
+import { BranchReader, childrenRange } from './branch.js';
 import { openDatabase } from './database.js';
 import { applyFallbackCopy, type FallbackMergeCounts, mergeFallbackCopy } from './merge-fallback.js';
-import { readNewestPage } from './newest-page.js';
-import { readBack } from './read-back.js';
 import { removeConversation } from './remove.js';
 import { ALL_STORES } from './schema.js';
 import * as sync from './sync.js';
+import {
+  deleteSubtree,
+  forkConversation,
+  notFoundConversation,
+  notFoundMessage,
+  saveBatch,
+  saveOne,
+  selectVersion,
+  stampConversation,
+  updateOne,
+} from './tree-writes.js';
 import {
   ChangeSet,
   conversationRange,
   type Db,
   ensureProject,
-  issueAll,
   loadClock,
-  newestAfterWrite,
   projectRange,
   saveClock,
   stampLocal,
   stampLocalMany,
-  summarize,
+  type WriteScope,
   type WriteTx,
 } from './tx.js';
 import { newClientId } from './upgrade.js';
@@ -66,17 +72,6 @@ export interface IndexedDBAdapterOptions {
   now?: () => number;
   /** How long an open waits for other tabs to let go before rejecting with 'blocked' (blocked-open.ts). */
   blockedGraceMs?: number;
-}
-
-/** What a transaction body gets: the transaction, its change report, and a clock that is saved at the end. */
-interface WriteScope {
-  tx: WriteTx;
-  changes: ChangeSet;
-  stamp(record: { kind: RecordKind; id: string; projectId: string; deleted: boolean }): Promise<string>;
-  /** The same for many records at once, without a round trip per record. */
-  stampMany(
-    records: { kind: RecordKind; id: string; projectId: string; deleted: boolean }[],
-  ): Promise<string[]>;
 }
 
 export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
@@ -201,91 +196,69 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   }
 
   // ---- messages -------------------------------------------------------------
+  // Where messages go in the tree and how the shown branch moves: tree-writes.ts.
 
   async saveMessage(raw: MessageInput): Promise<Message> {
     this.assertOpen();
     const input = validateMessageInput(raw);
-    return this.write(async ({ tx, changes, stamp }) => {
-      // Requests that do not depend on each other are issued together: every
-      // await is a round trip to the browser's storage thread.
-      const [conversation, existing] = await Promise.all([
-        tx.objectStore('conversations').get(input.conversationId),
-        tx.objectStore('messages').get(input.id),
-      ]);
-      if (!conversation) throw notFoundConversation(input.conversationId, 'saving messages to it');
-      checkSameProject(input, conversation);
-      const message = buildMessage(input, existing, this.now());
-      const [, , newest] = await Promise.all([
-        tx.objectStore('messages').put(message),
-        stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false }),
-        newestAfterWrite(tx, message),
-      ]);
-      const count = conversation.messageCount + (existing ? 0 : 1);
-      await tx.objectStore('conversations').put(withSummary(conversation, newest, count, message.updatedAt));
-      changes.message(message, false);
-      return message;
-    });
+    return this.write((scope) => saveOne(scope, input, this.now()));
   }
 
   async updateMessage(id: string, patch: Partial<Message>): Promise<Message> {
     this.assertOpen();
-    // Called once per streamed chunk: the requests are issued in two batches, not one at a time.
-    return this.write(async ({ tx, changes, stamp }) => {
-      const existing = await tx.objectStore('messages').get(id);
+    // Called once per streamed chunk: the requests are issued in few batches, not one at a time.
+    return this.write(async (scope) => {
+      const existing = await scope.tx.objectStore('messages').get(id);
       if (!existing) throw notFoundMessage(id);
-      const message = patchMessage(existing, patch, this.now());
-      const [, , conversation, newest] = await Promise.all([
-        tx.objectStore('messages').put(message),
-        stamp({ kind: 'message', id, projectId: message.projectId, deleted: false }),
-        tx.objectStore('conversations').get(message.conversationId),
-        newestAfterWrite(tx, message),
-      ]);
-      // An update never changes how many messages the conversation has.
-      if (conversation)
-        await tx
-          .objectStore('conversations')
-          .put(withSummary(conversation, newest, conversation.messageCount, message.updatedAt));
-      changes.message(message, false);
-      return message;
+      return updateOne(scope, existing, patchMessage(existing, patch, this.now()));
     });
   }
 
   async deleteMessage(id: string): Promise<void> {
     this.assertOpen();
-    await this.write(async ({ tx, changes, stamp }) => {
-      const existing = await tx.objectStore('messages').get(id);
-      if (!existing) throw notFoundMessage(id);
-      await tx.objectStore('messages').delete(id);
-      await stamp({ kind: 'message', id, projectId: existing.projectId, deleted: true });
-      const conversation = await tx.objectStore('conversations').get(existing.conversationId);
-      if (conversation) await tx.objectStore('conversations').put(await summarize(tx, conversation));
-      changes.message(existing, true);
-    });
+    await this.write((scope) => deleteSubtree(scope, id));
   }
 
-  async getMessages(
-    conversationId: string,
-    opts: { limit?: number; before?: string } = {},
-  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+  async getMessages(conversationId: string, opts: GetMessagesOptions = {}): Promise<MessagePage> {
     const limit = clampLimit(opts.limit);
     return this.read(async () => {
-      const tx = this.db.transaction('messages', 'readonly');
-      let upper: IDBValidKey = [conversationId, Number.POSITIVE_INFINITY];
-      if (opts.before !== undefined) {
-        const anchor = await tx.store.get(opts.before);
-        if (!anchor || anchor.conversationId !== conversationId) {
+      const tx = this.db.transaction(['conversations', 'messages'], 'readonly');
+      // The first window holds the page whenever the branch is the newest messages, as it nearly always is.
+      const reader = new BranchReader(unwrap(tx), conversationId, limit);
+      const anchorId = opts.before ?? opts.leafId;
+      const [conversation, anchor] = await Promise.all([
+        tx.objectStore('conversations').get(conversationId),
+        anchorId === undefined ? undefined : reader.get(anchorId),
+        opts.leafId === undefined ? reader.readWindow() : undefined,
+      ]);
+      if (anchorId !== undefined && !anchor) {
+        throw new ChatStorageError(
+          'not-found',
+          `getMessages: message ${anchorId} is not in conversation ${conversationId}; pass the id of a message from the page you already have.`,
+        );
+      }
+      let start: Message | null | undefined;
+      if (opts.before !== undefined && anchor) {
+        // `before` must be on the branch: walk up to it from the branch's leaf.
+        const leaf = opts.leafId !== undefined ? await reader.get(opts.leafId) : undefined;
+        if (opts.leafId !== undefined && !leaf) throw notFoundMessage(opts.leafId, conversationId);
+        const end = leaf ?? (conversation ? await reader.activeLeaf(conversation) : undefined);
+        if (!end || !(await reader.reaches(end, anchor))) {
           throw new ChatStorageError(
             'not-found',
-            `getMessages: message ${opts.before} is not in conversation ${conversationId}; pass the id of a message from the page you already have.`,
+            `getMessages: message ${anchor.id} is not on the branch shown${opts.leafId ? ` (ending at ${opts.leafId})` : ''}; pass the id of the first message of the page you already have.`,
           );
         }
-        upper = [conversationId, anchor.createdAt, anchor.id];
+        start = await reader.parentOf(anchor);
+        if (start === undefined) return { messages: [], hasMore: false, missingParentId: anchor.parentId! };
+      } else {
+        start = anchor ?? (conversation ? await reader.activeLeaf(conversation) : undefined);
       }
-      // Only the page is read, in one or a few requests, plus one key to learn hasMore.
-      const range = IDBKeyRange.bound([conversationId], upper, false, true);
-      const index = unwrap(tx.store.index('byConversationCreated'));
-      const { values, hasMore } = await readNewestPage<Message>(index, range, limit);
-      return { messages: values, hasMore };
+      if (!start) return { messages: [], hasMore: false };
+      const walk = await reader.walkUp(start, limit);
+      const page: MessagePage = { messages: walk.messages.reverse(), hasMore: walk.hasMore };
+      if (walk.missingParentId !== undefined) page.missingParentId = walk.missingParentId;
+      return page;
     });
   }
 
@@ -293,6 +266,37 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     return this.read(() =>
       this.db.getAllFromIndex('messages', 'byConversationCreated', conversationRange(conversationId)),
     );
+  }
+
+  async listVersions(messageId: string): Promise<{ versions: Message[]; index: number }> {
+    return this.read(async () => {
+      const tx = this.db.transaction('messages', 'readonly');
+      const message = await tx.store.get(messageId);
+      if (!message) throw notFoundMessage(messageId);
+      // First messages are not in byParent (a null key): they are found among the conversation's messages.
+      const versions =
+        message.parentId === null
+          ? (
+              await tx.store.index('byConversationCreated').getAll(conversationRange(message.conversationId))
+            ).filter((m) => m.parentId === null)
+          : await tx.store.index('byParent').getAll(childrenRange(message.parentId));
+      return { versions, index: versions.findIndex((m) => m.id === messageId) };
+    });
+  }
+
+  async selectVersion(conversationId: string, messageId: string): Promise<Conversation> {
+    this.assertOpen();
+    return this.write((scope) => selectVersion(scope, conversationId, messageId));
+  }
+
+  async forkConversation(
+    conversationId: string,
+    messageId: string,
+    opts: { title?: string } = {},
+  ): Promise<Conversation> {
+    this.assertOpen();
+    const { title } = validateConversationPatch({ title: opts?.title });
+    return this.write((scope) => forkConversation(scope, conversationId, messageId, title, this.now()));
   }
 
   async getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]> {
@@ -306,7 +310,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   async saveConversation(input: ConversationInput, messages: MessageInput[]): Promise<void> {
     this.assertOpen();
     const inputs = checkSaveConversationArgs(input, messages);
-    await this.write((scope) => this.upsertConversationWith(scope, input, inputs));
+    await this.write((scope) => saveBatch(scope, input, inputs, this.now()));
   }
 
   /** The import path's saveConversation for several conversations in one transaction (conversation-batch.ts). */
@@ -318,7 +322,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     }));
     await this.write(async (scope) => {
       // One after the other: two conversations of a batch may name the same message id.
-      for (const { input, inputs } of checked) await this.upsertConversationWith(scope, input, inputs);
+      for (const { input, inputs } of checked) await saveBatch(scope, input, inputs, this.now());
     });
   }
 
@@ -425,57 +429,6 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
 
   // ---- internals ----------------------------------------------------------------
 
-  /** saveConversation inside `scope`: `inputs` are already checked (checkSaveConversationArgs). */
-  private async upsertConversationWith(
-    scope: WriteScope,
-    input: ConversationInput,
-    inputs: MessageInput[],
-  ): Promise<void> {
-    const { tx, changes, stampMany } = scope;
-    const existing = await tx.objectStore('conversations').get(input.id);
-    const conversation = upsertConversation(input, existing, this.now());
-    const saved = await this.putMessages(tx, conversation, inputs);
-    await stampMany(
-      saved.map((m) => ({ kind: 'message' as const, id: m.id, projectId: m.projectId, deleted: false })),
-    );
-    let touchedAt: number | undefined;
-    for (const message of saved) {
-      changes.message(message, false);
-      touchedAt = Math.max(touchedAt ?? 0, message.updatedAt);
-    }
-    await tx.objectStore('conversations').put(await summarize(tx, conversation, touchedAt));
-    await ensureProject(tx, conversation.projectId);
-    await stampConversation(scope, conversation);
-  }
-
-  /**
-   * Writes many messages of `conversation` (upserts that keep omitted fields):
-   * the stored versions of those that exist are read in one go (read-back.ts),
-   * then all are written without a round trip each.
-   */
-  private async putMessages(
-    tx: WriteTx,
-    conversation: Conversation,
-    inputs: MessageInput[],
-  ): Promise<Message[]> {
-    for (const input of inputs) checkSameProject(input, conversation);
-    const store = tx.objectStore('messages');
-    const stored = await readBack(
-      store,
-      inputs.map((m) => m.id),
-    );
-    const now = this.now();
-    // The same id twice in one batch: the second upsert builds on the first.
-    const built = new Map<string, Message>();
-    const messages = inputs.map((input, i) => {
-      const message = buildMessage(input, built.get(input.id) ?? stored[i], now);
-      built.set(message.id, message);
-      return message;
-    });
-    await issueAll(messages, (m) => store.put(m));
-    return messages;
-  }
-
   private lose(reason: string): void {
     if (this.closedReason) return;
     this.closedReason = reason;
@@ -568,13 +521,6 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   }
 }
 
-/** Stamps a local write of `conversation` and reports it. */
-async function stampConversation(scope: WriteScope, conversation: Conversation): Promise<void> {
-  const { id, projectId } = conversation;
-  await scope.stamp({ kind: 'conversation', id, projectId, deleted: false });
-  scope.changes.conversation(projectId, id, false);
-}
-
 async function ensureClientId(db: Db): Promise<string> {
   const tx = db.transaction('meta', 'readwrite');
   let clientId = await tx.store.get('clientId');
@@ -584,22 +530,6 @@ async function ensureClientId(db: Db): Promise<string> {
   }
   await tx.done;
   return clientId;
-}
-
-function notFoundConversation(id: string, doing?: string): ChatStorageError {
-  return new ChatStorageError(
-    'not-found',
-    doing
-      ? `Conversation ${id} does not exist; create it with createConversation (or saveConversation) before ${doing}.`
-      : `Conversation ${id} does not exist (it may have been deleted in another tab or on another device).`,
-  );
-}
-
-function notFoundMessage(id: string): ChatStorageError {
-  return new ChatStorageError(
-    'not-found',
-    `Message ${id} does not exist (it may have been deleted in another tab or on another device).`,
-  );
 }
 
 function notFoundConflict(id: string): ChatStorageError {

@@ -3,16 +3,18 @@
 // is one all-or-nothing KeyValueTx.
 import { ChangeFeed } from '../change-feed.js';
 import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
-import { ChatStorageError } from '../errors.js';
+import { ChatStorageError, isQuotaError } from '../errors.js';
 import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
-import { clampLimit, compareConversationsNewestFirst } from '../records.js';
+import { compareConversationsNewestFirst } from '../records.js';
 import type {
   Conversation,
   ConversationInput,
   ConversationPatch,
+  GetMessagesOptions,
   Message,
   MessageInput,
+  MessagePage,
   PushAck,
   RecordChange,
   RecordKind,
@@ -31,6 +33,8 @@ import { withStorageLock } from './lock.js';
 import { Session } from './session.js';
 import * as outbox from './sync-source.js';
 import { corrupted, KeyValueTx, parseStored } from './transaction.js';
+import { upgradeLayout } from './upgrade.js';
+import * as versions from './versions.js';
 
 export interface LocalStorageAdapterOptions {
   /** Keys live under `chatkeep:<dbName>:`. Default 'chatkeep'. */
@@ -98,6 +102,25 @@ function loadMeta(storage: Storage, keys: Keys): StoredMeta {
   return meta;
 }
 
+/** Upgrades an older layout in place, under the database's lock so that two tabs never both do it. */
+async function upgrade(storage: Storage, keys: Keys): Promise<StoredMeta> {
+  const run = () => {
+    try {
+      return upgradeLayout(new KeyValueTx(storage), keys, loadMeta(storage, keys));
+    } catch (error) {
+      if (isQuotaError(error)) {
+        throw new ChatStorageError(
+          'quota-exceeded',
+          `Chatkeep must upgrade the chat history kept in localStorage ("${keys.prefix}…") to open it, and the upgrade needs a little more room than the browser allows. Nothing was changed. Free some site data for this page, then reload.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  };
+  return withStorageLock(keys.dbName, run);
+}
+
 export class LocalStorageAdapter implements SyncableChatStorage {
   readonly kind = 'localstorage' as const;
   readonly clientId: string;
@@ -131,6 +154,7 @@ export class LocalStorageAdapter implements SyncableChatStorage {
         error,
       );
     }
+    if (meta.layout < LAYOUT_VERSION) meta = await upgrade(storage, keys);
     const clock = createHlcClock({ clientId: meta.clientId, now, last: meta.clock });
     return new LocalStorageAdapter(storage, keys, clock, now, new ChangeFeed(dbName));
   }
@@ -196,26 +220,24 @@ export class LocalStorageAdapter implements SyncableChatStorage {
     return this.write((s) => local.deleteMessage(s, id));
   }
 
-  getMessages(
+  getMessages(conversationId: string, opts?: GetMessagesOptions): Promise<MessagePage> {
+    return this.read((s) => versions.getMessages(s, conversationId, opts));
+  }
+
+  listVersions(messageId: string): Promise<{ versions: Message[]; index: number }> {
+    return this.read((s) => versions.listVersions(s, messageId));
+  }
+
+  selectVersion(conversationId: string, messageId: string): Promise<Conversation> {
+    return this.write((s) => versions.selectVersion(s, conversationId, messageId));
+  }
+
+  forkConversation(
     conversationId: string,
-    opts?: { limit?: number; before?: string },
-  ): Promise<{ messages: Message[]; hasMore: boolean }> {
-    return this.read((s) => {
-      const limit = clampLimit(opts?.limit);
-      const messages = s.entry(conversationId)?.messages ?? [];
-      let end = messages.length;
-      if (opts?.before !== undefined) {
-        end = messages.findIndex((m) => m.id === opts.before);
-        if (end < 0) {
-          throw new ChatStorageError(
-            'not-found',
-            `Message ${opts.before} is not in conversation ${conversationId}; page with the id of the oldest message you already have.`,
-          );
-        }
-      }
-      const start = Math.max(0, end - limit);
-      return { messages: messages.slice(start, end), hasMore: start > 0 };
-    });
+    messageId: string,
+    opts?: { title?: string },
+  ): Promise<Conversation> {
+    return this.write((s) => versions.forkConversation(s, conversationId, messageId, opts, this.now()));
   }
 
   loadConversation(conversationId: string): Promise<Message[]> {

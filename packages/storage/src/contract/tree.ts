@@ -365,7 +365,7 @@ export function treeRules(ctx: ContractContext): void {
       // The next append follows the chosen branch.
       expect((await say(db, c, 'u5', 90)).parentId).toBe('a2');
       await db.selectVersion(c.id, 'u1');
-      expect((await db.getConversation(c.id))?.activeLeafId).toBe('u5');
+      expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1', 'u2', 'a2', 'u5']);
     });
 
     it('the chosen version is a synced change of the conversation, stamped in the same write', async () => {

@@ -200,13 +200,8 @@ export async function updateOne(scope: WriteScope, existing: Message, message: M
   return message;
 }
 
-/** selectVersion: the branch through `messageId` is shown, down to its newest leaf. */
-export async function selectVersion(
-  scope: WriteScope,
-  conversationId: string,
-  messageId: string,
-): Promise<Conversation> {
-  const { tx } = scope;
+/** A conversation and one of its messages, both required, with a reader of its branches. */
+async function messageOf(tx: WriteTx, conversationId: string, messageId: string) {
   const reader = new BranchReader(unwrap(tx), conversationId);
   const [conversation, message] = await Promise.all([
     tx.objectStore('conversations').get(conversationId),
@@ -214,6 +209,16 @@ export async function selectVersion(
   ]);
   if (!conversation) throw notFoundConversation(conversationId);
   if (!message) throw notFoundMessage(messageId, conversationId);
+  return { reader, conversation, message };
+}
+
+/** selectVersion: the branch through `messageId` is shown, down to its newest leaf. */
+export async function selectVersion(
+  scope: WriteScope,
+  conversationId: string,
+  messageId: string,
+): Promise<Conversation> {
+  const { reader, conversation, message } = await messageOf(scope.tx, conversationId, messageId);
   const leaf = await reader.activeLeaf(conversation);
   const chosen = await reader.newestLeafUnder(message);
   if (conversation.activeLeafId === chosen.id) return conversation;
@@ -233,13 +238,7 @@ export async function forkConversation(
   now: number,
 ): Promise<Conversation> {
   const { tx, changes, stampMany } = scope;
-  const reader = new BranchReader(unwrap(tx), conversationId);
-  const [source, message] = await Promise.all([
-    tx.objectStore('conversations').get(conversationId),
-    reader.get(messageId),
-  ]);
-  if (!source) throw notFoundConversation(conversationId);
-  if (!message) throw notFoundMessage(messageId, conversationId);
+  const { reader, conversation: source, message } = await messageOf(tx, conversationId, messageId);
   const path = (await reader.walkUp(message)).messages.reverse();
   const fork: Conversation = {
     ...newConversation({ projectId: source.projectId, title: title ?? source.title }, now),

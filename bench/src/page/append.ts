@@ -2,7 +2,7 @@
 // the same write on Dexie, and the legacy blob (read, parse, push, stringify,
 // write back). Chromium's localStorage quota cannot hold the 10,000-message
 // history, so the blob is measured at every size up to the largest it holds.
-import type { Message } from '@chatkeep/storage';
+import type { Message, MessageInput } from '@chatkeep/storage';
 import { bigConversationIndex, generateConversation } from '../shared/dataset.js';
 import { context } from './context.js';
 import { LegacyBlob } from './legacy-baseline.js';
@@ -23,7 +23,7 @@ export interface AppendRuns {
 let appended = 0;
 
 /** A new message of about the dataset's mean size (500 B). */
-function newMessage(conversationId: string, projectId: string): Message {
+function newMessage(conversationId: string, projectId: string): MessageInput {
   appended += 1;
   const now = Date.now();
   return {

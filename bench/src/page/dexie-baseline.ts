@@ -65,6 +65,7 @@ export class DexieBaseline {
       const m = validateMessageInput(raw);
       return {
         ...m,
+        parentId: m.parentId ?? null,
         status: m.status ?? 'complete',
         createdAt: m.createdAt ?? now,
         updatedAt: m.updatedAt ?? now,
@@ -108,6 +109,7 @@ export class DexieBaseline {
       const message: Message = {
         ...existing,
         ...input,
+        parentId: existing?.parentId ?? input.parentId ?? null,
         status: input.status ?? existing?.status ?? 'complete',
         createdAt: input.createdAt ?? existing?.createdAt ?? now,
         updatedAt: input.updatedAt ?? now,

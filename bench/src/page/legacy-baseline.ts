@@ -1,6 +1,9 @@
 // The legacy approach Chatkeep replaces: the whole history as one JSON array
 // in one localStorage key, kept in memory and rewritten on every change.
-import type { Message } from '@chatkeep/storage';
+import type { Message, MessageInput } from '@chatkeep/storage';
+
+/** The old app kept whatever it was handed: messages without a parentId among them. */
+type LegacyMessage = MessageInput;
 
 const KEY = 'bench-legacy-history';
 
@@ -9,7 +12,7 @@ function isQuota(error: unknown): boolean {
 }
 
 export class LegacyBlob {
-  private history: Message[] = [];
+  private history: LegacyMessage[] = [];
 
   /** Messages currently stored. */
   get size(): number {
@@ -66,8 +69,8 @@ export class LegacyBlob {
    * Appending one message as the legacy app did on every send: the blob is
    * read and parsed, the message pushed, the whole history written back.
    */
-  appendFromStorage(message: Message): void {
-    const history = JSON.parse(localStorage.getItem(KEY) ?? '[]') as Message[];
+  appendFromStorage(message: LegacyMessage): void {
+    const history = JSON.parse(localStorage.getItem(KEY) ?? '[]') as LegacyMessage[];
     history.push(message);
     localStorage.setItem(KEY, JSON.stringify(history));
     this.history = history;

@@ -5,6 +5,7 @@ import {
   IndexedDBAdapter,
   importConversations,
   type Message,
+  type MessageInput,
   type MessageMetadata,
 } from '@chatkeep/storage';
 import { conversationsOf, type DatasetSpec, importSpec } from '../shared/dataset.js';
@@ -24,7 +25,7 @@ export interface StreamRuns {
 }
 
 interface StreamTarget {
-  saveMessage(m: Message): Promise<unknown> | unknown;
+  saveMessage(m: MessageInput): Promise<unknown> | unknown;
   updateMessage(id: string, patch: Partial<Message>): Promise<unknown> | unknown;
 }
 
@@ -52,7 +53,7 @@ async function streamOnce(target: StreamTarget, chunks: string[]): Promise<numbe
   const now = Date.now();
   const id = `bench-stream-${now}-${streamCounter}`;
   const metadata: MessageMetadata = { model: 'bench-model-1' };
-  const base: Message = {
+  const base: MessageInput = {
     id,
     conversationId: bigConversationId,
     projectId: spec.projectId,

@@ -160,7 +160,8 @@ export function generateConversation(spec: DatasetSpec, index: number): Generate
   let at = first;
   let role: 'user' | 'assistant' = 'user';
   while (messages.length < count) {
-    const base = { conversationId, projectId, status: 'complete' as const };
+    // parentId is set once the list is complete: each message follows the one before it.
+    const base = { conversationId, projectId, status: 'complete' as const, parentId: null };
     const room = count - messages.length;
     if (role === 'assistant' && room >= 3 && rnd.next() < 0.06) {
       const callId = `call_${rnd.int(0, 1e9).toString(36)}`;
@@ -204,6 +205,7 @@ export function generateConversation(spec: DatasetSpec, index: number): Generate
     at += gap;
   }
   messages.length = count;
+  for (let i = 1; i < messages.length; i++) messages[i]!.parentId = messages[i - 1]!.id;
 
   const updatedAt = messages.at(-1)?.updatedAt ?? first;
   const conversation: SyncedConversation = {

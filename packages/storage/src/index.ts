@@ -14,4 +14,5 @@ export * from './search/index.js';
 export * from './streaming/index.js';
 export * from './sync/index.js';
 export { MemoryStorage } from './test-support/memory-storage.js';
+export * from './tree/index.js';
 export type * from './types.js';

@@ -3,6 +3,7 @@
 import { ChatStorageError } from './errors.js';
 import { newId } from './ids.js';
 import { previewOf, validateConversationPatch, validateMessageInput } from './schema.js';
+import { checkParentUnchanged } from './tree/validate.js';
 import type {
   Conversation,
   ConversationInput,
@@ -57,25 +58,36 @@ export function newConversation(
  * The stored message for an upsert: fields the input leaves out keep their
  * stored value (non-destructive), status defaults to `complete`, times to now.
  * `input` has already passed `validateMessageInput` (each caller validates
- * once, where the input comes in).
+ * once, where the input comes in). A new message without parentId gets
+ * `follows` (the adapter's active leaf); a stored one keeps its parentId.
  */
-export function buildMessage(input: MessageInput, existing: Message | undefined, now: number): Message {
+export function buildMessage(
+  input: MessageInput,
+  existing: Message | undefined,
+  now: number,
+  follows: string | null = null,
+): Message {
   if (existing && existing.conversationId !== input.conversationId) {
     throw new ChatStorageError(
       'invalid-input',
       `Message ${input.id} belongs to conversation ${existing.conversationId}; it cannot be moved to ${input.conversationId}. Save it under a new id instead.`,
     );
   }
+  if (existing) checkParentUnchanged(input, existing);
+  // parentId is written last, whatever the input's key order, so a record's JSON is the same each time it is saved.
   const defined = Object.fromEntries(
-    Object.entries(input).filter(([, v]) => v !== undefined),
+    Object.entries(input).filter(([k, v]) => v !== undefined && k !== 'parentId'),
   ) as MessageInput;
+  const { parentId: stored, ...rest } = existing ?? {};
+  const parentId = existing ? (stored ?? null) : input.parentId !== undefined ? input.parentId : follows;
   return {
-    ...existing,
+    ...rest,
     ...defined,
     status: input.status ?? existing?.status ?? 'complete',
     createdAt: input.createdAt ?? existing?.createdAt ?? now,
     updatedAt: input.updatedAt ?? now,
-  };
+    parentId,
+  } as Message;
 }
 
 /** Applies a patch to a stored message; id, conversation and project cannot change. */
@@ -206,7 +218,10 @@ export function syncedPart(conversation: Conversation): SyncedConversation {
 }
 
 /** Chronological order of messages: creation time, then id. */
-export function compareMessages(a: Message, b: Message): number {
+export function compareMessages(
+  a: Pick<Message, 'createdAt' | 'id'>,
+  b: Pick<Message, 'createdAt' | 'id'>,
+): number {
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

@@ -67,6 +67,10 @@ const messageFields = {
   toolName: z.string().optional(),
   toolResult: json.optional(),
   metadata: messageMetadataSchema.optional(),
+  // Absent in records written before conversations were trees (version 1
+  // exports, devices not yet updated): adapters then place the message after
+  // the one before it in time, as the schema upgrade does.
+  parentId: id.nullable().optional(),
 };
 
 export const messageSchema = z.strictObject({
@@ -92,6 +96,8 @@ const conversationFields = {
   archived: z.boolean(),
   pinned: z.boolean(),
   tags: z.array(z.string().max(100)).max(100),
+  activeLeafId: id.optional(),
+  forkedFrom: z.strictObject({ conversationId: id, messageId: id }).optional(),
 };
 
 /** A conversation as synced: summaries are derived on each device. */

@@ -43,14 +43,24 @@ export interface Message {
   /** Any JSON value. */
   toolResult?: unknown;
   metadata?: MessageMetadata;
+  /**
+   * The message this one follows; null for the first of a conversation (a
+   * root). Siblings (same parentId) are versions: an edited prompt or a
+   * regenerated answer. Never changes once the message exists.
+   */
+  parentId: string | null;
   /** ms since epoch */
   createdAt: number;
   updatedAt: number;
 }
 
-/** A message as callers hand it in: status and times may be left out. */
-export type MessageInput = Omit<Message, 'status' | 'createdAt' | 'updatedAt'> &
-  Partial<Pick<Message, 'status' | 'createdAt' | 'updatedAt'>>;
+/**
+ * A message as callers hand it in: status, times and parentId may be left
+ * out. A new message without parentId follows the active leaf and becomes
+ * it; re-saving an existing message keeps its stored parentId.
+ */
+export type MessageInput = Omit<Message, 'status' | 'createdAt' | 'updatedAt' | 'parentId'> &
+  Partial<Pick<Message, 'status' | 'createdAt' | 'updatedAt' | 'parentId'>>;
 
 export interface Conversation {
   id: string;
@@ -61,10 +71,41 @@ export interface Conversation {
   archived: boolean;
   pinned: boolean;
   tags: string[];
-  /** Derived from the messages, kept in the same transaction as each message write. */
+  /** Messages on the active branch; derived, kept in the same transaction as each message write. */
   messageCount: number;
-  /** Preview of the newest message, at most 200 characters. */
+  /** Preview of the active branch's last message, at most 200 characters; derived. */
   lastMessage?: string;
+  /** Last message of the branch shown; absent = the newest leaf. Syncs, last write wins. */
+  activeLeafId?: string;
+  /** Where a forked conversation was copied from. */
+  forkedFrom?: ForkOrigin;
+}
+
+export interface ForkOrigin {
+  conversationId: string;
+  messageId: string;
+}
+
+export interface GetMessagesOptions {
+  /** Page size; default 50. */
+  limit?: number;
+  /** Id of the oldest message the caller already has: the page ends just before it. */
+  before?: string;
+  /** Page the branch ending at this message instead of the active branch. */
+  leafId?: string;
+}
+
+export interface MessagePage {
+  /** Root-to-leaf order: each message's parent is the one before it. */
+  messages: Message[];
+  /** Whether the branch goes on above the first message of the page. */
+  hasMore: boolean;
+  /**
+   * Set when the branch stops at a message whose parent is not on this
+   * device yet (sync has not brought it): the id of that missing parent.
+   * Show "an earlier message has not synced yet" above the page.
+   */
+  missingParentId?: string;
 }
 
 export type ConversationPatch = Partial<Pick<Conversation, 'title' | 'archived' | 'pinned' | 'tags'>>;
@@ -99,14 +140,28 @@ export interface ChatStorageAdapter {
   /** Upsert by id; never removes anything not named. */
   saveMessage(m: MessageInput): Promise<Message>;
   updateMessage(id: string, patch: Partial<Message>): Promise<Message>;
+  /** Removes the message and every message under it (its subtree), in one transaction. */
   deleteMessage(id: string): Promise<void>;
-  /** A chronological page ending just before message `before` (or at the newest). */
-  getMessages(
-    conversationId: string,
-    opts?: { limit?: number; before?: string },
-  ): Promise<{ messages: Message[]; hasMore: boolean }>;
-  /** Every message, chronological. */
+  /**
+   * A chronological page of the active branch (or of the branch ending at
+   * `leafId`), ending just before message `before` (or at the leaf).
+   */
+  getMessages(conversationId: string, opts?: GetMessagesOptions): Promise<MessagePage>;
+  /** Every message of every branch, chronological. */
   loadConversation(conversationId: string): Promise<Message[]>;
+  /** The message and its siblings (same parentId), chronological, and the index of `messageId` among them. */
+  listVersions(messageId: string): Promise<{ versions: Message[]; index: number }>;
+  /** Shows the branch through `messageId`: activeLeafId becomes the newest leaf under it. */
+  selectVersion(conversationId: string, messageId: string): Promise<Conversation>;
+  /**
+   * Copies the path from the first message down to `messageId` into a new
+   * conversation of the same project (new ids, `forkedFrom` set).
+   */
+  forkConversation(
+    conversationId: string,
+    messageId: string,
+    opts?: { title?: string },
+  ): Promise<Conversation>;
   /** The messages with these ids, in the same order; undefined where there is none. One read for all. */
   getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]>;
   /** Upserts the conversation and messages in one transaction; never deletes messages missing from the input. */

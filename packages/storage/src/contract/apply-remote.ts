@@ -35,6 +35,7 @@ export function remoteMessage(over: Partial<Message> & { id: string; conversatio
     role: 'assistant',
     content: 'from another device',
     status: 'complete',
+    parentId: null,
     createdAt: 1000,
     updatedAt: 1000,
     ...over,

@@ -51,6 +51,7 @@ export function messageRules(ctx: ContractContext): void {
           attachments: [{ name: 'a.png', mediaType: 'image/png', size: 10 }],
           reasoning: ['thought'],
         },
+        parentId: null,
         createdAt: 1000,
         updatedAt: 1001,
       };
@@ -64,6 +65,7 @@ export function messageRules(ctx: ContractContext): void {
         toolCallId: 'call-1',
         toolName: 'weather',
         toolResult: { temp: 21.5, ok: true, list: [null, 'x'] },
+        parentId: 'a1',
         createdAt: 1002,
         updatedAt: 1002,
       };

@@ -72,6 +72,7 @@ const messageArb = (i: number) =>
         role,
         content,
         status: 'complete',
+        parentId: null,
         createdAt: 1_700_000_000_000 + i,
         updatedAt: 1_700_000_000_000 + i,
       };
@@ -119,6 +120,7 @@ describe('Markdown export structure', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (args, result) => {
         const call: Message = {
+          parentId: null,
           id: 'a',
           conversationId: 'c1',
           projectId: 'default',
@@ -150,6 +152,7 @@ describe('Markdown export structure', () => {
 
   it("shows a cut-off tool call's arguments as the text that arrived, not as a quoted JSON string", () => {
     const m: Message = {
+      parentId: null,
       id: 'x',
       conversationId: 'c1',
       projectId: 'default',
@@ -173,6 +176,7 @@ describe('Markdown export structure', () => {
 
   it('lists attachments and shows model, status and time under the role heading', () => {
     const m: Message = {
+      parentId: null,
       id: 'x',
       conversationId: 'c1',
       projectId: 'default',

@@ -8,6 +8,7 @@ import {
   checkSameProject,
   checkSaveConversationArgs,
   clampLimit,
+  compareMessages,
   newConversation,
   patchConversation,
   patchMessage,
@@ -203,17 +204,26 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     return this.write(async ({ tx, changes, stamp }) => {
       // Requests that do not depend on each other are issued together: every
       // await is a round trip to the browser's storage thread.
-      const [conversation, existing] = await Promise.all([
+      const [conversation, existing, last] = await Promise.all([
         tx.objectStore('conversations').get(input.conversationId),
         tx.objectStore('messages').get(input.id),
+        tx
+          .objectStore('messages')
+          .index('byConversationCreated')
+          .openCursor(conversationRange(input.conversationId), 'prev'),
       ]);
       if (!conversation) throw notFoundConversation(input.conversationId, 'saving messages to it');
       checkSameProject(input, conversation);
-      const message = buildMessage(input, existing, this.now());
-      const [, , newest] = await Promise.all([
+      const newestBefore = last?.value;
+      const follows = newestBefore && newestBefore.id !== input.id ? newestBefore.id : null;
+      const message = buildMessage(input, existing, this.now(), follows);
+      const newest =
+        !newestBefore || newestBefore.id === message.id || compareMessages(message, newestBefore) >= 0
+          ? message
+          : newestBefore;
+      await Promise.all([
         tx.objectStore('messages').put(message),
         stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false }),
-        newestAfterWrite(tx, message),
       ]);
       const count = conversation.messageCount + (existing ? 0 : 1);
       await tx.objectStore('conversations').put(withSummary(conversation, newest, count, message.updatedAt));
@@ -288,6 +298,22 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     return this.read(() =>
       this.db.getAllFromIndex('messages', 'byConversationCreated', conversationRange(conversationId)),
     );
+  }
+
+  async listVersions(_messageId: string): Promise<{ versions: Message[]; index: number }> {
+    throw new ChatStorageError('unavailable', 'listVersions is not implemented yet.');
+  }
+
+  async selectVersion(_conversationId: string, _messageId: string): Promise<Conversation> {
+    throw new ChatStorageError('unavailable', 'selectVersion is not implemented yet.');
+  }
+
+  async forkConversation(
+    _conversationId: string,
+    _messageId: string,
+    _opts?: { title?: string },
+  ): Promise<Conversation> {
+    throw new ChatStorageError('unavailable', 'forkConversation is not implemented yet.');
   }
 
   async getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]> {
@@ -451,10 +477,15 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       inputs.map((m) => m.id),
     );
     const now = this.now();
+    const last = await store
+      .index('byConversationCreated')
+      .openKeyCursor(conversationRange(conversation.id), 'prev');
+    let follows: string | null = last?.primaryKey ?? null;
     // The same id twice in one batch: the second upsert builds on the first.
     const built = new Map<string, Message>();
     const messages = inputs.map((input, i) => {
-      const message = buildMessage(input, built.get(input.id) ?? stored[i], now);
+      const message = buildMessage(input, built.get(input.id) ?? stored[i], now, follows);
+      if (!built.has(message.id) && !stored[i]) follows = message.id;
       built.set(message.id, message);
       return message;
     });

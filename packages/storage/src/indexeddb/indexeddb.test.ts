@@ -8,9 +8,9 @@ import {
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ChatStorageError } from '../errors.js';
-import type { Conversation, Message } from '../types.js';
+import type { Conversation } from '../types.js';
 import { IndexedDBAdapter } from './adapter.js';
-import type { ChatkeepSchemaV1 } from './schema.js';
+import type { ChatkeepSchemaV1, MessageV1 } from './schema.js';
 import { createV1 } from './upgrade.js';
 
 const opened: IndexedDBAdapter[] = [];
@@ -111,7 +111,7 @@ describe('IndexedDBAdapter: schema upgrades', () => {
       messageCount: 2,
       lastMessage: 'second',
     };
-    const messages: Message[] = ['first', 'second'].map((content, i) => ({
+    const messages: MessageV1[] = ['first', 'second'].map((content, i) => ({
       id: `m${i}`,
       conversationId: 'c1',
       projectId: 'p1',

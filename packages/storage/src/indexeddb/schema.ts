@@ -18,6 +18,9 @@ export interface StoredSyncMetadata extends SyncMetadata {
   outbox?: string;
 }
 
+/** A message as versions 1 and 2 stored it: before conversations were trees. */
+export type MessageV1 = Omit<Message, 'parentId'>;
+
 /** Version 1: history only, before sync existed. */
 export interface ChatkeepSchemaV1 extends DBSchema {
   conversations: {
@@ -27,7 +30,7 @@ export interface ChatkeepSchemaV1 extends DBSchema {
   };
   messages: {
     key: string;
-    value: Message;
+    value: MessageV1;
     indexes: { byConversationCreated: [string, number, string] };
   };
   projects: { key: string; value: ProjectRecord };
@@ -43,7 +46,7 @@ export interface MetaValues {
 }
 
 /** Version 2: sync bookkeeping. */
-export interface ChatkeepSchema extends ChatkeepSchemaV1 {
+export interface ChatkeepSchemaV2 extends ChatkeepSchemaV1 {
   sync_metadata: {
     key: [RecordKind, string];
     value: StoredSyncMetadata;
@@ -55,6 +58,25 @@ export interface ChatkeepSchema extends ChatkeepSchemaV1 {
     indexes: { byDetected: [number, string] };
   };
   meta: { key: keyof MetaValues; value: string };
+}
+
+/**
+ * Version 3 (current): conversations are message trees. Every message has a
+ * parentId; `byParent` lists a message's children (versions of the next
+ * message) oldest first. Roots (parentId null) are not in it: IndexedDB
+ * leaves out records whose key would hold null.
+ */
+export interface ChatkeepSchema extends DBSchema {
+  conversations: ChatkeepSchemaV2['conversations'];
+  messages: {
+    key: string;
+    value: Message;
+    indexes: { byConversationCreated: [string, number, string]; byParent: [string, number, string] };
+  };
+  projects: ChatkeepSchemaV2['projects'];
+  sync_metadata: ChatkeepSchemaV2['sync_metadata'];
+  conflicts: ChatkeepSchemaV2['conflicts'];
+  meta: ChatkeepSchemaV2['meta'];
 }
 
 export type WriteStore = 'conversations' | 'messages' | 'projects' | 'sync_metadata' | 'conflicts' | 'meta';

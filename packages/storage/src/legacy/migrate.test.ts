@@ -222,6 +222,11 @@ describe.each(migrationTargets)('migrateLegacyHistory into the $name', (target: 
     await migrateLegacyHistory(adapter, { storage, now });
     const expected = convertAiSdkMessages(raw, { conversationId: HISTORY_ID, projectId: 'default', now });
     const stored = await adapter.loadConversation(HISTORY_ID);
-    expect(stored).toEqual(expected.messages);
+    // A migrated history is one branch: each message follows the one before it.
+    const branch = expected.messages.map((m, i) => ({
+      ...m,
+      parentId: i === 0 ? null : expected.messages[i - 1]!.id,
+    }));
+    expect(stored).toEqual(branch);
   });
 });

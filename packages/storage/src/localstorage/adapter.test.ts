@@ -235,6 +235,7 @@ describe('LocalStorageAdapter sync bookkeeping', () => {
       role: 'user' as const,
       content: 'arrived first',
       status: 'complete' as const,
+      parentId: null,
       createdAt: 1,
       updatedAt: 1,
     };
@@ -278,6 +279,7 @@ describe('LocalStorageAdapter sync bookkeeping', () => {
       role: 'assistant' as const,
       content: 'x'.repeat(30_000),
       status: 'complete' as const,
+      parentId: null,
       createdAt: 1,
       updatedAt: 1,
     };

@@ -11,8 +11,10 @@ import type {
   Conversation,
   ConversationInput,
   ConversationPatch,
+  GetMessagesOptions,
   Message,
   MessageInput,
+  MessagePage,
   PushAck,
   RecordChange,
   RecordKind,
@@ -98,6 +100,13 @@ function loadMeta(storage: Storage, keys: Keys): StoredMeta {
     );
   }
   return meta;
+}
+
+function treeNotSupported(operation: string): ChatStorageError {
+  return new ChatStorageError(
+    'unavailable',
+    `${operation} is not supported by the localStorage fallback yet; message versions need IndexedDB for now.`,
+  );
 }
 
 export class LocalStorageAdapter implements SyncableChatStorage {
@@ -198,11 +207,9 @@ export class LocalStorageAdapter implements SyncableChatStorage {
     return this.write((s) => local.deleteMessage(s, id));
   }
 
-  getMessages(
-    conversationId: string,
-    opts?: { limit?: number; before?: string },
-  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+  getMessages(conversationId: string, opts?: GetMessagesOptions): Promise<MessagePage> {
     return this.read((s) => {
+      if (opts?.leafId !== undefined) throw treeNotSupported('getMessages with leafId');
       const limit = clampLimit(opts?.limit);
       const messages = s.entry(conversationId)?.messages ?? [];
       let end = messages.length;
@@ -226,6 +233,24 @@ export class LocalStorageAdapter implements SyncableChatStorage {
 
   getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]> {
     return this.read((s) => ids.map((id) => s.findMessage(id)?.message));
+  }
+
+  // Message versions arrive with the localStorage tree layout; until then these refuse clearly.
+
+  listVersions(_messageId: string): Promise<{ versions: Message[]; index: number }> {
+    return Promise.reject(treeNotSupported('listVersions'));
+  }
+
+  selectVersion(_conversationId: string, _messageId: string): Promise<Conversation> {
+    return Promise.reject(treeNotSupported('selectVersion'));
+  }
+
+  forkConversation(
+    _conversationId: string,
+    _messageId: string,
+    _opts?: { title?: string },
+  ): Promise<Conversation> {
+    return Promise.reject(treeNotSupported('forkConversation'));
   }
 
   // ---- change feed ---------------------------------------------------------

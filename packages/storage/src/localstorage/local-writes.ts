@@ -131,7 +131,9 @@ export function saveMessage(s: Session, raw: MessageInput, now: number): Message
 /** saveMessage for an input that already passed validateMessageInput. */
 function putMessage(s: Session, input: MessageInput, now: number): Message {
   const existing = s.findMessage(input.id)?.message;
-  return writeMessage(s, buildMessage(input, existing, now));
+  // Until this layout keeps branches, a new message follows the newest one.
+  const newest = s.entry(input.conversationId)?.messages.at(-1);
+  return writeMessage(s, buildMessage(input, existing, now, newest?.id ?? null));
 }
 
 export function updateMessage(s: Session, id: string, patch: Partial<Message>, now: number): Message {

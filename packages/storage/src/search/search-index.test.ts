@@ -256,6 +256,7 @@ describe.each([
         role: 'assistant',
         content: 'Remember the hiking boots',
         status: 'complete',
+        parentId: null,
         createdAt: Date.UTC(2025, 0, 2),
         updatedAt: Date.UTC(2025, 0, 2),
       };

@@ -13,6 +13,7 @@ function msg(role: Message['role'], content: string, extra: Partial<Message> = {
     role,
     content,
     status: 'complete',
+    parentId: null,
     createdAt: 1,
     updatedAt: 1,
     ...extra,

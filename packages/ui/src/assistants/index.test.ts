@@ -29,6 +29,7 @@ describe('createAssistant', () => {
           role: 'user',
           content: 'hi',
           status: 'complete',
+          parentId: null,
           createdAt: 1,
           updatedAt: 1,
         },

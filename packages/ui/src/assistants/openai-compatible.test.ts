@@ -22,6 +22,7 @@ function user(content: string): Message {
     role: 'user',
     content,
     status: 'complete',
+    parentId: null,
     createdAt: 1,
     updatedAt: 1,
   };
@@ -117,6 +118,7 @@ describe('history in the chat.completions shape', () => {
       conversationId: 'c',
       projectId: 'p',
       status: 'complete' as const,
+      parentId: null,
       createdAt: 1,
       updatedAt: 1,
     };

@@ -10,6 +10,7 @@ const message = (patch: Partial<Message>): Message => ({
   role: 'assistant',
   content: 'Partial **answer**',
   status: 'complete',
+  parentId: null,
   createdAt: 1,
   updatedAt: 1,
   ...patch,

@@ -10,6 +10,7 @@ const message = (id: string): Message => ({
   role: 'user',
   content: id,
   status: 'complete',
+  parentId: null,
   createdAt: 0,
   updatedAt: 0,
 });

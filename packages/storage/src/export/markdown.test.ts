@@ -95,7 +95,8 @@ describe('Markdown export structure', () => {
           .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => messageArb(i)))),
         (title, messages) => {
           const doc =
-            conversationHeader(conversation(title, messages.length)) + messages.map(messageSection).join('');
+            conversationHeader(conversation(title, messages.length)) +
+            messages.map((m) => messageSection(m)).join('');
           const tree = parse(doc);
           const headings = tree.children.filter((n): n is Heading => n.type === 'heading');
           expect(headings.filter((h) => h.depth === 1).map(text)).toEqual([

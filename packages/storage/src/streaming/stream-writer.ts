@@ -12,6 +12,13 @@ export interface StreamWriterOptions {
   id: string;
   conversationId: string;
   projectId: string;
+  /**
+   * The message the answer follows: the question for a new answer or a
+   * regenerated one (a sibling, that is a new version). The answer stays
+   * there even if the user switches versions while it streams. Left out,
+   * it follows the active leaf as it is when `start()` runs.
+   */
+  parentId?: string | null;
   metadata?: MessageMetadata;
   /** Longest time received text waits to be saved (default 100 ms). */
   intervalMs?: number;
@@ -105,6 +112,7 @@ export class StreamWriter {
         content: '',
         status: 'pending',
         metadata: this.metadata,
+        ...(this.opts.parentId !== undefined ? { parentId: this.opts.parentId } : {}),
       }),
     );
   }

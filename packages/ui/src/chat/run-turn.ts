@@ -20,6 +20,13 @@ export interface TurnOptions {
   conversationId: string;
   projectId: string;
   signal: AbortSignal;
+  /**
+   * The message the answer follows (the question, or the one a regenerated
+   * answer replaces a sibling under). Left out: the active leaf when the
+   * answer starts. Either way the whole answer, tool results included,
+   * stays on that branch even if the user switches versions meanwhile.
+   */
+  parentId?: string;
   /** Tool round trips allowed in one answer. */
   maxSteps?: number;
   /** Timing, and the page whose hiding saves what is buffered (`window` in the app). */
@@ -56,7 +63,7 @@ export async function sendUserMessage(
   if (conversation && !conversation.title) {
     await storage.updateConversation(conversationId, { title: titleFromMessage(opts.text) });
   }
-  return { message, outcome: runAnswer(opts) };
+  return { message, outcome: runAnswer({ ...opts, parentId: message.id }) };
 }
 
 /** The messages an assistant sees: failed answers are left out. */
@@ -71,8 +78,13 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
   const maxSteps = opts.maxSteps ?? 5;
 
   return locks.hold(conversationId, async (): Promise<TurnOutcome> => {
+    /** The last message of this answer so far: each step follows it, never the branch on screen. */
+    let follows = opts.parentId;
     for (let step = 0; step < maxSteps; step++) {
-      const { messages } = await storage.getMessages(conversationId, { limit: CONTEXT_MESSAGES });
+      const { messages } = await storage.getMessages(conversationId, {
+        limit: CONTEXT_MESSAGES,
+        ...(follows === undefined ? {} : { leafId: follows }),
+      });
       const history = contextOf(messages);
       const stopSaving = new AbortController();
       const writer = new StreamWriter({
@@ -80,6 +92,7 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
         id: newId(),
         conversationId,
         projectId,
+        ...(follows === undefined ? {} : { parentId: follows }),
         metadata: { model: assistant.model },
         ...opts.writerOptions,
         onSaveError: () => stopSaving.abort(),
@@ -112,12 +125,14 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
       await writer.finish();
       if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
       if (calls.length === 0) return { status: 'complete' };
+      follows = writer.id;
       for (const call of calls) {
         const result = runTool(call.name, call.arguments);
-        await storage.saveMessage({
+        const saved = await storage.saveMessage({
           id: newId(),
           conversationId,
           projectId,
+          parentId: follows,
           role: 'tool',
           toolCallId: call.id,
           toolName: call.name,
@@ -125,6 +140,7 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
           content: JSON.stringify(result),
           status: 'complete',
         });
+        follows = saved.id;
       }
     }
     return { status: 'complete' };

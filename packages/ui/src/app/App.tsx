@@ -1,8 +1,12 @@
-import { type ChatStorageAdapter, type FallbackMergeReport, StorageBlockedError } from '@chatkeep/storage';
+import {
+  type ChatStorageAdapter,
+  type FallbackMergeReport,
+  recoverAllRecent,
+  StorageBlockedError,
+} from '@chatkeep/storage';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { preloadAssistants } from '../assistants/index.js';
-import { recoverAllRecent } from '../chat/recover.js';
 import { Banners } from '../components/Banners.js';
 import { ChatView } from '../components/ChatView.js';
 import type { ComposerHandle } from '../components/Composer.js';
@@ -12,7 +16,7 @@ import { Sidebar } from '../components/Sidebar.js';
 import { StorageBlocked } from '../components/StorageBlocked.js';
 import { SyncStatus } from '../components/SyncStatus.js';
 import { type MigrationNotice, requestPersistentStorage } from './boot.js';
-import { installPageLifecycle, stopAnswer, streamLocks } from './chat-controller.js';
+import { stopAnswer, streamLocks } from './chat-controller.js';
 import { afterFirstPaint, useFirstPaintDone } from './first-paint.js';
 import { conversationQuery, messagesQuery } from './queries.js';
 import { fallbackMergeReport, getStorage, queryClient } from './storage.js';
@@ -121,8 +125,6 @@ export function App() {
       live = false;
     };
   }, [attempt]);
-
-  useEffect(() => installPageLifecycle(), []);
 
   const retry = useCallback(() => {
     setRetrying(true);

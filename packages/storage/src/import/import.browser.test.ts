@@ -1,25 +1,15 @@
 // Import into Chromium's real IndexedDB: several conversations per
 // transaction, read-backs only of what exists, quota simulated as in the
 // contract suite (put/add throw QuotaExceededError once a budget is spent).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectStorageError } from '../contract/context.js';
 import { exportConversations } from '../export/index.js';
 import { conversationWith } from '../export/test-support/databases.js';
-import { IndexedDBAdapter } from '../indexeddb/adapter.js';
+import { openBrowserDb } from '../indexeddb/test-support/browser-databases.js';
 import { enforceBudgets, setBudget } from '../indexeddb/test-support/write-budget.js';
 import { importConversations } from './index.js';
 
-const opened: IndexedDBAdapter[] = [];
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.close();
-});
-
-let sequence = 0;
-async function open(): Promise<IndexedDBAdapter> {
-  const db = await IndexedDBAdapter.open({ dbName: `import-${Date.now().toString(36)}-${sequence++}` });
-  opened.push(db);
-  return db;
-}
+const open = () => openBrowserDb('import');
 
 /** A Chatkeep export of `count` conversations of `size` messages, and its conversation ids in file order. */
 async function exportOf(count: number, size: number): Promise<{ file: string; ids: string[] }> {

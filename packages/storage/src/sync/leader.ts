@@ -3,16 +3,10 @@
 // as soon as the leader's tab closes. Without Web Locks, tabs elect one over
 // a BroadcastChannel: every tab announces itself, the oldest live one leads.
 import { newId } from '../ids.js';
+import { defaultLockManager, type LockManagerLike } from '../web-locks.js';
 import { type SyncTimers, Timer } from './timers.js';
 
-/** The part of the Web Locks API (`navigator.locks`) the engine uses. */
-export interface LockManagerLike {
-  request(
-    name: string,
-    options: { ifAvailable?: boolean; signal?: AbortSignal },
-    callback: (lock: unknown) => unknown,
-  ): Promise<unknown>;
-}
+export type { LockManagerLike };
 
 export interface Leadership {
   readonly isLeader: boolean;
@@ -32,11 +26,6 @@ export interface ElectionOptions {
   peerTimeoutMs?: number;
   /** How long a new tab listens for older ones before it may lead. */
   settleMs?: number;
-}
-
-export function defaultLockManager(): LockManagerLike | undefined {
-  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
-  return nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : undefined;
 }
 
 export function electLeader(opts: ElectionOptions): Leadership {

@@ -1,8 +1,7 @@
-import type { ChatStorageAdapter } from '@chatkeep/storage';
+import { type ChatStorageAdapter, recoverAllRecent } from '@chatkeep/storage';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { preloadAssistants } from '../assistants/index.js';
-import { recoverAllRecent } from '../chat/recover.js';
 import { Banners } from '../components/Banners.js';
 import { ChatView } from '../components/ChatView.js';
 import type { ComposerHandle } from '../components/Composer.js';
@@ -11,7 +10,7 @@ import { MessageSkeleton } from '../components/MessageList.js';
 import { Sidebar } from '../components/Sidebar.js';
 import { SyncStatus } from '../components/SyncStatus.js';
 import { type MigrationNotice, requestPersistentStorage } from './boot.js';
-import { installPageLifecycle, stopAnswer, streamLocks } from './chat-controller.js';
+import { stopAnswer, streamLocks } from './chat-controller.js';
 import { afterFirstPaint, useFirstPaintDone } from './first-paint.js';
 import { conversationQuery, messagesQuery } from './queries.js';
 import { getStorage, queryClient } from './storage.js';
@@ -102,8 +101,6 @@ export function App() {
       live = false;
     };
   }, []);
-
-  useEffect(() => installPageLifecycle(), []);
 
   if (openError) {
     return (

@@ -1,11 +1,9 @@
 // Starts, stops and retries answers for the React tree, and keeps track of
 // the streams live in this tab. The chat loop itself is in chat/run-turn.ts.
-import type { ChatStorageAdapter } from '@chatkeep/storage';
+import { type ChatStorageAdapter, defaultStreamLocks, type StreamLocks } from '@chatkeep/storage';
 import { create } from 'zustand';
 import { createAssistant } from '../assistants/index.js';
 import { runAnswer, sendUserMessage, type TurnOutcome } from '../chat/run-turn.js';
-import { defaultStreamLocks, type StreamLocks } from '../chat/stream-locks.js';
-import type { StreamWriter } from '../chat/stream-writer.js';
 import { titleFromMessage } from '../chat/title.js';
 import { currentAssistantSettings } from '../settings/assistant-settings.js';
 
@@ -23,7 +21,6 @@ export const useStreams = create<StreamsState>((set) => ({
 }));
 
 const controllers = new Map<string, AbortController>();
-const writers = new Map<string, StreamWriter>();
 let locks: StreamLocks | undefined;
 const streamLocks = () => {
   locks ??= defaultStreamLocks();
@@ -43,7 +40,6 @@ function begin(conversationId: string): AbortController {
 
 function end(conversationId: string, outcome: TurnOutcome | undefined, error?: unknown) {
   controllers.delete(conversationId);
-  writers.delete(conversationId);
   useStreams.setState((s) => {
     const { [conversationId]: _gone, ...live } = s.live;
     const failure = outcome?.status === 'not-saved' ? outcome.error : error;
@@ -69,8 +65,8 @@ function turnOptions(
     conversationId,
     projectId,
     signal,
-    onWriter: (w: StreamWriter | undefined) =>
-      w ? writers.set(conversationId, w) : writers.delete(conversationId),
+    // The page may be frozen or closed once hidden: each stream saves what it has buffered then.
+    writerOptions: { pageHide: window },
   };
 }
 
@@ -131,25 +127,6 @@ export async function retryAnswer(storage: ChatStorageAdapter, conversationId: s
 
 export function stopAnswer(conversationId: string): void {
   controllers.get(conversationId)?.abort();
-}
-
-/** Saves every live stream's unsaved text now. */
-export function flushAll(): Promise<unknown> {
-  return Promise.all([...writers.values()].map((w) => w.flush()));
-}
-
-/** The page may be frozen or closed after these events: save what is buffered. */
-export function installPageLifecycle(target: Window = window): () => void {
-  const onHide = () => void flushAll();
-  const onVisibility = () => {
-    if (document.visibilityState === 'hidden') void flushAll();
-  };
-  target.addEventListener('pagehide', onHide);
-  document.addEventListener('visibilitychange', onVisibility);
-  return () => {
-    target.removeEventListener('pagehide', onHide);
-    document.removeEventListener('visibilitychange', onVisibility);
-  };
 }
 
 export { streamLocks };

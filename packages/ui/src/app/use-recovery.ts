@@ -1,5 +1,5 @@
+import { isUnfinished, recoverInterrupted } from '@chatkeep/storage';
 import { useEffect } from 'react';
-import { isUnfinished, recoverInterrupted } from '../chat/recover.js';
 import { isLiveHere, streamLocks } from './chat-controller.js';
 import { useMessages } from './queries.js';
 import { useStorage } from './storage-context.js';

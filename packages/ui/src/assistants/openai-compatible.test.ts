@@ -1,11 +1,10 @@
 // @vitest-environment node
-import type { Message } from '@chatkeep/storage';
+import { heartbeatStreamLocks, type Message } from '@chatkeep/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_TEXT, type FakeOpenAI, startFakeOpenAI } from '../../test/fake-openai-server.js';
 import { MemoryStorage } from '../../test/memory-storage.js';
 import { openTestStorage } from '../../test/storage.js';
 import { runAnswer, sendUserMessage } from '../chat/run-turn.js';
-import { heartbeatStreamLocks } from '../chat/stream-locks.js';
 import { createOpenAICompatibleAssistant, toOpenAIMessages } from './openai-compatible.js';
 import type { AssistantEvent } from './types.js';
 

@@ -1,12 +1,15 @@
-import type { ChatStorageAdapter } from '@chatkeep/storage';
+import {
+  type ChatStorageAdapter,
+  heartbeatStreamLocks,
+  recoverInterrupted,
+  type StreamLocks,
+} from '@chatkeep/storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../../test/memory-storage.js';
 import { openTestStorage } from '../../test/storage.js';
 import { createDemoAssistant } from '../assistants/demo.js';
 import type { Assistant, AssistantEvent } from '../assistants/types.js';
-import { recoverAllRecent, recoverInterrupted } from './recover.js';
 import { runAnswer, sendUserMessage } from './run-turn.js';
-import { heartbeatStreamLocks, type StreamLocks } from './stream-locks.js';
 
 let storage: ChatStorageAdapter;
 let locks: StreamLocks;
@@ -126,43 +129,5 @@ describe('a chat turn', () => {
     });
     await runAnswer({ ...base(), assistant, maxSteps: 3 });
     expect(steps).toBe(3);
-  });
-});
-
-describe('recovery of cut-off answers', () => {
-  it('marks a pending or streaming answer with no live stream interrupted and keeps its text', async () => {
-    await storage.saveMessage({ id: 'm1', conversationId, projectId: 'p', role: 'user', content: 'q' });
-    await storage.saveMessage({
-      id: 'm2',
-      conversationId,
-      projectId: 'p',
-      role: 'assistant',
-      content: 'saved part',
-      status: 'streaming',
-    });
-    expect(await recoverInterrupted(storage, locks, conversationId)).toBe(1);
-    const [question, answer] = await storage.loadConversation(conversationId);
-    expect(question?.status).toBe('complete');
-    expect(answer).toMatchObject({ status: 'interrupted', content: 'saved part' });
-    expect(await recoverInterrupted(storage, locks, conversationId)).toBe(0);
-  });
-
-  it('on start, recovers cut-off answers in every project without opening them', async () => {
-    const other = await storage.createConversation({ projectId: 'q' });
-    for (const [id, c, p] of [
-      ['x1', conversationId, 'p'],
-      ['x2', other.id, 'q'],
-    ] as const) {
-      await storage.saveMessage({
-        id,
-        conversationId: c,
-        projectId: p,
-        role: 'assistant',
-        content: 'part',
-        status: 'pending',
-      });
-    }
-    expect(await recoverAllRecent(storage, locks)).toBe(2);
-    expect((await storage.loadConversation(other.id))[0]?.status).toBe('interrupted');
   });
 });

@@ -1,11 +1,16 @@
 // The chat loop, free of React: save the user's message, then let the
 // assistant answer step by step (text, tool calls, tool results), saving
 // every part as it arrives through a StreamWriter.
-import { type ChatStorageAdapter, type Message, newId } from '@chatkeep/storage';
+import {
+  type ChatStorageAdapter,
+  type Message,
+  newId,
+  type StreamLocks,
+  StreamWriter,
+  type StreamWriterOptions,
+} from '@chatkeep/storage';
 import { runTool } from '../assistants/tools.js';
 import type { Assistant } from '../assistants/types.js';
-import type { StreamLocks } from './stream-locks.js';
-import { StreamWriter, type StreamWriterOptions } from './stream-writer.js';
 import { titleFromMessage } from './title.js';
 
 export interface TurnOptions {
@@ -17,9 +22,11 @@ export interface TurnOptions {
   signal: AbortSignal;
   /** Tool round trips allowed in one answer. */
   maxSteps?: number;
-  /** Lets the caller flush the live writer on pagehide. */
-  onWriter?: (writer: StreamWriter | undefined) => void;
-  writerOptions?: Pick<StreamWriterOptions, 'intervalMs' | 'maxChars' | 'setTimer' | 'clearTimer'>;
+  /** Timing, and the page whose hiding saves what is buffered (`window` in the app). */
+  writerOptions?: Pick<
+    StreamWriterOptions,
+    'intervalMs' | 'maxChars' | 'setTimer' | 'clearTimer' | 'pageHide'
+  >;
 }
 
 export type TurnOutcome =
@@ -77,55 +84,47 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
         ...opts.writerOptions,
         onSaveError: () => stopSaving.abort(),
       });
-      opts.onWriter?.(writer);
+      await writer.start();
+      if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
+      const stepSignal = AbortSignal.any([signal, stopSaving.signal]);
       try {
-        await writer.start();
-        if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
-        const stepSignal = AbortSignal.any([signal, stopSaving.signal]);
-        try {
-          for await (const event of untilAborted(
-            assistant.step({ history, signal: stepSignal }),
-            stepSignal,
-          )) {
-            if (stepSignal.aborted) break;
-            if (event.type === 'text') writer.appendText(event.delta);
-            else if (event.type === 'tool-call-delta') writer.updateToolCall(event.index, event.call);
-            else if (event.type === 'tool-call') await writer.addToolCall(event.call, event.index);
-            else if (event.type === 'usage') writer.setMetadata({ tokens: event.tokens });
-          }
-        } catch (error) {
-          if (!stepSignal.aborted) {
-            await writer.fail(describeError(error));
-            return writer.saveError
-              ? { status: 'not-saved', error: writer.saveError }
-              : { status: 'error', error: describeError(error) };
-          }
+        for await (const event of untilAborted(assistant.step({ history, signal: stepSignal }), stepSignal)) {
+          if (stepSignal.aborted) break;
+          if (event.type === 'text') writer.appendText(event.delta);
+          else if (event.type === 'tool-call-delta') writer.updateToolCall(event.index, event.call);
+          else if (event.type === 'tool-call') await writer.addToolCall(event.call, event.index);
+          else if (event.type === 'usage') writer.setMetadata({ tokens: event.tokens });
         }
-        if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
-        if (signal.aborted) {
-          await writer.stop();
-          return { status: 'stopped' };
+      } catch (error) {
+        if (!stepSignal.aborted) {
+          await writer.fail(describeError(error));
+          return writer.saveError
+            ? { status: 'not-saved', error: writer.saveError }
+            : { status: 'error', error: describeError(error) };
         }
-        const calls = writer.calls;
-        await writer.finish();
-        if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
-        if (calls.length === 0) return { status: 'complete' };
-        for (const call of calls) {
-          const result = runTool(call.name, call.arguments);
-          await storage.saveMessage({
-            id: newId(),
-            conversationId,
-            projectId,
-            role: 'tool',
-            toolCallId: call.id,
-            toolName: call.name,
-            toolResult: result,
-            content: JSON.stringify(result),
-            status: 'complete',
-          });
-        }
-      } finally {
-        opts.onWriter?.(undefined);
+      }
+      if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
+      if (signal.aborted) {
+        await writer.stop();
+        return { status: 'stopped' };
+      }
+      const calls = writer.calls;
+      await writer.finish();
+      if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
+      if (calls.length === 0) return { status: 'complete' };
+      for (const call of calls) {
+        const result = runTool(call.name, call.arguments);
+        await storage.saveMessage({
+          id: newId(),
+          conversationId,
+          projectId,
+          role: 'tool',
+          toolCallId: call.id,
+          toolName: call.name,
+          toolResult: result,
+          content: JSON.stringify(result),
+          status: 'complete',
+        });
       }
     }
     return { status: 'complete' };

@@ -2,8 +2,10 @@
 // closed tab or a lost network loses at most ~100 ms of it. The message is
 // saved as `pending` before the first token; text and the arguments of tool
 // calls still arriving at least every `intervalMs` or `maxChars`; a tool
-// call at once when it is whole; and always on the end.
-import type { ChatStorageAdapter, Message, MessageMetadata, ToolCall } from '@chatkeep/storage';
+// call at once when it is whole; what is buffered when the page is hidden;
+// and always on the end (finish, error, Stop).
+import type { ChatStorageAdapter, Message, MessageMetadata, ToolCall } from '../types.js';
+import { onPageHide, type PageHideSource } from './page-hide.js';
 
 export interface StreamWriterOptions {
   storage: Pick<ChatStorageAdapter, 'saveMessage' | 'updateMessage'>;
@@ -11,8 +13,15 @@ export interface StreamWriterOptions {
   conversationId: string;
   projectId: string;
   metadata?: MessageMetadata;
+  /** Longest time received text waits to be saved (default 100 ms). */
   intervalMs?: number;
+  /** Characters that are saved at once, without waiting for the timer (default 100). */
   maxChars?: number;
+  /**
+   * The page whose hiding saves what is buffered, between `start()` and the
+   * end: pass `window` in a browser. Left out, nothing is listened to.
+   */
+  pageHide?: PageHideSource;
   /** Injected in tests. */
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
@@ -49,6 +58,7 @@ export class StreamWriter {
   private ended = false;
   private started = false;
   private failed: unknown;
+  private stopListening?: () => void;
   private readonly intervalMs: number;
   private readonly maxChars: number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
@@ -83,7 +93,9 @@ export class StreamWriter {
 
   /** Saves the empty `pending` message; resolves once it is committed. */
   start(): Promise<void> {
+    if (this.started) return this.chain.then(() => undefined);
     this.started = true;
+    if (this.opts.pageHide) this.stopListening = onPageHide(this.opts.pageHide, () => void this.flush());
     return this.enqueue(() =>
       this.opts.storage.saveMessage({
         id: this.id,
@@ -143,7 +155,7 @@ export class StreamWriter {
     this.metadata = { ...this.metadata, ...patch };
   }
 
-  /** Saves whatever is not saved yet, as `streaming`. Safe to call at any time (pagehide). */
+  /** Saves whatever is not saved yet, as `streaming`. Safe to call at any time. */
   flush(): Promise<void> {
     if (this.ended || !this.started) return this.chain.then(() => undefined);
     this.cancelTimer();
@@ -174,6 +186,7 @@ export class StreamWriter {
     if (this.ended) return this.chain.then(() => undefined);
     this.ended = true;
     this.cancelTimer();
+    this.detach();
     return this.saveAs(status);
   }
 
@@ -207,6 +220,11 @@ export class StreamWriter {
     );
   }
 
+  private detach(): void {
+    this.stopListening?.();
+    this.stopListening = undefined;
+  }
+
   private cancelTimer(): void {
     if (this.timer !== undefined) {
       this.clearTimer(this.timer);
@@ -222,6 +240,8 @@ export class StreamWriter {
         await write();
       } catch (error) {
         this.failed = error;
+        // Nothing more will be written: no reason to keep listening to the page.
+        this.detach();
         this.opts.onSaveError?.(error);
       }
     });

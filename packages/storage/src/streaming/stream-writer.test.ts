@@ -1,7 +1,7 @@
-import type { ChatStorageAdapter, Message } from '@chatkeep/storage';
-import { ChatStorageError } from '@chatkeep/storage';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStorage } from '../../test/storage.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ChatStorageError } from '../errors.js';
+import { openDb, openLocalDb } from '../export/test-support/databases.js';
+import type { ChatStorageAdapter, Message } from '../types.js';
 import { StreamWriter } from './stream-writer.js';
 
 /** Timers the test fires by hand, so "100 ms" does not depend on the machine's speed. */
@@ -29,18 +29,6 @@ let storage: ChatStorageAdapter;
 let conversationId: string;
 let updates: Partial<Message>[];
 
-beforeEach(async () => {
-  storage = await openTestStorage();
-  conversationId = (await storage.createConversation({ projectId: 'p' })).id;
-  updates = [];
-  const original = storage.updateMessage.bind(storage);
-  storage.updateMessage = (id, patch) => {
-    updates.push(patch);
-    return original(id, patch);
-  };
-});
-afterEach(() => storage.close());
-
 function writer(timers = manualTimers(), extra: Partial<ConstructorParameters<typeof StreamWriter>[0]> = {}) {
   return new StreamWriter({
     storage,
@@ -54,10 +42,45 @@ function writer(timers = manualTimers(), extra: Partial<ConstructorParameters<ty
   });
 }
 
+/** A page as the writer sees it: real events, and a count of who listens. */
+class TestPage extends EventTarget {
+  listeners = 0;
+  readonly document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+  override addEventListener(...args: Parameters<EventTarget['addEventListener']>) {
+    this.listeners++;
+    super.addEventListener(...args);
+  }
+  override removeEventListener(...args: Parameters<EventTarget['removeEventListener']>) {
+    this.listeners--;
+    super.removeEventListener(...args);
+  }
+  hide(how: 'pagehide' | 'visibilitychange') {
+    if (how === 'pagehide') this.dispatchEvent(new Event('pagehide'));
+    else {
+      this.document.visibilityState = 'hidden';
+      this.document.dispatchEvent(new Event('visibilitychange'));
+    }
+  }
+}
+
 const stored = async (id: string) =>
   (await storage.loadConversation(conversationId)).find((m) => m.id === id);
 
-describe('StreamWriter', () => {
+describe.each([
+  ['IndexedDB', openDb],
+  ['localStorage', openLocalDb],
+] as const)('StreamWriter (%s)', (_name, open) => {
+  beforeEach(async () => {
+    storage = await open();
+    conversationId = (await storage.createConversation({ projectId: 'p' })).id;
+    updates = [];
+    const original = storage.updateMessage.bind(storage);
+    storage.updateMessage = (id, patch) => {
+      updates.push(patch);
+      return original(id, patch);
+    };
+  });
+
   it('saves the assistant message as pending before any text arrives', async () => {
     const w = writer();
     await w.start();
@@ -303,5 +326,53 @@ describe('StreamWriter', () => {
     expect(errors).toHaveLength(1);
     expect(calls).toBe(1);
     expect(w.saveError).toBeInstanceOf(ChatStorageError);
+  });
+
+  it.each(['pagehide', 'visibilitychange'] as const)(
+    'saves what is buffered when the page is hidden (%s), without waiting for the timer',
+    async (how) => {
+      const timers = manualTimers();
+      const page = new TestPage();
+      const w = writer(timers, { pageHide: page });
+      await w.start();
+      w.appendText('Before the tab closes');
+      expect(updates).toHaveLength(0);
+      page.hide(how);
+      await w.settled();
+      expect(updates).toHaveLength(1);
+      expect(await stored(w.id)).toMatchObject({ status: 'streaming', content: 'Before the tab closes' });
+      expect(timers.delays).toEqual([]);
+    },
+  );
+
+  it('saves nothing when the page becomes visible again', async () => {
+    const page = new TestPage();
+    const w = writer(manualTimers(), { pageHide: page });
+    await w.start();
+    w.appendText('still here');
+    page.document.dispatchEvent(new Event('visibilitychange'));
+    await w.settled();
+    expect(updates).toHaveLength(0);
+  });
+
+  it('listens to the page only between start and the end, and after a failed save no longer', async () => {
+    const page = new TestPage();
+    const w = writer(manualTimers(), { pageHide: page });
+    expect(page.listeners).toBe(0);
+    await w.start();
+    expect(page.listeners).toBe(1);
+    await w.stop();
+    expect(page.listeners).toBe(0);
+
+    const failing = new TestPage();
+    storage.updateMessage = async () => {
+      throw new ChatStorageError('quota-exceeded', 'Browser storage is full.');
+    };
+    const f = writer(manualTimers(), { pageHide: failing });
+    await f.start();
+    f.appendText('x'.repeat(150));
+    await f.settled();
+    expect(f.saveError).toBeInstanceOf(ChatStorageError);
+    expect(failing.listeners).toBe(0);
   });
 });

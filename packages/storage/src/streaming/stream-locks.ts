@@ -2,7 +2,9 @@
 // tab opening it does not mark another tab's live stream as interrupted.
 // Web Locks are released by the browser when a tab closes or crashes, which
 // is exactly the signal needed; a localStorage heartbeat covers browsers
-// without them.
+// without them, and a single context (Node, a worker without either) only
+// has its own streams to know about.
+import { defaultLockManager, type LockManagerLike } from '../web-locks.js';
 
 export interface StreamLocks {
   /** Runs `fn` while holding the conversation's stream lock. */
@@ -13,15 +15,11 @@ export interface StreamLocks {
 
 const lockName = (conversationId: string) => `chatkeep-stream:${conversationId}`;
 
-interface LockManagerLike {
-  request<T>(name: string, options: { mode: 'shared' }, callback: () => Promise<T>): Promise<T>;
-  query(): Promise<{ held?: { name?: string }[]; pending?: { name?: string }[] }>;
-}
-
 /** Shared locks: two tabs may stream into one conversation without waiting for each other. */
-export function webStreamLocks(locks: LockManagerLike): StreamLocks {
+export function webStreamLocks(locks: Required<LockManagerLike>): StreamLocks {
   return {
-    hold: (conversationId, fn) => locks.request(lockName(conversationId), { mode: 'shared' }, fn),
+    hold: <T>(conversationId: string, fn: () => Promise<T>) =>
+      locks.request(lockName(conversationId), { mode: 'shared' }, fn) as Promise<T>,
     async isLive(conversationId) {
       const { held = [] } = await locks.query();
       return held.some((l) => l.name === lockName(conversationId));
@@ -73,10 +71,38 @@ export function heartbeatStreamLocks(opts: HeartbeatOptions): StreamLocks {
   };
 }
 
+/** Streams of this context only: right where no other tab can write the same database. */
+export function localStreamLocks(): StreamLocks {
+  const live = new Map<string, number>();
+  return {
+    async hold(conversationId, fn) {
+      live.set(conversationId, (live.get(conversationId) ?? 0) + 1);
+      try {
+        return await fn();
+      } finally {
+        const left = (live.get(conversationId) ?? 1) - 1;
+        if (left > 0) live.set(conversationId, left);
+        else live.delete(conversationId);
+      }
+    },
+    isLive: async (conversationId) => live.has(conversationId),
+  };
+}
+
+/** Web Locks where the browser has them, else a localStorage heartbeat, else this context's own streams. */
 export function defaultStreamLocks(): StreamLocks {
-  const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
-  if (locks && typeof locks.request === 'function' && typeof locks.query === 'function') {
-    return webStreamLocks(locks);
+  const locks = defaultLockManager();
+  if (locks && typeof locks.query === 'function') return webStreamLocks(locks as Required<LockManagerLike>);
+  const storage = webStorage();
+  if (storage) return heartbeatStreamLocks({ storage });
+  return localStreamLocks();
+}
+
+function webStorage(): HeartbeatOptions['storage'] | undefined {
+  try {
+    return (globalThis as { localStorage?: HeartbeatOptions['storage'] }).localStorage;
+  } catch {
+    // A sandboxed frame or blocked cookies: reading localStorage throws.
+    return undefined;
   }
-  return heartbeatStreamLocks({ storage: globalThis.localStorage });
 }

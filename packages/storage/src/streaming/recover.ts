@@ -1,7 +1,7 @@
 // On load: an assistant message left `pending` or `streaming` with no stream
 // alive in any tab was cut off (tab closed, crash). It becomes `interrupted`
 // and keeps every character that was saved.
-import type { ChatStorageAdapter, Message } from '@chatkeep/storage';
+import type { ChatStorageAdapter, Message } from '../types.js';
 import type { StreamLocks } from './stream-locks.js';
 
 /** Streams always write the newest messages, so the latest page is enough to look at. */

@@ -217,6 +217,31 @@ export function syncedPart(conversation: Conversation): SyncedConversation {
   return synced;
 }
 
+/**
+ * Whether two versions of a conversation's synced part are the same. With
+ * `exceptActiveLeaf`, a difference only in the branch shown does not count:
+ * that is a view choice, and losing it to another device's is no lost edit.
+ */
+export function sameSyncedConversation(
+  a: SyncedConversation,
+  b: SyncedConversation,
+  opts: { exceptActiveLeaf?: boolean } = {},
+): boolean {
+  return (
+    a.projectId === b.projectId &&
+    a.title === b.title &&
+    a.createdAt === b.createdAt &&
+    a.updatedAt === b.updatedAt &&
+    a.archived === b.archived &&
+    a.pinned === b.pinned &&
+    a.tags.length === b.tags.length &&
+    a.tags.every((t, i) => t === b.tags[i]) &&
+    (opts.exceptActiveLeaf || a.activeLeafId === b.activeLeafId) &&
+    a.forkedFrom?.conversationId === b.forkedFrom?.conversationId &&
+    a.forkedFrom?.messageId === b.forkedFrom?.messageId
+  );
+}
+
 /** Chronological order of messages: creation time, then id. */
 export function compareMessages(
   a: Pick<Message, 'createdAt' | 'id'>,

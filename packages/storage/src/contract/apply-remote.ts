@@ -84,7 +84,13 @@ export function applyRemoteRules(ctx: ContractContext): void {
     it('messages that arrive before their conversation are kept and counted when it arrives', async () => {
       const db = await ctx.open();
       const m1 = remoteMessage({ id: 'm1', conversationId: 'c1', content: 'one', createdAt: 1 });
-      const m2 = remoteMessage({ id: 'm2', conversationId: 'c1', content: 'two', createdAt: 2 });
+      const m2 = remoteMessage({
+        id: 'm2',
+        conversationId: 'c1',
+        content: 'two',
+        createdAt: 2,
+        parentId: 'm1',
+      });
       await db.applyRemote([put(m1, remoteStamp(10), 1), put(m2, remoteStamp(11), 2)], 'a');
       expect(await db.getConversation('c1')).toBeUndefined();
       await db.applyRemote([put(remoteConversation({ id: 'c1', title: 'late' }), remoteStamp(12), 3)], 'b');
@@ -107,7 +113,14 @@ export function applyRemoteRules(ctx: ContractContext): void {
           2,
         ),
         put(
-          remoteMessage({ id: 'h2', conversationId: 'c1', content: 'two', createdAt: 5, updatedAt: 5 }),
+          remoteMessage({
+            id: 'h2',
+            conversationId: 'c1',
+            content: 'two',
+            createdAt: 5,
+            updatedAt: 5,
+            parentId: 'h1',
+          }),
           remoteStamp(12),
           3,
         ),
@@ -132,13 +145,27 @@ export function applyRemoteRules(ctx: ContractContext): void {
       const db = await held();
       await db.applyRemote([
         put(
-          remoteMessage({ id: 'm3', conversationId: 'c1', content: 'three', createdAt: 3, updatedAt: 3000 }),
+          remoteMessage({
+            id: 'm3',
+            conversationId: 'c1',
+            content: 'three',
+            createdAt: 3,
+            updatedAt: 3000,
+            parentId: 'h2',
+          }),
           remoteStamp(20),
           4,
         ),
         put(remoteConversation({ id: 'c1', title: 'renamed', updatedAt: 2000 }), remoteStamp(21), 5),
         put(
-          remoteMessage({ id: 'm4', conversationId: 'c1', content: 'four', createdAt: 9, updatedAt: 4000 }),
+          remoteMessage({
+            id: 'm4',
+            conversationId: 'c1',
+            content: 'four',
+            createdAt: 9,
+            updatedAt: 4000,
+            parentId: 'm3',
+          }),
           remoteStamp(22),
           6,
         ),
@@ -158,7 +185,14 @@ export function applyRemoteRules(ctx: ContractContext): void {
         put(remoteConversation({ id: 'c1', title: 'renamed', updatedAt: 2000 }), remoteStamp(20), 4),
         tombstone('message', 'h2', remoteStamp(21), 5),
         put(
-          remoteMessage({ id: 'm5', conversationId: 'c1', content: 'five', createdAt: 2, updatedAt: 2500 }),
+          remoteMessage({
+            id: 'm5',
+            conversationId: 'c1',
+            content: 'five',
+            createdAt: 2,
+            updatedAt: 2500,
+            parentId: 'h1',
+          }),
           remoteStamp(22),
           6,
         ),
@@ -182,12 +216,21 @@ export function applyRemoteRules(ctx: ContractContext): void {
             content: 'two, edited',
             createdAt: 5,
             updatedAt: 2600,
+            parentId: 'h1',
           }),
           remoteStamp(21),
           5,
         ),
         put(
-          remoteMessage({ id: 'm6', conversationId: 'c1', content: 'six', createdAt: 4, updatedAt: 2700 }),
+          // An older version of h2: h2 stays at the end of the active branch.
+          remoteMessage({
+            id: 'm6',
+            conversationId: 'c1',
+            content: 'six',
+            createdAt: 4,
+            updatedAt: 2700,
+            parentId: 'h1',
+          }),
           remoteStamp(22),
           6,
         ),
@@ -195,7 +238,7 @@ export function applyRemoteRules(ctx: ContractContext): void {
       ]);
       expect(await db.getConversation('c1')).toMatchObject({
         title: 'third',
-        messageCount: 3,
+        messageCount: 2,
         lastMessage: 'two, edited',
         updatedAt: 2700,
       });
@@ -205,7 +248,13 @@ export function applyRemoteRules(ctx: ContractContext): void {
       const db = await ctx.open();
       const id = (i: number) => `m-${String(i).padStart(2, '0')}`;
       const message = (i: number, content: string) =>
-        remoteMessage({ id: id(i), conversationId: 'c1', content, createdAt: i });
+        remoteMessage({
+          id: id(i),
+          conversationId: 'c1',
+          content,
+          createdAt: i,
+          parentId: i > 0 ? id(i - 1) : null,
+        });
       await db.applyRemote([
         put(remoteConversation({ id: 'c1' }), remoteStamp(1), 1),
         ...Array.from({ length: 40 }, (_, i) => put(message(i, 'held'), remoteStamp(100 + i), 2 + i)),

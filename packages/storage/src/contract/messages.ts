@@ -203,14 +203,18 @@ export function messageRules(ctx: ContractContext): void {
       expect(await db.loadConversation(c.id)).toEqual([m]);
     });
 
-    it('deleteMessage removes only that message', async () => {
+    it('deleteMessage removes that message and the messages under it, nothing else', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1' });
       const a = await db.saveMessage(messageInput(c, { createdAt: 1 }));
       const b = await db.saveMessage(messageInput(c, { createdAt: 2 }));
-      await db.deleteMessage(a.id);
-      expect(await db.loadConversation(c.id)).toEqual([b]);
-      await expectStorageError(db.updateMessage(a.id, { content: 'x' }), 'not-found');
+      const c2 = await db.saveMessage(messageInput(c, { createdAt: 3 }));
+      const other = await db.createConversation({ projectId: 'p1' });
+      const kept = await db.saveMessage(messageInput(other, { createdAt: 4 }));
+      await db.deleteMessage(b.id);
+      expect(await db.loadConversation(c.id)).toEqual([a]);
+      expect(await db.loadConversation(other.id)).toEqual([kept]);
+      await expectStorageError(db.updateMessage(c2.id, { content: 'x' }), 'not-found');
     });
 
     it('deleteMessage of an unknown id is not-found', async () => {

@@ -1,5 +1,6 @@
-// Model-based property: random sequences of writes and reads agree with a
-// plain in-memory model of the contract.
+// Model-based property: random sequences of writes and reads, message trees
+// included (appends, regenerated versions, switches, forks, subtree deletes),
+// agree with a plain in-memory model of the contract.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { previewOf } from '../schema.js';
@@ -8,9 +9,13 @@ import type { ContractContext } from './context.js';
 
 type Op =
   | { t: 'create'; project: number }
-  | { t: 'save'; conv: number; existing: number | null; createdAt: number; content: string }
+  | { t: 'append'; conv: number; createdAt: number; content: string }
+  | { t: 'regenerate'; msg: number; createdAt: number; content: string }
+  | { t: 'resave'; msg: number; content: string }
   | { t: 'update'; msg: number; content: string }
   | { t: 'deleteMessage'; msg: number }
+  | { t: 'select'; msg: number }
+  | { t: 'fork'; msg: number }
   | { t: 'rename'; conv: number; title: string }
   | { t: 'archive'; conv: number; archived: boolean }
   | { t: 'deleteConversation'; conv: number }
@@ -20,6 +25,7 @@ type Op =
 
 interface ModelMessage {
   id: string;
+  parentId: string | null;
   content: string;
   createdAt: number;
 }
@@ -28,27 +34,38 @@ interface ModelConversation {
   projectId: string;
   title: string;
   archived: boolean;
+  /** The last message of the branch shown, by the rules of DESIGN.md "Message tree". */
+  leaf?: string;
+  /** activeLeafId as the adapter stores it (how it records `leaf` is its own choice). */
+  storedActiveLeafId?: string;
   messages: Map<string, ModelMessage>;
 }
 
 const PROJECTS = ['p-a', 'p-b'];
 const text = fc.string({ maxLength: 12 });
 const index = fc.nat({ max: 50 });
+const time = fc.nat({ max: 20 });
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('create' as const), project: fc.nat({ max: 1 }) }) },
   {
     weight: 5,
+    arbitrary: fc.record({ t: fc.constant('append' as const), conv: index, createdAt: time, content: text }),
+  },
+  {
+    weight: 3,
     arbitrary: fc.record({
-      t: fc.constant('save' as const),
-      conv: index,
-      existing: fc.option(index, { nil: null }),
-      createdAt: fc.nat({ max: 20 }),
+      t: fc.constant('regenerate' as const),
+      msg: index,
+      createdAt: time,
       content: text,
     }),
   },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('resave' as const), msg: index, content: text }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('update' as const), msg: index, content: text }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('deleteMessage' as const), msg: index }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('select' as const), msg: index }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('fork' as const), msg: index }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('rename' as const), conv: index, title: text }) },
   {
     weight: 1,
@@ -61,7 +78,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       t: fc.constant('saveConversation' as const),
       conv: index,
       count: fc.integer({ min: 0, max: 4 }),
-      createdAt: fc.nat({ max: 20 }),
+      createdAt: time,
     }),
   },
   {
@@ -76,10 +93,30 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('list' as const), project: fc.nat({ max: 1 }) }) },
 );
 
-function chronological(c: ModelConversation): ModelMessage[] {
-  return [...c.messages.values()].sort(
-    (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+const newer = (a: ModelMessage, b: ModelMessage) =>
+  a.createdAt > b.createdAt || (a.createdAt === b.createdAt && a.id > b.id);
+
+// The tree rules, written as plainly as possible.
+function children(c: ModelConversation, id: string | null): ModelMessage[] {
+  return [...c.messages.values()].filter((m) => m.parentId === id);
+}
+function newestOf(list: ModelMessage[]): ModelMessage | undefined {
+  return list.reduce<ModelMessage | undefined>((best, m) => (!best || newer(m, best) ? m : best), undefined);
+}
+function subtree(c: ModelConversation, id: string): ModelMessage[] {
+  const root = c.messages.get(id);
+  return root ? [root, ...children(c, id).flatMap((m) => subtree(c, m.id))] : [];
+}
+/** The newest leaf under `id`, or of the whole conversation for null. */
+function newestLeafUnder(c: ModelConversation, id: string | null): ModelMessage | undefined {
+  const under = id === null ? [...c.messages.values()] : subtree(c, id);
+  return newestOf(under.filter((m) => children(c, m.id).length === 0));
+}
+function activeBranch(c: ModelConversation): ModelMessage[] {
+  const path: ModelMessage[] = [];
+  const leaf = c.leaf === undefined ? undefined : c.messages.get(c.leaf);
+  for (let m = leaf; m; m = m.parentId === null ? undefined : c.messages.get(m.parentId)) path.unshift(m);
+  return path;
 }
 
 class Model {
@@ -102,15 +139,32 @@ class Model {
       [...c.messages.values()].map((m) => [c, m] as [ModelConversation, ModelMessage]),
     );
   }
+  /** A new message saved: it becomes the active leaf when it follows it or is the newest under its parent. */
+  add(c: ModelConversation, m: ModelMessage, follows: boolean): void {
+    c.messages.set(m.id, m);
+    this.pending.add(`message:${m.id}`);
+    if (follows || newestOf(children(c, m.parentId))?.id === m.id) c.leaf = m.id;
+  }
 }
 
-async function checkConversation(db: SyncableChatStorage, c: ModelConversation): Promise<void> {
+/**
+ * Checks the conversation against the model: the branch shown, its
+ * summaries, and that its record is pending exactly when its stored
+ * activeLeafId changed.
+ */
+async function checkConversation(db: SyncableChatStorage, c: ModelConversation, model: Model): Promise<void> {
   const stored = await db.getConversation(c.id);
-  const ordered = chronological(c);
-  const newest = ordered.at(-1);
+  const branch = activeBranch(c);
+  const leaf = branch.at(-1);
   expect(stored).toMatchObject({ id: c.id, projectId: c.projectId, title: c.title, archived: c.archived });
-  expect(stored?.messageCount).toBe(c.messages.size);
-  expect(stored?.lastMessage).toBe(newest ? previewOf(newest.content) : undefined);
+  expect(stored?.messageCount).toBe(branch.length);
+  expect(stored?.lastMessage).toBe(leaf ? previewOf(leaf.content) : undefined);
+  const page = await db.getMessages(c.id, { limit: 1000 });
+  expect(page.messages.map((m) => m.id)).toEqual(branch.map((m) => m.id));
+  if (stored?.activeLeafId !== c.storedActiveLeafId) {
+    c.storedActiveLeafId = stored?.activeLeafId;
+    model.pending.add(`conversation:${c.id}`);
+  }
 }
 
 async function run(db: SyncableChatStorage, model: Model, op: Op): Promise<void> {
@@ -123,43 +177,130 @@ async function run(db: SyncableChatStorage, model: Model, op: Op): Promise<void>
       model.pending.add(`conversation:${id}`);
       return;
     }
-    case 'save': {
+    case 'append': {
       const c = model.pick(model.liveConversations(), op.conv);
       if (!c) return;
-      const existing = op.existing === null ? undefined : model.pick([...c.messages.values()], op.existing);
-      const id = existing?.id ?? model.newId('m');
-      const createdAt = existing ? existing.createdAt : op.createdAt;
-      await db.saveMessage({
+      const id = model.newId('m');
+      const saved = await db.saveMessage({
         id,
         conversationId: c.id,
         projectId: c.projectId,
         role: 'user',
         content: op.content,
-        createdAt,
+        createdAt: op.createdAt,
       });
-      c.messages.set(id, { id, content: op.content, createdAt });
-      model.pending.add(`message:${id}`);
-      await checkConversation(db, c);
+      const parentId = c.leaf ?? null;
+      expect(saved.parentId).toBe(parentId);
+      model.add(c, { id, parentId, content: op.content, createdAt: op.createdAt }, true);
+      await checkConversation(db, c, model);
       return;
     }
+    case 'regenerate': {
+      const hit = model.pick(model.liveMessages(), op.msg);
+      if (!hit) return;
+      const [c, original] = hit;
+      const id = model.newId('m');
+      await db.saveMessage({
+        id,
+        conversationId: c.id,
+        projectId: c.projectId,
+        role: 'assistant',
+        content: op.content,
+        createdAt: op.createdAt,
+        parentId: original.parentId,
+      });
+      model.add(c, { id, parentId: original.parentId, content: op.content, createdAt: op.createdAt }, false);
+      const versions = await db.listVersions(id);
+      const expected = children(c, original.parentId).sort((a, b) => (newer(a, b) ? 1 : -1));
+      expect(versions.versions.map((m) => m.id)).toEqual(expected.map((m) => m.id));
+      expect(versions.index).toBe(expected.findIndex((m) => m.id === id));
+      await checkConversation(db, c, model);
+      return;
+    }
+    case 'resave':
     case 'update': {
       const hit = model.pick(model.liveMessages(), op.msg);
       if (!hit) return;
       const [c, m] = hit;
-      await db.updateMessage(m.id, { content: op.content });
+      if (op.t === 'update') await db.updateMessage(m.id, { content: op.content });
+      else {
+        await db.saveMessage({
+          id: m.id,
+          conversationId: c.id,
+          projectId: c.projectId,
+          role: 'user',
+          content: op.content,
+          createdAt: m.createdAt,
+        });
+      }
       m.content = op.content;
       model.pending.add(`message:${m.id}`);
-      await checkConversation(db, c);
+      await checkConversation(db, c, model);
       return;
     }
     case 'deleteMessage': {
       const hit = model.pick(model.liveMessages(), op.msg);
       if (!hit) return;
       const [c, m] = hit;
+      const doomed = subtree(c, m.id);
       await db.deleteMessage(m.id);
-      c.messages.delete(m.id);
-      model.pending.add(`message:${m.id}`);
-      await checkConversation(db, c);
+      for (const d of doomed) {
+        c.messages.delete(d.id);
+        model.pending.add(`message:${d.id}`);
+      }
+      if (c.leaf !== undefined && !c.messages.has(c.leaf)) {
+        // The newest branch left under its parent, else the newest branch of all.
+        const parent = m.parentId === null ? undefined : c.messages.get(m.parentId);
+        c.leaf = (parent ? newestLeafUnder(c, parent.id) : newestLeafUnder(c, null))?.id;
+      }
+      await checkConversation(db, c, model);
+      return;
+    }
+    case 'select': {
+      const hit = model.pick(model.liveMessages(), op.msg);
+      if (!hit) return;
+      const [c, m] = hit;
+      const switched = await db.selectVersion(c.id, m.id);
+      c.leaf = newestLeafUnder(c, m.id)!.id;
+      expect(switched.activeLeafId).toBe(c.leaf);
+      await checkConversation(db, c, model);
+      return;
+    }
+    case 'fork': {
+      const hit = model.pick(model.liveMessages(), op.msg);
+      if (!hit) return;
+      const [c, m] = hit;
+      const path: ModelMessage[] = [];
+      for (
+        let at: ModelMessage | undefined = m;
+        at;
+        at = at.parentId ? c.messages.get(at.parentId) : undefined
+      ) {
+        path.unshift(at);
+      }
+      const fork = await db.forkConversation(c.id, m.id);
+      const copied = await db.loadConversation(fork.id);
+      expect(copied.map((x) => x.content)).toEqual(path.map((x) => x.content));
+      const copy: ModelConversation = {
+        id: fork.id,
+        projectId: c.projectId,
+        title: fork.title,
+        archived: false,
+        leaf: copied.at(-1)?.id,
+        storedActiveLeafId: fork.activeLeafId,
+        messages: new Map(),
+      };
+      let parentId: string | null = null;
+      for (const [i, x] of copied.entries()) {
+        expect(x.parentId).toBe(parentId);
+        copy.messages.set(x.id, { id: x.id, parentId, content: x.content, createdAt: path[i]!.createdAt });
+        model.pending.add(`message:${x.id}`);
+        parentId = x.id;
+      }
+      model.conversations.set(fork.id, copy);
+      model.pending.add(`conversation:${fork.id}`);
+      await checkConversation(db, copy, model);
+      await checkConversation(db, c, model);
       return;
     }
     case 'rename':
@@ -174,7 +315,7 @@ async function run(db: SyncableChatStorage, model: Model, op: Op): Promise<void>
         c.archived = op.archived;
       }
       model.pending.add(`conversation:${c.id}`);
-      await checkConversation(db, c);
+      await checkConversation(db, c, model);
       return;
     }
     case 'deleteConversation': {
@@ -206,24 +347,22 @@ async function run(db: SyncableChatStorage, model: Model, op: Op): Promise<void>
           role: 'assistant' as const,
         })),
       );
-      for (const m of added) {
-        c.messages.set(m.id, m);
-        model.pending.add(`message:${m.id}`);
-      }
+      // Without parentId they are chained in time order after the active leaf.
+      for (const m of added) model.add(c, { ...m, parentId: c.leaf ?? null }, true);
       model.pending.add(`conversation:${c.id}`);
-      await checkConversation(db, c);
+      await checkConversation(db, c, model);
       return;
     }
     case 'page': {
       const c = model.pick(model.liveConversations(), op.conv);
       if (!c) return;
-      const ordered = chronological(c);
-      const before = op.before === null ? undefined : model.pick(ordered, op.before);
-      const end = before ? ordered.indexOf(before) : ordered.length;
+      const branch = activeBranch(c);
+      const before = op.before === null ? undefined : model.pick(branch, op.before);
+      const end = before ? branch.indexOf(before) : branch.length;
       const start = Math.max(0, end - op.limit);
       const page = await db.getMessages(c.id, { limit: op.limit, before: before?.id });
-      expect(page.messages.map((m) => m.id)).toEqual(ordered.slice(start, end).map((m) => m.id));
-      expect(page.messages.map((m) => m.content)).toEqual(ordered.slice(start, end).map((m) => m.content));
+      expect(page.messages.map((m) => m.id)).toEqual(branch.slice(start, end).map((m) => m.id));
+      expect(page.messages.map((m) => m.content)).toEqual(branch.slice(start, end).map((m) => m.content));
       expect(page.hasMore).toBe(start > 0);
       return;
     }
@@ -246,12 +385,15 @@ async function run(db: SyncableChatStorage, model: Model, op: Op): Promise<void>
 
 export function modelRules(ctx: ContractContext): void {
   describe('model-based', () => {
-    it('random sequences of writes and reads agree with an in-memory model', async () => {
+    it('random sequences of writes, versions, switches, forks and reads agree with an in-memory model', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 30 }), async (ops) => {
+        fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 40 }), async (ops) => {
           const db = await ctx.open();
           try {
             const model = new Model();
+            // Two conversations to start with, so that most operations have something to act on.
+            await run(db, model, { t: 'create', project: 0 });
+            await run(db, model, { t: 'create', project: 1 });
             for (const op of ops) await run(db, model, op);
             const pending = await db.pendingChanges(10_000);
             expect(pending.map((x) => `${x.kind}:${x.id}`).sort()).toEqual([...model.pending].sort());

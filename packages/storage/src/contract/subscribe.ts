@@ -42,12 +42,12 @@ export function subscribeRules(ctx: ContractContext): void {
       const m = await db.saveMessage(messageInput(c));
       const m2 = await db.saveMessage(messageInput(c));
       const { changes } = record(db);
-      await db.deleteMessage(m.id);
-      expect(changes[0]?.messages).toEqual([{ id: m.id, conversationId: c.id, deleted: true }]);
+      await db.deleteMessage(m2.id);
+      expect(changes[0]?.messages).toEqual([{ id: m2.id, conversationId: c.id, deleted: true }]);
       await db.deleteConversation(c.id);
       expect(changes).toHaveLength(2);
       expect(changes[1]?.conversations).toEqual([{ id: c.id, deleted: true }]);
-      expect(changes[1]?.messages).toEqual([{ id: m2.id, conversationId: c.id, deleted: true }]);
+      expect(changes[1]?.messages).toEqual([{ id: m.id, conversationId: c.id, deleted: true }]);
     });
 
     it('clearProject reports one change for that project', async () => {

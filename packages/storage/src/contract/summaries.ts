@@ -12,12 +12,16 @@ export function summaryRules(ctx: ContractContext): void {
       expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 2, lastMessage: 'second' });
     });
 
-    it('lastMessage previews the newest message, not the last one written', async () => {
+    it('lastMessage previews the end of the active branch, not the last message written', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1' });
-      await db.saveMessage(messageInput(c, { content: 'newest', createdAt: 50 }));
-      await db.saveMessage(messageInput(c, { content: 'older, written later', createdAt: 10 }));
-      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 2, lastMessage: 'newest' });
+      const first = await db.saveMessage(messageInput(c, { content: 'question', createdAt: 10 }));
+      await db.saveMessage(messageInput(c, { content: 'newest answer', createdAt: 50 }));
+      // An older version of the answer, saved later: the newer one stays shown.
+      await db.saveMessage(
+        messageInput(c, { content: 'older answer, written later', parentId: first.id, createdAt: 20 }),
+      );
+      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 2, lastMessage: 'newest answer' });
     });
 
     it('lastMessage is at most 200 characters with whitespace collapsed', async () => {

@@ -3,10 +3,10 @@
 // is one all-or-nothing KeyValueTx.
 import { ChangeFeed } from '../change-feed.js';
 import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
-import { ChatStorageError } from '../errors.js';
+import { ChatStorageError, isQuotaError } from '../errors.js';
 import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
-import { clampLimit, compareConversationsNewestFirst } from '../records.js';
+import { compareConversationsNewestFirst } from '../records.js';
 import type {
   Conversation,
   ConversationInput,
@@ -31,6 +31,8 @@ import * as local from './local-writes.js';
 import { Session } from './session.js';
 import * as outbox from './sync-source.js';
 import { corrupted, KeyValueTx, parseStored } from './transaction.js';
+import { upgradeLayout } from './upgrade.js';
+import * as versions from './versions.js';
 
 export interface LocalStorageAdapterOptions {
   /** Keys live under `chatkeep:<dbName>:`. Default 'chatkeep'. */
@@ -102,11 +104,28 @@ function loadMeta(storage: Storage, keys: Keys): StoredMeta {
   return meta;
 }
 
-function treeNotSupported(operation: string): ChatStorageError {
-  return new ChatStorageError(
-    'unavailable',
-    `${operation} is not supported by the localStorage fallback yet; message versions need IndexedDB for now.`,
-  );
+/** Upgrades an older layout in place, under the database's lock so that two tabs never both do it. */
+async function upgrade(storage: Storage, keys: Keys): Promise<StoredMeta> {
+  const run = () => {
+    try {
+      return upgradeLayout(new KeyValueTx(storage), keys, loadMeta(storage, keys));
+    } catch (error) {
+      if (isQuotaError(error)) {
+        throw new ChatStorageError(
+          'quota-exceeded',
+          `Chatkeep must upgrade the chat history kept in localStorage ("${keys.prefix}…") to open it, and the upgrade needs a little more room than the browser allows. Nothing was changed. Free some site data for this page, then reload.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  };
+  const locks = lockManager();
+  return locks ? locks.request(lockName(keys), run) : run();
+}
+
+function lockName(keys: Keys): string {
+  return `chatkeep:${keys.dbName}`;
 }
 
 export class LocalStorageAdapter implements SyncableChatStorage {
@@ -142,6 +161,7 @@ export class LocalStorageAdapter implements SyncableChatStorage {
         error,
       );
     }
+    if (meta.layout < LAYOUT_VERSION) meta = await upgrade(storage, keys);
     const clock = createHlcClock({ clientId: meta.clientId, now, last: meta.clock });
     return new LocalStorageAdapter(storage, keys, clock, now, new ChangeFeed(dbName));
   }
@@ -208,23 +228,23 @@ export class LocalStorageAdapter implements SyncableChatStorage {
   }
 
   getMessages(conversationId: string, opts?: GetMessagesOptions): Promise<MessagePage> {
-    return this.read((s) => {
-      if (opts?.leafId !== undefined) throw treeNotSupported('getMessages with leafId');
-      const limit = clampLimit(opts?.limit);
-      const messages = s.entry(conversationId)?.messages ?? [];
-      let end = messages.length;
-      if (opts?.before !== undefined) {
-        end = messages.findIndex((m) => m.id === opts.before);
-        if (end < 0) {
-          throw new ChatStorageError(
-            'not-found',
-            `Message ${opts.before} is not in conversation ${conversationId}; page with the id of the oldest message you already have.`,
-          );
-        }
-      }
-      const start = Math.max(0, end - limit);
-      return { messages: messages.slice(start, end), hasMore: start > 0 };
-    });
+    return this.read((s) => versions.getMessages(s, conversationId, opts));
+  }
+
+  listVersions(messageId: string): Promise<{ versions: Message[]; index: number }> {
+    return this.read((s) => versions.listVersions(s, messageId));
+  }
+
+  selectVersion(conversationId: string, messageId: string): Promise<Conversation> {
+    return this.write((s) => versions.selectVersion(s, conversationId, messageId));
+  }
+
+  forkConversation(
+    conversationId: string,
+    messageId: string,
+    opts?: { title?: string },
+  ): Promise<Conversation> {
+    return this.write((s) => versions.forkConversation(s, conversationId, messageId, opts, this.now()));
   }
 
   loadConversation(conversationId: string): Promise<Message[]> {
@@ -233,24 +253,6 @@ export class LocalStorageAdapter implements SyncableChatStorage {
 
   getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]> {
     return this.read((s) => ids.map((id) => s.findMessage(id)?.message));
-  }
-
-  // Message versions arrive with the localStorage tree layout; until then these refuse clearly.
-
-  listVersions(_messageId: string): Promise<{ versions: Message[]; index: number }> {
-    return Promise.reject(treeNotSupported('listVersions'));
-  }
-
-  selectVersion(_conversationId: string, _messageId: string): Promise<Conversation> {
-    return Promise.reject(treeNotSupported('selectVersion'));
-  }
-
-  forkConversation(
-    _conversationId: string,
-    _messageId: string,
-    _opts?: { title?: string },
-  ): Promise<Conversation> {
-    return Promise.reject(treeNotSupported('forkConversation'));
   }
 
   // ---- change feed ---------------------------------------------------------
@@ -346,6 +348,6 @@ export class LocalStorageAdapter implements SyncableChatStorage {
       return result;
     };
     const locks = lockManager();
-    return locks ? locks.request(`chatkeep:${this.keys.dbName}`, run) : run();
+    return locks ? locks.request(lockName(this.keys), run) : run();
   }
 }

@@ -3,10 +3,17 @@
 import { ChatStorageError } from '../errors.js';
 import { parseHlc } from '../hlc.js';
 import { newId } from '../ids.js';
-import { syncedPart } from '../records.js';
+import { compareMessages, sameSyncedConversation, syncedPart } from '../records.js';
 import { remoteWins } from '../remote-wins.js';
 import { validateMessage, validateSyncedConversation } from '../schema.js';
-import type { Conversation, RecordKind, ServerRecordChange, SyncMetadata } from '../types.js';
+import type {
+  Conversation,
+  Message,
+  RecordKind,
+  ServerRecordChange,
+  SyncedConversation,
+  SyncMetadata,
+} from '../types.js';
 import type { Session } from './session.js';
 import { currentData, homeOf } from './sync-source.js';
 
@@ -27,6 +34,29 @@ function checkShape(r: ServerRecordChange, i: number): void {
     throw invalid(i, 'needs a non-negative integer version');
   if (!r.deleted && (r.data === null || typeof r.data !== 'object'))
     throw invalid(i, 'is a put without data');
+}
+
+/**
+ * A record from a device that predates message trees has no parentId: it
+ * follows the message before it in time, as the layout upgrade placed the
+ * messages already here. A message held here keeps the parent it has.
+ */
+function withParent(s: Session, message: Message): Message {
+  if (message.parentId !== undefined) return message;
+  const held = s.findMessage(message.id)?.message;
+  if (held) return { ...message, parentId: held.parentId };
+  let parentId: string | null = null;
+  for (const m of s.messagesOf(message.conversationId)) {
+    if (compareMessages(m, message) >= 0) break;
+    parentId = m.id;
+  }
+  return { ...message, parentId };
+}
+
+/** A pending local conversation that differs from the winning remote one only in the branch shown. */
+function onlyBranchDiffers(s: Session, id: string, remote: SyncedConversation | null): boolean {
+  const local = s.conversation(id);
+  return !!local && !!remote && sameSyncedConversation(syncedPart(local), remote, { exceptActiveLeaf: true });
 }
 
 export function applyRemote(
@@ -85,7 +115,9 @@ export function applyRemote(
       // Summaries are derived here from the messages held here: any sent along are ignored, not refused.
       const data = r.deleted ? null : validateSyncedConversation(syncedPart(r.data as Conversation));
       if (data && data.id !== r.id) throw invalid(i, `carries conversation ${data.id} under id ${r.id}`);
-      if (local?.syncStatus === 'pending') keepConflict('conversation', r.id, local, r.hlc);
+      if (local?.syncStatus === 'pending' && !onlyBranchDiffers(s, r.id, data)) {
+        keepConflict('conversation', r.id, local, r.hlc);
+      }
       if (data) {
         // updatedAt only moves forward: local message writes may already have moved it past the remote value.
         const held = s.entry(r.id)?.conversation;
@@ -144,7 +176,9 @@ export function applyRemote(
     }
     if (local?.syncStatus === 'pending') keepConflict('message', r.id, local, r.hlc);
     if (data) {
-      s.storeMessage(data);
+      // Kept even when its parent is not here yet: the branch shows it below
+      // "an earlier message has not synced yet" until the parent arrives.
+      s.storeMessage(withParent(s, data));
       s.setMeta(synced(r), data.conversationId);
       s.refreshSummary(data.conversationId, data.updatedAt);
       s.noteMessage(r.projectId, r.id, data.conversationId, false);

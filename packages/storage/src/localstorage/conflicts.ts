@@ -50,7 +50,7 @@ export function restoreConflict(s: Session, conflictId: string, now: number): vo
       const shell = newConversation({ projectId: message.projectId, id: message.conversationId }, now);
       local.writeConversation(s, syncedPart(shell));
     }
-    local.saveMessage(s, message, now);
+    local.restoreMessage(s, message, now);
   } else if (s.findMessage(conflict.recordId)) {
     local.deleteMessage(s, conflict.recordId);
   }

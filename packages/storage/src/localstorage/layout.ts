@@ -3,7 +3,7 @@
 // rewrites one conversation and a few small index keys, never the whole history.
 import type { Conversation, Message, RecordKind, SyncMetadata } from '../types.js';
 
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 /** `meta`: who this device is and how far sync got. */
 export interface StoredMeta {

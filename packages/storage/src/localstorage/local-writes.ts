@@ -9,10 +9,20 @@ import {
   newConversation,
   patchConversation,
   patchMessage,
+  sameSyncedConversation,
   syncedPart,
   upsertConversation,
 } from '../records.js';
-import { validateMessageInput } from '../schema.js';
+import { validateMessageInput, validateSyncedConversation } from '../schema.js';
+import {
+  checkNoCycle,
+  checkParent,
+  childrenByParent,
+  leafAfterDelete,
+  newestLeafUnder,
+  resolveActiveLeaf,
+  subtreeIds,
+} from '../tree/index.js';
 import type {
   Conversation,
   ConversationInput,
@@ -25,19 +35,6 @@ import type { Session } from './session.js';
 
 function notFound(what: string): ChatStorageError {
   return new ChatStorageError('not-found', what);
-}
-
-export function sameSyncedPart(a: SyncedConversation, b: SyncedConversation): boolean {
-  return (
-    a.projectId === b.projectId &&
-    a.title === b.title &&
-    a.createdAt === b.createdAt &&
-    a.updatedAt === b.updatedAt &&
-    a.archived === b.archived &&
-    a.pinned === b.pinned &&
-    a.tags.length === b.tags.length &&
-    a.tags.every((t, i) => t === b.tags[i])
-  );
 }
 
 /** Stores a conversation's synced fields, deriving its summary from the messages held here, and stamps it. */
@@ -128,12 +125,76 @@ export function saveMessage(s: Session, raw: MessageInput, now: number): Message
   return putMessage(s, validateMessageInput(raw), now);
 }
 
-/** saveMessage for an input that already passed validateMessageInput. */
+/**
+ * Writes a lost version of a message back (restoring a sync conflict). Its
+ * parent may be gone meanwhile: it is kept anyway, waiting for that parent
+ * as a message synced before its parent does, never refused and lost.
+ */
+export function restoreMessage(s: Session, message: Message, now: number): Message {
+  const parentGone = message.parentId != null && s.messageIndex()[message.parentId] === undefined;
+  if (!parentGone || s.findMessage(message.id)) return saveMessage(s, message, now);
+  return writeMessage(s, buildMessage(validateMessageInput(message), undefined, now));
+}
+
+/**
+ * saveMessage for an input that already passed validateMessageInput. A new
+ * message without parentId follows the active leaf and becomes it; one with
+ * parentId becomes it when it is the newest under that parent. A message
+ * already stored keeps its parentId (buildMessage refuses another one).
+ */
 function putMessage(s: Session, input: MessageInput, now: number): Message {
   const existing = s.findMessage(input.id)?.message;
-  // Until this layout keeps branches, a new message follows the newest one.
-  const newest = s.entry(input.conversationId)?.messages.at(-1);
-  return writeMessage(s, buildMessage(input, existing, now, newest?.id ?? null));
+  if (existing) return writeMessage(s, buildMessage(input, existing, now));
+  const conversation = s.conversation(input.conversationId);
+  if (!conversation) {
+    throw notFound(
+      `Conversation ${input.conversationId} does not exist; create it before saving message ${input.id} to it.`,
+    );
+  }
+  const follows = input.parentId === undefined;
+  if (!follows) checkParent(input, parentOf(s, input.parentId));
+  const leaf = resolveActiveLeaf(s.messagesOf(conversation.id), conversation.activeLeafId);
+  const message = writeMessage(s, buildMessage(input, undefined, now, leaf?.id ?? null));
+  const siblings = childrenByParent(s.messagesOf(conversation.id)).get(message.parentId) ?? [];
+  if (follows || siblings.at(-1)?.id === message.id) showLeaf(s, conversation.id, message.id);
+  // An older version must not take over the branch shown (as the newest leaf would when activeLeafId is absent).
+  else if (leaf) showLeaf(s, conversation.id, leaf.id);
+  return message;
+}
+
+/** The stored message a parentId names, as checkParent wants it. */
+function parentOf(s: Session, parentId: string | null | undefined) {
+  if (parentId === null || parentId === undefined) return undefined;
+  const conversationId = s.messageIndex()[parentId];
+  return conversationId === undefined ? undefined : { id: parentId, conversationId };
+}
+
+/** Stores the conversation's choice of active leaf (absent: the newest leaf), stamped as a synced change. */
+export function setActiveLeaf(
+  s: Session,
+  conversation: Conversation,
+  leafId: string | undefined,
+): Conversation {
+  const next: Conversation = { ...conversation, activeLeafId: leafId };
+  if (leafId === undefined) delete next.activeLeafId;
+  s.storeConversation(next);
+  const stored = s.refreshSummary(conversation.id)!;
+  s.stamp('conversation', conversation.id, conversation.projectId, false, conversation.id);
+  s.noteConversation(conversation.projectId, conversation.id, false);
+  return stored;
+}
+
+/**
+ * Makes `leafId` the end of the branch shown. The conversation is written
+ * only when it did not show it already; when the leaf is the newest one,
+ * activeLeafId is left out (absent means the newest leaf), so that the
+ * appends that follow do not write the conversation again.
+ */
+function showLeaf(s: Session, conversationId: string, leafId: string): void {
+  const conversation = s.conversation(conversationId)!;
+  const messages = s.messagesOf(conversationId);
+  if (resolveActiveLeaf(messages, conversation.activeLeafId)?.id === leafId) return;
+  setActiveLeaf(s, conversation, newestLeafUnder(messages, null)?.id === leafId ? undefined : leafId);
 }
 
 export function updateMessage(s: Session, id: string, patch: Partial<Message>, now: number): Message {
@@ -142,14 +203,67 @@ export function updateMessage(s: Session, id: string, patch: Partial<Message>, n
   return writeMessage(s, patchMessage(found.message, patch, now));
 }
 
+/**
+ * Deletes a message and every message under it, each with a pending
+ * tombstone. When the branch shown ran through it, the newest branch left
+ * under its parent is shown instead.
+ */
 export function deleteMessage(s: Session, id: string): void {
-  const dropped = s.dropMessage(id);
-  if (!dropped) throw notFound(`Message ${id} does not exist, so it cannot be deleted.`);
-  const { message, conversationId, meta } = dropped;
-  s.stamp('message', id, message.projectId, true, conversationId, meta);
+  const found = s.findMessage(id);
+  if (!found) throw notFound(`Message ${id} does not exist, so it cannot be deleted.`);
+  const { conversationId, message } = found;
+  const messages = s.messagesOf(conversationId);
+  const doomed = subtreeIds(messages, id);
+  const shown = resolveActiveLeaf(messages, found.entry.conversation?.activeLeafId);
+  for (const m of messages) {
+    if (!doomed.has(m.id)) continue;
+    const dropped = s.dropMessage(m.id)!;
+    s.stamp('message', m.id, m.projectId, true, conversationId, dropped.meta);
+    s.noteMessage(m.projectId, m.id, conversationId, true);
+  }
+  const conversation = s.conversation(conversationId);
+  if (conversation && shown && doomed.has(shown.id)) {
+    const next = leafAfterDelete(s.messagesOf(conversationId), message)?.id;
+    if (next !== conversation.activeLeafId) setActiveLeaf(s, conversation, next);
+  }
   s.refreshSummary(conversationId);
-  s.noteMessage(message.projectId, id, conversationId, true);
   s.noteConversation(message.projectId, conversationId, false);
+}
+
+/**
+ * Saves a batch of messages of one conversation: parents before their
+ * children whatever the order given, and messages without parentId in time
+ * order, each following the active leaf.
+ */
+function putMessages(s: Session, inputs: MessageInput[], now: number): void {
+  let waiting = inputs
+    .map((m, order) => ({ m, order, at: m.createdAt ?? now }))
+    .sort((a, b) => a.at - b.at || (a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : a.order - b.order))
+    .map(({ m }) => m);
+  const inBatch = new Set(inputs.map((m) => m.id));
+  while (waiting.length > 0) {
+    const blocked: MessageInput[] = [];
+    for (const m of waiting) {
+      const parent = m.parentId;
+      const ready =
+        parent === undefined ||
+        parent === null ||
+        !inBatch.has(parent) ||
+        s.findMessage(parent) !== undefined;
+      if (ready) putMessage(s, m, now);
+      else blocked.push(m);
+    }
+    if (blocked.length === waiting.length) {
+      // Each waits for another: they follow each other in a circle.
+      const parents = new Map(blocked.map((m) => [m.id, m.parentId]));
+      for (const m of blocked) checkNoCycle(m.id, (id) => parents.get(id));
+      throw new ChatStorageError(
+        'invalid-input',
+        `saveConversation: messages ${blocked.map((m) => m.id).join(', ')} wait for each other's parents; fix their parentId fields.`,
+      );
+    }
+    waiting = blocked;
+  }
 }
 
 /** `validated`: the messages already passed validateMessageInput (the import path, conversation-batch.ts). */
@@ -163,11 +277,29 @@ export function saveConversation(
   const inputs = checkSaveConversationArgs(input, messages, validated);
   const existing = s.conversation(input.id);
   const next = upsertConversation(input, existing, now);
+  // Where a conversation was forked from is set when it is made (an import of a fork), never changed.
+  if (!existing && input.forkedFrom !== undefined) {
+    next.forkedFrom = validateSyncedConversation({
+      ...syncedPart(next),
+      forkedFrom: input.forkedFrom,
+    }).forkedFrom;
+  }
   // Only a change to what syncs earns a new stamp; summaries are derived on every device.
-  if (!existing || !sameSyncedPart(syncedPart(existing), syncedPart(next))) {
+  if (!existing || !sameSyncedConversation(syncedPart(existing), syncedPart(next))) {
     writeConversation(s, syncedPart(next));
   }
-  for (const message of inputs) putMessage(s, message, now);
+  putMessages(s, inputs, now);
+  // The branch it shows (an import keeps the one chosen where it was exported).
+  if (input.activeLeafId !== undefined) {
+    const conversation = s.conversation(input.id)!;
+    if (s.messageIndex()[input.activeLeafId] !== input.id) {
+      throw new ChatStorageError(
+        'invalid-input',
+        `saveConversation: activeLeafId ${input.activeLeafId} is not a message of conversation ${input.id}; name one of its messages or leave activeLeafId out.`,
+      );
+    }
+    if (conversation.activeLeafId !== input.activeLeafId) setActiveLeaf(s, conversation, input.activeLeafId);
+  }
   s.noteConversation(input.projectId, input.id, false);
 }
 

@@ -5,6 +5,7 @@
 import { ChatStorageError } from '../errors.js';
 import type { HlcClock } from '../hlc.js';
 import { compareMessages, withSummary } from '../records.js';
+import { activeBranch } from '../tree/index.js';
 import type {
   Conversation,
   Message,
@@ -209,12 +210,17 @@ export class Session {
     }
   }
 
-  /** Recomputes a conversation's summary from the messages it holds. */
+  /** A conversation's messages, every branch, chronological (empty when it has no entry). */
+  messagesOf(conversationId: string): Message[] {
+    return this.entry(conversationId)?.messages ?? [];
+  }
+
+  /** Recomputes a conversation's summary from its active branch. */
   refreshSummary(conversationId: string, touchedAt?: number): Conversation | undefined {
     const entry = this.entry(conversationId);
     if (!entry?.conversation) return undefined;
-    const newest = entry.messages[entry.messages.length - 1];
-    const next = withSummary(entry.conversation, newest, entry.messages.length, touchedAt);
+    const branch = activeBranch(entry.messages, entry.conversation.activeLeafId).messages;
+    const next = withSummary(entry.conversation, branch.at(-1), branch.length, touchedAt);
     this.storeConversation(next);
     return next;
   }

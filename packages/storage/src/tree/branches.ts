@@ -21,7 +21,8 @@ export function childrenByParent<M extends TreeMessage>(messages: readonly M[]):
 
 /**
  * The newest leaf (by creation time) of the subtree under `rootId`, or of
- * the whole conversation when `rootId` is null. Undefined when `rootId` is
+ * the whole conversation when `rootId` is null (branches waiting for a
+ * parent that has not synced included). Undefined when `rootId` is
  * not among `messages` or there are none.
  */
 export function newestLeafUnder<M extends TreeMessage>(
@@ -30,8 +31,13 @@ export function newestLeafUnder<M extends TreeMessage>(
 ): M | undefined {
   const children = childrenByParent(messages);
   let best: M | undefined;
+  // For the whole conversation, a message whose parent has not synced yet starts a subtree too:
+  // its branch is shown (below "an earlier message has not synced yet") rather than hidden.
+  const ids = rootId === null ? new Set(messages.map((m) => m.id)) : undefined;
   const stack: M[] =
-    rootId === null ? [...(children.get(null) ?? [])] : messages.filter((m) => m.id === rootId);
+    rootId === null
+      ? messages.filter((m) => m.parentId === null || !ids!.has(m.parentId))
+      : messages.filter((m) => m.id === rootId);
   const seen = new Set<string>();
   while (stack.length > 0) {
     const m = stack.pop()!;

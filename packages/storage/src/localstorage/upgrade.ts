@@ -1,0 +1,40 @@
+// In-place upgrades of the localStorage layout, run once when a database is
+// opened, all in one KeyValueTx: the data is upgraded whole or not at all.
+import { compareMessages } from '../records.js';
+import type { Message } from '../types.js';
+import { type ConversationEntry, type Keys, LAYOUT_VERSION, type StoredMeta } from './layout.js';
+import { corrupted, type KeyValueTx } from './transaction.js';
+
+/**
+ * Layout 2: message trees. Each message's parentId becomes the message
+ * before it in time order, as the history was shown. Messages that already
+ * have a parentId keep it, so a second run (another tab that opened the
+ * database at the same time) changes nothing.
+ */
+function upgradeToLayout2(tx: KeyValueTx, keys: Keys): void {
+  for (const key of tx.keysWithPrefix(keys.conversationPrefix)) {
+    const entry = tx.get<ConversationEntry>(key);
+    if (!entry || !Array.isArray(entry.messages)) throw corrupted(key, 'does not hold a conversation');
+    const messages = [...entry.messages].sort(compareMessages);
+    let previous: string | null = null;
+    for (const message of messages as (Omit<Message, 'parentId'> & { parentId?: string | null })[]) {
+      if (message.parentId === undefined) message.parentId = previous;
+      previous = message.id;
+    }
+    tx.set(key, { ...entry, messages });
+  }
+}
+
+/**
+ * Brings the stored layout up to LAYOUT_VERSION. Returns the meta as it is
+ * afterwards. The caller holds the database's lock, so two tabs opening an
+ * old database run the upgrade one after the other, and the second sees it done.
+ */
+export function upgradeLayout(tx: KeyValueTx, keys: Keys, meta: StoredMeta): StoredMeta {
+  if (meta.layout >= LAYOUT_VERSION) return meta;
+  if (meta.layout < 2) upgradeToLayout2(tx, keys);
+  const upgraded = { ...meta, layout: LAYOUT_VERSION };
+  tx.set(keys.meta, upgraded);
+  tx.commit();
+  return upgraded;
+}

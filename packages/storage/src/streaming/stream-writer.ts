@@ -12,6 +12,12 @@ export interface StreamWriterOptions {
   id: string;
   conversationId: string;
   projectId: string;
+  /**
+   * The message the answer follows; left out, it follows the active leaf.
+   * Given, the answer stays under it even if the user shows another
+   * version while it streams.
+   */
+  parentId?: string | null;
   metadata?: MessageMetadata;
   /** Longest time received text waits to be saved (default 100 ms). */
   intervalMs?: number;
@@ -104,6 +110,7 @@ export class StreamWriter {
         role: 'assistant',
         content: '',
         status: 'pending',
+        ...(this.opts.parentId !== undefined ? { parentId: this.opts.parentId } : {}),
         metadata: this.metadata,
       }),
     );

@@ -20,6 +20,13 @@ export interface TurnOptions {
   conversationId: string;
   projectId: string;
   signal: AbortSignal;
+  /**
+   * The message the answer follows: the question, or the parent of the
+   * answer being regenerated. Left out, the answer follows the active leaf.
+   * The answer keeps saving under it even when the user switches to
+   * another version meanwhile.
+   */
+  parentId?: string | null;
   /** Tool round trips allowed in one answer. */
   maxSteps?: number;
   /** Timing, and the page whose hiding saves what is buffered (`window` in the app). */
@@ -39,6 +46,11 @@ export type TurnOutcome =
 /** How many earlier messages are sent along as context. */
 const CONTEXT_MESSAGES = 100;
 
+/**
+ * Saves the user's message and starts the answer under it. With `parentId`
+ * (an edit: the parent of the message edited) the message is a new version
+ * beside the one edited; without, it follows the active leaf.
+ */
 export async function sendUserMessage(
   opts: TurnOptions & { text: string },
 ): Promise<{ message: Message; outcome: Promise<TurnOutcome> }> {
@@ -52,11 +64,36 @@ export async function sendUserMessage(
     role: 'user',
     content: opts.text,
     status: 'complete',
+    ...(opts.parentId !== undefined ? { parentId: opts.parentId } : {}),
   });
   if (conversation && !conversation.title) {
     await storage.updateConversation(conversationId, { title: titleFromMessage(opts.text) });
   }
-  return { message, outcome: runAnswer(opts) };
+  return { message, outcome: runAnswer({ ...opts, parentId: message.id }) };
+}
+
+/**
+ * Regenerate and Retry: a new answer beside `replaced` (same parent), which
+ * stays as an earlier version.
+ */
+export function answerAgain(
+  opts: TurnOptions & { replaced: Pick<Message, 'parentId'> },
+): Promise<TurnOutcome> {
+  return runAnswer({ ...opts, parentId: opts.replaced.parentId });
+}
+
+/** What the assistant is shown: the branch ending at `parentId` (the active branch when left out). */
+async function historyUpTo(
+  storage: ChatStorageAdapter,
+  conversationId: string,
+  parentId: string | null | undefined,
+): Promise<Message[]> {
+  if (parentId === null) return [];
+  const page = await storage.getMessages(conversationId, {
+    limit: CONTEXT_MESSAGES,
+    ...(parentId !== undefined ? { leafId: parentId } : {}),
+  });
+  return contextOf(page.messages);
 }
 
 /** The messages an assistant sees: failed answers are left out. */
@@ -71,15 +108,17 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
   const maxSteps = opts.maxSteps ?? 5;
 
   return locks.hold(conversationId, async (): Promise<TurnOutcome> => {
+    // Each step follows the one before (the tool result, or the answer's first message).
+    let parentId = opts.parentId;
     for (let step = 0; step < maxSteps; step++) {
-      const { messages } = await storage.getMessages(conversationId, { limit: CONTEXT_MESSAGES });
-      const history = contextOf(messages);
+      const history = await historyUpTo(storage, conversationId, parentId);
       const stopSaving = new AbortController();
       const writer = new StreamWriter({
         storage,
         id: newId(),
         conversationId,
         projectId,
+        ...(parentId !== undefined ? { parentId } : {}),
         metadata: { model: assistant.model },
         ...opts.writerOptions,
         onSaveError: () => stopSaving.abort(),
@@ -112,12 +151,14 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
       await writer.finish();
       if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
       if (calls.length === 0) return { status: 'complete' };
+      parentId = writer.id;
       for (const call of calls) {
         const result = runTool(call.name, call.arguments);
-        await storage.saveMessage({
+        const saved = await storage.saveMessage({
           id: newId(),
           conversationId,
           projectId,
+          parentId,
           role: 'tool',
           toolCallId: call.id,
           toolName: call.name,
@@ -125,6 +166,7 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
           content: JSON.stringify(result),
           status: 'complete',
         });
+        parentId = saved.id;
       }
     }
     return { status: 'complete' };

@@ -83,7 +83,7 @@ describe('openChatStorage', () => {
     const factory = new IDBFactory();
     // Another tab of an older version holds the database open and ignores versionchange.
     const old = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = factory.open('a', DB_VERSION - 1);
+      const request = factory.open('a', 1);
       request.onupgradeneeded = () => createV1(wrap(request.result) as never);
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);

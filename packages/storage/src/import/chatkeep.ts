@@ -78,9 +78,32 @@ export function readChatkeepExport(data: unknown, opts: ReaderOptions): ImportPl
       }
     });
     // Each message passed validateMessage above: saving does not validate it again.
-    plan.items.push({ conversation, messages: valid, validated: true });
+    plan.items.push({ conversation, messages: followKept(valid, messages), validated: true });
   });
   return plan;
+}
+
+/**
+ * A message whose parent was skipped follows the nearest kept message above
+ * it instead, so the rest of its branch still imports.
+ */
+function followKept(kept: MessageInput[], raw: unknown[]): MessageInput[] {
+  const keptIds = new Set(kept.map((m) => m.id));
+  const parentOf = new Map<string, string | null>();
+  for (const r of raw) {
+    if (isRecord(r) && typeof r.id === 'string' && (typeof r.parentId === 'string' || r.parentId === null)) {
+      parentOf.set(r.id, r.parentId);
+    }
+  }
+  return kept.map((m) => {
+    let parentId = m.parentId;
+    const seen = new Set<string>();
+    while (typeof parentId === 'string' && !keptIds.has(parentId) && !seen.has(parentId)) {
+      seen.add(parentId);
+      parentId = parentOf.get(parentId) ?? null;
+    }
+    return parentId === m.parentId ? m : { ...m, parentId };
+  });
 }
 
 function typeName(value: unknown): string {

@@ -4,25 +4,22 @@ import { ChangeFeed } from '../change-feed.js';
 import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import {
-  buildMessage,
-  checkSameProject,
   checkSaveConversationArgs,
   clampLimit,
-  compareMessages,
   newConversation,
   patchConversation,
   patchMessage,
-  upsertConversation,
-  withSummary,
 } from '../records.js';
-import { validateMessageInput } from '../schema.js';
+import { validateConversationPatch, validateMessageInput } from '../schema.js';
 import type {
   ChatStorageAdapter,
   Conversation,
   ConversationInput,
   ConversationPatch,
+  GetMessagesOptions,
   Message,
   MessageInput,
+  MessagePage,
   PushAck,
   RecordChange,
   RecordKind,
@@ -33,25 +30,33 @@ import type {
   SyncSource,
 } from '../types.js';
 import { applyRemoteChanges } from './apply-remote.js';
+import { BranchReader, childrenRange } from './branch.js';
 import { openDatabase } from './database.js';
-import { readNewestPage } from './newest-page.js';
-import { readBack } from './read-back.js';
 import { removeConversation } from './remove.js';
 import { ALL_STORES } from './schema.js';
 import * as sync from './sync.js';
+import {
+  deleteSubtree,
+  forkConversation,
+  notFoundConversation,
+  notFoundMessage,
+  saveBatch,
+  saveOne,
+  selectVersion,
+  stampConversation,
+  updateOne,
+} from './tree-writes.js';
 import {
   ChangeSet,
   conversationRange,
   type Db,
   ensureProject,
-  issueAll,
   loadClock,
-  newestAfterWrite,
   projectRange,
   saveClock,
   stampLocal,
   stampLocalMany,
-  summarize,
+  type WriteScope,
   type WriteTx,
 } from './tx.js';
 import { newClientId } from './upgrade.js';
@@ -63,17 +68,6 @@ export interface IndexedDBAdapterOptions {
   indexedDB?: IDBFactory;
   /** Wall clock in ms, for record times and HLC stamps. */
   now?: () => number;
-}
-
-/** What a transaction body gets: the transaction, its change report, and a clock that is saved at the end. */
-interface WriteScope {
-  tx: WriteTx;
-  changes: ChangeSet;
-  stamp(record: { kind: RecordKind; id: string; projectId: string; deleted: boolean }): Promise<string>;
-  /** The same for many records at once, without a round trip per record. */
-  stampMany(
-    records: { kind: RecordKind; id: string; projectId: string; deleted: boolean }[],
-  ): Promise<string[]>;
 }
 
 export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
@@ -197,100 +191,59 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   }
 
   // ---- messages -------------------------------------------------------------
+  // Where messages go in the tree and how the shown branch moves: tree-writes.ts.
 
   async saveMessage(raw: MessageInput): Promise<Message> {
     this.assertOpen();
     const input = validateMessageInput(raw);
-    return this.write(async ({ tx, changes, stamp }) => {
-      // Requests that do not depend on each other are issued together: every
-      // await is a round trip to the browser's storage thread.
-      const [conversation, existing, last] = await Promise.all([
-        tx.objectStore('conversations').get(input.conversationId),
-        tx.objectStore('messages').get(input.id),
-        tx
-          .objectStore('messages')
-          .index('byConversationCreated')
-          .openCursor(conversationRange(input.conversationId), 'prev'),
-      ]);
-      if (!conversation) throw notFoundConversation(input.conversationId, 'saving messages to it');
-      checkSameProject(input, conversation);
-      const newestBefore = last?.value;
-      const follows = newestBefore && newestBefore.id !== input.id ? newestBefore.id : null;
-      const message = buildMessage(input, existing, this.now(), follows);
-      const newest =
-        !newestBefore || newestBefore.id === message.id || compareMessages(message, newestBefore) >= 0
-          ? message
-          : newestBefore;
-      await Promise.all([
-        tx.objectStore('messages').put(message),
-        stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false }),
-      ]);
-      const count = conversation.messageCount + (existing ? 0 : 1);
-      await tx.objectStore('conversations').put(withSummary(conversation, newest, count, message.updatedAt));
-      changes.message(message, false);
-      return message;
-    });
+    return this.write((scope) => saveOne(scope, input, this.now()));
   }
 
   async updateMessage(id: string, patch: Partial<Message>): Promise<Message> {
     this.assertOpen();
-    // Called once per streamed chunk: the requests are issued in two batches, not one at a time.
-    return this.write(async ({ tx, changes, stamp }) => {
-      const existing = await tx.objectStore('messages').get(id);
+    // Called once per streamed chunk: the requests are issued in few batches, not one at a time.
+    return this.write(async (scope) => {
+      const existing = await scope.tx.objectStore('messages').get(id);
       if (!existing) throw notFoundMessage(id);
-      const message = patchMessage(existing, patch, this.now());
-      const [, , conversation, newest] = await Promise.all([
-        tx.objectStore('messages').put(message),
-        stamp({ kind: 'message', id, projectId: message.projectId, deleted: false }),
-        tx.objectStore('conversations').get(message.conversationId),
-        newestAfterWrite(tx, message),
-      ]);
-      // An update never changes how many messages the conversation has.
-      if (conversation)
-        await tx
-          .objectStore('conversations')
-          .put(withSummary(conversation, newest, conversation.messageCount, message.updatedAt));
-      changes.message(message, false);
-      return message;
+      return updateOne(scope, existing, patchMessage(existing, patch, this.now()));
     });
   }
 
   async deleteMessage(id: string): Promise<void> {
     this.assertOpen();
-    await this.write(async ({ tx, changes, stamp }) => {
-      const existing = await tx.objectStore('messages').get(id);
-      if (!existing) throw notFoundMessage(id);
-      await tx.objectStore('messages').delete(id);
-      await stamp({ kind: 'message', id, projectId: existing.projectId, deleted: true });
-      const conversation = await tx.objectStore('conversations').get(existing.conversationId);
-      if (conversation) await tx.objectStore('conversations').put(await summarize(tx, conversation));
-      changes.message(existing, true);
-    });
+    await this.write((scope) => deleteSubtree(scope, id));
   }
 
-  async getMessages(
-    conversationId: string,
-    opts: { limit?: number; before?: string } = {},
-  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+  async getMessages(conversationId: string, opts: GetMessagesOptions = {}): Promise<MessagePage> {
     const limit = clampLimit(opts.limit);
     return this.read(async () => {
-      const tx = this.db.transaction('messages', 'readonly');
-      let upper: IDBValidKey = [conversationId, Number.POSITIVE_INFINITY];
-      if (opts.before !== undefined) {
-        const anchor = await tx.store.get(opts.before);
-        if (!anchor || anchor.conversationId !== conversationId) {
-          throw new ChatStorageError(
-            'not-found',
-            `getMessages: message ${opts.before} is not in conversation ${conversationId}; pass the id of a message from the page you already have.`,
-          );
-        }
-        upper = [conversationId, anchor.createdAt, anchor.id];
+      const tx = this.db.transaction(['conversations', 'messages'], 'readonly');
+      // The first window holds the page whenever the branch is the newest messages, as it nearly always is.
+      const reader = new BranchReader(unwrap(tx), conversationId, limit);
+      const anchorId = opts.before ?? opts.leafId;
+      const [conversation, anchor] = await Promise.all([
+        tx.objectStore('conversations').get(conversationId),
+        anchorId === undefined ? undefined : reader.get(anchorId),
+        anchorId === undefined ? reader.readWindow() : undefined,
+      ]);
+      if (anchorId !== undefined && !anchor) {
+        throw new ChatStorageError(
+          'not-found',
+          `getMessages: message ${anchorId} is not in conversation ${conversationId}; pass the id of a message from the page you already have.`,
+        );
       }
-      // Only the page is read, in one or a few requests, plus one key to learn hasMore.
-      const range = IDBKeyRange.bound([conversationId], upper, false, true);
-      const index = unwrap(tx.store.index('byConversationCreated'));
-      const { values, hasMore } = await readNewestPage<Message>(index, range, limit);
-      return { messages: values, hasMore };
+      let start: Message | null | undefined;
+      if (opts.before !== undefined && anchor) {
+        start = await reader.parentOf(anchor);
+        if (start === undefined) return { messages: [], hasMore: false, missingParentId: anchor.parentId! };
+      } else {
+        start = anchor ?? (conversation ? await reader.activeLeaf(conversation) : undefined);
+      }
+      if (!start) return { messages: [], hasMore: false };
+      const walk = await reader.walkUp(start, limit);
+      const page: MessagePage = { messages: walk.messages.reverse(), hasMore: walk.hasMore };
+      if (walk.missingParentId !== undefined) page.missingParentId = walk.missingParentId;
+      return page;
     });
   }
 
@@ -300,20 +253,35 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     );
   }
 
-  async listVersions(_messageId: string): Promise<{ versions: Message[]; index: number }> {
-    throw new ChatStorageError('unavailable', 'listVersions is not implemented yet.');
+  async listVersions(messageId: string): Promise<{ versions: Message[]; index: number }> {
+    return this.read(async () => {
+      const tx = this.db.transaction('messages', 'readonly');
+      const message = await tx.store.get(messageId);
+      if (!message) throw notFoundMessage(messageId);
+      // First messages are not in byParent (a null key): they are found among the conversation's messages.
+      const versions =
+        message.parentId === null
+          ? (
+              await tx.store.index('byConversationCreated').getAll(conversationRange(message.conversationId))
+            ).filter((m) => m.parentId === null)
+          : await tx.store.index('byParent').getAll(childrenRange(message.parentId));
+      return { versions, index: versions.findIndex((m) => m.id === messageId) };
+    });
   }
 
-  async selectVersion(_conversationId: string, _messageId: string): Promise<Conversation> {
-    throw new ChatStorageError('unavailable', 'selectVersion is not implemented yet.');
+  async selectVersion(conversationId: string, messageId: string): Promise<Conversation> {
+    this.assertOpen();
+    return this.write((scope) => selectVersion(scope, conversationId, messageId));
   }
 
   async forkConversation(
-    _conversationId: string,
-    _messageId: string,
-    _opts?: { title?: string },
+    conversationId: string,
+    messageId: string,
+    opts: { title?: string } = {},
   ): Promise<Conversation> {
-    throw new ChatStorageError('unavailable', 'forkConversation is not implemented yet.');
+    this.assertOpen();
+    const { title } = validateConversationPatch({ title: opts?.title });
+    return this.write((scope) => forkConversation(scope, conversationId, messageId, title, this.now()));
   }
 
   async getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]> {
@@ -327,7 +295,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   async saveConversation(input: ConversationInput, messages: MessageInput[]): Promise<void> {
     this.assertOpen();
     const inputs = checkSaveConversationArgs(input, messages);
-    await this.write((scope) => this.upsertConversationWith(scope, input, inputs));
+    await this.write((scope) => saveBatch(scope, input, inputs, this.now()));
   }
 
   /** The import path's saveConversation for several conversations in one transaction (conversation-batch.ts). */
@@ -339,7 +307,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     }));
     await this.write(async (scope) => {
       // One after the other: two conversations of a batch may name the same message id.
-      for (const { input, inputs } of checked) await this.upsertConversationWith(scope, input, inputs);
+      for (const { input, inputs } of checked) await saveBatch(scope, input, inputs, this.now());
     });
   }
 
@@ -437,62 +405,6 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
 
   // ---- internals ----------------------------------------------------------------
 
-  /** saveConversation inside `scope`: `inputs` are already checked (checkSaveConversationArgs). */
-  private async upsertConversationWith(
-    scope: WriteScope,
-    input: ConversationInput,
-    inputs: MessageInput[],
-  ): Promise<void> {
-    const { tx, changes, stampMany } = scope;
-    const existing = await tx.objectStore('conversations').get(input.id);
-    const conversation = upsertConversation(input, existing, this.now());
-    const saved = await this.putMessages(tx, conversation, inputs);
-    await stampMany(
-      saved.map((m) => ({ kind: 'message' as const, id: m.id, projectId: m.projectId, deleted: false })),
-    );
-    let touchedAt: number | undefined;
-    for (const message of saved) {
-      changes.message(message, false);
-      touchedAt = Math.max(touchedAt ?? 0, message.updatedAt);
-    }
-    await tx.objectStore('conversations').put(await summarize(tx, conversation, touchedAt));
-    await ensureProject(tx, conversation.projectId);
-    await stampConversation(scope, conversation);
-  }
-
-  /**
-   * Writes many messages of `conversation` (upserts that keep omitted fields):
-   * the stored versions of those that exist are read in one go (read-back.ts),
-   * then all are written without a round trip each.
-   */
-  private async putMessages(
-    tx: WriteTx,
-    conversation: Conversation,
-    inputs: MessageInput[],
-  ): Promise<Message[]> {
-    for (const input of inputs) checkSameProject(input, conversation);
-    const store = tx.objectStore('messages');
-    const stored = await readBack(
-      store,
-      inputs.map((m) => m.id),
-    );
-    const now = this.now();
-    const last = await store
-      .index('byConversationCreated')
-      .openKeyCursor(conversationRange(conversation.id), 'prev');
-    let follows: string | null = last?.primaryKey ?? null;
-    // The same id twice in one batch: the second upsert builds on the first.
-    const built = new Map<string, Message>();
-    const messages = inputs.map((input, i) => {
-      const message = buildMessage(input, built.get(input.id) ?? stored[i], now, follows);
-      if (!built.has(message.id) && !stored[i]) follows = message.id;
-      built.set(message.id, message);
-      return message;
-    });
-    await issueAll(messages, (m) => store.put(m));
-    return messages;
-  }
-
   private lose(reason: string): void {
     if (this.closedReason) return;
     this.closedReason = reason;
@@ -585,13 +497,6 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   }
 }
 
-/** Stamps a local write of `conversation` and reports it. */
-async function stampConversation(scope: WriteScope, conversation: Conversation): Promise<void> {
-  const { id, projectId } = conversation;
-  await scope.stamp({ kind: 'conversation', id, projectId, deleted: false });
-  scope.changes.conversation(projectId, id, false);
-}
-
 async function ensureClientId(db: Db): Promise<string> {
   const tx = db.transaction('meta', 'readwrite');
   let clientId = await tx.store.get('clientId');
@@ -601,22 +506,6 @@ async function ensureClientId(db: Db): Promise<string> {
   }
   await tx.done;
   return clientId;
-}
-
-function notFoundConversation(id: string, doing?: string): ChatStorageError {
-  return new ChatStorageError(
-    'not-found',
-    doing
-      ? `Conversation ${id} does not exist; create it with createConversation (or saveConversation) before ${doing}.`
-      : `Conversation ${id} does not exist (it may have been deleted in another tab or on another device).`,
-  );
-}
-
-function notFoundMessage(id: string): ChatStorageError {
-  return new ChatStorageError(
-    'not-found',
-    `Message ${id} does not exist (it may have been deleted in another tab or on another device).`,
-  );
 }
 
 function notFoundConflict(id: string): ChatStorageError {

@@ -2,7 +2,7 @@
 // transaction, last write wins by stamp, losing local edits kept as conflicts.
 import { createHlcClock } from '../hlc.js';
 import { newId } from '../ids.js';
-import { compareMessages, syncedPart, withSummary } from '../records.js';
+import { syncedPart } from '../records.js';
 import { remoteWins } from '../remote-wins.js';
 import type {
   Conversation,
@@ -12,19 +12,12 @@ import type {
   ServerRecordChange,
   SyncedConversation,
 } from '../types.js';
+import { chronologicalKey } from './branch.js';
 import { BulkRequests } from './bulk.js';
 import { readBack } from './read-back.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
-import {
-  type ChangeSet,
-  conversationRange,
-  refreshSummary,
-  saveClock,
-  summarize,
-  syncedMeta,
-  type WriteTx,
-} from './tx.js';
+import { type ChangeSet, refreshSummary, saveClock, syncedMeta, type WriteTx } from './tx.js';
 
 export async function applyRemoteChanges(
   tx: WriteTx,
@@ -71,7 +64,6 @@ async function applyPage(
     deletedConversations: new Map(),
     conversationMetas: prefetch.conversationMetas,
     held: prefetch.held,
-    inserted: new Map(),
     exact: true,
     bulk,
   };
@@ -147,11 +139,9 @@ async function applyPage(
   return { applied, conflicts };
 }
 
-/** A conversation as it was before the page: the stored record and what its summary is derived from. */
+/** A conversation as it was before the page. */
 interface HeldConversation {
   conversation: Conversation | undefined;
-  count: number;
-  newest: Message | undefined;
 }
 
 interface Prefetch {
@@ -172,7 +162,6 @@ async function prefetchPage(
 ): Promise<Prefetch> {
   const conversations = tx.objectStore('conversations');
   const metadata = tx.objectStore('sync_metadata');
-  const index = tx.objectStore('messages').index('byConversationCreated');
   const conversationIds = new Set<string>();
   const putConversations = new Set<string>();
   const projectIds = new Set<string>();
@@ -182,15 +171,10 @@ async function prefetchPage(
     if (r.kind === 'message') conversationIds.add((r.data as Message).conversationId);
     else putConversations.add(r.id);
   }
-  const held = async (id: string): Promise<[string, HeldConversation]> => {
-    const range = conversationRange(id);
-    const [conversation, count, newest] = await Promise.all([
-      conversations.get(id),
-      index.count(range),
-      index.openCursor(range, 'prev').then((c) => c?.value),
-    ]);
-    return [id, { conversation, count, newest }];
-  };
+  const held = async (id: string): Promise<[string, HeldConversation]> => [
+    id,
+    { conversation: await conversations.get(id) },
+  ];
   const conversationKeys = [...conversationIds];
   const projectKeys = [...projectIds];
   const [entries, conversationEntries, heldEntries, projects] = await Promise.all([
@@ -230,12 +214,7 @@ interface PageState {
   conversationMetas: Map<string, StoredSyncMetadata | undefined>;
   /** Conversations the page puts, as they were before it (used once: a second put reads afresh). */
   held: Map<string, HeldConversation>;
-  /** Messages this page added so far, per conversation: how many and the newest. */
-  inserted: Map<string, { count: number; newest: Message }>;
-  /**
-   * True while the page only added new messages and put conversations, so
-   * `held` plus `inserted` still describe every conversation's messages.
-   */
+  /** True while the page only added new messages and put conversations, so `held` is still what is stored. */
   exact: boolean;
   /** Writes are queued without waiting (the transaction runs them in order) and flushed before the page ends. */
   bulk: BulkRequests;
@@ -271,27 +250,29 @@ async function currentData(tx: WriteTx, meta: StoredSyncMetadata): Promise<Recor
   return (await tx.objectStore('messages').get(meta.id)) ?? null;
 }
 
-/**
- * The stored conversation with its summary as of now, from what was read
- * before the page and the messages it added since; undefined when that is
- * no longer known and the database must be asked.
- */
-function heldNow(
-  page: PageState,
-  id: string,
-): { conversation: Conversation | undefined; summary: (c: Conversation) => Conversation } | undefined {
+/** The stored conversation, from what was read before the page when that is still true. */
+function heldNow(page: PageState, id: string): HeldConversation | undefined {
   const before = page.held.get(id);
   if (!page.exact || !before) return undefined;
   page.held.delete(id);
-  const added = page.inserted.get(id);
-  const count = before.count + (added?.count ?? 0);
-  const newest =
-    before.newest && added
-      ? compareMessages(before.newest, added.newest) >= 0
-        ? before.newest
-        : added.newest
-      : (added?.newest ?? before.newest);
-  return { conversation: before.conversation, summary: (c) => withSummary(c, newest, count) };
+  return before;
+}
+
+/**
+ * A message from a device that does not know trees yet comes without
+ * parentId: it follows the message before it in time, as the schema
+ * upgrade placed every earlier message.
+ */
+async function withParent(tx: WriteTx, message: Message): Promise<Message> {
+  if (message.parentId !== undefined) return message;
+  const before = await tx
+    .objectStore('messages')
+    .index('byConversationCreated')
+    .openKeyCursor(
+      IDBKeyRange.bound([message.conversationId], chronologicalKey(message), false, true),
+      'prev',
+    );
+  return { ...message, parentId: before ? before.primaryKey : null };
 }
 
 async function applyOne(
@@ -308,14 +289,19 @@ async function applyOne(
       page.touched.delete(r.id);
       return;
     }
-    // Summaries are derived here from whatever messages already arrived.
+    // Summaries are derived from whatever messages already arrived, once the page is in (its active leaf may have moved).
     const data = r.data as SyncedConversation;
     const known = heldNow(page, data.id);
     // updatedAt only moves forward: local message writes may already have moved it past the remote value.
     const held = known ? known.conversation : await tx.objectStore('conversations').get(data.id);
-    const base = { ...data, updatedAt: Math.max(data.updatedAt, held?.updatedAt ?? 0), messageCount: 0 };
-    const stored = known ? known.summary(base) : await summarize(tx, base);
+    const stored: Conversation = {
+      ...data,
+      updatedAt: Math.max(data.updatedAt, held?.updatedAt ?? 0),
+      messageCount: held?.messageCount ?? 0,
+    };
+    if (held?.lastMessage !== undefined) stored.lastMessage = held.lastMessage;
     page.bulk.put('conversations', stored);
+    touch(page, data.id);
     ensureProject(page, data.projectId);
     changes.conversation(data.projectId, data.id, false);
     return;
@@ -329,15 +315,7 @@ async function applyOne(
     }
     return;
   }
-  const message = r.data as Message;
-  if (page.exact) {
-    const added = page.inserted.get(message.conversationId);
-    if (!added) page.inserted.set(message.conversationId, { count: 1, newest: message });
-    else {
-      added.count += 1;
-      if (compareMessages(message, added.newest) > 0) added.newest = message;
-    }
-  }
+  const message = await withParent(tx, r.data as Message);
   page.bulk.put('messages', message);
   ensureProject(page, message.projectId);
   touch(page, message.conversationId, message.updatedAt);

@@ -129,7 +129,11 @@ describe('IndexedDBAdapter: schema upgrades', () => {
     const adapter = await open(globalThis.indexedDB as IDBFactory, 'legacy');
 
     expect(await adapter.getConversation('c1')).toEqual(conversation);
-    expect(await adapter.loadConversation('c1')).toEqual(messages);
+    // Version 3 made the history a tree: each message follows the one before it.
+    expect(await adapter.loadConversation('c1')).toEqual([
+      { ...messages[0], parentId: null },
+      { ...messages[1], parentId: 'm0' },
+    ]);
     expect(await adapter.listProjects()).toEqual(['p1']);
     const pending = await adapter.pendingChanges(10);
     expect(pending.map((c) => `${c.kind}:${c.id}`)).toEqual(['conversation:c1', 'message:m0', 'message:m1']);
@@ -158,6 +162,7 @@ describe('IndexedDBAdapter: schema upgrades', () => {
     expect(meta!.hlc > pending[2]!.hlc).toBe(true);
     await adapter.applyRemote([], 'cursor-1');
     expect(await adapter.getCursor()).toBe('cursor-1');
+    expect(m.parentId).toBe('m1');
     expect(await adapter.getConversation('c1')).toMatchObject({ messageCount: 3, lastMessage: 'third' });
   });
 });
@@ -357,14 +362,14 @@ describe('IndexedDBAdapter: message writes wait on few rounds of requests', () =
     });
   });
 
-  it('editing an older message keeps the preview of the newest one', async () => {
+  it("editing an earlier message keeps the preview of the branch's last one", async () => {
     const { adapter, conv } = await longConversation('rounds-older');
     const edited = await adapter.updateMessage('m5', { content: 'edited' });
     expect(edited.content).toBe('edited');
     expect(await adapter.getConversation(conv.id)).toMatchObject({ messageCount: 100, lastMessage: '99' });
-    // Moving the newest message back in time makes the next one the newest.
+    // Moved back in time, the last message still ends its branch: its place is its parentId.
     await adapter.updateMessage('m99', { createdAt: 0 });
-    expect(await adapter.getConversation(conv.id)).toMatchObject({ lastMessage: '98' });
+    expect(await adapter.getConversation(conv.id)).toMatchObject({ messageCount: 100, lastMessage: '99' });
   });
 });
 

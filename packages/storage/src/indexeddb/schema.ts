@@ -2,7 +2,7 @@
 import type { DBSchema } from 'idb';
 import type { Conversation, Message, RecordKind, SyncConflict, SyncMetadata } from '../types.js';
 
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** A project exists as soon as any record of it is written, until clearProject. */
 export interface ProjectRecord {

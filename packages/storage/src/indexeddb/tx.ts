@@ -1,15 +1,29 @@
 // Building blocks every write transaction uses: the shared clock, sync
 // metadata entries, derived conversation summaries and the change report.
+
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import { unwrap } from 'idb';
 import type { ChangeFeed } from '../change-feed.js';
 import { createHlcClock, type HlcClock } from '../hlc.js';
 import { withSummary } from '../records.js';
 import type { Conversation, Message, RecordKind, StorageChange } from '../types.js';
+import { BranchReader } from './branch.js';
 import { readBack } from './read-back.js';
 import type { ChatkeepSchema, StoredSyncMetadata, WriteStore } from './schema.js';
 
 export type Db = IDBPDatabase<ChatkeepSchema>;
 export type WriteTx = IDBPTransaction<ChatkeepSchema, WriteStore[], 'readwrite'>;
+
+type StampedRecord = { kind: RecordKind; id: string; projectId: string; deleted: boolean };
+
+/** What a transaction body gets: the transaction, its change report, and a clock that is saved at the end. */
+export interface WriteScope {
+  tx: WriteTx;
+  changes: ChangeSet;
+  stamp(record: StampedRecord): Promise<string>;
+  /** The same for many records at once, without a round trip per record. */
+  stampMany(records: StampedRecord[]): Promise<string[]>;
+}
 
 /** Every key of one conversation's messages in the chronological index. */
 export function conversationRange(conversationId: string): IDBKeyRange {
@@ -128,37 +142,37 @@ export async function issueAll<T>(
 }
 
 /**
- * Recomputes a conversation's derived summary from the messages index (a
- * count and one reverse-cursor step; the conversation is never loaded).
+ * Recomputes a conversation's derived summary: its active leaf and the
+ * length of the branch ending there (branch.ts reads the branch in a few
+ * windows, never the other branches one by one).
  */
 export async function summarize(
   tx: WriteTx,
   conversation: Conversation,
   touchedAt?: number,
-  knownCount?: number,
 ): Promise<Conversation> {
-  const index = tx.objectStore('messages').index('byConversationCreated');
-  const range = conversationRange(conversation.id);
-  // Counting walks every message of the conversation; a write that cannot
-  // change the count passes it in (streaming into a long conversation).
-  const count = knownCount ?? (await index.count(range));
-  const newest = count > 0 ? (await index.openCursor(range, 'prev'))?.value : undefined;
-  return withSummary(conversation, newest, count, touchedAt);
+  const reader = new BranchReader(unwrap(tx), conversation.id);
+  const leaf = await reader.activeLeaf(conversation);
+  const count = leaf ? (await reader.walkUp(leaf)).messages.length : 0;
+  return withSummary(conversation, leaf, count, touchedAt);
 }
 
 /**
- * The newest message of a conversation just after `written` was put in it,
- * for its summary. Only the newest key is read: when that is `written` (a
- * new message or a streaming answer, nearly always) its value is already
- * here; another message's value is read only when it is newer.
+ * The conversation showing the branch that ends at `leaf`, `count` messages
+ * long. activeLeafId is left out when `leaf` is the newest leaf (absent
+ * means the newest leaf), so a plain append never changes what syncs.
  */
-export async function newestAfterWrite(tx: WriteTx, written: Message): Promise<Message | undefined> {
-  const store = tx.objectStore('messages');
-  const newest = await store
-    .index('byConversationCreated')
-    .openKeyCursor(conversationRange(written.conversationId), 'prev');
-  if (!newest) return undefined;
-  return newest.primaryKey === written.id ? written : store.get(newest.primaryKey);
+export function showingLeaf(
+  conversation: Conversation,
+  leaf: Message | undefined,
+  count: number,
+  newestLeafId: string | undefined,
+  touchedAt?: number,
+): Conversation {
+  const next = withSummary(conversation, leaf, count, touchedAt);
+  if (leaf && leaf.id !== newestLeafId) next.activeLeafId = leaf.id;
+  else delete next.activeLeafId;
+  return next;
 }
 
 /** Recomputes and stores the summary of conversation `id`, if it exists here. */

@@ -1,9 +1,10 @@
 // Explicit schema steps: a database of any older version is upgraded in
 // place, one step at a time, inside the versionchange transaction.
-import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import { type IDBPDatabase, type IDBPTransaction, type StoreNames, unwrap } from 'idb';
 import { createHlcClock } from '../hlc.js';
 import { newId } from '../ids.js';
-import type { ChatkeepSchema, ChatkeepSchemaV1, StoredSyncMetadata } from './schema.js';
+import type { Message } from '../types.js';
+import type { ChatkeepSchema, ChatkeepSchemaV1, MessageV1, StoredSyncMetadata } from './schema.js';
 
 type UpgradeTx = IDBPTransaction<ChatkeepSchema, StoreNames<ChatkeepSchema>[], 'versionchange'>;
 
@@ -49,6 +50,49 @@ export async function upgradeToV2(
   if (clock.last) await meta.put(clock.last, 'clock');
 }
 
+/** Messages read per request while upgrading: bounds memory whatever the history's size. */
+const UPGRADE_CHUNK = 2000;
+
+/**
+ * v3: conversations are trees. Each message's parentId becomes the message
+ * before it in time in its conversation (null for the first), so every
+ * history stays the one branch it was; `byParent` lists children. Runs in
+ * the versionchange transaction, so a second tab waits for it and a failure
+ * leaves the database at version 2. Records are read in chunks of the
+ * chronological index and written without waiting on each put.
+ *
+ * The new field is not stamped for sync: every device derives the same
+ * parentId from the same messages, and pushing a whole history again would
+ * cost more than it brings.
+ */
+export async function upgradeToV3(tx: UpgradeTx): Promise<void> {
+  const raw = unwrap(tx) as IDBTransaction;
+  const store = raw.objectStore('messages');
+  store.createIndex('byParent', ['parentId', 'createdAt', 'id']);
+  const index = store.index('byConversationCreated');
+  let previous: { id: string; conversationId: string } | undefined;
+  let after: IDBValidKey | undefined;
+  for (;;) {
+    const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+    const chunk = await new Promise<(MessageV1 & { parentId?: string | null })[]>((resolve, reject) => {
+      const request = index.getAll(range, UPGRADE_CHUNK);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    if (chunk.length === 0) return;
+    for (const m of chunk) {
+      // Already a tree (a database written by this version): nothing to do for it.
+      if (m.parentId === undefined) {
+        const parentId = previous?.conversationId === m.conversationId ? previous.id : null;
+        store.put({ ...m, parentId } satisfies Message);
+      }
+      previous = { id: m.id, conversationId: m.conversationId };
+    }
+    const last = chunk.at(-1)!;
+    after = [last.conversationId, last.createdAt, last.id];
+  }
+}
+
 /** A client id for HLC stamps: a UUIDv7 without dashes. */
 export function newClientId(): string {
   return newId().replaceAll('-', '');
@@ -63,4 +107,5 @@ export async function upgradeDatabase(
 ): Promise<void> {
   if (oldVersion < 1) createV1(db as unknown as IDBPDatabase<ChatkeepSchemaV1>);
   if (oldVersion < 2) await upgradeToV2(db, tx, now);
+  if (oldVersion < 3) await upgradeToV3(tx);
 }

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatStorageError } from '../../src/errors.js';
+import { subtreeIds } from '../../src/tree/index.js';
 import type { RecordKind, SyncableChatStorage } from '../../src/types.js';
 import { type Device, openDevice } from './harness/devices.js';
 import { startServer, type TestServer } from './harness/server.js';
@@ -175,8 +176,10 @@ async function run(sim: Sim, cmd: Command, background: Promise<unknown>[]) {
       const list = await liveMessages(adapter);
       const m = list[cmd.pick % Math.max(1, list.length)];
       if (!m) return;
+      // The message goes with every message under it, each with its own tombstone.
+      const gone = subtreeIds(await adapter.loadConversation(m.conversationId), m.id);
       await adapter.deleteMessage(m.id);
-      await noteWrite(sim, 'message', m.id);
+      for (const id of gone) await noteWrite(sim, 'message', id);
       return;
     }
     case 'delete-conversation': {

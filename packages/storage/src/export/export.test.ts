@@ -110,7 +110,7 @@ describe('Chatkeep JSON export', () => {
     const { conversation, messages } = conversationWith('c1', ['hi', 'hello']);
     await db.saveConversation(conversation, messages);
     const parsed = JSON.parse(await exportConversations(db, { format: 'json', now: NOW }));
-    expect(parsed).toMatchObject({ format: 'chatkeep', version: 1, exportedAt: '2025-06-01T00:00:00.000Z' });
+    expect(parsed).toMatchObject({ format: 'chatkeep', version: 2, exportedAt: '2025-06-01T00:00:00.000Z' });
     expect(parsed.conversations).toHaveLength(1);
     expect(parsed.conversations[0]).toEqual({
       ...(await db.getConversation('c1')),

@@ -1,12 +1,14 @@
-// Export of conversations as Chatkeep JSON or Markdown. Output is produced in
-// chunks (one page of messages at a time, yielding to the event loop between
-// pages), so a history of 100,000 messages exports without freezing the page
-// and without holding every message in memory.
+// Export of conversations as Chatkeep JSON (every branch) or Markdown (the
+// active branch, noting where other versions exist). Output is produced in
+// chunks (one conversation read at a time, one page of messages formatted at
+// a time, yielding to the event loop between pages), so a history of 100,000
+// messages exports without freezing the page and without holding every
+// message in memory.
 import { ChatStorageError } from '../errors.js';
 import type { ChatStorageAdapter, Conversation } from '../types.js';
 import { CHATKEEP_EXPORT_FORMAT, CHATKEEP_EXPORT_VERSION } from './format.js';
 import { conversationHeader, messageSection } from './markdown.js';
-import { chronologicalPages, conversationsInScope, type ExportScope, yieldToEventLoop } from './pages.js';
+import { conversationsInScope, type ExportScope, pagesOf, readTree, yieldToEventLoop } from './pages.js';
 
 export type ExportFormat = 'json' | 'markdown';
 
@@ -69,9 +71,10 @@ export async function* exportConversationsStream(
     yield '\n]}\n';
   } else {
     for (const conversation of conversations) {
-      yield conversationHeader(conversation);
-      for await (const page of chronologicalPages(adapter, conversation, pageSize)) {
-        yield page.map(messageSection).join('');
+      const tree = await readTree(adapter, conversation);
+      yield conversationHeader(conversation, { branches: tree.leaves });
+      for (const page of pagesOf(tree.activeBranch, pageSize)) {
+        yield page.map((m) => messageSection(m, tree.versionOf(m))).join('');
         await yieldToEventLoop();
       }
     }
@@ -88,7 +91,7 @@ async function* jsonConversation(
   const head = JSON.stringify(conversation);
   yield `${first ? '' : ','}\n${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"messages":[`;
   let firstMessage = true;
-  for await (const page of chronologicalPages(adapter, conversation, pageSize)) {
+  for (const page of pagesOf(await adapter.loadConversation(conversation.id), pageSize)) {
     let chunk = '';
     for (const message of page) {
       chunk += `${firstMessage ? '' : ','}\n${JSON.stringify(message)}`;

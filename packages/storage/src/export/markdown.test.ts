@@ -95,7 +95,8 @@ describe('Markdown export structure', () => {
           .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => messageArb(i)))),
         (title, messages) => {
           const doc =
-            conversationHeader(conversation(title, messages.length)) + messages.map(messageSection).join('');
+            conversationHeader(conversation(title, messages.length)) +
+            messages.map((m) => messageSection(m)).join('');
           const tree = parse(doc);
           const headings = tree.children.filter((n): n is Heading => n.type === 'heading');
           expect(headings.filter((h) => h.depth === 1).map(text)).toEqual([
@@ -219,5 +220,28 @@ describe('Markdown export structure', () => {
     const heading = tree.children[0] as Heading;
     expect(heading.children.map((c) => c.type)).toEqual(['text']);
     expect(text(heading)).toBe('*bold* [link](x) <b>hi</b> `code`');
+  });
+
+  it('notes where other versions exist: "version 2 of 3" on the message, the branches and the fork in the header', () => {
+    const m: Message = {
+      parentId: 'q',
+      id: 'a2',
+      conversationId: 'c1',
+      projectId: 'default',
+      role: 'assistant',
+      content: 'Second try.',
+      status: 'complete',
+      createdAt: Date.UTC(2025, 0, 31, 12, 0, 0),
+      updatedAt: Date.UTC(2025, 0, 31, 12, 0, 0),
+    };
+    expect(messageSection(m, { index: 2, count: 3 })).toContain('_2025-01-31 12:00:00 UTC · version 2 of 3_');
+    expect(messageSection(m)).not.toContain('version');
+    const forked = { ...conversation('Fork', 4), forkedFrom: { conversationId: 'c0', messageId: 'm_7' } };
+    const header = conversationHeader(forked, { branches: 3 });
+    expect(header).toContain(
+      '- Branches: 3 (edited or regenerated messages); this export shows the active one, the JSON export holds every version',
+    );
+    expect(header).toContain('- Forked from: conversation c0, message m\\_7');
+    expect(conversationHeader(conversation('One branch', 2))).not.toMatch(/Branches|Forked/);
   });
 });

@@ -102,7 +102,7 @@ function inlineCode(text: string): string {
 }
 
 /** The heading and summary of one conversation, ending with a blank line. */
-export function conversationHeader(c: Conversation): string {
+export function conversationHeader(c: Conversation, tree: { branches: number } = { branches: 1 }): string {
   const lines = [`# ${escapeInline(c.title) || 'Untitled conversation'}`, ''];
   lines.push(`- Created: ${formatTime(c.createdAt)}`);
   lines.push(`- Updated: ${formatTime(c.updatedAt)}`);
@@ -111,18 +111,32 @@ export function conversationHeader(c: Conversation): string {
   const flags = [c.pinned && 'pinned', c.archived && 'archived'].filter(Boolean);
   if (flags.length > 0) lines.push(`- Flags: ${flags.join(', ')}`);
   lines.push(`- Messages: ${c.messageCount}`);
+  if (tree.branches > 1) {
+    lines.push(
+      `- Branches: ${tree.branches} (edited or regenerated messages); this export shows the active one, the JSON export holds every version`,
+    );
+  }
+  if (c.forkedFrom) {
+    lines.push(
+      `- Forked from: conversation ${escapeInline(c.forkedFrom.conversationId)}, message ${escapeInline(c.forkedFrom.messageId)}`,
+    );
+  }
   lines.push(`- Id: ${escapeInline(c.id)}`);
   return `${lines.join('\n')}\n\n`;
 }
 
-/** One message: a level-2 heading, a line of details, its text, tool calls, result and attachments. */
-export function messageSection(m: Message): string {
+/**
+ * One message: a level-2 heading, a line of details (with "version 2 of 3"
+ * where it has other versions), its text, tool calls, result and attachments.
+ */
+export function messageSection(m: Message, version?: { index: number; count: number }): string {
   const heading =
     m.role === 'tool' && m.toolName ? `Tool: ${escapeInline(m.toolName)}` : ROLE_HEADINGS[m.role];
   const details = [formatTime(m.createdAt)];
   if (m.metadata?.model) details.push(escapeInline(m.metadata.model));
   if (m.status !== 'complete') details.push(m.status);
   if (m.toolCallId) details.push(`answers ${escapeInline(m.toolCallId)}`);
+  if (version) details.push(`version ${version.index} of ${version.count}`);
   const blocks = [`## ${heading}`, `_${details.join(' · ')}_`];
   if (m.content.trim() !== '') blocks.push(escapeBlock(m.content));
   for (const call of m.toolCalls ?? []) {

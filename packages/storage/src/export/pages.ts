@@ -1,8 +1,7 @@
 // Reads what an export covers without holding a whole history in memory:
-// the conversations in scope, then each conversation's messages page by page
-// in chronological order.
+// the conversations in scope, then one conversation's messages at a time.
 import { ChatStorageError } from '../errors.js';
-import { compareMessages } from '../records.js';
+import { activeBranch, childrenByParent } from '../tree/index.js';
 import type { ChatStorageAdapter, Conversation, Message } from '../types.js';
 
 export interface ExportScope {
@@ -52,70 +51,38 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/**
- * A conversation's messages in chronological pages of at most `pageSize`.
- * A conversation of up to `wholeLimit` messages is read in one go (far
- * faster than stepping a cursor). Longer ones are paged: `getMessages` pages
- * backwards from the newest, so the conversation is walked twice, first
- * backwards remembering only where each page starts, then forwards page by
- * page. Messages added meanwhile are picked up.
- */
-export async function* chronologicalPages(
-  adapter: ChatStorageAdapter,
-  conversation: Pick<Conversation, 'id' | 'messageCount'>,
-  pageSize: number,
-  wholeLimit = pageSize * 4,
-): AsyncGenerator<Message[]> {
-  const conversationId = conversation.id;
-  if (conversation.messageCount <= wholeLimit) {
-    const all = await adapter.loadConversation(conversationId);
-    if (all.length <= wholeLimit) {
-      for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
-      return;
-    }
-  }
-  const first = await adapter.getMessages(conversationId, { limit: pageSize });
-  if (!first.hasMore) {
-    if (first.messages.length > 0) yield first.messages;
-    return;
-  }
-  // befores[i] is the `before` cursor of page i, counting back from the newest.
-  const befores: (string | undefined)[] = [undefined];
-  let oldest = first.messages[0];
-  let hasMore: boolean = first.hasMore;
-  while (hasMore && oldest) {
-    befores.push(oldest.id);
-    const page = await adapter.getMessages(conversationId, { limit: pageSize, before: oldest.id });
-    oldest = page.messages[0];
-    hasMore = page.hasMore;
-  }
-  let last: Message | undefined;
-  for (let i = befores.length - 1; i >= 0; i--) {
-    const page = await pageAfter(adapter, conversationId, pageSize, befores[i], last);
-    if (page.length === 0) continue;
-    last = page[page.length - 1];
-    yield page;
-  }
+/** `items` in slices of at most `size`. */
+export function* pagesOf<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+export interface ConversationTree {
+  /** The branch the conversation shows, root first. */
+  activeBranch: Message[];
+  /** How many branches (leaves) the conversation has. */
+  leaves: number;
+  /** Where a message stands among its versions (1-based), when it has siblings. */
+  versionOf(message: Message): { index: number; count: number } | undefined;
 }
 
 /**
- * The page ending before `before`, limited to messages after `last`. When
- * messages were inserted since the first walk, it reaches further back
- * until it meets `last`, so nothing in between is skipped.
+ * One conversation's tree, read whole: versions and branches can only be
+ * told from every message, so a conversation is the unit held in memory.
  */
-async function pageAfter(
+export async function readTree(
   adapter: ChatStorageAdapter,
-  conversationId: string,
-  pageSize: number,
-  before: string | undefined,
-  last: Message | undefined,
-): Promise<Message[]> {
-  const isNew = (m: Message) => !last || compareMessages(m, last) > 0;
-  let page = await adapter.getMessages(conversationId, { limit: pageSize, before });
-  const collected = page.messages.filter(isNew);
-  while (last && page.hasMore && page.messages[0] && isNew(page.messages[0])) {
-    page = await adapter.getMessages(conversationId, { limit: pageSize, before: page.messages[0].id });
-    collected.unshift(...page.messages.filter(isNew));
-  }
-  return collected;
+  conversation: Pick<Conversation, 'id' | 'activeLeafId'>,
+): Promise<ConversationTree> {
+  const all = await adapter.loadConversation(conversation.id);
+  const children = childrenByParent(all);
+  return {
+    activeBranch: activeBranch(all, conversation.activeLeafId).messages,
+    leaves: all.filter((m) => !children.has(m.id)).length,
+    versionOf(message) {
+      const versions = children.get(message.parentId ?? null) ?? [];
+      return versions.length > 1
+        ? { index: versions.indexOf(message) + 1, count: versions.length }
+        : undefined;
+    },
+  };
 }

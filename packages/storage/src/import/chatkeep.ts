@@ -1,11 +1,21 @@
-// Reads a Chatkeep JSON export (export/format.ts). Records are validated with
-// the shared schemas and saved as they are, so a round trip reproduces every
-// field and importing the same file again changes nothing.
+// Reads a Chatkeep JSON export (export/format.ts), version 1 or 2. Records
+// are validated with the shared schemas and saved as they are, so a round
+// trip reproduces every field and every branch, and importing the same file
+// again changes nothing. A version 1 file (no parentId) becomes a single
+// branch, each message following the one before it in time.
 import { ChatStorageError } from '../errors.js';
 import { CHATKEEP_EXPORT_FORMAT, CHATKEEP_EXPORT_VERSION } from '../export/format.js';
+import { compareMessages } from '../records.js';
 import { validateConversation, validateMessage } from '../schema.js';
-import type { ConversationInput, MessageInput } from '../types.js';
-import { describeConversation, type ImportPlan, isRecord, type ReaderOptions } from './plan.js';
+import type { ConversationInput, Message, MessageInput } from '../types.js';
+import {
+  describeConversation,
+  type ImportPlan,
+  isRecord,
+  type ReaderOptions,
+  type SkippedItem,
+} from './plan.js';
+import { repairTree } from './tree-repair.js';
 
 export function isChatkeepExport(data: unknown): boolean {
   return isRecord(data) && data.format === CHATKEEP_EXPORT_FORMAT;
@@ -21,7 +31,7 @@ export function readChatkeepExport(data: unknown, opts: ReaderOptions): ImportPl
   if (typeof data.version !== 'number' || data.version > CHATKEEP_EXPORT_VERSION || data.version < 1) {
     throw new ChatStorageError(
       'import-failed',
-      `This Chatkeep export has version ${JSON.stringify(data.version)}; this version of Chatkeep reads version ${CHATKEEP_EXPORT_VERSION}. Update Chatkeep to import it.`,
+      `This Chatkeep export has version ${JSON.stringify(data.version)}; this version of Chatkeep reads versions 1 to ${CHATKEEP_EXPORT_VERSION}. Update Chatkeep to import it.`,
     );
   }
   if (!Array.isArray(data.conversations)) {
@@ -61,7 +71,8 @@ export function readChatkeepExport(data: unknown, opts: ReaderOptions): ImportPl
       plan.skipped.push({ id: conversation.id, reason: `${where}, ${name}: "messages" must be an array.` });
       return;
     }
-    const valid: MessageInput[] = [];
+    // A version 1 record has no parentId: the type says so, whatever validateMessage promises.
+    const valid: ReadMessage[] = [];
     messages.forEach((raw, i) => {
       const at = `${name}, messages[${i}]`;
       const id = isRecord(raw) && typeof raw.id === 'string' ? raw.id : undefined;
@@ -77,34 +88,45 @@ export function readChatkeepExport(data: unknown, opts: ReaderOptions): ImportPl
         plan.skipped.push({ id, reason: `${at}: ${(error as Error).message}` });
       }
     });
+    const messagesInTree = asTree(conversation, valid, name, plan.skipped);
     // Each message passed validateMessage above: saving does not validate it again.
-    plan.items.push({ conversation, messages: followKept(valid, messages), validated: true });
+    plan.items.push({ conversation, messages: messagesInTree, validated: true });
   });
   return plan;
 }
 
 /**
- * A message whose parent was skipped follows the nearest kept message above
- * it instead, so the rest of its branch still imports.
+ * Gives every message its place in the tree: one without `parentId` (all of
+ * a version 1 file) follows the message before it in time; a parent left
+ * out, or a cycle, is repaired and reported. Times stay as they are. An
+ * `activeLeafId` naming no imported message is dropped: the newest leaf is shown.
  */
-function followKept(kept: MessageInput[], raw: unknown[]): MessageInput[] {
-  const keptIds = new Set(kept.map((m) => m.id));
-  const parentOf = new Map<string, string | null>();
-  for (const r of raw) {
-    if (isRecord(r) && typeof r.id === 'string' && (typeof r.parentId === 'string' || r.parentId === null)) {
-      parentOf.set(r.id, r.parentId);
-    }
-  }
-  return kept.map((m) => {
-    let parentId = m.parentId;
-    const seen = new Set<string>();
-    while (typeof parentId === 'string' && !keptIds.has(parentId) && !seen.has(parentId)) {
-      seen.add(parentId);
-      parentId = parentOf.get(parentId) ?? null;
-    }
-    return parentId === m.parentId ? m : { ...m, parentId };
+function asTree(
+  conversation: ConversationInput,
+  messages: ReadMessage[],
+  name: string,
+  skipped: SkippedItem[],
+): MessageInput[] {
+  let previous: string | null = null;
+  const placed = [...messages].sort(compareMessages).map((m) => {
+    const parentId = m.parentId === undefined ? previous : m.parentId;
+    previous = m.id;
+    return { ...m, parentId };
   });
+  const { nodes, problems } = repairTree(placed, { describe: (id) => `${name}, message ${id}` });
+  skipped.push(...problems);
+  const active = conversation.activeLeafId;
+  if (active !== undefined && !nodes.some((m) => m.id === active)) {
+    delete conversation.activeLeafId;
+    skipped.push({
+      id: conversation.id,
+      reason: `${name}: its active message ${active} is not among the messages imported; the newest branch is shown instead.`,
+    });
+  }
+  return nodes;
 }
+
+type ReadMessage = Omit<Message, 'parentId'> & Pick<MessageInput, 'parentId'>;
 
 function typeName(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;

@@ -10,30 +10,19 @@ import { importConversations } from './index.js';
 const chatgpt = readFileSync(new URL('./fixtures/chatgpt-conversations.json', import.meta.url), 'utf8');
 
 describe('importing ChatGPT conversations.json', () => {
-  it('saves the current branch of each conversation and reports what it left out', async () => {
+  it('saves every branch of each conversation and reports what it left out', async () => {
     const db = await openDb();
     const result = await importConversations(db, chatgpt);
     expect(result).toMatchObject({
       format: 'chatgpt',
       conversations: 2,
-      messages: 6,
+      messages: 9,
       conversationIds: ['conv-sales', 'conv-garden'],
     });
-    expect(result.skipped.map((s) => s.id).sort()).toEqual([
-      'conv-sales',
-      'ctx-2',
-      'root-1',
-      'root-2',
-      'sys-1',
-    ]);
+    expect(result.skipped.map((s) => s.id).sort()).toEqual(['ctx-2', 'root-1', 'root-2', 'sys-1']);
     const sales = await db.getConversation('conv-sales');
-    expect(sales).toMatchObject({ title: 'Plotting sales data', projectId: 'default', messageCount: 4 });
-    expect((await db.loadConversation('conv-sales')).map((m) => m.role)).toEqual([
-      'user',
-      'assistant',
-      'tool',
-      'assistant',
-    ]);
+    expect(sales).toMatchObject({ title: 'Plotting sales data', projectId: 'default' });
+    expect(await db.loadConversation('conv-sales')).toHaveLength(7);
     expect(await db.listConversations('default')).toHaveLength(1);
     expect(await db.listConversations('default', { includeArchived: true })).toHaveLength(2);
   });
@@ -130,8 +119,8 @@ describe('import validation', () => {
 
   it('refuses a Chatkeep export of a newer version', async () => {
     const db = await openDb();
-    const text = JSON.stringify({ format: 'chatkeep', version: 2, exportedAt: '', conversations: [] });
-    await expectStorageError(importConversations(db, text), 'import-failed', /version 2.*Update Chatkeep/);
+    const text = JSON.stringify({ format: 'chatkeep', version: 3, exportedAt: '', conversations: [] });
+    await expectStorageError(importConversations(db, text), 'import-failed', /version 3.*Update Chatkeep/);
   });
 
   it('skips invalid records, naming the conversation, the message and the field, and imports the rest', async () => {
@@ -150,6 +139,12 @@ describe('import validation', () => {
       {
         id: 'good-m000001',
         reason: expect.stringMatching(/conversation "Conversation good" \(good\), messages\[1\]: .*role/),
+      },
+      {
+        id: 'good-m000002',
+        reason: expect.stringMatching(
+          /\(good\), message good-m000002: its parent good-m000001 is not among the messages imported; it now follows good-m000000/,
+        ),
       },
       { id: 'bad', reason: expect.stringMatching(/conversations\[1\].*\(bad\).*title/) },
     ]);

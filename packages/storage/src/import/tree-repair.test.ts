@@ -40,7 +40,7 @@ describe('repairing an imported message tree', () => {
       {
         id: 'b',
         reason:
-          'conversation "Trip" (c1), message b: its parent gone is not in the file; it now follows a, the message before it in time.',
+          'conversation "Trip" (c1), message b: its parent gone is not among the messages imported; it now follows a, the message before it in time.',
       },
     ]);
   });

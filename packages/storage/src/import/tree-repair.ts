@@ -60,7 +60,7 @@ export function repairTree<T extends TreeNode>(
     if (node.parentId === node.id) {
       detached.set(node.id, 'it names itself as its parent');
     } else if (node.parentId !== null && !nodes.has(node.parentId)) {
-      detached.set(node.id, `its parent ${node.parentId} is not in the file`);
+      detached.set(node.id, `its parent ${node.parentId} is not among the messages imported`);
     } else {
       parent.set(node.id, node.parentId);
       continue;

@@ -13,9 +13,10 @@ export interface StreamWriterOptions {
   conversationId: string;
   projectId: string;
   /**
-   * The message the answer follows; left out, it follows the active leaf.
-   * Given, the answer stays under it even if the user shows another
-   * version while it streams.
+   * The message the answer follows: the question for a new answer or a
+   * regenerated one (a sibling, that is a new version). The answer stays
+   * there even if the user switches versions while it streams. Left out,
+   * it follows the active leaf as it is when `start()` runs.
    */
   parentId?: string | null;
   metadata?: MessageMetadata;
@@ -110,8 +111,8 @@ export class StreamWriter {
         role: 'assistant',
         content: '',
         status: 'pending',
-        ...(this.opts.parentId !== undefined ? { parentId: this.opts.parentId } : {}),
         metadata: this.metadata,
+        ...(this.opts.parentId !== undefined ? { parentId: this.opts.parentId } : {}),
       }),
     );
   }

@@ -542,7 +542,7 @@ export function treeRules(ctx: ContractContext): void {
         content: `text of ${id}`,
       });
 
-    it('a message whose parent has not arrived is kept and shown below the missing parent, and joins its branch when the parent comes', async () => {
+    it('a message whose parent has not arrived is kept, shown below the missing parent, can get versions, and joins its branch when the parent comes', async () => {
       const db = await ctx.open();
       await db.applyRemote([
         put(conv(), remoteStamp(1), 1),
@@ -553,11 +553,14 @@ export function treeRules(ctx: ContractContext): void {
       const waiting = await db.getMessages('c1');
       expect(ids(waiting.messages)).toEqual(['u2']);
       expect(waiting.missingParentId).toBe('a1');
+      // A new version of the waiting message is its sibling, under the same missing parent.
+      await say(db, { id: 'c1', projectId: 'p1' }, 'u2b', 35, { parentId: 'a1' });
+      expect(ids((await db.listVersions('u2')).versions)).toEqual(['u2', 'u2b']);
       await db.applyRemote([put(msg('a1', 'u1', 20), remoteStamp(4), 4)]);
       const whole = await db.getMessages('c1');
-      expect(ids(whole.messages)).toEqual(['u1', 'a1', 'u2']);
+      expect(ids(whole.messages)).toEqual(['u1', 'a1', 'u2b']);
       expect(whole.missingParentId).toBeUndefined();
-      expect(await db.getConversation('c1')).toMatchObject({ messageCount: 3, lastMessage: 'text of u2' });
+      expect(await db.getConversation('c1')).toMatchObject({ messageCount: 3, lastMessage: 'text of u2b' });
     });
 
     it('versions made on two devices are both kept, as siblings', async () => {

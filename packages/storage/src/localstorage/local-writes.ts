@@ -153,7 +153,9 @@ function putMessage(s: Session, input: MessageInput, now: number): Message {
     );
   }
   const follows = input.parentId === undefined;
-  if (!follows) checkParent(input, parentOf(s, input.parentId));
+  // A version of a message still waiting for its parent (sync has not brought it) is a sibling of it.
+  const awaited = !follows && s.messagesOf(conversation.id).some((m) => m.parentId === input.parentId);
+  if (!follows && !awaited) checkParent(input, parentOf(s, input.parentId));
   const leaf = resolveActiveLeaf(s.messagesOf(conversation.id), conversation.activeLeafId);
   const message = writeMessage(s, buildMessage(input, undefined, now, leaf?.id ?? null));
   const siblings = childrenByParent(s.messagesOf(conversation.id)).get(message.parentId) ?? [];
@@ -193,15 +195,17 @@ export function setActiveLeaf(
 
 /**
  * Makes `leafId` the end of the branch shown. The conversation is written
- * only when it did not show it already; when the leaf is the newest one,
- * activeLeafId is left out (absent means the newest leaf), so that the
- * appends that follow do not write the conversation again.
+ * only when it did not show it already: activeLeafId syncs with the rest of
+ * the conversation record, so a needless write could undo another device's
+ * rename. When the leaf is the newest one, activeLeafId is left out (absent
+ * means the newest leaf), so that the appends that follow need no write.
  */
-function showLeaf(s: Session, conversationId: string, leafId: string): void {
+function showLeaf(s: Session, conversationId: string, leafId: string | undefined): void {
   const conversation = s.conversation(conversationId)!;
   const messages = s.messagesOf(conversationId);
   if (resolveActiveLeaf(messages, conversation.activeLeafId)?.id === leafId) return;
-  setActiveLeaf(s, conversation, newestLeafUnder(messages, null)?.id === leafId ? undefined : leafId);
+  const newest = newestLeafUnder(messages, null)?.id;
+  setActiveLeaf(s, conversation, leafId === undefined || newest === leafId ? undefined : leafId);
 }
 
 export function updateMessage(s: Session, id: string, patch: Partial<Message>, now: number): Message {
@@ -228,10 +232,8 @@ export function deleteMessage(s: Session, id: string): void {
     s.stamp('message', m.id, m.projectId, true, conversationId, dropped.meta);
     s.noteMessage(m.projectId, m.id, conversationId, true);
   }
-  const conversation = s.conversation(conversationId);
-  if (conversation && shown && doomed.has(shown.id)) {
-    const next = leafAfterDelete(s.messagesOf(conversationId), message)?.id;
-    if (next !== conversation.activeLeafId) setActiveLeaf(s, conversation, next);
+  if (s.conversation(conversationId) && shown && doomed.has(shown.id)) {
+    showLeaf(s, conversationId, leafAfterDelete(s.messagesOf(conversationId), message)?.id);
   }
   s.refreshSummary(conversationId);
   s.noteConversation(message.projectId, conversationId, false);

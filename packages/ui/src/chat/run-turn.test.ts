@@ -132,8 +132,8 @@ describe('a chat turn', () => {
   });
 });
 
-// Both adapters keep trees; IndexedDB joins this list once its tree implementation lands.
-describe.each(['localstorage'] as const)('a chat turn in a message tree (%s)', (kind) => {
+// The app runs on IndexedDB, and on localStorage where IndexedDB is unavailable.
+describe.each(['indexeddb', 'localstorage'] as const)('a chat turn in a message tree (%s)', (kind) => {
   beforeEach(async () => {
     await storage.close();
     storage = await openTestStorage(kind);

@@ -4,6 +4,9 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { assistantMessages, conversations, openApp, send, waitForAnswerDone } from './helpers.js';
 
+// Each test waits for two or three whole demo answers, beyond the default 30 s on a busy machine.
+test.describe.configure({ timeout: 60_000 });
+
 const message = (page: Page, author: 'You' | 'Demo assistant') =>
   page.getByRole('article', { name: `${author} message` });
 

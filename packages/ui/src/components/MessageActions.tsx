@@ -38,8 +38,8 @@ export function MessageActions({ message, live, onEdit, onDelete }: MessageActio
 
   const fork = () =>
     attempt('Forking', async () => {
-      const copy = await storage.forkConversation(message.conversationId, message.id);
-      openConversation(copy.id);
+      const forked = await storage.forkConversation(message.conversationId, message.id);
+      openConversation(forked.id);
     });
 
   return (

@@ -30,7 +30,20 @@ import { freshDeviceFigure, freshDeviceNote } from './sync-figure.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE_DIR = join(ROOT, 'bench/dist/page');
 
-const FIGURE_IDS = ['M1', 'M2', 'M3', 'M4', 'Append', 'M5', 'M6', 'M7', 'Push', 'Pull', 'Sync'] as const;
+const FIGURE_IDS = [
+  'M1',
+  'M2',
+  'M3',
+  'M4',
+  'Append',
+  'M5',
+  'M6',
+  'M7',
+  'Push',
+  'Pull',
+  'Sync',
+  'Tree',
+] as const;
 type FigureId = (typeof FIGURE_IDS)[number];
 
 interface Options {
@@ -195,6 +208,21 @@ async function main() {
     const m6 = !want('M6')
       ? undefined
       : await page.evaluate(([n, c]) => chatkeepBench.m6Import(n, c), [runs, importConversations] as const);
+    if (want('Tree'))
+      log('Tree: a regenerated answer every 10 messages, switching versions, the schema upgrade');
+    const tree = !want('Tree')
+      ? undefined
+      : await page.evaluate(([s, n]) => chatkeepBench.treeFigures(s, n), [spec, quickRuns] as const);
+    if (tree) {
+      const ms = (samples: number[]) => `${summarize(samples).median.toFixed(1)} ms median`;
+      log(
+        `Tree: latest page of the ${tree.messages}-message branched conversation ${ms(tree.regeneratedPage)}`,
+      );
+      log(`Tree: switch versions and read the first page ${ms(tree.switchToFirstPage)}`);
+      log(`Tree: upgrade of ${tree.upgrade.messages} messages from schema 2: ${ms(tree.upgrade.ms)}`);
+      await mkdir(join(ROOT, 'bench-results'), { recursive: true });
+      await writeFile(join(ROOT, 'bench-results/tree-latest.json'), `${JSON.stringify(tree, null, 1)}\n`);
+    }
     if (want('Sync')) log('fresh device sync, alternated with the write floor');
     const sync =
       !want('Sync') || !serverRuns

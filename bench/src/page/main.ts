@@ -7,6 +7,7 @@ import { load } from './load.js';
 import { m1LatestPage, m3Sidebar } from './reads.js';
 import { m5Search } from './search.js';
 import { deleteDatabases, freshDeviceStep } from './sync.js';
+import { treeFigures } from './tree.js';
 import { m4Streaming, m6Import } from './writes.js';
 
 const api = {
@@ -18,6 +19,7 @@ const api = {
   m5Search,
   m6Import,
   freshDeviceStep,
+  treeFigures,
   deleteDatabases,
   closeContext,
   dropBaselines,

@@ -14,7 +14,6 @@ import {
 import { wrap } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectStorageError } from './contract/context.js';
-import { DB_VERSION } from './indexeddb/schema.js';
 import { createV1 } from './indexeddb/upgrade.js';
 import { openChatStorage } from './open.js';
 import { MemoryStorage } from './test-support/memory-storage.js';

@@ -26,3 +26,56 @@ export interface ChatkeepExport {
 }
 
 export type ExportedConversation = Conversation & { messages: Message[] };
+
+const CONVERSATION_FIELDS: readonly (keyof Conversation)[] = [
+  'id',
+  'projectId',
+  'title',
+  'createdAt',
+  'updatedAt',
+  'archived',
+  'pinned',
+  'tags',
+  'messageCount',
+  'lastMessage',
+  'activeLeafId',
+  'forkedFrom',
+];
+
+const MESSAGE_FIELDS: readonly (keyof Message)[] = [
+  'id',
+  'conversationId',
+  'projectId',
+  'parentId',
+  'role',
+  'content',
+  'status',
+  'toolCalls',
+  'toolCallId',
+  'toolName',
+  'toolResult',
+  'metadata',
+  'createdAt',
+  'updatedAt',
+];
+
+/**
+ * The record with its fields in one fixed order (fields this version does
+ * not know last, sorted): equal records export as equal text, whichever
+ * code path stored them, so an export of an import of an export is the
+ * same file.
+ */
+function inFieldOrder<T extends object>(record: T, order: readonly (keyof T)[]): T {
+  const out: Record<string, unknown> = {};
+  for (const key of order) {
+    if (record[key] !== undefined) out[key as string] = record[key];
+  }
+  const known = new Set<PropertyKey>(order);
+  for (const key of Object.keys(record).sort()) {
+    if (!known.has(key)) out[key] = (record as Record<string, unknown>)[key];
+  }
+  return out as T;
+}
+
+export const conversationInFieldOrder = (c: Conversation) => inFieldOrder(c, CONVERSATION_FIELDS);
+export const messageInFieldOrder = (m: Message) => inFieldOrder(m, MESSAGE_FIELDS);

@@ -6,7 +6,12 @@
 // message in memory.
 import { ChatStorageError } from '../errors.js';
 import type { ChatStorageAdapter, Conversation } from '../types.js';
-import { CHATKEEP_EXPORT_FORMAT, CHATKEEP_EXPORT_VERSION } from './format.js';
+import {
+  CHATKEEP_EXPORT_FORMAT,
+  CHATKEEP_EXPORT_VERSION,
+  conversationInFieldOrder,
+  messageInFieldOrder,
+} from './format.js';
 import { conversationHeader, messageSection } from './markdown.js';
 import { conversationsInScope, type ExportScope, pagesOf, readTree, yieldToEventLoop } from './pages.js';
 
@@ -88,13 +93,13 @@ async function* jsonConversation(
   pageSize: number,
 ): AsyncGenerator<string> {
   // `{...conversation, "messages": [` without its closing brace, then one message per line.
-  const head = JSON.stringify(conversation);
+  const head = JSON.stringify(conversationInFieldOrder(conversation));
   yield `${first ? '' : ','}\n${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"messages":[`;
   let firstMessage = true;
   for (const page of pagesOf(await adapter.loadConversation(conversation.id), pageSize)) {
     let chunk = '';
     for (const message of page) {
-      chunk += `${firstMessage ? '' : ','}\n${JSON.stringify(message)}`;
+      chunk += `${firstMessage ? '' : ','}\n${JSON.stringify(messageInFieldOrder(message))}`;
       firstMessage = false;
     }
     yield chunk;

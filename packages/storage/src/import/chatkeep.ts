@@ -88,11 +88,40 @@ export function readChatkeepExport(data: unknown, opts: ReaderOptions): ImportPl
         plan.skipped.push({ id, reason: `${at}: ${(error as Error).message}` });
       }
     });
-    const messagesInTree = asTree(conversation, valid, name, plan.skipped);
+    const messagesInTree = asTree(conversation, followKept(valid, messages), name, plan.skipped);
     // Each message passed validateMessage above: saving does not validate it again.
     plan.items.push({ conversation, messages: messagesInTree, validated: true });
   });
   return plan;
+}
+
+/**
+ * A message whose parent was skipped follows the nearest kept message above
+ * it instead, so the rest of its branch still imports. A parent the file
+ * does not hold at all is left for the tree repair to place and report.
+ */
+function followKept<M extends Pick<MessageInput, 'id' | 'parentId'>>(kept: M[], raw: unknown[]): M[] {
+  const keptIds = new Set(kept.map((m) => m.id));
+  const parentOf = new Map<string, string | null>();
+  for (const r of raw) {
+    if (isRecord(r) && typeof r.id === 'string' && (typeof r.parentId === 'string' || r.parentId === null)) {
+      parentOf.set(r.id, r.parentId);
+    }
+  }
+  return kept.map((m) => {
+    let parentId = m.parentId;
+    const seen = new Set<string>();
+    while (
+      typeof parentId === 'string' &&
+      !keptIds.has(parentId) &&
+      parentOf.has(parentId) &&
+      !seen.has(parentId)
+    ) {
+      seen.add(parentId);
+      parentId = parentOf.get(parentId)!;
+    }
+    return parentId === m.parentId ? m : { ...m, parentId };
+  });
 }
 
 /**

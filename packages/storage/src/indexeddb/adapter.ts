@@ -224,7 +224,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       const [conversation, anchor] = await Promise.all([
         tx.objectStore('conversations').get(conversationId),
         anchorId === undefined ? undefined : reader.get(anchorId),
-        anchorId === undefined ? reader.readWindow() : undefined,
+        opts.leafId === undefined ? reader.readWindow() : undefined,
       ]);
       if (anchorId !== undefined && !anchor) {
         throw new ChatStorageError(
@@ -234,6 +234,16 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       }
       let start: Message | null | undefined;
       if (opts.before !== undefined && anchor) {
+        // `before` must be on the branch: walk up to it from the branch's leaf.
+        const leaf = opts.leafId !== undefined ? await reader.get(opts.leafId) : undefined;
+        if (opts.leafId !== undefined && !leaf) throw notFoundMessage(opts.leafId, conversationId);
+        const end = leaf ?? (conversation ? await reader.activeLeaf(conversation) : undefined);
+        if (!end || !(await reader.reaches(end, anchor))) {
+          throw new ChatStorageError(
+            'not-found',
+            `getMessages: message ${anchor.id} is not on the branch shown${opts.leafId ? ` (ending at ${opts.leafId})` : ''}; pass the id of the first message of the page you already have.`,
+          );
+        }
         start = await reader.parentOf(anchor);
         if (start === undefined) return { messages: [], hasMore: false, missingParentId: anchor.parentId! };
       } else {

@@ -2,7 +2,7 @@
 // transaction, last write wins by stamp, losing local edits kept as conflicts.
 import { createHlcClock } from '../hlc.js';
 import { newId } from '../ids.js';
-import { syncedPart } from '../records.js';
+import { sameSyncedConversation, syncedPart } from '../records.js';
 import { remoteWins } from '../remote-wins.js';
 import type {
   Conversation,
@@ -117,7 +117,16 @@ async function applyPage(
     // from here on, this page reads them afresh.
     if (r.deleted || (local && r.kind === 'message')) page.exact = false;
     if (local?.syncStatus === 'pending') {
-      await keepConflict(r.kind, r.id, local.projectId, await currentData(tx, local), local.hlc, r.hlc);
+      const mine = await currentData(tx, local);
+      // Losing only a choice of the branch shown is no lost edit.
+      const onlyBranch =
+        r.kind === 'conversation' &&
+        mine !== null &&
+        r.data !== null &&
+        sameSyncedConversation(mine as SyncedConversation, r.data as SyncedConversation, {
+          exceptActiveLeaf: true,
+        });
+      if (!onlyBranch) await keepConflict(r.kind, r.id, local.projectId, mine, local.hlc, r.hlc);
     }
     await applyOne(tx, changes, page, r, async (message, meta) => {
       await keepConflict('message', message.id, message.projectId, message, meta.hlc, r.hlc);

@@ -172,6 +172,18 @@ export class BranchReader {
     return missing(messages, current);
   }
 
+  /** Whether `ancestor` is on the branch ending at `leaf` (`leaf` itself included). */
+  async reaches(leaf: Message, ancestor: Message): Promise<boolean> {
+    const visited = new Set<string>();
+    let current: Message | null | undefined = leaf;
+    while (current && !visited.has(current.id)) {
+      if (current.id === ancestor.id) return true;
+      visited.add(current.id);
+      current = await this.parentOf(current);
+    }
+    return false;
+  }
+
   /** The ids of `id`'s children, oldest first. */
   async childIds(id: string): Promise<string[]> {
     return (await settle(this.byParent.getAllKeys(childrenRange(id)))) as string[];

@@ -8,7 +8,7 @@ import {
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ChatStorageError } from '../errors.js';
-import type { Conversation } from '../types.js';
+import type { Conversation, MessageInput } from '../types.js';
 import { IndexedDBAdapter } from './adapter.js';
 import type { ChatkeepSchemaV1, MessageV1 } from './schema.js';
 import { createV1 } from './upgrade.js';
@@ -252,26 +252,37 @@ describe('IndexedDBAdapter: reads stay small', () => {
     return { adapter, c };
   }
 
-  it('getMessages reads only the requested page, never the whole conversation', async () => {
+  it('the newest page is read in one request, never the whole conversation', async () => {
     const { adapter, c } = await fiveHundredMessages('paging');
     const reads = recordsRead();
-    const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
-    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
+    const page = await adapter.getMessages(c.id, { limit: 10 });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${490 + i}`));
     expect(page.hasMore).toBe(true);
-    // The page, plus one record to learn that older ones exist; one request.
+    // The page, plus one record to learn that older ones exist.
     expect(reads.values()).toBeLessThanOrEqual(11);
     expect(reads.requests()).toBe(1);
   });
 
-  it('without getAllRecords, a page reads only its own values and skips older keys in one request', async () => {
+  it('a page before a message reads the branch from its leaf down to the page in growing windows, nothing much older', async () => {
+    const { adapter, c } = await fiveHundredMessages('paging-before');
+    const reads = recordsRead();
+    const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
+    expect(page.hasMore).toBe(true);
+    // `before` must be on the branch: the 260 messages from the leaf down to the page, read in doubling windows.
+    expect(reads.values()).toBeLessThanOrEqual(2 * 260);
+    expect(reads.requests()).toBeLessThanOrEqual(6);
+  });
+
+  it('without getAllRecords, a page reads its values in windows whose starts are found by skipping keys', async () => {
     const { adapter, c } = await fiveHundredMessages('paging-fallback');
     hideGetAllRecords();
     const reads = recordsRead();
     const valueCursors = vi.spyOn(FakeIndex.prototype, 'openCursor');
     const advance = vi.spyOn(FakeCursor.prototype, 'advance');
     const next = vi.spyOn(FakeCursor.prototype, 'continue');
-    const page = await adapter.getMessages(c.id, { limit: 10, before: 'm250' });
-    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${240 + i}`));
+    const page = await adapter.getMessages(c.id, { limit: 10 });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 10 }, (_, i) => `m${490 + i}`));
     expect(page.hasMore).toBe(true);
     expect(reads.values()).toBe(10);
     // Keys only, skipped in one request: no round trip per message.
@@ -397,5 +408,57 @@ describe('IndexedDBAdapter: pending changes use the outbox index', () => {
     expect(await adapter.pendingCount()).toBe(2);
     expect((await adapter.pendingChanges(100)).map((x) => x.id)).toEqual(['m28', 'm29']);
     expect(steps.mock.calls.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('IndexedDBAdapter: a branch is read without reading the other branches', () => {
+  /** 1,000 messages in one branch, with a replaced answer (an older version) every 10 messages. */
+  async function regenerated(name: string) {
+    const adapter = await open(new IDBFactory(), name);
+    const c = await adapter.createConversation({ projectId: 'p1' });
+    const base = { conversationId: c.id, projectId: 'p1', role: 'assistant' as const };
+    const messages: MessageInput[] = [];
+    const branch: string[] = [];
+    let parentId: string | null = null;
+    let at = 0;
+    for (let i = 0; i < 1000; i++) {
+      const id = `m${String(i).padStart(4, '0')}`;
+      if (i % 10 === 9) {
+        // The first answer, replaced by the next message (same parent).
+        messages.push({ ...base, id: `${id}-v1`, content: 'first try', parentId, createdAt: at++ });
+      }
+      messages.push({ ...base, id, content: `#${i}`, parentId, createdAt: at++ });
+      branch.push(id);
+      parentId = id;
+    }
+    await adapter.saveConversation({ id: c.id, projectId: 'p1' }, messages);
+    return { adapter, c, branch };
+  }
+
+  it('the newest page of the branch takes a few requests and about a page of values', async () => {
+    const { adapter, c, branch } = await regenerated('branch-page');
+    expect(await adapter.getConversation(c.id)).toMatchObject({ messageCount: 1000, lastMessage: '#999' });
+    const reads = recordsRead();
+    const page = await adapter.getMessages(c.id);
+    expect(page.messages.map((m) => m.id)).toEqual(branch.slice(-50));
+    expect(page.hasMore).toBe(true);
+    expect(reads.requests()).toBeLessThanOrEqual(3);
+    expect(reads.values()).toBeLessThanOrEqual(200);
+  });
+
+  it('switching to an older version near the end reads only what came after it', async () => {
+    const { adapter, c } = await regenerated('branch-switch');
+    const reads = recordsRead();
+    const switched = await adapter.selectVersion(c.id, 'm0989-v1');
+    expect(switched).toMatchObject({ activeLeafId: 'm0989-v1', messageCount: 990, lastMessage: 'first try' });
+    // The dozen messages after it, and one window where the two branches meet.
+    expect(reads.values()).toBeLessThanOrEqual(100);
+    const page = await adapter.getMessages(c.id, { limit: 3 });
+    expect(page.messages.map((m) => m.id)).toEqual(['m0987', 'm0988', 'm0989-v1']);
+    // And back: the newest leaf under the newer version is the old end of the conversation.
+    expect(await adapter.selectVersion(c.id, 'm0989')).toMatchObject({
+      activeLeafId: 'm0999',
+      messageCount: 1000,
+    });
   });
 });

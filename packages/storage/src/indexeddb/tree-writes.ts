@@ -11,6 +11,7 @@ import {
   compareMessages,
   newConversation,
   upsertConversation,
+  withSummary,
 } from '../records.js';
 import { previewOf } from '../schema.js';
 import {
@@ -103,9 +104,15 @@ export async function saveOne(scope: WriteScope, input: MessageInput, now: numbe
     namedParent === undefined ? undefined : reader.get(namedParent),
   ]);
   const parentId = input.parentId !== undefined ? input.parentId : (leaf?.id ?? null);
-  if (namedParent !== undefined) {
-    // Not in this conversation: read it anyway, to say where it is.
-    checkParent({ ...input, parentId }, parent ?? (await messages.get(namedParent)));
+  if (namedParent !== undefined && !parent) {
+    // A version of a message still waiting for its parent (not synced yet) is its sibling.
+    const awaited = (await reader.children(namedParent)).some(
+      (m) => m.conversationId === input.conversationId,
+    );
+    // Else not in this conversation: read it anyway, to say where it is.
+    if (!awaited) checkParent({ ...input, parentId }, await messages.get(namedParent));
+  } else if (namedParent !== undefined) {
+    checkParent({ ...input, parentId }, parent);
   }
   const message = buildMessage(input, undefined, now, parentId);
   const put = messages.put(message);
@@ -213,13 +220,8 @@ export async function updateOne(scope: WriteScope, existing: Message, message: M
   return message;
 }
 
-/** selectVersion: the branch through `messageId` is shown, down to its newest leaf. */
-export async function selectVersion(
-  scope: WriteScope,
-  conversationId: string,
-  messageId: string,
-): Promise<Conversation> {
-  const { tx } = scope;
+/** A conversation and one of its messages, both required, with a reader of its branches. */
+async function messageOf(tx: WriteTx, conversationId: string, messageId: string) {
   const reader = new BranchReader(unwrap(tx), conversationId);
   const [conversation, message] = await Promise.all([
     tx.objectStore('conversations').get(conversationId),
@@ -227,13 +229,22 @@ export async function selectVersion(
   ]);
   if (!conversation) throw notFoundConversation(conversationId);
   if (!message) throw notFoundMessage(messageId, conversationId);
-  const [leaf, later] = await Promise.all([reader.activeLeaf(conversation), reader.from(message)]);
+  return { reader, conversation, message };
+}
+
+/** selectVersion: the branch through `messageId` is shown, down to its newest leaf. */
+export async function selectVersion(
+  scope: WriteScope,
+  conversationId: string,
+  messageId: string,
+): Promise<Conversation> {
+  const { reader, conversation, message } = await messageOf(scope.tx, conversationId, messageId);
+  const leaf = await reader.activeLeaf(conversation);
   const chosen = await reader.newestLeafUnder(message);
-  // `later` runs to the newest message: the newest leaf of the whole conversation is its last one's.
-  const newest = later.at(-1);
-  const newestLeafId = newest && (await reader.childIds(newest.id)).length === 0 ? newest.id : undefined;
+  if (conversation.activeLeafId === chosen.id) return conversation;
   const count = await branchLength(reader, conversation, leaf, chosen);
-  const next = showingLeaf(conversation, chosen, count, newestLeafId);
+  // A choice the user made is kept as made, even when it is the newest leaf today.
+  const next = { ...withSummary(conversation, chosen, count), activeLeafId: chosen.id };
   await putConversation(scope, conversation, next);
   return next;
 }
@@ -247,13 +258,7 @@ export async function forkConversation(
   now: number,
 ): Promise<Conversation> {
   const { tx, changes, stampMany } = scope;
-  const reader = new BranchReader(unwrap(tx), conversationId);
-  const [source, message] = await Promise.all([
-    tx.objectStore('conversations').get(conversationId),
-    reader.get(messageId),
-  ]);
-  if (!source) throw notFoundConversation(conversationId);
-  if (!message) throw notFoundMessage(messageId, conversationId);
+  const { reader, conversation: source, message } = await messageOf(tx, conversationId, messageId);
   const path = (await reader.walkUp(message)).messages.reverse();
   const fork: Conversation = {
     ...newConversation({ projectId: source.projectId, title: title ?? source.title }, now),

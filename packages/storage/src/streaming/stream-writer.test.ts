@@ -376,3 +376,59 @@ describe.each([
     expect(failing.listeners).toBe(0);
   });
 });
+
+// The localStorage adapter keeps trees once its own implementation lands; until then these run on IndexedDB.
+describe('StreamWriter on a message tree (IndexedDB)', () => {
+  beforeEach(async () => {
+    storage = await openDb();
+    conversationId = (await storage.createConversation({ projectId: 'p' })).id;
+  });
+
+  /** Question `q` and a stopped first answer `a1` under it. */
+  async function questionAndStoppedAnswer() {
+    const at = Date.UTC(2025, 0, 1);
+    const base = { conversationId, projectId: 'p' };
+    await storage.saveMessage({ ...base, id: 'q', role: 'user', content: 'Story?', createdAt: at });
+    await storage.saveMessage({
+      ...base,
+      id: 'a1',
+      role: 'assistant',
+      content: 'Once',
+      status: 'interrupted',
+      parentId: 'q',
+      createdAt: at + 1000,
+    });
+  }
+
+  it('saves the answer under the parent it was given, as a new version beside the earlier one', async () => {
+    await questionAndStoppedAnswer();
+    const w = writer(manualTimers(), { parentId: 'q' });
+    await w.start();
+    w.appendText('Long ago');
+    await w.finish();
+    expect(await stored(w.id)).toMatchObject({ parentId: 'q', status: 'complete', content: 'Long ago' });
+    expect((await storage.listVersions(w.id)).versions.map((m) => m.id)).toEqual(['a1', w.id]);
+    expect((await storage.getMessages(conversationId)).messages.map((m) => m.id)).toEqual(['q', w.id]);
+  });
+
+  it('keeps saving where it started when the user switches to another version mid-answer', async () => {
+    await questionAndStoppedAnswer();
+    const w = writer(manualTimers(), { parentId: 'q' });
+    await w.start();
+    w.appendText('x'.repeat(120));
+    await w.settled();
+    await storage.selectVersion(conversationId, 'a1');
+    w.appendText('y'.repeat(120));
+    await w.settled();
+    w.appendText('the end');
+    await w.finish();
+    expect(await stored(w.id)).toMatchObject({
+      parentId: 'q',
+      status: 'complete',
+      content: `${'x'.repeat(120)}${'y'.repeat(120)}the end`,
+    });
+    // The user's choice stands: the finished answer does not take the view back.
+    expect((await storage.getConversation(conversationId))?.activeLeafId).toBe('a1');
+    expect((await storage.getMessages(conversationId)).messages.map((m) => m.id)).toEqual(['q', 'a1']);
+  });
+});

@@ -121,6 +121,53 @@ describe('a chat turn', () => {
     expect((await storage.loadConversation(conversationId))[0]?.status).toBe('complete');
   });
 
+  it('keeps the whole answer, tool call and result included, on its branch when the user switches versions mid-answer', async () => {
+    const at = Date.UTC(2025, 0, 1);
+    const save = (id: string, role: 'user' | 'assistant', parentId: string | null, n: number) =>
+      storage.saveMessage({
+        id,
+        conversationId,
+        projectId: 'p',
+        role,
+        content: id,
+        parentId,
+        createdAt: at + n,
+      });
+    await save('q0', 'user', null, 0);
+    await save('a0-first', 'assistant', 'q0', 1);
+    await save('a0-second', 'assistant', 'q0', 2);
+    let step = 0;
+    const assistant = scripted(async function* () {
+      step++;
+      if (step === 1) {
+        yield { type: 'text', delta: 'Let me compute.' };
+        // The user looks at the other version of the earlier answer meanwhile.
+        await storage.selectVersion(conversationId, 'a0-first');
+        yield {
+          type: 'tool-call',
+          call: { id: 'call-1', name: 'calculator', arguments: { expression: '6 * 7' } },
+        };
+      } else {
+        yield { type: 'text', delta: 'It is 42.' };
+      }
+    });
+    const { message: question, outcome } = await sendUserMessage({
+      ...base(),
+      assistant,
+      text: 'What is 6 * 7?',
+    });
+    expect(await outcome).toEqual({ status: 'complete' });
+    expect(question.parentId).toBe('a0-second');
+    const all = await storage.loadConversation(conversationId);
+    const parentOf = new Map(all.map((m) => [m.id, m.parentId]));
+    const final = all.find((m) => m.content === 'It is 42.')!;
+    const chain: string[] = [];
+    for (let id: string | null | undefined = final.id; id; id = parentOf.get(id)) chain.push(id);
+    const roles = chain.map((id) => all.find((m) => m.id === id)!.role);
+    expect(roles).toEqual(['assistant', 'tool', 'assistant', 'user', 'assistant', 'user']);
+    expect(chain.slice(-3)).toEqual([question.id, 'a0-second', 'q0']);
+  });
+
   it('stops after the allowed number of tool round trips', async () => {
     let steps = 0;
     const assistant = scripted(async function* () {

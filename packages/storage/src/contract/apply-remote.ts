@@ -29,13 +29,16 @@ export function remoteConversation(over: Partial<Conversation> & { id: string })
   };
 }
 
+/**
+ * A message from another device. Without `parentId` in `over` it is what a
+ * device that does not know trees yet sends: it follows the message before it in time.
+ */
 export function remoteMessage(over: Partial<Message> & { id: string; conversationId: string }): Message {
-  return {
+  return <Message>{
     projectId: 'p1',
     role: 'assistant',
     content: 'from another device',
     status: 'complete',
-    parentId: null,
     createdAt: 1000,
     updatedAt: 1000,
     ...over,
@@ -62,7 +65,13 @@ export function applyRemoteRules(ctx: ContractContext): void {
     it('a pulled conversation and its messages are stored as synced', async () => {
       const db = await ctx.open();
       const conv = remoteConversation({ id: 'c1', title: 'From phone' });
-      const m = remoteMessage({ id: 'm1', conversationId: 'c1', content: 'hi', createdAt: 1100 });
+      const m = remoteMessage({
+        id: 'm1',
+        conversationId: 'c1',
+        content: 'hi',
+        createdAt: 1100,
+        parentId: null,
+      });
       const result = await db.applyRemote(
         [put(conv, remoteStamp(1000), 1), put(m, remoteStamp(1100), 2)],
         'cur-2',
@@ -145,6 +154,7 @@ export function applyRemoteRules(ctx: ContractContext): void {
       const db = await held();
       await db.applyRemote([
         put(
+          // Made on a device whose clock ran behind: older than the message it follows.
           remoteMessage({
             id: 'm3',
             conversationId: 'c1',
@@ -222,14 +232,13 @@ export function applyRemoteRules(ctx: ContractContext): void {
           5,
         ),
         put(
-          // An older version of h2: h2 stays at the end of the active branch.
           remoteMessage({
             id: 'm6',
             conversationId: 'c1',
             content: 'six',
-            createdAt: 4,
+            createdAt: 6,
             updatedAt: 2700,
-            parentId: 'h1',
+            parentId: 'h2',
           }),
           remoteStamp(22),
           6,
@@ -238,10 +247,11 @@ export function applyRemoteRules(ctx: ContractContext): void {
       ]);
       expect(await db.getConversation('c1')).toMatchObject({
         title: 'third',
-        messageCount: 2,
-        lastMessage: 'two, edited',
+        messageCount: 3,
+        lastMessage: 'six',
         updatedAt: 2700,
       });
+      expect((await db.loadConversation('c1')).map((m) => m.content)).toEqual(['one', 'two, edited', 'six']);
     });
 
     it('in a page of many messages of one conversation, only those newer than what is held here apply', async () => {

@@ -340,6 +340,36 @@ export function treeRules(ctx: ContractContext): void {
       expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1b', 'u3']);
     });
 
+    it('a branch whose times go backwards (a device whose clock ran behind) is still found whole', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      await say(db, c, 'u1', 100);
+      await say(db, c, 'a1', 50);
+      await say(db, c, 'u2', 60);
+      // Editing a message above the leaf leaves the preview of the leaf.
+      await db.updateMessage('u1', { content: 'u1, edited' });
+      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 3, lastMessage: 'text of u2' });
+      await say(db, c, 'u1b', 110, { parentId: null });
+      expect(await activeBranch(db, c.id)).toEqual(['u1b']);
+      await db.selectVersion(c.id, 'u1');
+      expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1', 'u2']);
+      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 3, lastMessage: 'text of u2' });
+      await db.updateMessage('a1', { content: 'a1, edited' });
+      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 3, lastMessage: 'text of u2' });
+    });
+
+    it('editing a message above the leaf keeps the preview of the leaf, when saveConversation saved them with times going backwards', async () => {
+      const db = await ctx.open();
+      const conv = { id: 'c-back', projectId: 'p1' };
+      await db.saveConversation(conv, [messageInput(conv, { id: 'first', content: 'first', createdAt: 20 })]);
+      await db.saveConversation(conv, [
+        messageInput(conv, { id: 'second', content: 'second', createdAt: 10 }),
+      ]);
+      expect(await activeBranch(db, conv.id)).toEqual(['first', 'second']);
+      await db.updateMessage('first', { content: 'first, edited' });
+      expect(await db.getConversation(conv.id)).toMatchObject({ messageCount: 2, lastMessage: 'second' });
+    });
+
     it('before must be on the branch, and leafId in the conversation', async () => {
       const db = await ctx.open();
       const c = await regenerated(db);
@@ -381,7 +411,7 @@ export function treeRules(ctx: ContractContext): void {
       // The next append follows the chosen branch.
       expect((await say(db, c, 'u5', 90)).parentId).toBe('a2');
       await db.selectVersion(c.id, 'u1');
-      expect((await db.getConversation(c.id))?.activeLeafId).toBe('u5');
+      expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1', 'u2', 'a2', 'u5']);
     });
 
     it('the chosen version is a synced change of the conversation, stamped in the same write', async () => {

@@ -176,10 +176,10 @@ async function run(sim: Sim, cmd: Command, background: Promise<unknown>[]) {
       const list = await liveMessages(adapter);
       const m = list[cmd.pick % Math.max(1, list.length)];
       if (!m) return;
-      const doomed = subtreeIds(await adapter.loadConversation(m.conversationId), m.id);
+      // The message goes with every message under it, each with its own tombstone.
+      const gone = subtreeIds(await adapter.loadConversation(m.conversationId), m.id);
       await adapter.deleteMessage(m.id);
-      // The delete takes the messages under it too: its tombstones supersede this device's own writes of them.
-      for (const id of doomed) await noteWrite(sim, 'message', id);
+      for (const id of gone) await noteWrite(sim, 'message', id);
       return;
     }
     case 'delete-conversation': {

@@ -3,7 +3,7 @@
 // switches, forks and deletes end in the same trees everywhere, keeping
 // every message no one deleted under the parent it was created with.
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChatStorageError } from '../../src/errors.js';
 import { subtreeIds } from '../../src/tree/index.js';
 import type { Message, SyncableChatStorage } from '../../src/types.js';
@@ -14,21 +14,10 @@ import {
   newDeviceStore,
   openDevice,
 } from './harness/devices.js';
-import { startServer, type TestServer } from './harness/server.js';
+import { useTestServer } from './harness/server.js';
 import { deviceSnapshot, serverSnapshot, summaries } from './harness/snapshot.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
-
-const open: Device[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((d) => d.close()));
-});
+const suite = useTestServer();
 
 /** The adapters of each device: each kind alone, and both kinds together when both run. */
 const PAIRINGS: AdapterKind[][] = [
@@ -37,16 +26,16 @@ const PAIRINGS: AdapterKind[][] = [
 ];
 
 async function devices(kinds: AdapterKind[]): Promise<{ token: string; list: Device[] }> {
-  const { token, userId } = await server.signup();
+  const { token, userId } = await suite.server.signup();
   const list: Device[] = [];
   for (const [i, kind] of kinds.entries()) {
     const d = await openDevice(`${kind}${i}`, {
-      serverUrl: server.url,
+      serverUrl: suite.server.url,
       token,
       userId,
       store: newDeviceStore(kind),
     });
-    open.push(d);
+    suite.open.push(d);
     list.push(d);
   }
   return { token, list };
@@ -71,7 +60,7 @@ async function shownBranches(adapter: SyncableChatStorage): Promise<Record<strin
 
 /** Every device holds what the server holds, shows the same branches and derives the same summaries. */
 async function expectSameTrees(token: string, list: Device[]) {
-  const onServer = await serverSnapshot(server.url, token);
+  const onServer = await serverSnapshot(suite.server.url, token);
   for (const d of list) {
     expect(await d.adapter.pendingChanges(1000), `${d.name} has pushed everything`).toEqual([]);
     expect(await deviceSnapshot(d.adapter), `${d.name} holds what the server holds`).toEqual(onServer);
@@ -307,7 +296,7 @@ describe.each(PAIRINGS)('message tree convergence property (%s and %s)', (...kin
           }
         } finally {
           await Promise.all(list.map((d) => d.close()));
-          open.length = 0;
+          suite.open.length = 0;
         }
       }),
       {

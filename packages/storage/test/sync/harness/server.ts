@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../../../../sync-server/dist/main.js', import.meta.url));
 
@@ -115,5 +116,33 @@ export async function startServer(): Promise<TestServer> {
         throw new Error(`signup failed: ${response.status} ${await response.text()}`);
       return (await response.json()) as { token: string; userId: string };
     },
+  };
+}
+
+/**
+ * The real server for every test of a file, started before them and disposed
+ * after; `open` collects devices to close after each test.
+ */
+export function useTestServer(): {
+  readonly server: TestServer;
+  readonly open: { close(): Promise<void> }[];
+} {
+  let server: TestServer | undefined;
+  const open: { close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((d) => d.close()));
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the test server is started in beforeAll; use it inside a test');
+      return server;
+    },
+    open,
   };
 }

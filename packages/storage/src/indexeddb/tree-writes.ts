@@ -159,7 +159,8 @@ async function onBranch(
   if (id === null || !leaf) return true;
   const seen = new Set<string>();
   for (let at: Message | null | undefined = leaf; at && !seen.has(at.id); at = await reader.parentOf(at)) {
-    if (at.id === id) return true;
+    // The parent the branch waits for (not synced yet) counts as on it.
+    if (at.id === id || at.parentId === id) return true;
     seen.add(at.id);
   }
   return false;

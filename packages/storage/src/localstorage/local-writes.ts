@@ -160,10 +160,13 @@ function putMessage(s: Session, input: MessageInput, now: number): Message {
   const message = writeMessage(s, buildMessage(input, undefined, now, leaf?.id ?? null));
   const siblings = childrenByParent(s.messagesOf(conversation.id)).get(message.parentId) ?? [];
   // An answer still streaming in a version the user has left keeps writing there without taking the view back.
+  const shown = leaf && branchTo(s.messagesOf(conversation.id), leaf.id);
+  // The parent a shown branch waits for (not synced yet) counts as on it.
   const onShownBranch =
     message.parentId === null ||
-    !leaf ||
-    branchTo(s.messagesOf(conversation.id), leaf.id).messages.some((m) => m.id === message.parentId);
+    !shown ||
+    shown.missingParentId === message.parentId ||
+    shown.messages.some((m) => m.id === message.parentId);
   if (follows || (siblings.at(-1)?.id === message.id && onShownBranch))
     showLeaf(s, conversation.id, message.id);
   // An older version must not take over the branch shown (as the newest leaf would when activeLeafId is absent).

@@ -406,6 +406,8 @@ export async function saveBatch(
   const touchedAt = saved.reduce<number | undefined>((t, m) => Math.max(t ?? 0, m.updatedAt), undefined);
   const count = leaf ? branchTo(messages, leaf.id).messages.length : 0;
   const conversation = showingLeaf(upserted, leaf, count, newestLeafUnder(messages, null)?.id, touchedAt);
+  // A leaf named in the input (an import) is kept as chosen, even when it is the newest today, as selectVersion keeps it.
+  if (input.activeLeafId !== undefined) conversation.activeLeafId = input.activeLeafId;
   if (input.forkedFrom !== undefined) conversation.forkedFrom = input.forkedFrom;
   await Promise.all([
     issueAll(saved, (m) => store.put(m)),

@@ -377,10 +377,12 @@ describe.each([
   });
 });
 
-// The localStorage adapter keeps trees once its own implementation lands; until then these run on IndexedDB.
-describe('StreamWriter on a message tree (IndexedDB)', () => {
+describe.each([
+  ['IndexedDB', openDb],
+  ['localStorage', openLocalDb],
+] as const)('StreamWriter on a message tree (%s)', (_name, open) => {
   beforeEach(async () => {
-    storage = await openDb();
+    storage = await open();
     conversationId = (await storage.createConversation({ projectId: 'p' })).id;
   });
 

@@ -1,6 +1,6 @@
-import { type ChatStorageAdapter, newId, openChatStorage } from '@chatkeep/storage';
+import { type ChatStorageAdapter, newId, openChatStorage, type StorageKind } from '@chatkeep/storage';
 
-/** A fresh IndexedDB (fake-indexeddb in Node) per test: the real adapter, no shared state. */
-export async function openTestStorage(): Promise<ChatStorageAdapter> {
-  return openChatStorage({ dbName: `ui-test-${newId()}` });
+/** A fresh database per test (fake-indexeddb or happy-dom's localStorage in Node): the real adapter, no shared state. */
+export async function openTestStorage(prefer: StorageKind = 'indexeddb'): Promise<ChatStorageAdapter> {
+  return openChatStorage({ dbName: `ui-test-${newId()}`, prefer });
 }

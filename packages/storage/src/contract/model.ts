@@ -139,11 +139,16 @@ class Model {
       [...c.messages.values()].map((m) => [c, m] as [ModelConversation, ModelMessage]),
     );
   }
-  /** A new message saved: it becomes the active leaf when it follows it or is the newest under its parent. */
+  /**
+   * A new message saved: it becomes the active leaf when it follows it, or
+   * is the newest under a parent on the branch shown.
+   */
   add(c: ModelConversation, m: ModelMessage, follows: boolean): void {
     c.messages.set(m.id, m);
     this.pending.add(`message:${m.id}`);
-    if (follows || newestOf(children(c, m.parentId))?.id === m.id) c.leaf = m.id;
+    const onShownBranch =
+      m.parentId === null || c.leaf === undefined || activeBranch(c).some((b) => b.id === m.parentId);
+    if (follows || (onShownBranch && newestOf(children(c, m.parentId))?.id === m.id)) c.leaf = m.id;
   }
 }
 

@@ -143,6 +143,22 @@ export function treeRules(ctx: ContractContext): void {
       expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1b', 'u3']);
     });
 
+    it('a message saved under a parent off the branch shown does not take the view there (an answer streaming in a version the user left)', async () => {
+      const db = await ctx.open();
+      const c = await regenerated(db);
+      await db.selectVersion(c.id, 'a1');
+      expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1', 'u2', 'a2']);
+      await say(db, c, 't1', 70, {
+        parentId: 'u3',
+        role: 'tool',
+        toolCallId: 'x',
+        toolName: 'clock',
+        toolResult: {},
+      });
+      expect(await activeBranch(db, c.id)).toEqual(['u1', 'a1', 'u2', 'a2']);
+      expect((await db.loadConversation(c.id)).find((m) => m.id === 't1')?.parentId).toBe('u3');
+    });
+
     it('a version saved under the active leaf with parentId given is a plain append', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1' });

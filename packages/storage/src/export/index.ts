@@ -146,4 +146,6 @@ export async function exportConversationsBlob(
 
 export type { ChatkeepExport, ExportedConversation } from './format.js';
 export { CHATKEEP_EXPORT_FORMAT, CHATKEEP_EXPORT_VERSION } from './format.js';
+/** One message as the Markdown export writes it (the app's "Copy message"). */
+export { messageSection } from './markdown.js';
 export type { ExportScope } from './pages.js';

@@ -130,7 +130,7 @@ export async function saveOne(scope: WriteScope, input: MessageInput, now: numbe
       isNewest ? message.id : undefined,
       now,
     );
-  } else if (await isNewestVersion(reader, message)) {
+  } else if ((await isNewestVersion(reader, message)) && (await onBranch(reader, leaf, parentId))) {
     // A new version (edit, regenerate): the branch now ends at it.
     const above = parentId === null ? undefined : (parent ?? (await reader.get(parentId)));
     const count = await branchLength(reader, conversation, leaf, above);
@@ -143,6 +143,27 @@ export async function saveOne(scope: WriteScope, input: MessageInput, now: numbe
   await Promise.all([put, stamped, putConversation(scope, conversation, next)]);
   changes.message(message, false);
   return message;
+}
+
+/**
+ * Whether `id` is on the branch ending at `leaf` (null, a first message's
+ * parent, always is). A message saved under a parent off the branch shown
+ * (an answer still streaming in a version the user left) does not take the
+ * view there. Usually the parent is a few steps above the leaf.
+ */
+async function onBranch(
+  reader: BranchReader,
+  leaf: Message | undefined,
+  id: string | null,
+): Promise<boolean> {
+  if (id === null || !leaf) return true;
+  const seen = new Set<string>();
+  for (let at: Message | null | undefined = leaf; at && !seen.has(at.id); at = await reader.parentOf(at)) {
+    // The parent the branch waits for (not synced yet) counts as on it.
+    if (at.id === id || at.parentId === id) return true;
+    seen.add(at.id);
+  }
+  return false;
 }
 
 /** Whether `message` (not yet stored) is the newest of its siblings. */

@@ -15,6 +15,7 @@ import {
 } from '../records.js';
 import { validateMessageInput, validateSyncedConversation } from '../schema.js';
 import {
+  branchTo,
   checkNoCycle,
   checkParent,
   childrenByParent,
@@ -158,7 +159,16 @@ function putMessage(s: Session, input: MessageInput, now: number): Message {
   const leaf = resolveActiveLeaf(s.messagesOf(conversation.id), conversation.activeLeafId);
   const message = writeMessage(s, buildMessage(input, undefined, now, leaf?.id ?? null));
   const siblings = childrenByParent(s.messagesOf(conversation.id)).get(message.parentId) ?? [];
-  if (follows || siblings.at(-1)?.id === message.id) showLeaf(s, conversation.id, message.id);
+  // An answer still streaming in a version the user has left keeps writing there without taking the view back.
+  const shown = leaf && branchTo(s.messagesOf(conversation.id), leaf.id);
+  // The parent a shown branch waits for (not synced yet) counts as on it.
+  const onShownBranch =
+    message.parentId === null ||
+    !shown ||
+    shown.missingParentId === message.parentId ||
+    shown.messages.some((m) => m.id === message.parentId);
+  if (follows || (siblings.at(-1)?.id === message.id && onShownBranch))
+    showLeaf(s, conversation.id, message.id);
   // An older version must not take over the branch shown (as the newest leaf would when activeLeafId is absent).
   else if (leaf) showLeaf(s, conversation.id, leaf.id);
   return message;

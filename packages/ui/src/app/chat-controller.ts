@@ -1,9 +1,14 @@
 // Starts, stops and retries answers for the React tree, and keeps track of
 // the streams live in this tab. The chat loop itself is in chat/run-turn.ts.
-import { type ChatStorageAdapter, defaultStreamLocks, type StreamLocks } from '@chatkeep/storage';
+import {
+  type ChatStorageAdapter,
+  defaultStreamLocks,
+  type Message,
+  type StreamLocks,
+} from '@chatkeep/storage';
 import { create } from 'zustand';
 import { createAssistant } from '../assistants/index.js';
-import { runAnswer, sendUserMessage, type TurnOutcome } from '../chat/run-turn.js';
+import { answerAgain, sendUserMessage, type TurnOutcome } from '../chat/run-turn.js';
 import { titleFromMessage } from '../chat/title.js';
 import { currentAssistantSettings } from '../settings/assistant-settings.js';
 
@@ -72,12 +77,14 @@ function turnOptions(
 
 /**
  * Sends `text` in the conversation (creating it first when `conversationId`
- * is null) and starts the answer. Resolves with the conversation id once the
- * user's message is saved; the answer goes on streaming.
+ * is null) and starts the answer. With `parentId` (an edit: the parent of
+ * the message edited) the text is saved as a new version beside it.
+ * Resolves with the conversation id once the user's message is saved; the
+ * answer goes on streaming.
  */
 export async function sendMessage(
   storage: ChatStorageAdapter,
-  input: { projectId: string; conversationId: string | null; text: string },
+  input: { projectId: string; conversationId: string | null; text: string; parentId?: string | null },
 ): Promise<string> {
   let conversationId = input.conversationId;
   if (!conversationId) {
@@ -93,11 +100,9 @@ export async function sendMessage(
     const { outcome } = await sendUserMessage({
       ...turnOptions(storage, id, input.projectId, controller.signal),
       text: input.text,
+      ...(input.parentId !== undefined ? { parentId: input.parentId } : {}),
     });
-    outcome.then(
-      (o) => end(id, o),
-      (e) => end(id, undefined, e),
-    );
+    follow(id, outcome);
   } catch (error) {
     end(id, undefined);
     throw error;
@@ -105,24 +110,28 @@ export async function sendMessage(
   return id;
 }
 
-/** Replaces the failed or interrupted answer after the last question with a new one. */
-export async function retryAnswer(storage: ChatStorageAdapter, conversationId: string, projectId: string) {
+/**
+ * Regenerate and Retry: a new answer beside `replaced` (same parent); the
+ * replaced answer stays as an earlier version.
+ */
+export function regenerateAnswer(
+  storage: ChatStorageAdapter,
+  replaced: Pick<Message, 'conversationId' | 'projectId' | 'parentId'>,
+): void {
+  const { conversationId, projectId } = replaced;
   if (controllers.has(conversationId)) return;
   const controller = begin(conversationId);
-  try {
-    const { messages } = await storage.getMessages(conversationId, { limit: 100 });
-    let lastUser = -1;
-    messages.forEach((m, i) => {
-      if (m.role === 'user') lastUser = i;
-    });
-    for (const m of messages.slice(lastUser + 1)) await storage.deleteMessage(m.id);
-    runAnswer(turnOptions(storage, conversationId, projectId, controller.signal)).then(
-      (o) => end(conversationId, o),
-      (e) => end(conversationId, undefined, e),
-    );
-  } catch (error) {
-    end(conversationId, undefined, error);
-  }
+  follow(
+    conversationId,
+    answerAgain({ ...turnOptions(storage, conversationId, projectId, controller.signal), replaced }),
+  );
+}
+
+function follow(conversationId: string, outcome: Promise<TurnOutcome>) {
+  outcome.then(
+    (o) => end(conversationId, o),
+    (e) => end(conversationId, undefined, e),
+  );
 }
 
 export function stopAnswer(conversationId: string): void {

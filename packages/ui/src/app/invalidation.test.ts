@@ -21,6 +21,7 @@ describe('change feed to query invalidation', () => {
       queryKeys.conversations('p1'),
       queryKeys.conversation('c1'),
       queryKeys.messages('c1'),
+      queryKeys.tree('c1'),
     ]);
   });
 
@@ -41,7 +42,7 @@ describe('change feed to query invalidation', () => {
     }
     expect(queue).toHaveLength(1);
     queue.shift()?.();
-    expect(invalidated).toHaveLength(4);
+    expect(invalidated).toHaveLength(5);
     expect(invalidated).toContainEqual(queryKeys.projects);
   });
 });

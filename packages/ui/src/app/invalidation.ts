@@ -19,7 +19,8 @@ export function createInvalidator(
       scheduled = false;
       const keys = [...pending.values()];
       pending.clear();
-      for (const queryKey of keys) void client.invalidateQueries({ queryKey, exact: true });
+      // By prefix: a conversation's tree key covers the versions of each of its messages.
+      for (const queryKey of keys) void client.invalidateQueries({ queryKey });
     });
   };
 }

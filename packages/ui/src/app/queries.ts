@@ -65,5 +65,35 @@ export function useMessages(conversationId: string | null) {
     for (let i = pages.length - 1; i >= 0; i--) out.push(...pages[i]!.messages);
     return out;
   }, [query.data]);
-  return { ...query, messages };
+  // The branch stops at a parent not synced yet: named on the oldest page read.
+  const missingParentId = query.data?.pages.at(-1)?.missingParentId;
+  return { ...query, messages, missingParentId };
+}
+
+/** Every message of every branch; read only while `enabled` (for counts before a delete). */
+export function useConversationTree(conversationId: string, enabled: boolean) {
+  const storage = useStorage();
+  return useQuery({
+    queryKey: queryKeys.wholeTree(conversationId),
+    queryFn: () => storage.loadConversation(conversationId),
+    enabled,
+  });
+}
+
+export interface VersionsOfMessage {
+  /** The message and its siblings, chronological. */
+  ids: string[];
+  index: number;
+}
+
+/** The versions of a message (itself and its siblings): what its "‹ 2/3 ›" switch shows. */
+export function useVersions(message: Pick<Message, 'id' | 'conversationId'>) {
+  const storage = useStorage();
+  return useQuery({
+    queryKey: queryKeys.versions(message.conversationId, message.id),
+    queryFn: () => storage.listVersions(message.id),
+    select: ({ versions, index }): VersionsOfMessage => ({ ids: versions.map((v) => v.id), index }),
+    // A storage that cannot list versions shows no switch rather than retrying.
+    retry: false,
+  }).data;
 }

@@ -5,6 +5,11 @@ export const queryKeys = {
   conversations: (projectId: string) => ['conversations', projectId] as const,
   conversation: (id: string) => ['conversation', id] as const,
   messages: (conversationId: string) => ['messages', conversationId] as const,
+  /** Everything read across branches: invalidated as one, by prefix. */
+  tree: (conversationId: string) => ['tree', conversationId] as const,
+  wholeTree: (conversationId: string) => ['tree', conversationId, 'all'] as const,
+  versions: (conversationId: string, messageId: string) =>
+    ['tree', conversationId, 'versions', messageId] as const,
 };
 
 /** The queries a committed write makes stale. */
@@ -19,6 +24,7 @@ export function keysForChange(change: StorageChange): (readonly string[])[] {
   for (const id of conversationIds) {
     keys.push(queryKeys.conversation(id));
     keys.push(queryKeys.messages(id));
+    keys.push(queryKeys.tree(id));
   }
   return keys;
 }

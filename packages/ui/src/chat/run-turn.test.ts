@@ -9,7 +9,7 @@ import { MemoryStorage } from '../../test/memory-storage.js';
 import { openTestStorage } from '../../test/storage.js';
 import { createDemoAssistant } from '../assistants/demo.js';
 import type { Assistant, AssistantEvent } from '../assistants/types.js';
-import { runAnswer, sendUserMessage } from './run-turn.js';
+import { answerAgain, runAnswer, sendUserMessage } from './run-turn.js';
 
 let storage: ChatStorageAdapter;
 let locks: StreamLocks;
@@ -176,5 +176,135 @@ describe('a chat turn', () => {
     });
     await runAnswer({ ...base(), assistant, maxSteps: 3 });
     expect(steps).toBe(3);
+  });
+});
+
+// The app runs on IndexedDB, and on localStorage where IndexedDB is unavailable.
+describe.each(['indexeddb', 'localstorage'] as const)('a chat turn in a message tree (%s)', (kind) => {
+  beforeEach(async () => {
+    await storage.close();
+    storage = await openTestStorage(kind);
+    conversationId = (await storage.createConversation({ projectId: 'p' })).id;
+  });
+
+  /** An assistant that records what it was sent and answers `reply`. */
+  function probe(reply: string, seen: string[][] = []): Assistant {
+    return {
+      model: 'probe',
+      async *step({ history }) {
+        seen.push(history.map((m) => `${m.role}:${m.content}`));
+        yield { type: 'text', delta: reply };
+      },
+    };
+  }
+
+  async function ask(text: string, reply: string, extra: { parentId?: string | null } = {}) {
+    const { message, outcome } = await sendUserMessage({
+      ...base(),
+      assistant: probe(reply),
+      text,
+      ...extra,
+    });
+    expect(await outcome).toEqual({ status: 'complete' });
+    return message;
+  }
+
+  it('Retry after Stop saves a new answer beside the stopped one, which stays as version 1 of 2', async () => {
+    const controller = new AbortController();
+    const stopping = scripted(async function* () {
+      yield { type: 'text', delta: 'Part 1, part 2' };
+      controller.abort();
+      await new Promise(() => {});
+    });
+    const { message: question, outcome } = await sendUserMessage({
+      ...base(),
+      signal: controller.signal,
+      assistant: stopping,
+      text: 'Tell me a long story',
+    });
+    expect(await outcome).toEqual({ status: 'stopped' });
+    const [, stopped] = await storage.loadConversation(conversationId);
+    expect(stopped).toMatchObject({ status: 'interrupted', parentId: question.id });
+
+    expect(await answerAgain({ ...base(), assistant: probe('The whole story'), replaced: stopped! })).toEqual(
+      {
+        status: 'complete',
+      },
+    );
+    const all = await storage.loadConversation(conversationId);
+    expect(all.map((m) => [m.role, m.content, m.parentId])).toEqual([
+      ['user', 'Tell me a long story', null],
+      ['assistant', 'Part 1, part 2', question.id],
+      ['assistant', 'The whole story', question.id],
+    ]);
+    const { versions, index } = await storage.listVersions(all[2]!.id);
+    expect(versions.map((v) => v.content)).toEqual(['Part 1, part 2', 'The whole story']);
+    expect(index).toBe(1);
+    const shown = await storage.getMessages(conversationId);
+    expect(shown.messages.map((m) => m.content)).toEqual(['Tell me a long story', 'The whole story']);
+  });
+
+  it('an edit is a new user message beside the original; the assistant is sent the edited branch only', async () => {
+    const first = await ask('Plan a trip to Lisbon', 'Lisbon plan');
+    const seen: string[][] = [];
+    const { message: edited, outcome } = await sendUserMessage({
+      ...base(),
+      assistant: probe('Porto plan', seen),
+      text: 'Plan a trip to Porto',
+      parentId: first.parentId,
+    });
+    expect(await outcome).toEqual({ status: 'complete' });
+    expect(edited.parentId).toBe(first.parentId);
+    expect(seen).toEqual([['user:Plan a trip to Porto']]);
+    const shown = await storage.getMessages(conversationId);
+    expect(shown.messages.map((m) => m.content)).toEqual(['Plan a trip to Porto', 'Porto plan']);
+    expect((await storage.loadConversation(conversationId)).map((m) => m.content)).toContain('Lisbon plan');
+  });
+
+  it('Regenerate sends the branch up to the answer replaced, not what follows it', async () => {
+    const q1 = await ask('One', 'Answer one');
+    await ask('Two', 'Answer two');
+    const [, answerOne] = await storage.loadConversation(conversationId);
+    const seen: string[][] = [];
+    await answerAgain({ ...base(), assistant: probe('Answer one again', seen), replaced: answerOne! });
+    expect(seen).toEqual([['user:One']]);
+    const again = (await storage.loadConversation(conversationId)).at(-1)!;
+    expect(again).toMatchObject({ content: 'Answer one again', parentId: q1.id });
+  });
+
+  it('an answer with tool calls chains each step under the one before, wherever it started', async () => {
+    const question = await ask('What is 6 * 7?', 'First answer');
+    const [, firstAnswer] = await storage.loadConversation(conversationId);
+    // The user shows the first answer while the regenerated one is still being written.
+    let switched = false;
+    const calculator: Assistant = {
+      model: 'tools',
+      async *step({ history }) {
+        if (!switched) {
+          switched = true;
+          await storage.selectVersion(conversationId, firstAnswer!.id);
+          yield {
+            type: 'tool-call',
+            call: { id: 'c1', name: 'calculator', arguments: { expression: '6 * 7' } },
+          };
+          return;
+        }
+        expect(history.at(-1)?.role).toBe('tool');
+        yield { type: 'text', delta: 'It is 42.' };
+      },
+    };
+    expect(await answerAgain({ ...base(), assistant: calculator, replaced: firstAnswer! })).toEqual({
+      status: 'complete',
+    });
+    const all = await storage.loadConversation(conversationId);
+    const call = all.find((m) => m.toolCalls?.length)!;
+    const result = all.find((m) => m.role === 'tool')!;
+    const final = all.find((m) => m.content === 'It is 42.')!;
+    expect(call.parentId).toBe(question.id);
+    expect(result.parentId).toBe(call.id);
+    expect(final.parentId).toBe(result.id);
+    // The answer written in the background did not take the view back.
+    const shown = await storage.getMessages(conversationId);
+    expect(shown.messages.map((m) => m.content)).toEqual(['What is 6 * 7?', 'First answer']);
   });
 });

@@ -21,12 +21,12 @@ export interface TurnOptions {
   projectId: string;
   signal: AbortSignal;
   /**
-   * The message the answer follows (the question, or the one a regenerated
-   * answer replaces a sibling under). Left out: the active leaf when the
-   * answer starts. Either way the whole answer, tool results included,
-   * stays on that branch even if the user switches versions meanwhile.
+   * The message the answer follows: the question, or the parent of the
+   * answer being regenerated. Left out, the answer follows the active leaf.
+   * The answer keeps saving under it even when the user switches to
+   * another version meanwhile.
    */
-  parentId?: string;
+  parentId?: string | null;
   /** Tool round trips allowed in one answer. */
   maxSteps?: number;
   /** Timing, and the page whose hiding saves what is buffered (`window` in the app). */
@@ -46,6 +46,11 @@ export type TurnOutcome =
 /** How many earlier messages are sent along as context. */
 const CONTEXT_MESSAGES = 100;
 
+/**
+ * Saves the user's message and starts the answer under it. With `parentId`
+ * (an edit: the parent of the message edited) the message is a new version
+ * beside the one edited; without, it follows the active leaf.
+ */
 export async function sendUserMessage(
   opts: TurnOptions & { text: string },
 ): Promise<{ message: Message; outcome: Promise<TurnOutcome> }> {
@@ -59,11 +64,36 @@ export async function sendUserMessage(
     role: 'user',
     content: opts.text,
     status: 'complete',
+    ...(opts.parentId !== undefined ? { parentId: opts.parentId } : {}),
   });
   if (conversation && !conversation.title) {
     await storage.updateConversation(conversationId, { title: titleFromMessage(opts.text) });
   }
   return { message, outcome: runAnswer({ ...opts, parentId: message.id }) };
+}
+
+/**
+ * Regenerate and Retry: a new answer beside `replaced` (same parent), which
+ * stays as an earlier version.
+ */
+export function answerAgain(
+  opts: TurnOptions & { replaced: Pick<Message, 'parentId'> },
+): Promise<TurnOutcome> {
+  return runAnswer({ ...opts, parentId: opts.replaced.parentId });
+}
+
+/** What the assistant is shown: the branch ending at `parentId` (the active branch when left out). */
+async function historyUpTo(
+  storage: ChatStorageAdapter,
+  conversationId: string,
+  parentId: string | null | undefined,
+): Promise<Message[]> {
+  if (parentId === null) return [];
+  const page = await storage.getMessages(conversationId, {
+    limit: CONTEXT_MESSAGES,
+    ...(parentId !== undefined ? { leafId: parentId } : {}),
+  });
+  return contextOf(page.messages);
 }
 
 /** The messages an assistant sees: failed answers are left out. */
@@ -78,21 +108,17 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
   const maxSteps = opts.maxSteps ?? 5;
 
   return locks.hold(conversationId, async (): Promise<TurnOutcome> => {
-    /** The last message of this answer so far: each step follows it, never the branch on screen. */
-    let follows = opts.parentId;
+    // Each step follows the one before (the tool result, or the answer's first message).
+    let parentId = opts.parentId;
     for (let step = 0; step < maxSteps; step++) {
-      const { messages } = await storage.getMessages(conversationId, {
-        limit: CONTEXT_MESSAGES,
-        ...(follows === undefined ? {} : { leafId: follows }),
-      });
-      const history = contextOf(messages);
+      const history = await historyUpTo(storage, conversationId, parentId);
       const stopSaving = new AbortController();
       const writer = new StreamWriter({
         storage,
         id: newId(),
         conversationId,
         projectId,
-        ...(follows === undefined ? {} : { parentId: follows }),
+        ...(parentId !== undefined ? { parentId } : {}),
         metadata: { model: assistant.model },
         ...opts.writerOptions,
         onSaveError: () => stopSaving.abort(),
@@ -125,14 +151,14 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
       await writer.finish();
       if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
       if (calls.length === 0) return { status: 'complete' };
-      follows = writer.id;
+      parentId = writer.id;
       for (const call of calls) {
         const result = runTool(call.name, call.arguments);
         const saved = await storage.saveMessage({
           id: newId(),
           conversationId,
           projectId,
-          parentId: follows,
+          parentId,
           role: 'tool',
           toolCallId: call.id,
           toolName: call.name,
@@ -140,7 +166,7 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
           content: JSON.stringify(result),
           status: 'complete',
         });
-        follows = saved.id;
+        parentId = saved.id;
       }
     }
     return { status: 'complete' };

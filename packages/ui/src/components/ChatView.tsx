@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { forwardRef, useLayoutEffect, useState } from 'react';
-import { retryAnswer, sendMessage, stopAnswer, useStreams } from '../app/chat-controller.js';
+import { sendMessage, stopAnswer, useStreams } from '../app/chat-controller.js';
 import { reportMainViewCommitted } from '../app/first-paint.js';
 import { useConversation } from '../app/queries.js';
 import { queryKeys } from '../app/query-keys.js';
@@ -103,7 +103,6 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
             conversationId={conversationId}
             live={live}
             followSignal={follow}
-            onRetry={() => void retryAnswer(storage, conversationId, projectId)}
           />
         )
       ) : (

@@ -1,7 +1,17 @@
-import type { Message } from '@chatkeep/storage';
+import type { ChatStorageAdapter, Message } from '@chatkeep/storage';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import type { ReactNode } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openTestStorage } from '../../test/storage.js';
+import { StorageProvider } from '../app/storage-context.js';
 import { MessageItem } from './MessageItem.js';
+
+let storage: ChatStorageAdapter;
+beforeEach(async () => {
+  storage = await openTestStorage();
+});
+afterEach(() => storage.close());
 
 const message = (patch: Partial<Message>): Message => ({
   id: 'm1',
@@ -16,54 +26,71 @@ const message = (patch: Partial<Message>): Message => ({
   ...patch,
 });
 
+const noop = () => {};
+const item = (m: Message, props: Partial<Parameters<typeof MessageItem>[0]> = {}) => (
+  <MessageItem
+    message={m}
+    live={false}
+    awaitingParent={false}
+    editing={false}
+    onRetry={noop}
+    onEdit={noop}
+    onSendEdit={async () => {}}
+    onDelete={noop}
+    {...props}
+  />
+);
+
+function renderWith(ui: ReactNode) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  return render(
+    <QueryClientProvider client={client}>
+      <StorageProvider value={storage}>{ui}</StorageProvider>
+    </QueryClientProvider>,
+  );
+}
+
 describe('MessageItem', () => {
   it('shows an interrupted answer with its saved text and a Retry button', () => {
     const onRetry = vi.fn();
-    render(<MessageItem message={message({ status: 'interrupted' })} canRetry onRetry={onRetry} />);
+    const m = message({ status: 'interrupted' });
+    renderWith(item(m, { onRetry }));
     expect(screen.getByText('answer').tagName).toBe('STRONG');
     expect(screen.getByText(/Interrupted/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
-    expect(onRetry).toHaveBeenCalledOnce();
+    expect(onRetry).toHaveBeenCalledWith(m);
   });
 
   it('shows the saved error of a failed answer', () => {
-    render(
-      <MessageItem
-        message={message({ status: 'error', metadata: { error: 'The endpoint answered 401' } })}
-        canRetry
-        onRetry={() => {}}
-      />,
-    );
+    renderWith(item(message({ status: 'error', metadata: { error: 'The endpoint answered 401' } })));
     expect(screen.getByText(/The endpoint answered 401/)).toBeTruthy();
   });
 
-  it('offers no Retry where retrying is not possible', () => {
-    render(<MessageItem message={message({ status: 'error' })} canRetry={false} onRetry={() => {}} />);
+  it('offers no Retry, Regenerate or Delete while an answer streams here', () => {
+    renderWith(item(message({ status: 'error' }), { live: true }));
     expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Regenerate' })).toHaveProperty('disabled', true);
+    expect(screen.getByRole('button', { name: 'Delete message' })).toHaveProperty('disabled', true);
   });
 
   it('shows tool calls and tool results as collapsible blocks', () => {
-    const { container } = render(
+    const { container } = renderWith(
       <>
-        <MessageItem
-          message={message({
+        {item(
+          message({
             content: '',
             toolCalls: [{ id: 't', name: 'calculator', arguments: { expression: '1+1' } }],
-          })}
-          canRetry={false}
-          onRetry={() => {}}
-        />
-        <MessageItem
-          message={message({
+          }),
+        )}
+        {item(
+          message({
             id: 'm2',
             role: 'tool',
             toolCallId: 't',
             toolName: 'calculator',
             toolResult: { result: 2 },
-          })}
-          canRetry={false}
-          onRetry={() => {}}
-        />
+          }),
+        )}
       </>,
     );
     const blocks = container.querySelectorAll('details');
@@ -74,29 +101,89 @@ describe('MessageItem', () => {
   });
 
   it('shows the arguments of a cut-off tool call as the text that arrived', () => {
-    const { container } = render(
-      <MessageItem
-        message={message({
+    const { container } = renderWith(
+      item(
+        message({
           content: '',
           status: 'interrupted',
           toolCalls: [{ id: 't', name: 'calculator', arguments: '{"expression": "6 *' }],
-        })}
-        canRetry
-        onRetry={() => {}}
-      />,
+        }),
+      ),
     );
     expect(container.querySelector('details pre')?.textContent).toBe('{"expression": "6 *');
     expect(screen.getByText(/Interrupted: the answer stopped before it finished/)).toBeTruthy();
   });
 
   it('shows user text as typed, without Markdown', () => {
-    render(
-      <MessageItem
-        message={message({ role: 'user', content: '**not bold**' })}
-        canRetry={false}
-        onRetry={() => {}}
-      />,
-    );
+    renderWith(item(message({ role: 'user', content: '**not bold**' })));
     expect(screen.getByText('**not bold**')).toBeTruthy();
+  });
+});
+
+describe('message actions', () => {
+  const names = () => screen.getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent);
+
+  it('a user message offers copy, edit, fork and delete; an answer regenerate instead of edit', () => {
+    const { unmount } = renderWith(item(message({ role: 'user', content: 'Hi' })));
+    expect(names()).toEqual(['Copy message', 'Edit message', 'Fork conversation', 'Delete message']);
+    unmount();
+    renderWith(item(message({})));
+    expect(names()).toEqual(['Copy message', 'Regenerate', 'Fork conversation', 'Delete message']);
+  });
+
+  it('copies the message as the Markdown export writes it', async () => {
+    const writeText = vi.fn(async (_text: string) => {});
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+    try {
+      renderWith(item(message({ content: 'Use `ls -la`', metadata: { model: 'gpt-x' } })));
+      fireEvent.click(screen.getByRole('button', { name: 'Copy message' }));
+      expect(await screen.findByText('Copied as Markdown.')).toBeTruthy();
+      expect(writeText.mock.calls[0]?.[0]).toBe(
+        '## Assistant\n\n_1970-01-01 00:00:00 UTC · gpt-x_\n\nUse `ls -la`',
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('asks for the edit and reports the delete of this message', () => {
+    const onEdit = vi.fn();
+    const onDelete = vi.fn();
+    const m = message({ role: 'user', content: 'Hi' });
+    renderWith(item(m, { onEdit, onDelete }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit message' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete message' }));
+    expect(onEdit).toHaveBeenCalledWith(m);
+    expect(onDelete).toHaveBeenCalledWith(m);
+  });
+
+  it('editing: the text becomes a text box; Esc cancels and focus returns to the message', () => {
+    const onEdit = vi.fn();
+    renderWith(item(message({ role: 'user', content: 'Plan a trip' }), { editing: true, onEdit }));
+    const box = screen.getByRole('textbox', { name: 'Edited message' }) as HTMLTextAreaElement;
+    expect(box.value).toBe('Plan a trip');
+    expect(document.activeElement).toBe(box);
+    expect(screen.getByRole('button', { name: 'Save and send' })).toBeTruthy();
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(onEdit).toHaveBeenCalledWith(undefined);
+    expect(document.activeElement).toBe(screen.getByRole('article', { name: 'You message' }));
+  });
+
+  it('Save and send hands over the edited text; an empty text cannot be sent', async () => {
+    const onSendEdit = vi.fn(async () => {});
+    const m = message({ role: 'user', content: 'Plan a trip' });
+    renderWith(item(m, { editing: true, onSendEdit }));
+    const box = screen.getByRole('textbox', { name: 'Edited message' });
+    const send = screen.getByRole('button', { name: 'Save and send' });
+    fireEvent.change(box, { target: { value: '  ' } });
+    expect(send).toHaveProperty('disabled', true);
+    fireEvent.change(box, { target: { value: 'Plan a trip to Porto' } });
+    fireEvent.click(send);
+    expect(onSendEdit).toHaveBeenCalledWith(m, 'Plan a trip to Porto');
+  });
+
+  it('says when an earlier message has not synced yet', () => {
+    renderWith(item(message({ parentId: 'not-here' }), { awaitingParent: true }));
+    expect(screen.getByRole('note').textContent).toBe('An earlier message has not synced yet.');
   });
 });

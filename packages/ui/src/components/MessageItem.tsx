@@ -1,7 +1,9 @@
 import type { Message, ToolCall } from '@chatkeep/storage';
-import { memo } from 'react';
+import { memo, useRef } from 'react';
 import { DEMO_MODEL } from '../assistants/demo.js';
 import { Markdown } from './Markdown.js';
+import { MessageActions } from './MessageActions.js';
+import { MessageEditor } from './MessageEditor.js';
 
 function json(value: unknown): string {
   try {
@@ -78,21 +80,59 @@ function StatusLine({
 
 interface MessageItemProps {
   message: Message;
-  /** Only the latest answer can be retried. */
-  canRetry: boolean;
-  onRetry(): void;
+  /** An answer is streaming in this conversation in this tab: Retry, Regenerate, Edit and Delete wait. */
+  live: boolean;
+  /** The message's parent has not reached this device yet (sync). */
+  awaitingParent: boolean;
+  editing: boolean;
+  onRetry(message: Message): void;
+  onEdit(message: Message | undefined): void;
+  /** Saves `text` as a new version of `message` and asks for its answer. */
+  onSendEdit(message: Message, text: string): Promise<void>;
+  onDelete(message: Message): void;
 }
 
-export const MessageItem = memo(function MessageItem({ message, canRetry, onRetry }: MessageItemProps) {
+export const MessageItem = memo(function MessageItem({
+  message,
+  live,
+  awaitingParent,
+  editing,
+  onRetry,
+  onEdit,
+  onSendEdit,
+  onDelete,
+}: MessageItemProps) {
+  const article = useRef<HTMLElement>(null);
+  const notice = awaitingParent && (
+    <p className="awaiting-parent" role="note">
+      An earlier message has not synced yet.
+    </p>
+  );
+  const actions = (
+    <MessageActions
+      message={message}
+      live={live}
+      onEdit={() => onEdit(message)}
+      onDelete={() => onDelete(message)}
+    />
+  );
   if (message.role === 'tool') {
     return (
-      <article className="message message-tool" aria-label={`Tool result: ${message.toolName ?? 'tool'}`}>
+      <article
+        ref={article}
+        tabIndex={-1}
+        className="message message-tool"
+        aria-label={`Tool result: ${message.toolName ?? 'tool'}`}
+        data-message-id={message.id}
+      >
+        {notice}
         <details className="tool-block">
           <summary>
             Tool result: <code>{message.toolName ?? 'tool'}</code>
           </summary>
           <pre>{json(message.toolResult)}</pre>
         </details>
+        {actions}
       </article>
     );
   }
@@ -107,16 +147,30 @@ export const MessageItem = memo(function MessageItem({ message, canRetry, onRetr
         : (model ?? 'Assistant');
   return (
     <article
+      ref={article}
+      // Focus comes back here when an edit is cancelled.
+      tabIndex={-1}
       className={`message message-${message.role}`}
       aria-label={`${author} message`}
       data-status={message.status}
       data-message-id={message.id}
     >
+      {notice}
       <header className="message-author">
         {author}
         {model === DEMO_MODEL && <span className="badge">demo</span>}
       </header>
-      {isUser ? (
+      {editing ? (
+        <MessageEditor
+          initial={message.content}
+          live={live}
+          onSend={(text) => onSendEdit(message, text)}
+          onCancel={() => {
+            onEdit(undefined);
+            article.current?.focus();
+          }}
+        />
+      ) : isUser ? (
         <div className="message-text">{message.content}</div>
       ) : (
         message.content && <Markdown text={message.content} />
@@ -124,7 +178,8 @@ export const MessageItem = memo(function MessageItem({ message, canRetry, onRetr
       {message.toolCalls?.map((call) => (
         <ToolCallBlock key={call.id} call={call} />
       ))}
-      <StatusLine message={message} canRetry={canRetry} onRetry={onRetry} />
+      <StatusLine message={message} canRetry={!live} onRetry={() => onRetry(message)} />
+      {!editing && actions}
     </article>
   );
 });

@@ -3,11 +3,14 @@
 // older pages load when the view nears the top, without the view jumping.
 import type { Message } from '@chatkeep/storage';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { regenerateAnswer, sendMessage } from '../app/chat-controller.js';
 import { reportMainViewCommitted } from '../app/first-paint.js';
 import { useMessages } from '../app/queries.js';
+import { useStorage } from '../app/storage-context.js';
 import { viewMemory } from '../chat/view-memory.js';
 import { useJumpToMessage } from '../search-ui/jump.js';
+import { DeleteMessageDialog } from './DeleteMessageDialog.js';
 import { MessageItem } from './MessageItem.js';
 
 const NEAR_TOP_PX = 400;
@@ -17,15 +20,18 @@ const MAX_RESTORE_PAGES = 40;
 
 interface MessageListProps {
   conversationId: string;
-  /** True while this tab streams an answer here: Retry is hidden meanwhile. */
+  /** True while this tab streams an answer here: Retry, Regenerate, Edit and Delete wait meanwhile. */
   live: boolean;
-  onRetry(): void;
   /** Bumped when the user sends, to jump to the newest message. */
   followSignal: number;
 }
 
-export function MessageList({ conversationId, live, onRetry, followSignal }: MessageListProps) {
-  const { messages, isPending, hasNextPage, isFetchingNextPage, fetchNextPage } = useMessages(conversationId);
+export function MessageList({ conversationId, live, followSignal }: MessageListProps) {
+  const storage = useStorage();
+  const { messages, missingParentId, isPending, hasNextPage, isFetchingNextPage, fetchNextPage } =
+    useMessages(conversationId);
+  const [editingId, setEditingId] = useState<string | undefined>();
+  const [toDelete, setToDelete] = useState<Message | undefined>();
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const restored = useRef(false);
@@ -40,11 +46,28 @@ export function MessageList({ conversationId, live, onRetry, followSignal }: Mes
     getItemKey: (i) => messages[i]?.id ?? i,
   });
 
-  // Only answers after the last question may be retried.
-  const retryFrom = useMemo(() => {
-    for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === 'user') return i + 1;
-    return 0;
-  }, [messages]);
+  // Stable callbacks: each MessageItem re-renders only when its own message changes.
+  const onRetry = useCallback(
+    (message: Message) => {
+      atBottom.current = true;
+      regenerateAnswer(storage, message);
+    },
+    [storage],
+  );
+  const onEdit = useCallback((message: Message | undefined) => setEditingId(message?.id), []);
+  const onSendEdit = useCallback(
+    async (message: Message, text: string) => {
+      await sendMessage(storage, {
+        projectId: message.projectId,
+        conversationId: message.conversationId,
+        text,
+        parentId: message.parentId,
+      });
+      setEditingId(undefined);
+      atBottom.current = true;
+    },
+    [storage],
+  );
 
   const topAnchor = useCallback((): { id: string; delta: number } | undefined => {
     const el = scrollRef.current;
@@ -205,13 +228,19 @@ export function MessageList({ conversationId, live, onRetry, followSignal }: Mes
             >
               <MessageItem
                 message={message}
-                canRetry={!live && item.index >= retryFrom && message.role === 'assistant'}
+                live={live}
+                awaitingParent={!!missingParentId && message.parentId === missingParentId}
+                editing={message.id === editingId}
                 onRetry={onRetry}
+                onEdit={onEdit}
+                onSendEdit={onSendEdit}
+                onDelete={setToDelete}
               />
             </div>
           );
         })}
       </section>
+      <DeleteMessageDialog message={toDelete} onClose={() => setToDelete(undefined)} />
     </div>
   );
 }

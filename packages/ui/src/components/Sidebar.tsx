@@ -1,6 +1,6 @@
 import type { Conversation } from '@chatkeep/storage';
 import { forwardRef, useDeferredValue, useMemo, useState } from 'react';
-import { useConversations } from '../app/queries.js';
+import { useConversations, useConversationTree } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
 import { useActiveConversationId, useUi } from '../app/ui-store.js';
 import { deleteWarning } from '../chat/delete-warning.js';
@@ -46,6 +46,8 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const conversations = deferred.projectId === projectId ? deferred.data : undefined;
   const isPending = conversations === undefined && !list.isError;
   const [toDelete, setToDelete] = useState<Conversation | undefined>();
+  // The warning counts what goes: every message of every version, not only the branch shown.
+  const toDeleteTree = useConversationTree(toDelete?.id ?? '', !!toDelete);
   const [toExport, setToExport] = useState<Conversation | undefined>();
   const ExportConversationDialog = useLazyDialog(loadExportDialog, toExport !== undefined, () =>
     setToExport(undefined),
@@ -198,7 +200,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </>
         }
       >
-        <p>{toDelete && deleteWarning(toDelete, syncing)}</p>
+        <p>{toDelete && deleteWarning(toDelete, toDeleteTree.data?.length, syncing)}</p>
       </Dialog>
     </aside>
   );

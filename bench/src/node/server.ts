@@ -22,6 +22,8 @@ export async function startServer(root: string, opts: { uiDir?: string } = {}): 
       HOST: '127.0.0.1',
       CHATKEEP_DATA_DIR: dataDir,
       CHATKEEP_SIGNUP: 'open',
+      // A fresh account per run, all from 127.0.0.1: past the default 10 sign-ups an hour per address.
+      CHATKEEP_SIGNUPS_PER_HOUR: '100000',
       ...(opts.uiDir ? { CHATKEEP_UI_DIR: opts.uiDir } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 // Reads a JSON request body and checks it against a zod schema, answering
 // 400 with what to fix when it is not JSON or not the expected shape, and 413
 // when it is too large (by its Content-Length or by the bytes that arrive).
+import { isUtf8 } from 'node:buffer';
 import { describeZodError } from '@chatkeep/storage';
 import type { Context } from 'hono';
 import type { z } from 'zod';
@@ -15,38 +16,48 @@ function tooLarge(maxBytes: number): HttpError {
   );
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The body as text, refused (413) past `maxBytes` before more arrives, and (400) when it is not UTF-8. */
+/**
+ * The body as text, refused (413) past `maxBytes` before more arrives, and
+ * (400) when it is not UTF-8. With a Content-Length the bytes go straight
+ * into one buffer, so a large body is held once, not as chunks plus a copy.
+ */
 export async function readText(c: Context, maxBytes: number): Promise<string> {
   const declared = c.req.header('Content-Length');
-  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  const length = declared === undefined ? undefined : Number(declared);
+  if (length !== undefined && length > maxBytes) throw tooLarge(maxBytes);
   const body = c.req.raw.body;
   if (!body) return '';
   const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  const sized = length !== undefined && Number.isSafeInteger(length) && length >= 0;
+  let buffer = Buffer.allocUnsafe(sized ? length : 64 * 1024);
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
+    if (size + value.byteLength > maxBytes) {
       await reader.cancel().catch(() => {});
       throw tooLarge(maxBytes);
     }
-    chunks.push(value);
+    if (size + value.byteLength > buffer.length) {
+      // No (or a wrong) Content-Length: grow by doubling, up to the limit.
+      const grown = Buffer.allocUnsafe(
+        Math.min(maxBytes, Math.max(buffer.length * 2, size + value.byteLength)),
+      );
+      buffer.copy(grown, 0, 0, size);
+      buffer = grown;
+    }
+    buffer.set(value, size);
+    size += value.byteLength;
   }
-  const bytes = Buffer.concat(chunks, size);
-  chunks.length = 0;
-  try {
-    return utf8.decode(bytes);
-  } catch {
+  const bytes = buffer.subarray(0, size);
+  if (!isUtf8(bytes)) {
     throw new HttpError(
       400,
       'invalid-json',
       'The request body is not UTF-8 text; send JSON encoded as UTF-8.',
     );
   }
+  return bytes.toString('utf8');
 }
 
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {

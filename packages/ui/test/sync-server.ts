@@ -26,6 +26,8 @@ export async function startSyncServer(opts: { signup?: 'open' | 'closed' } = {})
       HOST: '127.0.0.1',
       CHATKEEP_DATA_DIR: dataDir,
       CHATKEEP_SIGNUP: opts.signup ?? 'open',
+      // Tests sign up many accounts from 127.0.0.1: past the default 10 an hour per address.
+      CHATKEEP_SIGNUPS_PER_HOUR: '100000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

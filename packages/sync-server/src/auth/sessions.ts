@@ -36,7 +36,7 @@ export class Sessions {
     await this.store.createSession(
       {
         // Random and unrelated to the token: showing it lets no one use the session.
-        id: randomBytes(16).toString('base64url'),
+        id: randomBytes(16).toString('hex'),
         tokenHash: hashToken(token),
         userId,
         createdAt: now,

@@ -62,14 +62,15 @@ const MIGRATIONS: string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrate(db: Database.Database): void {
+/** Brings the file to `target` (the newest schema unless a test asks for an older one). */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `The database was written by a newer Chatkeep server (schema ${current}, this one knows ${SCHEMA_VERSION}). Upgrade the server.`,
     );
   }
-  for (let next = current + 1; next <= SCHEMA_VERSION; next++) {
+  for (let next = current + 1; next <= target; next++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[next - 1]!);
       db.pragma(`user_version = ${next}`);

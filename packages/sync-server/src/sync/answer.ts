@@ -1,22 +1,51 @@
-// Writes push and pull answers as JSON text, splicing each record's stored
-// data text in unchanged (so a record comes back byte for byte as it was
-// pushed), and keeps every answer within MAX_ANSWER_BYTES: pull pages stop
-// early, and a stale result's `current` leaves its data out when it would
-// not fit, or when an earlier result of the same answer already carried it.
+// Writes push and pull answers as JSON, splicing each record's stored data
+// text in unchanged (so a record comes back byte for byte as it was pushed),
+// and keeps every answer within MAX_ANSWER_BYTES: pull pages stop early, and
+// a stale result's `current` leaves its data out when it would not fit, or
+// when an earlier result of the same answer already carried it.
+//
+// An answer is a list of pieces encoded once into one buffer: records of
+// several MiB are never concatenated into further strings on the way.
 import { MAX_ANSWER_BYTES } from '../protocol.js';
 import type { PushOutcome, RecordHead, StoredChange } from '../store/types.js';
 import { encodeCursor } from './cursor.js';
 
-const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
+/** Pieces of JSON text and their UTF-8 size. */
+class Pieces {
+  readonly list: string[] = [];
+  bytes = 0;
+
+  add(...texts: string[]): this {
+    for (const text of texts) {
+      this.list.push(text);
+      this.bytes += Buffer.byteLength(text, 'utf8');
+    }
+    return this;
+  }
+
+  append(other: Pieces): this {
+    this.list.push(...other.list);
+    this.bytes += other.bytes;
+    return this;
+  }
+
+  /** The pieces as UTF-8 bytes, written once into a buffer of the exact size. */
+  toBuffer(): Buffer<ArrayBuffer> {
+    const out = Buffer.allocUnsafe(this.bytes);
+    let at = 0;
+    for (const text of this.list) at += out.write(text, at, 'utf8');
+    return out;
+  }
+}
 
 /** Room for the answer's own fields (`cursor`, `hasMore`) around the list. */
 const FRAME_BYTES = 256;
 
 /**
- * The JSON of a stored change. `data` is the stored text (null for a
+ * A stored change as JSON pieces. `data` is the stored text (null for a
  * tombstone); `undefined` leaves it out and marks the change `truncated`.
  */
-export function changeJson(head: RecordHead, data: string | null | undefined): string {
+function changePieces(head: RecordHead, data: string | null | undefined): Pieces {
   const envelope = JSON.stringify({
     kind: head.kind,
     id: head.id,
@@ -25,28 +54,32 @@ export function changeJson(head: RecordHead, data: string | null | undefined): s
     hlc: head.hlc,
     deleted: head.deleted,
   });
-  const content = data === undefined ? '"truncated":true' : `"data":${data ?? 'null'}`;
-  return `${envelope.slice(0, -1)},${content},"version":${head.version}}`;
+  const pieces = new Pieces().add(envelope.slice(0, -1));
+  if (data === undefined) pieces.add(',"truncated":true');
+  else pieces.add(',"data":', data ?? 'null');
+  return pieces.add(`,"version":${head.version}}`);
 }
 
 /** A pull page as JSON, cut short (hasMore) where the next change would pass the answer limit. */
-export function pullAnswer(page: { changes: StoredChange[]; hasMore: boolean }, since: number): string {
-  const parts: string[] = [];
-  let bytes = FRAME_BYTES;
+export function pullAnswer(
+  page: { changes: StoredChange[]; hasMore: boolean },
+  since: number,
+): Buffer<ArrayBuffer> {
+  const answer = new Pieces().add('{"changes":[');
   let last = since;
   let hasMore = page.hasMore;
-  for (const change of page.changes) {
-    const json = changeJson(change, change.data);
-    bytes += bytesOf(json) + 1;
+  for (const [i, change] of page.changes.entries()) {
+    const json = changePieces(change, change.data);
     // Always at least one change: a record (4 MiB at most) fits on its own.
-    if (parts.length > 0 && bytes > MAX_ANSWER_BYTES) {
+    if (i > 0 && answer.bytes + json.bytes + 1 + FRAME_BYTES > MAX_ANSWER_BYTES) {
       hasMore = true;
       break;
     }
-    parts.push(json);
+    if (i > 0) answer.add(',');
+    answer.append(json);
     last = change.version;
   }
-  return `{"changes":[${parts.join(',')}],"cursor":${JSON.stringify(encodeCursor(last))},"hasMore":${hasMore}}`;
+  return answer.add(`],"cursor":${JSON.stringify(encodeCursor(last))},"hasMore":${hasMore}}`).toBuffer();
 }
 
 /** The data text a pull may load for a page of `limit` changes, leaving room for their envelopes. */
@@ -69,33 +102,40 @@ export async function pushAnswer(
   results: AnsweredResult[],
   cursorVersion: number,
   readData: (head: RecordHead) => Promise<string | null | undefined>,
-): Promise<string> {
-  const staleJson = (result: AnsweredResult & { status: 'stale' }, data: string | null | undefined) => {
+): Promise<Buffer<ArrayBuffer>> {
+  const resultPieces = (result: AnsweredResult, data?: string | null): Pieces => {
+    if (result.status !== 'stale') return new Pieces().add(JSON.stringify(result));
     const { current, ...rest } = result;
-    return `${JSON.stringify(rest).slice(0, -1)},"current":${changeJson(current, data)}}`;
+    const json = changePieces(current, data);
+    return new Pieces()
+      .add(`${JSON.stringify(rest).slice(0, -1)},"current":`)
+      .append(json)
+      .add('}');
   };
   // Every current without its data first (a tombstone's data is null anyway)...
-  const parts = results.map((result) =>
-    result.status === 'stale'
-      ? staleJson(result, result.current.deleted ? null : undefined)
-      : JSON.stringify(result),
+  const parts = results.map((r) =>
+    resultPieces(r, r.status === 'stale' && r.current.deleted ? null : undefined),
   );
-  let bytes = FRAME_BYTES + parts.reduce((sum, part) => sum + bytesOf(part) + 1, 0);
+  let bytes = FRAME_BYTES + parts.reduce((sum, part) => sum + part.bytes + 1, 0);
   // ...then data for the first result of each record, in order, while it fits.
   const given = new Set<string>();
-  for (let i = 0; i < results.length; i++) {
-    const result = results[i]!;
+  for (const [i, result] of results.entries()) {
     if (result.status !== 'stale' || result.current.deleted) continue;
     const key = `${result.current.kind}\u0000${result.current.id}`;
     if (given.has(key)) continue;
     given.add(key);
     const data = await readData(result.current);
     if (data === undefined || data === null) continue;
-    const withData = staleJson(result, data);
-    const grown = bytes - bytesOf(parts[i]!) + bytesOf(withData);
+    const withData = resultPieces(result, data);
+    const grown = bytes - parts[i]!.bytes + withData.bytes;
     if (grown > MAX_ANSWER_BYTES) continue;
     parts[i] = withData;
     bytes = grown;
   }
-  return `{"results":[${parts.join(',')}],"cursor":${JSON.stringify(encodeCursor(cursorVersion))}}`;
+  const answer = new Pieces().add('{"results":[');
+  for (const [i, part] of parts.entries()) {
+    if (i > 0) answer.add(',');
+    answer.append(part);
+  }
+  return answer.add(`],"cursor":${JSON.stringify(encodeCursor(cursorVersion))}}`).toBuffer();
 }

@@ -1,9 +1,12 @@
 // Session expiry, listing and ending sessions, over HTTP on 127.0.0.1.
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_SESSIONS_PER_USER } from '../../src/auth/sessions.js';
 import type { SessionsResponse } from '../../src/protocol.js';
-import { SqliteSyncStore } from '../../src/store/sqlite.js';
+import { migrate } from '../../src/store/migrations.js';
+import { DB_FILE_NAME, SqliteSyncStore } from '../../src/store/sqlite.js';
 import { pull, request, signup, startTestServer, type TestServer, tempDir } from '../helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -116,6 +119,33 @@ describe('GET /v1/auth/sessions and DELETE /v1/auth/sessions/:id', () => {
     const s = await server();
     expect((await request(s.url, 'GET', '/v1/auth/sessions')).status).toBe(401);
     expect((await request(s.url, 'DELETE', '/v1/auth/sessions/x', { token: 'made-up' })).status).toBe(401);
+  });
+});
+
+describe('upgrading a database of schema 1', () => {
+  it('keeps its sessions working: each gets an id and counts as used at the upgrade', async () => {
+    const dir = tempDir();
+    try {
+      const db = new Database(join(dir.path, DB_FILE_NAME));
+      migrate(db, 1);
+      db.prepare(
+        "INSERT INTO users (id, username, password_hash, created_at) VALUES ('u1', 'old', 'x', 1)",
+      ).run();
+      db.prepare("INSERT INTO sessions (token_hash, user_id, created_at) VALUES ('old-hash', 'u1', 1)").run();
+      db.close();
+      const before = Date.now();
+      const store = new SqliteSyncStore(dir.path);
+      try {
+        const session = await store.findSession('old-hash', before - 1000);
+        expect(session).toMatchObject({ userId: 'u1', tokenHash: 'old-hash', createdAt: 1 });
+        expect(session!.id).toMatch(/^[0-9a-f]{32}$/);
+        expect(session!.lastUsedAt).toBeGreaterThanOrEqual(before - 1000);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      dir.remove();
+    }
   });
 });
 

@@ -12,7 +12,7 @@ import { requireJsonBody } from './middleware/json-content-type.js';
 import { syncRateLimit, type TokenBucketOptions, TokenBuckets } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import type { HealthResponse } from './protocol.js';
+import { type HealthResponse, PROTOCOL_VERSION } from './protocol.js';
 import { authRoutes } from './routes/auth.js';
 import { syncRoutes } from './routes/sync.js';
 import { staticUi } from './static.js';
@@ -67,7 +67,14 @@ export function createApp(opts: AppOptions) {
 
   app.use('/v1/*', requireJsonBody());
 
-  app.get('/v1/health', (c) => c.json({ ok: true, version: SERVER_VERSION } satisfies HealthResponse));
+  app.get('/v1/health', (c) =>
+    c.json({
+      ok: true,
+      version: SERVER_VERSION,
+      protocol: PROTOCOL_VERSION,
+      store: store.kind,
+    } satisfies HealthResponse),
+  );
   const sessions = new Sessions(store, { idleDays: opts.sessionDays ?? DEFAULT_SESSION_DAYS }, opts.now);
   const trustProxy = opts.trustProxy ?? 0;
   app.route(

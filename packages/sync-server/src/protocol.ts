@@ -43,7 +43,8 @@ export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 export const sessionsResponseSchema = z.object({ sessions: z.array(sessionInfoSchema) });
 export type SessionsResponse = z.infer<typeof sessionsResponseSchema>;
 
-export const recordKindSchema = z.enum(['conversation', 'message']);
+/** `project` records (protocol 1.1) carry a project's name to every device; v1 clients never send one. */
+export const recordKindSchema = z.enum(['conversation', 'message', 'project']);
 export type RecordKind = z.infer<typeof recordKindSchema>;
 
 const recordId = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
@@ -112,7 +113,16 @@ export const pullResponseSchema = z.object({
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 
-export const healthResponseSchema = z.object({ ok: z.literal(true), version: z.string() });
+/** The protocol this server speaks: 1.1 adds project records, live events and bootstrap reads to v1. */
+export const PROTOCOL_VERSION = '1.1';
+
+export const healthResponseSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  protocol: z.literal(PROTOCOL_VERSION),
+  /** Which database this instance keeps its data in. */
+  store: z.enum(['sqlite', 'postgres']),
+});
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -7,15 +7,17 @@ import { createApp } from './app.js';
 import type { AttemptLimitOptions } from './auth/attempt-limits.js';
 import { DEFAULT_UI_DIR } from './config.js';
 import type { TokenBucketOptions } from './middleware/rate-limit.js';
-import { SqliteSyncStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { SyncStore } from './store/types.js';
 
 export interface StartServerOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
-  /** Holds chatkeep.sqlite. */
+  /** Holds chatkeep.sqlite (unless databaseUrl is set). */
   dataDir: string;
+  /** A postgres:// URL: keep everything in PostgreSQL, shared with any other instance using it. */
+  databaseUrl?: string;
   signup?: 'open' | 'closed';
   uiDir?: string;
   corsOrigins?: string[];
@@ -46,7 +48,7 @@ export interface RunningServer {
 
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  const store = new SqliteSyncStore(opts.dataDir);
+  const store = await openStore(opts);
   const app = createApp({
     store,
     signup: opts.signup ?? 'open',

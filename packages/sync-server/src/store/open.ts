@@ -1,0 +1,20 @@
+// The one way a store is opened from the settings: PostgreSQL when a
+// database URL is given, the embedded SQLite file otherwise.
+import { PgSyncStore } from './pg.js';
+import { SqliteSyncStore } from './sqlite.js';
+import type { SyncStore } from './types.js';
+
+export interface StoreSettings {
+  /** Holds chatkeep.sqlite when there is no databaseUrl. */
+  dataDir: string;
+  /** A postgres:// URL (CHATKEEP_DATABASE_URL). */
+  databaseUrl?: string;
+  log?: (line: string) => void;
+}
+
+export async function openStore(settings: StoreSettings): Promise<SyncStore> {
+  if (settings.databaseUrl) {
+    return PgSyncStore.open({ connectionString: settings.databaseUrl, log: settings.log });
+  }
+  return new SqliteSyncStore(settings.dataDir);
+}

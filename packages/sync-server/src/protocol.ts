@@ -96,15 +96,17 @@ export type Result = z.infer<typeof resultSchema>;
 export const pushResponseSchema = z.object({ results: z.array(resultSchema), cursor: z.string() });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
-export const pullQuerySchema = z.object({
-  since: z.string().optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'limit must be a positive whole number')
-    .transform(Number)
-    .refine((n) => n >= 1, 'limit must be at least 1')
-    .optional(),
-});
+const limitParam = z
+  .string()
+  .regex(/^\d+$/, 'limit must be a positive whole number')
+  .transform(Number)
+  .refine((n) => n >= 1, 'limit must be at least 1')
+  .optional();
+
+export const pullQuerySchema = z.object({ since: z.string().optional(), limit: limitParam });
+
+/** GET /v1/sync/conversations/:id/messages: message ids greater than `after` (omitted: from the first). */
+export const messagesQuerySchema = z.object({ after: z.string().optional(), limit: limitParam });
 
 export const pullResponseSchema = z.object({
   changes: z.array(serverChangeSchema),
@@ -115,6 +117,20 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
 
 /** The protocol this server speaks: 1.1 adds project records, live events and bootstrap reads to v1. */
 export const PROTOCOL_VERSION = '1.1';
+
+/** GET /v1/sync/conversations: every conversation record from one snapshot, and where to pull on from. */
+export const conversationsResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  cursor: z.string(),
+});
+export type ConversationsResponse = z.infer<typeof conversationsResponseSchema>;
+
+/** GET /v1/sync/conversations/:id/messages: a page of the conversation's messages by id. */
+export const messagesResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  hasMore: z.boolean(),
+});
+export type MessagesResponse = z.infer<typeof messagesResponseSchema>;
 
 export const healthResponseSchema = z.object({
   ok: z.literal(true),

@@ -2,6 +2,7 @@
 // process. Needs `pnpm -r build` first.
 import { spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, killChildren, MAIN, requireBuiltServer, startChild } from './child-server.js';
 import {
@@ -166,6 +167,9 @@ describe('admin CLI with signup closed', () => {
       });
       expect(remove.status).toBe(0);
       const { token } = login.body as { token: string };
+      // The spawnSync calls blocked this process past the server's keep-alive timeout: let the
+      // event loop see the server's close of the pooled socket before fetch picks a connection.
+      await sleep(100);
       expect((await request(child.url, 'GET', '/v1/sync/pull', { token })).status).toBe(401);
     } finally {
       data.remove();

@@ -9,6 +9,8 @@ export const STORES = ['sqlite', 'postgres'] as const;
 export type StoreName = (typeof STORES)[number];
 
 export interface StoreServers {
+  /** The PostgreSQL database the instances share (undefined on SQLite). */
+  databaseUrl?: string;
   /** Starts one more server instance on the same data. */
   start(opts?: Partial<StartServerOptions>): Promise<TestServer>;
   /** Stops every instance started and removes the data. */
@@ -20,6 +22,7 @@ export async function storeServers(store: StoreName): Promise<StoreServers> {
   const servers: TestServer[] = [];
   let dataDir: string | undefined;
   return {
+    databaseUrl: database?.url,
     async start(opts = {}) {
       const server = await startTestServer({
         ...(database ? { databaseUrl: database.url } : dataDir ? { dataDir } : {}),

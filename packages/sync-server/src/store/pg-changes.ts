@@ -9,6 +9,8 @@ import pg from 'pg';
 import type { ChangeNotice } from './types.js';
 
 export const CHANGE_CHANNEL = 'chatkeep_changes';
+/** The listening connection's application_name, to tell it apart in pg_stat_activity. */
+export const LISTENER_NAME = 'chatkeep-listener';
 
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5_000;
@@ -45,7 +47,7 @@ export class PgChangeListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client(this.config);
+    const client = new pg.Client({ ...this.config, application_name: LISTENER_NAME });
     client.on('notification', (message) => {
       if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
       const { u, v } = JSON.parse(message.payload) as { u: string; v: number };

@@ -12,11 +12,12 @@ pg_answers() { # host port
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
+# Prints the folder of initdb and pg_ctl, or nothing; never fails (callers may run under set -e).
 pg_bin_dir() {
   local initdb
-  initdb=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1)
-  [ -z "$initdb" ] && initdb=$(command -v initdb 2>/dev/null)
-  [ -n "$initdb" ] && dirname "$initdb"
+  initdb=$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)
+  [ -n "$initdb" ] || initdb=$(command -v initdb 2>/dev/null || true)
+  if [ -n "$initdb" ]; then dirname "$initdb"; fi
 }
 
 # Runs a PostgreSQL program as an unprivileged user: initdb refuses root.
@@ -44,7 +45,7 @@ ensure_test_postgres() {
   local port
   port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
   TEST_PG_DIR=$(mktemp -d)
-  [ "$(id -u)" = "0" ] && chown postgres "$TEST_PG_DIR"
+  if [ "$(id -u)" = "0" ]; then chown postgres "$TEST_PG_DIR"; fi
   echo "==> starting a throwaway PostgreSQL on 127.0.0.1:$port"
   as_pg_user "$TEST_PG_BIN/initdb" -D "$TEST_PG_DIR/data" -A trust -U postgres >/dev/null || return 1
   as_pg_user "$TEST_PG_BIN/pg_ctl" -D "$TEST_PG_DIR/data" -w -l "$TEST_PG_DIR/log" \

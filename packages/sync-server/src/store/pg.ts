@@ -62,6 +62,35 @@ function toStored(row: RecordRow): StoredChange {
   return { ...toHead(row), data: row.data };
 }
 
+/** A record's key within one user's records. */
+const headKey = (kind: RecordKind, id: string) => `${kind}\u0000${id}`;
+
+/** Upserts records in one statement; each key appears once (the batch's last write of it). */
+async function writeRecords(
+  client: pg.PoolClient,
+  userId: string,
+  writes: { change: ValidChange; conversationId: string | null; version: number }[],
+): Promise<void> {
+  await client.query(
+    `INSERT INTO records (user_id, kind, id, project_id, conversation_id, hlc, deleted, data, version)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::text[], $9::bigint[])
+     ON CONFLICT (user_id, kind, id) DO UPDATE SET
+       project_id = excluded.project_id, conversation_id = excluded.conversation_id, hlc = excluded.hlc,
+       deleted = excluded.deleted, data = excluded.data, version = excluded.version`,
+    [
+      userId,
+      writes.map((w) => w.change.kind),
+      writes.map((w) => w.change.id),
+      writes.map((w) => w.change.projectId),
+      writes.map((w) => w.conversationId),
+      writes.map((w) => w.change.hlc),
+      writes.map((w) => w.change.deleted),
+      writes.map((w) => (w.change.deleted ? null : w.change.data)),
+      writes.map((w) => w.version),
+    ],
+  );
+}
+
 const INT8_OID = 20;
 /** BIGINT columns (times, versions) come back as numbers: every value stays below 2^53. */
 const types = {
@@ -240,15 +269,35 @@ export class PgSyncStore implements SyncStore {
       if (counter.rows.length === 0) throw new Error(`There is no user ${userId}.`);
       const first = counter.rows[0]!.value;
       let version = first;
+      // One query reads every record the batch names (and the conversations of its
+      // messages); the steps then see them, and the batch's own writes, from memory.
+      const heads = new Map<string, RecordHead | undefined>();
+      const wanted = new Map<string, [RecordKind, string]>();
+      for (const change of changes) {
+        wanted.set(headKey(change.kind, change.id), [change.kind, change.id]);
+        if (change.conversationId) {
+          wanted.set(headKey('conversation', change.conversationId), ['conversation', change.conversationId]);
+        }
+      }
+      await this.readHeads(client, userId, [...wanted.values()], heads);
+      // Writes wait here and go in one statement: before a read of live messages and at the end.
+      const pending = new Map<
+        string,
+        { change: ValidChange; conversationId: string | null; version: number }
+      >();
+      const flush = async () => {
+        if (pending.size > 0) await writeRecords(client, userId, [...pending.values()]);
+        pending.clear();
+      };
       const answer = async (step: ApplyStep): Promise<StepAnswer> => {
         if (step.op === 'head') {
-          const { rows } = await client.query<HeadRow>(
-            `SELECT ${HEAD_COLUMNS} FROM records WHERE user_id = $1 AND kind = $2 AND id = $3`,
-            [userId, step.kind, step.id],
-          );
-          return rows[0] && toHead(rows[0]);
+          const key = headKey(step.kind, step.id);
+          // A message tombstone names no conversation: its stored one was not read ahead.
+          if (!heads.has(key)) await this.readHeads(client, userId, [[step.kind, step.id]], heads);
+          return heads.get(key);
         }
         if (step.op === 'live-messages') {
+          await flush();
           const { rows } = await client.query<HeadRow>(
             `SELECT ${HEAD_COLUMNS} FROM records
              WHERE user_id = $1 AND kind = 'message' AND conversation_id = $2 AND NOT deleted ORDER BY id`,
@@ -256,30 +305,24 @@ export class PgSyncStore implements SyncStore {
           );
           return rows.map(toHead);
         }
-        const { change } = step;
+        const { change, conversationId } = step;
         version++;
-        await client.query(
-          `INSERT INTO records (user_id, kind, id, project_id, conversation_id, hlc, deleted, data, version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-           ON CONFLICT (user_id, kind, id) DO UPDATE SET
-             project_id = excluded.project_id, conversation_id = excluded.conversation_id, hlc = excluded.hlc,
-             deleted = excluded.deleted, data = excluded.data, version = excluded.version`,
-          [
-            userId,
-            change.kind,
-            change.id,
-            change.projectId,
-            step.conversationId,
-            change.hlc,
-            change.deleted,
-            change.deleted ? null : change.data,
-            version,
-          ],
-        );
+        const key = headKey(change.kind, change.id);
+        pending.set(key, { change, conversationId, version });
+        heads.set(key, {
+          kind: change.kind,
+          id: change.id,
+          projectId: change.projectId,
+          conversationId,
+          hlc: change.hlc,
+          deleted: change.deleted,
+          version,
+        });
         return version;
       };
       const outcomes: PushOutcome[] = new Array(changes.length);
       for (const i of applicationOrder(changes)) outcomes[i] = await applyChangeAsync(changes[i]!, answer);
+      await flush();
       if (version > first) {
         await client.query('UPDATE version_counters SET value = $2 WHERE user_id = $1', [userId, version]);
         // Delivered to every listening instance when (and only if) this commits.
@@ -287,6 +330,23 @@ export class PgSyncStore implements SyncStore {
       }
       return outcomes;
     });
+  }
+
+  /** Reads the heads of these records into `into`; a record not stored is noted as undefined. */
+  private async readHeads(
+    client: pg.PoolClient,
+    userId: string,
+    keys: [RecordKind, string][],
+    into: Map<string, RecordHead | undefined>,
+  ): Promise<void> {
+    if (keys.length === 0) return;
+    for (const [kind, id] of keys) into.set(headKey(kind, id), undefined);
+    const { rows } = await client.query<HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM records
+       WHERE user_id = $1 AND (kind, id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [userId, keys.map((k) => k[0]), keys.map((k) => k[1])],
+    );
+    for (const row of rows) into.set(headKey(row.kind, row.id), toHead(row));
   }
 
   async pull(userId: string, since: number, limit: number, maxDataBytes: number): Promise<PullPage> {

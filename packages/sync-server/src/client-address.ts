@@ -35,6 +35,14 @@ export function addressKey(address: string): string {
     .join(':')}::/64`;
 }
 
+/** An X-Forwarded-For entry as an address: some proxies add the port (`1.2.3.4:5678`, `[2001:db8::1]:5678`). */
+function forwardedAddress(entry: string | undefined): string | undefined {
+  if (!entry) return undefined;
+  const address =
+    /^\[([^\]]+)\](?::\d+)?$/.exec(entry)?.[1] ?? entry.replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
+  return isIP(address) ? address : undefined;
+}
+
 /** `trustProxy`: how many reverse proxies forward to this server (0: none, use the socket). */
 export function clientAddress(c: Context, trustProxy: number): string {
   const socket = socketAddress(c) ?? 'unknown';
@@ -44,6 +52,5 @@ export function clientAddress(c: Context, trustProxy: number): string {
     .map((entry) => entry.trim())
     .filter(Boolean);
   // Each trusted proxy appends the address it saw; the client may have written anything before them.
-  const entry = forwarded[Math.max(0, forwarded.length - trustProxy)];
-  return addressKey(entry && isIP(entry) ? entry : socket);
+  return addressKey(forwardedAddress(forwarded[Math.max(0, forwarded.length - trustProxy)]) ?? socket);
 }

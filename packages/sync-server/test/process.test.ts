@@ -1,8 +1,7 @@
 // The built server as other packages run it: `node dist/main.js` in a child
 // process. Needs `pnpm -r build` first.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, killChildren, MAIN, requireBuiltServer, startChild } from './child-server.js';
 import {
@@ -125,6 +124,31 @@ describe('the server process', () => {
   });
 });
 
+/**
+ * Runs the CLI without blocking the event loop (unlike spawnSync): a blocked
+ * loop misses the server closing an idle keep-alive connection, and the next
+ * request would be sent on the dead socket.
+ */
+function runCli(
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [CLI, ...args], { env: opts.env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    proc.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    proc.on('error', reject);
+    proc.on('close', (status) => resolve({ status, stdout, stderr }));
+    proc.stdin.end(opts.input ?? '');
+  });
+}
+
 describe('admin CLI with signup closed', () => {
   it('user add creates an account that can log in while signup answers 403; list and remove work', async () => {
     const data = tempDir();
@@ -135,10 +159,9 @@ describe('admin CLI with signup closed', () => {
       });
       expect(refused.status).toBe(403);
 
-      const add = spawnSync(process.execPath, [CLI, 'user', 'add', 'olga'], {
+      const add = await runCli(['user', 'add', 'olga'], {
         env: { ...process.env, CHATKEEP_DATA_DIR: data.path },
         input: 'olga password\n',
-        encoding: 'utf8',
       });
       expect(add.stderr).toBe('');
       expect(add.status).toBe(0);
@@ -149,27 +172,17 @@ describe('admin CLI with signup closed', () => {
       });
       expect(login.status).toBe(200);
 
-      const weak = spawnSync(process.execPath, [CLI, '--data-dir', data.path, 'user', 'add', 'pete'], {
-        input: 'short\n',
-        encoding: 'utf8',
-      });
+      const weak = await runCli(['--data-dir', data.path, 'user', 'add', 'pete'], { input: 'short\n' });
       expect(weak.status).toBe(1);
       expect(weak.stderr).toMatch(/at least 8 characters/);
 
-      const list = spawnSync(process.execPath, [CLI, '--data-dir', data.path, 'user', 'list'], {
-        encoding: 'utf8',
-      });
+      const list = await runCli(['--data-dir', data.path, 'user', 'list']);
       expect(list.stdout).toMatch(/^olga\t/m);
       expect(list.stdout).not.toMatch(/pete/);
 
-      const remove = spawnSync(process.execPath, [CLI, '--data-dir', data.path, 'user', 'remove', 'olga'], {
-        encoding: 'utf8',
-      });
+      const remove = await runCli(['--data-dir', data.path, 'user', 'remove', 'olga']);
       expect(remove.status).toBe(0);
       const { token } = login.body as { token: string };
-      // The spawnSync calls blocked this process past the server's keep-alive timeout: let the
-      // event loop see the server's close of the pooled socket before fetch picks a connection.
-      await sleep(100);
       expect((await request(child.url, 'GET', '/v1/sync/pull', { token })).status).toBe(401);
     } finally {
       data.remove();

@@ -27,6 +27,7 @@ async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
 }
 
 test('the app served by the sync server runs under its CSP with no violation reported', async ({ page }) => {
+  test.setTimeout(90_000); // a chat, a sign-up and a reload, one after the other
   const violations = await watchViolations(page);
 
   const response = await page.goto('/');
@@ -43,6 +44,14 @@ test('the app served by the sync server runs under its CSP with no violation rep
   await send(page, 'What is 12 * (7 + 5)?');
   await waitForAnswerDone(page);
   await expect(page.getByText('= 144')).toBeVisible();
+  // Tables, code blocks with their copy button, and an image in an answer from another origin
+  // (a closed port: it fails at once, where an unknown name could keep the page loading).
+  await send(page, 'Show me some markdown');
+  await waitForAnswerDone(page);
+  await expect(page.locator('article.message-assistant').last().getByRole('table')).toBeVisible();
+  await send(page, '![a picture](http://127.0.0.1:9/picture.png)');
+  await waitForAnswerDone(page);
+  await expect(page.locator('article.message-assistant').last().getByRole('img')).toHaveCount(1);
 
   // Parts loaded on demand (settings chunk and its styles) and a sync round trip.
   await authenticate(page, 'Sign up', uniqueUser('csp'));

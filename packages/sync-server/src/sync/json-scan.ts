@@ -36,6 +36,8 @@ export type TokenKind = 'object' | 'array' | 'string' | 'number' | 'literal' | '
 
 export class JsonScanner {
   pos = 0;
+  /** Open containers while skipping a value (1 = object, 2 = array), grown as needed. */
+  private stack = new Uint8Array(64);
   constructor(readonly text: string) {}
 
   fail(what: string): never {
@@ -147,15 +149,18 @@ export class JsonScanner {
   /** Reads `true`, `false` or `null`. */
   readLiteral(): boolean | null {
     this.skipSpace();
-    for (const [word, value] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (this.text.startsWith(word, this.pos)) {
-        this.pos += word.length;
-        return value;
-      }
+    const { text, pos } = this;
+    if (text.startsWith('true', pos)) {
+      this.pos += 4;
+      return true;
+    }
+    if (text.startsWith('false', pos)) {
+      this.pos += 5;
+      return false;
+    }
+    if (text.startsWith('null', pos)) {
+      this.pos += 4;
+      return null;
     }
     return this.fail('unexpected character');
   }
@@ -167,7 +172,7 @@ export class JsonScanner {
    * stack.
    */
   skipValue(): number {
-    let stack = new Uint8Array(64); // 1 = object, 2 = array
+    let stack = this.stack;
     let depth = 0;
     let deepest = 0;
     for (;;) {
@@ -179,6 +184,7 @@ export class JsonScanner {
           const grown = new Uint8Array(stack.length * 2);
           grown.set(stack);
           stack = grown;
+          this.stack = grown;
         }
         stack[depth++] = kind === 'object' ? 1 : 2;
         if (depth > deepest) deepest = depth;

@@ -33,7 +33,7 @@ function bigData(id: string, bytes: number): string {
   return JSON.stringify({ id, conversationId: 'c-text', content: 'b'.repeat(bytes - skeleton.length) });
 }
 
-describe('stale results never amplify', () => {
+describe('stale results never amplify', { timeout: 120_000 }, () => {
   it('600 stale copies of a 1 MiB record answer one current with data (the issue: a 312 MB answer, then a 500)', async () => {
     const { token } = await signup(server.url);
     const data = bigData('m-big', 1024 * 1024);
@@ -98,7 +98,7 @@ describe('stale results never amplify', () => {
   });
 });
 
-describe('pull pages stop early by bytes', () => {
+describe('pull pages stop early by bytes', { timeout: 120_000 }, () => {
   it('a page of 4 MiB records stops before 16 MiB, and the pages together hold every record', async () => {
     const { token } = await signup(server.url);
     const ids = Array.from({ length: 5 }, (_, i) => `m-page-${i}`);

@@ -1,21 +1,13 @@
 // Sign-up and login input sizes and rate limits, over HTTP on 127.0.0.1.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { type AttemptLimitOptions, DEFAULT_ATTEMPT_LIMITS } from '../../src/auth/attempt-limits.js';
-import { request, signup, startTestServer, type TestServer, tempDir } from '../helpers.js';
+import { request, signup, type TestServer, tempDir } from '../helpers.js';
+import { serversPerTest } from './servers.js';
 
 const HOUR = 60 * 60 * 1000;
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts);
-  servers.push(s);
-  return s;
-}
+const server = serversPerTest();
 
 const login = (url: string, username: string, password: string, headers: Record<string, string> = {}) =>
   request<{ error?: { code: string; message: string }; token?: string }>(url, 'POST', '/v1/auth/login', {
@@ -128,12 +120,15 @@ describe('failed logins are limited per username and per client address', () => 
     expect((await login(s.url, 'p-9', 'long enough', from5(9))).status).toBe(429);
     const other = await login(s.url, 'p-9', 'long enough', { 'X-Forwarded-For': '203.0.113.6' });
     expect(other.status).toBe(401);
+    // A proxy that adds the port: still that client's address.
+    const withPort = await login(s.url, 'p-10', 'long enough', { 'X-Forwarded-For': '203.0.113.5:52044' });
+    expect(withPort.status).toBe(429);
     // One IPv6 host holds a whole /64: its addresses share one limit.
     for (let i = 1; i <= 3; i++) {
       const res = await login(s.url, `v6-${i}`, 'long enough', { 'X-Forwarded-For': `2001:db8:1:2::${i}` });
       expect(res.status).toBe(401);
     }
-    const v6 = await login(s.url, 'v6-9', 'long enough', { 'X-Forwarded-For': '2001:db8:1:2:ffff::9' });
+    const v6 = await login(s.url, 'v6-9', 'long enough', { 'X-Forwarded-For': '[2001:db8:1:2:ffff::9]:443' });
     expect(v6.status).toBe(429);
   });
 
@@ -158,20 +153,16 @@ describe('failed logins are limited per username and per client address', () => 
 
   it('the limits hold across instances sharing the database', async () => {
     const data = tempDir();
-    try {
-      const first = await server({ dataDir: data.path });
-      const second = await server({ dataDir: data.path });
-      await signup(first.url, 'shared', 'right password');
-      for (let i = 0; i < 10; i++) {
-        const via = i % 2 ? first : second;
-        expect((await login(via.url, 'shared', `wrong ${i} guess`)).status).toBe(401);
-      }
-      expect((await login(first.url, 'shared', 'right password')).status).toBe(429);
-      expect((await login(second.url, 'shared', 'right password')).status).toBe(429);
-    } finally {
-      await Promise.all(servers.splice(0).map((s) => s.stop()));
-      data.remove();
+    onTestFinished(() => data.remove()); // after the servers stop
+    const first = await server({ dataDir: data.path });
+    const second = await server({ dataDir: data.path });
+    await signup(first.url, 'shared', 'right password');
+    for (let i = 0; i < 10; i++) {
+      const via = i % 2 ? first : second;
+      expect((await login(via.url, 'shared', `wrong ${i} guess`)).status).toBe(401);
     }
+    expect((await login(first.url, 'shared', 'right password')).status).toBe(429);
+    expect((await login(second.url, 'shared', 'right password')).status).toBe(429);
   });
 });
 

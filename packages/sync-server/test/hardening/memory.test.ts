@@ -112,7 +112,10 @@ afterAll(() => {
   }
 });
 
-describe(`server memory: no request makes it hold more than ${LIMIT_MIB} MiB beyond idle`, () => {
+// Each case starts a server and moves tens of MiB: generous time on a loaded machine.
+describe(`server memory: no request makes it hold more than ${LIMIT_MIB} MiB beyond idle`, {
+  timeout: 120_000,
+}, () => {
   it('a 16 MiB push of four 4 MiB records made of empty arrays (the densest JSON to parse)', async () => {
     const body = pushBody(arrayRecords);
     expect(body.length).toBeGreaterThan(15.9 * MiB);

@@ -2,24 +2,15 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_SESSIONS_PER_USER } from '../../src/auth/sessions.js';
+import { describe, expect, it } from 'vitest';
 import type { SessionsResponse } from '../../src/protocol.js';
 import { migrate } from '../../src/store/migrations.js';
 import { DB_FILE_NAME, SqliteSyncStore } from '../../src/store/sqlite.js';
-import { pull, request, signup, startTestServer, type TestServer, tempDir } from '../helpers.js';
+import { pull, request, signup, tempDir } from '../helpers.js';
+import { serversPerTest } from './servers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts);
-  servers.push(s);
-  return s;
-}
+const server = serversPerTest();
 
 const login = (url: string, username: string, password: string, userAgent = 'test-agent/1') =>
   request<{ token: string }>(url, 'POST', '/v1/auth/login', {
@@ -144,33 +135,6 @@ describe('upgrading a database of schema 1', () => {
         await store.close();
       }
     } finally {
-      dir.remove();
-    }
-  });
-});
-
-describe('session bookkeeping is bounded', () => {
-  it(`a user keeps at most ${MAX_SESSIONS_PER_USER} sessions: the least recently used end first`, async () => {
-    const dir = tempDir();
-    const store = new SqliteSyncStore(dir.path);
-    try {
-      await store.createUser({ id: 'u1', username: 'many', passwordHash: 'x', createdAt: 0 });
-      for (let i = 0; i <= MAX_SESSIONS_PER_USER; i++) {
-        const at = 1000 + i;
-        await store.createSession(
-          { id: `s${i}`, tokenHash: `h${i}`, userId: 'u1', createdAt: at, lastUsedAt: at, userAgent: null },
-          MAX_SESSIONS_PER_USER,
-        );
-        if (i === 10) await store.touchSession('s0', 5000); // s0 is in use: s1 is the least recently used
-      }
-      const ids = (await store.listSessions('u1', 0)).map((x) => x.id);
-      expect(ids).toHaveLength(MAX_SESSIONS_PER_USER);
-      expect(ids).toContain('s0');
-      expect(ids).not.toContain('s1');
-      await store.pruneSessions(1050);
-      expect(await store.listSessions('u1', 0)).toHaveLength(52); // s0 and s50..s100
-    } finally {
-      await store.close();
       dir.remove();
     }
   });

@@ -50,8 +50,14 @@ export class PgChangeListener {
     const client = new pg.Client({ ...this.config, application_name: LISTENER_NAME });
     client.on('notification', (message) => {
       if (message.channel !== CHANGE_CHANNEL || !message.payload) return;
-      const { u, v } = JSON.parse(message.payload) as { u: string; v: number };
-      this.emit({ userId: u, version: v });
+      // Anything else on the channel (another program's NOTIFY) is ignored, never thrown from here.
+      let notice: { u?: unknown; v?: unknown } = {};
+      try {
+        notice = JSON.parse(message.payload);
+      } catch {}
+      if (typeof notice.u === 'string' && typeof notice.v === 'number') {
+        this.emit({ userId: notice.u, version: notice.v });
+      }
     });
     const lost = (why: string) => {
       if (this.client !== client) return;

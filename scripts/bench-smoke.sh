@@ -6,10 +6,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 . scripts/setup.sh
+. scripts/test-postgres.sh
 
 ensure_pnpm
 ensure_deps
 ensure_chromium
+ensure_test_postgres
+trap stop_test_postgres EXIT
 # The server, the UI and the storage package are built by the test command
 # before this runs; build them only when missing. The harness always rebuilds.
 if [ ! -f packages/sync-server/dist/main.js ] || [ ! -f packages/ui/dist/index.html ] || [ ! -f packages/storage/dist/index.js ]; then

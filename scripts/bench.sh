@@ -8,10 +8,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 . scripts/setup.sh
+. scripts/test-postgres.sh
 
 ensure_pnpm
 ensure_deps
 ensure_chromium
+# The PostgreSQL figures: the local server, or a throwaway one.
+ensure_test_postgres
+trap stop_test_postgres EXIT
 echo "==> building"
 pnpm -r build
 

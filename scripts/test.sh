@@ -5,10 +5,13 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 . scripts/setup.sh
+. scripts/test-postgres.sh
 
 ensure_pnpm || exit 1
 ensure_deps || exit 1
 ensure_chromium || exit 1
+ensure_test_postgres || exit 1
+trap stop_test_postgres EXIT
 
 RESULTS="$ROOT/test-results/summary"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"

@@ -94,7 +94,9 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
 - **M7** the app with the long conversation open, scrolled to the top until every page is loaded; V8 heap in use
   after a forced GC (CDP \`Runtime.getHeapUsage\`). One run.
 - **Push / pull**: over HTTP on loopback, SQLite store: push of the first ${result.details.pushSample ?? ''} changes
-  (500 per request, a new account per run); pull of the whole dataset, 1,000 per page.
+  (500 per request, a new account per run); pull of the whole dataset, 1,000 per page. **PushPg / PullPg**: the
+  same against one server instance on PostgreSQL (\`CHATKEEP_DATABASE_URL\`, a fresh database on the local server),
+  in the same run.
 - **Fresh device**: \`createSyncEngine\` against the server into an empty IndexedDB database, from start to
   \`synced\`. Each run has an origin of its own (\`dev-<n>.localhost\`, on loopback) and so empty site storage, as
   a new device has; no earlier run's database is deleted under it (all are deleted after the last run). One

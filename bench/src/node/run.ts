@@ -1,6 +1,6 @@
 // `node bench/dist/node/run.js [--smoke] [--only M1,M6,...] [--json <file>] [--markdown <file>]`
 // (or `--report <json> --markdown <file>` to render an earlier run again):
-// runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, Sync)
+// runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, PushPg, PullPg, Sync)
 // against the built packages and writes the raw JSON and, when asked,
 // BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchPageApi } from '../page/main.js';
-import { datasetStats, FULL_DATASET, SMOKE_DATASET } from '../shared/dataset.js';
+import { type DatasetSpec, datasetStats, FULL_DATASET, SMOKE_DATASET } from '../shared/dataset.js';
 import { percentile, summarize } from '../shared/stats.js';
 import {
   BACKING_STORE_CLOSED_MS,
@@ -22,9 +22,10 @@ import { appendFigure } from './append-figure.js';
 import { launch, openBenchPage } from './browser.js';
 import type { BenchResult, Figure } from './figures.js';
 import { machineInfo } from './machine.js';
+import { createBenchDatabase } from './pg-database.js';
 import { renderReport } from './report.js';
 import { startServer } from './server.js';
-import { serverFigures } from './server-figures.js';
+import { type ServerRuns, serverFigures } from './server-figures.js';
 import { freshDeviceFigure, freshDeviceNote } from './sync-figure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -41,6 +42,8 @@ const FIGURE_IDS = [
   'M7',
   'Push',
   'Pull',
+  'PushPg',
+  'PullPg',
   'Sync',
   'Tree',
 ] as const;
@@ -54,6 +57,27 @@ interface Options {
   only?: Set<FigureId>;
   /** Raw JSON of an earlier run to render again (with today's findings) instead of measuring. */
   report?: string;
+}
+
+/** Push and pull on a server instance over a fresh PostgreSQL database. */
+async function pgServerFigures(spec: DatasetSpec, runs: number): Promise<ServerRuns> {
+  const database = await createBenchDatabase();
+  try {
+    const server = await startServer(ROOT, { databaseUrl: database.url });
+    try {
+      return await serverFigures(server.url, spec, runs);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+/** The median of `a` as a share of the median of `b`, e.g. "62%". */
+function ratio(a: number[], b: number[]): string {
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return `${Math.round((median(a) / median(b)) * 100)}%`;
 }
 
 function parseOnly(list: string): Set<FigureId> {
@@ -176,6 +200,9 @@ async function main() {
     log(`server figures: push and pull of ${dataset.messages + dataset.conversations} changes`);
     const serverRuns = want('Push', 'Pull', 'Sync') ? await serverFigures(server.url, spec, runs) : undefined;
     if (serverRuns) log(`whole dataset pushed in ${serverRuns.fullPushSeconds.toFixed(1)} s`);
+    // The same figures on PostgreSQL, one instance, in the same run.
+    const pgRuns = want('PushPg', 'PullPg') ? await pgServerFigures(spec, runs) : undefined;
+    if (pgRuns) log(`PostgreSQL: whole dataset pushed in ${pgRuns.fullPushSeconds.toFixed(1)} s`);
 
     const context = await launch(profileDir);
     const chromiumVersion = context.browser()?.version() ?? 'unknown';
@@ -390,6 +417,28 @@ async function main() {
           unit: 'changes/s',
           better: 'higher',
           chatkeep: summarize(serverRuns.pullPerSecond),
+        },
+      pgRuns &&
+        want('PushPg') && {
+          id: 'PushPg',
+          name: 'Server push throughput (PostgreSQL, one instance)',
+          unit: 'changes/s',
+          better: 'higher',
+          chatkeep: summarize(pgRuns.pushPerSecond),
+          note: serverRuns
+            ? `${ratio(pgRuns.pushPerSecond, serverRuns.pushPerSecond)} of SQLite's`
+            : undefined,
+        },
+      pgRuns &&
+        want('PullPg') && {
+          id: 'PullPg',
+          name: 'Server pull throughput (PostgreSQL, one instance)',
+          unit: 'changes/s',
+          better: 'higher',
+          chatkeep: summarize(pgRuns.pullPerSecond),
+          note: serverRuns
+            ? `${ratio(pgRuns.pullPerSecond, serverRuns.pullPerSecond)} of SQLite's`
+            : undefined,
         },
       sync && {
         id: 'Sync',

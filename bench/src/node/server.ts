@@ -12,8 +12,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** `uiDir`: the built UI it serves (CHATKEEP_UI_DIR); packages/ui/dist when absent. */
-export async function startServer(root: string, opts: { uiDir?: string } = {}): Promise<RunningServer> {
+/**
+ * `uiDir`: the built UI it serves (CHATKEEP_UI_DIR); packages/ui/dist when absent.
+ * `databaseUrl`: PostgreSQL (CHATKEEP_DATABASE_URL) instead of SQLite in the data directory.
+ */
+export async function startServer(
+  root: string,
+  opts: { uiDir?: string; databaseUrl?: string } = {},
+): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'chatkeep-bench-server-'));
   const child: ChildProcess = spawn(process.execPath, [join(root, 'packages/sync-server/dist/main.js')], {
     env: {
@@ -25,6 +31,7 @@ export async function startServer(root: string, opts: { uiDir?: string } = {}): 
       // A fresh account per run, all from 127.0.0.1: past the default 10 sign-ups an hour per address.
       CHATKEEP_SIGNUPS_PER_HOUR: '100000',
       ...(opts.uiDir ? { CHATKEEP_UI_DIR: opts.uiDir } : {}),
+      ...(opts.databaseUrl ? { CHATKEEP_DATABASE_URL: opts.databaseUrl } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,14 +6,16 @@ import { type AttemptLimitOptions, AttemptLimits, DEFAULT_ATTEMPT_LIMITS } from 
 import { Sessions } from './auth/sessions.js';
 import { clientAddress } from './client-address.js';
 import { errorBody, HttpError } from './errors.js';
+import { ChangeStreams, DEFAULT_CHANGE_STREAMS } from './events/change-streams.js';
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { hostCheck, isLoopbackHost } from './middleware/host-check.js';
 import { requireJsonBody } from './middleware/json-content-type.js';
 import { syncRateLimit, type TokenBucketOptions, TokenBuckets } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
-import type { HealthResponse } from './protocol.js';
+import { type HealthResponse, PROTOCOL_VERSION } from './protocol.js';
 import { authRoutes } from './routes/auth.js';
+import { eventRoutes } from './routes/events.js';
 import { syncRoutes } from './routes/sync.js';
 import { staticUi } from './static.js';
 import type { SyncStore } from './store/types.js';
@@ -39,6 +41,8 @@ export interface AppOptions {
   /** Where users reach the server (CHATKEEP_PUBLIC_URL); its host passes the Host check. */
   publicUrl?: string;
   now?: () => number;
+  /** The live event streams of this instance (startServer makes them, to end them at shutdown); made here when not given. */
+  streams?: ChangeStreams;
 }
 
 export const DEFAULT_SYNC_RATE_LIMIT: TokenBucketOptions = { ratePerSecond: 50, burst: 100 };
@@ -67,7 +71,14 @@ export function createApp(opts: AppOptions) {
 
   app.use('/v1/*', requireJsonBody());
 
-  app.get('/v1/health', (c) => c.json({ ok: true, version: SERVER_VERSION } satisfies HealthResponse));
+  app.get('/v1/health', (c) =>
+    c.json({
+      ok: true,
+      version: SERVER_VERSION,
+      protocol: PROTOCOL_VERSION,
+      store: store.kind,
+    } satisfies HealthResponse),
+  );
   const sessions = new Sessions(store, { idleDays: opts.sessionDays ?? DEFAULT_SESSION_DAYS }, opts.now);
   const trustProxy = opts.trustProxy ?? 0;
   app.route(
@@ -82,6 +93,9 @@ export function createApp(opts: AppOptions) {
   );
   const buckets = new TokenBuckets(opts.syncRateLimit ?? DEFAULT_SYNC_RATE_LIMIT, opts.now);
   app.use('/v1/sync/*', bearerAuth(sessions), syncRateLimit(buckets));
+  const streams =
+    opts.streams ?? new ChangeStreams(store, (ids) => sessions.liveIds(ids), DEFAULT_CHANGE_STREAMS, log);
+  app.route('/v1/sync', eventRoutes(streams));
   app.route('/v1/sync', syncRoutes({ store, now: opts.now }));
 
   app.all('/v1/*', (c) => {

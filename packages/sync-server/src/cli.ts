@@ -3,21 +3,22 @@
 //   chatkeep-admin user add <name>      (password from stdin, or prompted)
 //   chatkeep-admin user list
 //   chatkeep-admin user remove <name>
-// Works on the SQLite file in CHATKEEP_DATA_DIR (or --data-dir <dir>), also
-// while the server runs.
+// Works on the database of CHATKEEP_DATABASE_URL, else on the SQLite file in
+// CHATKEEP_DATA_DIR (or --data-dir <dir>), also while the server runs.
 import { createInterface } from 'node:readline';
 import { checkCredentialRules, createAccount } from './auth/accounts.js';
 import { normalizeUsername } from './auth/rules.js';
 import { configFromEnv } from './config.js';
 import { HttpError } from './errors.js';
-import { SqliteSyncStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 
 const USAGE = `Usage: chatkeep-admin [--data-dir <dir>] user add <name>
        chatkeep-admin [--data-dir <dir>] user list
        chatkeep-admin [--data-dir <dir>] user remove <name>
 
 user add reads the password from stdin (first line) or asks for it.
-The data directory defaults to CHATKEEP_DATA_DIR, then ./data.`;
+With CHATKEEP_DATABASE_URL set, it works on that PostgreSQL database;
+otherwise the data directory defaults to CHATKEEP_DATA_DIR, then ./data.`;
 
 class UsageError extends Error {}
 
@@ -51,9 +52,10 @@ async function readPassword(): Promise<string> {
   return first;
 }
 
-function parseArgs(argv: string[]): { dataDir: string; rest: string[] } {
+function parseArgs(argv: string[]): { dataDir: string; databaseUrl?: string; rest: string[] } {
   const rest: string[] = [];
-  let dataDir = configFromEnv().dataDir;
+  const { dataDir: defaultDir, databaseUrl } = configFromEnv();
+  let dataDir = defaultDir;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--data-dir') {
       const dir = argv[++i];
@@ -61,16 +63,16 @@ function parseArgs(argv: string[]): { dataDir: string; rest: string[] } {
       dataDir = dir;
     } else rest.push(argv[i]!);
   }
-  return { dataDir, rest };
+  return { dataDir, databaseUrl, rest };
 }
 
 async function run(argv: string[]): Promise<void> {
-  const { dataDir, rest } = parseArgs(argv);
+  const { rest, ...where } = parseArgs(argv);
   const [group, command, name, ...extra] = rest;
   if (group !== 'user' || !command || extra.length > 0) throw new UsageError(USAGE);
   if ((command === 'add' || command === 'remove') && !name) throw new UsageError(USAGE);
 
-  const store = new SqliteSyncStore(dataDir);
+  const store = await openStore(where);
   try {
     if (command === 'add') {
       const user = await createAccount(store, checkCredentialRules(name!, await readPassword()));

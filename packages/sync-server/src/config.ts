@@ -8,6 +8,8 @@ export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** A postgres:// URL (CHATKEEP_DATABASE_URL): PostgreSQL instead of the SQLite file in dataDir. */
+  databaseUrl?: string;
   signup: 'open' | 'closed';
   uiDir: string;
   corsOrigins: string[];
@@ -52,6 +54,21 @@ function publicUrl(env: NodeJS.ProcessEnv): string | undefined {
   return url.origin;
 }
 
+function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.CHATKEEP_DATABASE_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {}
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    throw new ConfigError(
+      'CHATKEEP_DATABASE_URL must be a PostgreSQL URL such as postgres://chatkeep:secret@db.example.com:5432/chatkeep (leave it unset to use SQLite in CHATKEEP_DATA_DIR).',
+    );
+  }
+  return raw;
+}
+
 const HOUR = 60 * 60 * 1000;
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -65,6 +82,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     port: number(env, 'PORT', 8787, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: resolve(env.CHATKEEP_DATA_DIR?.trim() || './data'),
+    databaseUrl: databaseUrl(env),
     signup,
     uiDir: resolve(env.CHATKEEP_UI_DIR?.trim() || DEFAULT_UI_DIR),
     corsOrigins: (env.CHATKEEP_CORS_ORIGINS ?? '')

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'not-found'
   | 'payload-too-large'
   | 'rate-limited'
+  | 'too-many-streams'
   | 'internal';
 
 export class HttpError extends Error {

@@ -43,7 +43,8 @@ export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 export const sessionsResponseSchema = z.object({ sessions: z.array(sessionInfoSchema) });
 export type SessionsResponse = z.infer<typeof sessionsResponseSchema>;
 
-export const recordKindSchema = z.enum(['conversation', 'message']);
+/** `project` records (protocol 1.1) carry a project's name to every device; v1 clients never send one. */
+export const recordKindSchema = z.enum(['conversation', 'message', 'project']);
 export type RecordKind = z.infer<typeof recordKindSchema>;
 
 const recordId = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
@@ -95,15 +96,17 @@ export type Result = z.infer<typeof resultSchema>;
 export const pushResponseSchema = z.object({ results: z.array(resultSchema), cursor: z.string() });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
-export const pullQuerySchema = z.object({
-  since: z.string().optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'limit must be a positive whole number')
-    .transform(Number)
-    .refine((n) => n >= 1, 'limit must be at least 1')
-    .optional(),
-});
+const limitParam = z
+  .string()
+  .regex(/^\d+$/, 'limit must be a positive whole number')
+  .transform(Number)
+  .refine((n) => n >= 1, 'limit must be at least 1')
+  .optional();
+
+export const pullQuerySchema = z.object({ since: z.string().optional(), limit: limitParam });
+
+/** GET /v1/sync/conversations/:id/messages: message ids greater than `after` (omitted: from the first). */
+export const messagesQuerySchema = z.object({ after: z.string().optional(), limit: limitParam });
 
 export const pullResponseSchema = z.object({
   changes: z.array(serverChangeSchema),
@@ -112,7 +115,30 @@ export const pullResponseSchema = z.object({
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 
-export const healthResponseSchema = z.object({ ok: z.literal(true), version: z.string() });
+/** The protocol this server speaks: 1.1 adds project records, live events and bootstrap reads to v1. */
+export const PROTOCOL_VERSION = '1.1';
+
+/** GET /v1/sync/conversations: every conversation record from one snapshot, and where to pull on from. */
+export const conversationsResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  cursor: z.string(),
+});
+export type ConversationsResponse = z.infer<typeof conversationsResponseSchema>;
+
+/** GET /v1/sync/conversations/:id/messages: a page of the conversation's messages by id. */
+export const messagesResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  hasMore: z.boolean(),
+});
+export type MessagesResponse = z.infer<typeof messagesResponseSchema>;
+
+export const healthResponseSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  protocol: z.literal(PROTOCOL_VERSION),
+  /** Which database this instance keeps its data in. */
+  store: z.enum(['sqlite', 'postgres']),
+});
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

@@ -3,19 +3,23 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
+import { createApp, DEFAULT_SESSION_DAYS } from './app.js';
 import type { AttemptLimitOptions } from './auth/attempt-limits.js';
+import { Sessions } from './auth/sessions.js';
 import { DEFAULT_UI_DIR } from './config.js';
+import { type ChangeStreamOptions, ChangeStreams, DEFAULT_CHANGE_STREAMS } from './events/change-streams.js';
 import type { TokenBucketOptions } from './middleware/rate-limit.js';
-import { SqliteSyncStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { SyncStore } from './store/types.js';
 
 export interface StartServerOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
-  /** Holds chatkeep.sqlite. */
+  /** Holds chatkeep.sqlite (unless databaseUrl is set). */
   dataDir: string;
+  /** A postgres:// URL: keep everything in PostgreSQL, shared with any other instance using it. */
+  databaseUrl?: string;
   signup?: 'open' | 'closed';
   uiDir?: string;
   corsOrigins?: string[];
@@ -33,6 +37,8 @@ export interface StartServerOptions {
   publicUrl?: string;
   /** The server clock (rate limits and the 24 h stamp check); Date.now by default. */
   now?: () => number;
+  /** Limits and timers of live event streams (10 per user, a ping every 25 s, sessions checked every 2 s). */
+  streams?: Partial<ChangeStreamOptions>;
 }
 
 export interface RunningServer {
@@ -46,8 +52,16 @@ export interface RunningServer {
 
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  const store = new SqliteSyncStore(opts.dataDir);
+  const store = await openStore(opts);
+  const sessions = new Sessions(store, { idleDays: opts.sessionDays ?? DEFAULT_SESSION_DAYS }, opts.now);
+  const streams = new ChangeStreams(
+    store,
+    (ids) => sessions.liveIds(ids),
+    { ...DEFAULT_CHANGE_STREAMS, ...opts.streams },
+    opts.log,
+  );
   const app = createApp({
+    streams,
     store,
     signup: opts.signup ?? 'open',
     uiDir: opts.uiDir ?? DEFAULT_UI_DIR,
@@ -78,6 +92,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
+      // Event streams never finish by themselves: end them so the server can close.
+      streams.close();
       server.closeIdleConnections();
       // Connections still busy after a grace period are cut so shutdown ends.
       setTimeout(() => server.closeAllConnections(), 10_000).unref();

@@ -134,10 +134,15 @@ describe('bad requests answer JSON errors', () => {
     expectError(await request(server.url, 'DELETE', '/v1/health'), 404, 'not-found');
   });
 
-  it('health answers ok with the server version', async () => {
+  it('health answers ok with the server version, protocol 1.1 and the store in use', async () => {
     const res = await request(server.url, 'GET', '/v1/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(res.body).toEqual({
+      ok: true,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      protocol: '1.1',
+      store: 'sqlite',
+    });
   });
 
   it('ids that look like injections or use unicode are stored and returned verbatim', async () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../src/store/migrations.js';
+import { migrate, SCHEMA_VERSION } from '../src/store/migrations.js';
 import { SqliteSyncStore } from '../src/store/sqlite.js';
 import { conversationChange, stamp, storedForm, tempDir } from './helpers.js';
 
@@ -42,6 +42,38 @@ describe('SQLite store', () => {
     expect((b as { version: number }).version).toBeGreaterThan((a as { version: number }).version);
     expect((await second.pull('u1', 0, 10, 1 << 20)).changes.map((c) => c.id)).toEqual(['c1', 'c2']);
     await second.close();
+  });
+
+  it('upgrading a schema 2 file keeps its records and then accepts project records', async () => {
+    const dir = newDir();
+    const old = new Database(join(dir, 'chatkeep.sqlite'));
+    migrate(old, 2);
+    old
+      .prepare("INSERT INTO users (id, username, password_hash, created_at) VALUES ('u1', 'u1', 'x', 1)")
+      .run();
+    old
+      .prepare(
+        `INSERT INTO records (user_id, kind, id, project_id, conversation_id, hlc, deleted, data, version)
+         VALUES ('u1', 'message', 'm1', 'default', 'c1', ?, 0, '{"id":"m1"}', 7)`,
+      )
+      .run(stamp(1_000));
+    old.prepare("UPDATE sequence SET value = 7 WHERE name = 'version'").run();
+    old.close();
+    const store = new SqliteSyncStore(dir);
+    expect(await store.messagesOf('u1', 'c1', '', 10, 1 << 20)).toMatchObject({
+      changes: [{ id: 'm1', version: 7, data: '{"id":"m1"}' }],
+    });
+    const project = {
+      kind: 'project' as const,
+      id: 'p1',
+      projectId: 'p1',
+      hlc: stamp(2_000),
+      deleted: false,
+    };
+    expect(await store.push('u1', [{ ...project, data: '{"name":"Work"}' }])).toEqual([
+      { status: 'applied', version: 8 },
+    ]);
+    await store.close();
   });
 
   it('refuses a database written by a newer server, saying to upgrade', async () => {

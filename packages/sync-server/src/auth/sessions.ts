@@ -70,6 +70,11 @@ export class Sessions {
     }));
   }
 
+  /** Which of these sessions are still live: not ended and not expired. */
+  liveIds(ids: string[]): Promise<Set<string>> {
+    return this.store.liveSessionIds(ids, this.now() - this.idleMs);
+  }
+
   /** False when the user has no such session. */
   end(userId: string, id: string): Promise<boolean> {
     return this.store.deleteSession(userId, id);

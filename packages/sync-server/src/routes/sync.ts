@@ -1,17 +1,32 @@
-// POST /v1/sync/push and GET /v1/sync/pull for the signed-in user. Both
-// answers are written by sync/answer.ts, which keeps them within the answer
-// limit and returns each record's data as the text it was pushed with.
+// POST /v1/sync/push, GET /v1/sync/pull and the bootstrap reads
+// (GET /v1/sync/conversations, /v1/sync/conversations/:id/messages) for the
+// signed-in user. Answers are written by sync/answer.ts, which keeps them
+// within the answer limit and returns each record's data as the text it was
+// pushed with.
 import { describeZodError, isValidClientId } from '@chatkeep/storage';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../errors.js';
 import { readText } from '../json-body.js';
-import { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BYTES, pullQuerySchema } from '../protocol.js';
+import {
+  DEFAULT_PULL_LIMIT,
+  MAX_PULL_LIMIT,
+  MAX_PUSH_BYTES,
+  messagesQuerySchema,
+  pullQuerySchema,
+} from '../protocol.js';
 import type { SyncStore, ValidChange } from '../store/types.js';
-import { type AnsweredResult, pullAnswer, pullDataBudget, pushAnswer } from '../sync/answer.js';
+import {
+  type AnsweredResult,
+  conversationsAnswer,
+  messagesAnswer,
+  pullAnswer,
+  pullDataBudget,
+  pushAnswer,
+} from '../sync/answer.js';
 import { decodeCursor } from '../sync/cursor.js';
 import { readPushBody } from '../sync/push-body.js';
-import { type ChangeCheck, checkChange } from '../sync/validate-change.js';
+import { type ChangeCheck, checkChange, idProblem } from '../sync/validate-change.js';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
@@ -56,6 +71,32 @@ export function syncRoutes({ store, now = Date.now }: { store: SyncStore; now?: 
     const limit = Math.min(query.data.limit ?? DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
     const page = await store.pull(c.get('userId'), since, limit, pullDataBudget(limit));
     return c.body(pullAnswer(page, since), 200, JSON_TYPE);
+  });
+
+  app.get('/conversations', async (c) => {
+    return c.body(conversationsAnswer(await store.conversationSnapshot(c.get('userId'))), 200, JSON_TYPE);
+  });
+
+  app.get('/conversations/:id/messages', async (c) => {
+    const conversationId = c.req.param('id');
+    const idIssue = idProblem(conversationId);
+    if (idIssue) throw new HttpError(400, 'invalid-request', `The conversation id ${idIssue}.`);
+    const query = messagesQuerySchema.safeParse(c.req.query());
+    if (!query.success) {
+      throw new HttpError(400, 'invalid-request', `Invalid messages query: ${describeZodError(query.error)}`);
+    }
+    const after = query.data.after ?? '';
+    const afterIssue = after === '' ? undefined : idProblem(after);
+    if (afterIssue) {
+      throw new HttpError(
+        400,
+        'invalid-request',
+        `after is a message id and ${afterIssue}; omit it to start from the first message.`,
+      );
+    }
+    const limit = Math.min(query.data.limit ?? DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
+    const page = await store.messagesOf(c.get('userId'), conversationId, after, limit, pullDataBudget(limit));
+    return c.body(messagesAnswer(page), 200, JSON_TYPE);
   });
 
   return app;

@@ -58,6 +58,29 @@ const MIGRATIONS: string[] = [
   CREATE INDEX auth_attempts_by_key ON auth_attempts(scope, key, at);
   CREATE INDEX auth_attempts_by_expiry ON auth_attempts(expires_at);
   `,
+  // 3: records may be projects (protocol 1.1). SQLite cannot change a CHECK in
+  // place, so the table is rebuilt; the conversation index gains the message
+  // id so that a conversation's messages are read in id order (bootstrap).
+  `
+  CREATE TABLE records_v3 (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('conversation', 'message', 'project')),
+    id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    conversation_id TEXT,
+    hlc TEXT NOT NULL,
+    deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+    data TEXT,
+    version INTEGER NOT NULL UNIQUE,
+    PRIMARY KEY (user_id, kind, id)
+  ) WITHOUT ROWID;
+  INSERT INTO records_v3 (user_id, kind, id, project_id, conversation_id, hlc, deleted, data, version)
+    SELECT user_id, kind, id, project_id, conversation_id, hlc, deleted, data, version FROM records;
+  DROP TABLE records;
+  ALTER TABLE records_v3 RENAME TO records;
+  CREATE INDEX records_by_version ON records(user_id, version);
+  CREATE INDEX records_by_conversation ON records(user_id, conversation_id, id) WHERE kind = 'message';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

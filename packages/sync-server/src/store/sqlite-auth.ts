@@ -43,6 +43,9 @@ function prepareStatements(db: Database.Database) {
     ),
     deleteSession: db.prepare<[string, string]>('DELETE FROM sessions WHERE user_id = ? AND id = ?'),
     pruneSessions: db.prepare<[number]>('DELETE FROM sessions WHERE last_used_at < ?'),
+    liveSession: db.prepare<[string, number], { id: string }>(
+      'SELECT id FROM sessions WHERE id = ? AND last_used_at >= ?',
+    ),
     countAttempts: db.prepare<[string, string, number], { n: number; oldest: number | null }>(
       'SELECT count(*) AS n, min(at) AS oldest FROM auth_attempts WHERE scope = ? AND key = ? AND at > ?',
     ),
@@ -104,6 +107,12 @@ export class SqliteAuthTables {
 
   pruneSessions(before: number): void {
     this.stmt.pruneSessions.run(before);
+  }
+
+  liveSessionIds(ids: string[], usedSince: number): Set<string> {
+    const live = new Set<string>();
+    for (const id of ids) if (this.stmt.liveSession.get(id, usedSince)) live.add(id);
+    return live;
   }
 
   releaseAttempt(ids: number[]): void {

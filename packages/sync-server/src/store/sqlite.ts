@@ -6,12 +6,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordKind } from '../protocol.js';
-import { applicationOrder, deleteTakesMessage, resolveChange } from '../sync/resolve.js';
+import { applyChangeSync } from '../sync/apply-change.js';
+import { applicationOrder } from '../sync/resolve.js';
 import { migrate } from './migrations.js';
+import { pageWithin } from './paging.js';
 import { SqliteAuthTables } from './sqlite-auth.js';
 import {
   type AttemptOutcome,
   type AttemptWindow,
+  type ChangeNotice,
+  type ConversationSnapshot,
   type PullPage,
   type PushOutcome,
   type RecordHead,
@@ -27,7 +31,7 @@ import {
 export const DB_FILE_NAME = 'chatkeep.sqlite';
 
 interface HeadRow {
-  kind: 'conversation' | 'message';
+  kind: RecordKind;
   id: string;
   project_id: string;
   conversation_id: string | null;
@@ -107,11 +111,21 @@ function prepareStatements(db: Database.Database) {
     maxVersion: db.prepare<[string], { v: number | null }>(
       'SELECT max(version) AS v FROM records WHERE user_id = ?',
     ),
+    messagesOf: db.prepare<[string, string, string, number], RecordRow>(
+      `SELECT ${HEAD_COLUMNS}, data FROM records
+       WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
+    ),
+    conversationsOf: db.prepare<[string], RecordRow>(
+      `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = 'conversation' ORDER BY id`,
+    ),
   };
 }
 
 export class SqliteSyncStore implements SyncStore {
+  readonly kind = 'sqlite';
   readonly path: string;
+  /** One process owns the file, so the process itself tells of its commits. */
+  private readonly listeners = new Set<(notice: ChangeNotice) => void>();
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<typeof prepareStatements>;
   private readonly auth: SqliteAuthTables;
@@ -181,6 +195,10 @@ export class SqliteSyncStore implements SyncStore {
     this.auth.pruneSessions(before);
   }
 
+  async liveSessionIds(ids: string[], usedSince: number): Promise<Set<string>> {
+    return this.auth.liveSessionIds(ids, usedSince);
+  }
+
   async takeAttempt(windows: AttemptWindow[], now: number): Promise<AttemptOutcome> {
     return this.auth.takeAttempt(windows, now);
   }
@@ -190,60 +208,36 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   async push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]> {
-    return this.db.transaction(() => {
-      const outcomes: PushOutcome[] = new Array(changes.length);
-      for (const i of applicationOrder(changes)) outcomes[i] = this.applyOne(userId, changes[i]!);
-      return outcomes;
+    let greatest = 0;
+    const outcomes = this.db.transaction(() => {
+      const answers: PushOutcome[] = new Array(changes.length);
+      for (const i of applicationOrder(changes)) {
+        answers[i] = applyChangeSync(changes[i]!, (step) => {
+          if (step.op === 'head') {
+            const row = this.stmt.getHead.get(userId, step.kind, step.id);
+            return row && toHead(row);
+          }
+          if (step.op === 'live-messages') {
+            return this.stmt.liveMessagesOf.all(userId, step.conversationId).map(toHead);
+          }
+          greatest = this.write(userId, step.change, step.conversationId);
+          return greatest;
+        });
+      }
+      return answers;
     })();
+    // After the commit: a listener that pulls at once sees the change.
+    if (greatest > 0) this.notify({ userId, version: greatest });
+    return outcomes;
   }
 
-  private applyOne(userId: string, change: ValidChange): PushOutcome {
-    const storedRow = this.stmt.getHead.get(userId, change.kind, change.id);
-    const stored = storedRow && toHead(storedRow);
-    // A tombstone carries no data, so its conversation is the one stored with the message.
-    const conversationId =
-      change.kind === 'message'
-        ? (change.conversationId ?? storedRow?.conversation_id ?? undefined)
-        : undefined;
-    if (
-      change.kind === 'message' &&
-      change.conversationId &&
-      storedRow?.conversation_id &&
-      storedRow.conversation_id !== change.conversationId
-    ) {
-      return {
-        status: 'rejected',
-        reason: `Message ${change.id} belongs to conversation ${storedRow.conversation_id}; it cannot move to ${change.conversationId}. Save it under a new id instead.`,
-      };
-    }
-    const conversationRow =
-      conversationId === undefined
-        ? undefined
-        : this.stmt.getHead.get(userId, 'conversation', conversationId);
-    const decision = resolveChange(change, stored, conversationRow && toHead(conversationRow));
-    if (decision.action === 'repeat') return { status: 'applied', version: decision.version };
-    const version =
-      decision.action === 'write' ? this.write(userId, change, conversationId ?? null) : undefined;
-    if (change.kind === 'conversation' && change.deleted) {
-      // Other devices learn of each message's deletion through a new version.
-      for (const message of this.stmt.liveMessagesOf.all(userId, change.id)) {
-        if (!deleteTakesMessage(message.hlc, change.hlc, version !== undefined)) continue;
-        this.write(
-          userId,
-          {
-            kind: 'message',
-            id: message.id,
-            projectId: message.project_id,
-            hlc: change.hlc,
-            deleted: true,
-            data: null,
-          },
-          message.conversation_id,
-        );
-      }
-    }
-    if (decision.action === 'stale') return { status: 'stale', current: decision.current };
-    return { status: 'applied', version: version! };
+  private notify(notice: ChangeNotice): void {
+    for (const listener of this.listeners) listener(notice);
+  }
+
+  onChange(listener: (notice: ChangeNotice) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private write(userId: string, change: ValidChange, conversationId: string | null): number {
@@ -264,16 +258,26 @@ export class SqliteSyncStore implements SyncStore {
 
   async pull(userId: string, since: number, limit: number, maxDataBytes: number): Promise<PullPage> {
     // Row by row, so that a page of large records stops without loading the rest.
-    const changes: StoredChange[] = [];
-    let bytes = 0;
-    for (const row of this.stmt.pull.iterate(userId, since, limit + 1)) {
-      bytes += row.data === null ? 0 : Buffer.byteLength(row.data, 'utf8');
-      if (changes.length === limit || (changes.length > 0 && bytes > maxDataBytes)) {
-        return { changes, hasMore: true };
-      }
-      changes.push(toStored(row));
-    }
-    return { changes, hasMore: false };
+    return pageWithin(this.stmt.pull.iterate(userId, since, limit + 1), limit, maxDataBytes, toStored);
+  }
+
+  async messagesOf(
+    userId: string,
+    conversationId: string,
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<PullPage> {
+    const rows = this.stmt.messagesOf.iterate(userId, conversationId, after, limit + 1);
+    return pageWithin(rows, limit, maxDataBytes, toStored);
+  }
+
+  async conversationSnapshot(userId: string): Promise<ConversationSnapshot> {
+    // One read transaction: no push commits between the records and their version.
+    return this.db.transaction(() => ({
+      changes: this.stmt.conversationsOf.all(userId).map(toStored),
+      version: this.stmt.maxVersion.get(userId)?.v ?? 0,
+    }))();
   }
 
   async readRecord(userId: string, kind: RecordKind, id: string): Promise<StoredChange | undefined> {

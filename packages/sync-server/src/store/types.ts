@@ -1,5 +1,6 @@
-// What the routes need from storage. SQLite implements it today; another
-// database only has to implement this interface (and reuse sync/resolve.ts).
+// What the routes need from storage. SQLite (store/sqlite.ts) and PostgreSQL
+// (store/pg.ts) implement it; both apply changes through sync/apply-change.ts
+// and are held to the same rules by test/store-contract.ts.
 import type { RecordKind } from '../protocol.js';
 
 export interface UserRecord {
@@ -82,11 +83,28 @@ export type AttemptOutcome =
   | { allowed: true; ids: number[] }
   | { allowed: false; window: AttemptWindow; retryAfterMs: number };
 
+/** A conversation snapshot: every conversation record of a user and the version it was read at. */
+export interface ConversationSnapshot {
+  changes: StoredChange[];
+  version: number;
+}
+
+/**
+ * A commit raised `userId`'s greatest version to `version` (on this instance
+ * or, with a shared database, on any). `resync` means notices may have been
+ * missed (the database connection that carries them was lost and is back):
+ * listeners should treat every user as changed.
+ */
+export type ChangeNotice = { userId: string; version: number } | { resync: true };
+
 export class UsernameTakenError extends Error {
   override readonly name = 'UsernameTakenError';
 }
 
 export interface SyncStore {
+  /** Which database holds the data, as /v1/health reports it. */
+  readonly kind: 'sqlite' | 'postgres';
+
   /** Throws UsernameTakenError when the name is in use. */
   createUser(user: UserRecord): Promise<void>;
   findUserByName(username: string): Promise<UserRecord | undefined>;
@@ -109,6 +127,8 @@ export interface SyncStore {
   deleteSession(userId: string, id: string): Promise<boolean>;
   /** Removes every session last used before `before` (expired ones). */
   pruneSessions(before: number): Promise<void>;
+  /** Which of these session ids still exist and were used since `usedSince`. */
+  liveSessionIds(ids: string[], usedSince: number): Promise<Set<string>>;
 
   /**
    * Counts one attempt against each window, atomically and across every
@@ -133,6 +153,25 @@ export interface SyncStore {
   readRecord(userId: string, kind: RecordKind, id: string): Promise<StoredChange | undefined>;
   /** The greatest version among the user's records (0 when none). */
   maxVersion(userId: string): Promise<number>;
+  /** Every conversation record of the user (tombstones included) from one consistent read, by id. */
+  conversationSnapshot(userId: string): Promise<ConversationSnapshot>;
+  /**
+   * The message records of one conversation (tombstones included) with id
+   * greater than `after`, by id, at most `limit`, stopping before the data
+   * text passes `maxDataBytes` (never before the first).
+   */
+  messagesOf(
+    userId: string,
+    conversationId: string,
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<PullPage>;
+  /**
+   * Calls `listener` after every commit that raises a user's greatest
+   * version, wherever it was committed; answers the function that stops it.
+   */
+  onChange(listener: (notice: ChangeNotice) => void): () => void;
 
   close(): Promise<void>;
 }

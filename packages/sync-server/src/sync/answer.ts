@@ -7,7 +7,7 @@
 // An answer is a list of pieces encoded once into one buffer: records of
 // several MiB are never concatenated into further strings on the way.
 import { MAX_ANSWER_BYTES } from '../protocol.js';
-import type { PushOutcome, RecordHead, StoredChange } from '../store/types.js';
+import type { ConversationSnapshot, PushOutcome, RecordHead, StoredChange } from '../store/types.js';
 import { encodeCursor } from './cursor.js';
 
 /** Pieces of JSON text and their UTF-8 size. */
@@ -60,26 +60,58 @@ function changePieces(head: RecordHead, data: string | null | undefined): Pieces
   return pieces.add(`,"version":${head.version}}`);
 }
 
-/** A pull page as JSON, cut short (hasMore) where the next change would pass the answer limit. */
-export function pullAnswer(
-  page: { changes: StoredChange[]; hasMore: boolean },
-  since: number,
-): Buffer<ArrayBuffer> {
-  const answer = new Pieces().add('{"changes":[');
-  let last = since;
+/**
+ * The changes of a page as a JSON list, cut short (hasMore) where the next
+ * change would pass the answer limit; `last` is the version of the last one listed.
+ */
+function changeList(page: { changes: StoredChange[]; hasMore: boolean }, last: number) {
+  const list = new Pieces().add('[');
   let hasMore = page.hasMore;
   for (const [i, change] of page.changes.entries()) {
     const json = changePieces(change, change.data);
     // Always at least one change: a record (4 MiB at most) fits on its own.
-    if (i > 0 && answer.bytes + json.bytes + 1 + FRAME_BYTES > MAX_ANSWER_BYTES) {
+    if (i > 0 && list.bytes + json.bytes + 1 + FRAME_BYTES > MAX_ANSWER_BYTES) {
       hasMore = true;
       break;
     }
-    if (i > 0) answer.add(',');
-    answer.append(json);
+    if (i > 0) list.add(',');
+    list.append(json);
     last = change.version;
   }
-  return answer.add(`],"cursor":${JSON.stringify(encodeCursor(last))},"hasMore":${hasMore}}`).toBuffer();
+  return { list: list.add(']'), hasMore, last };
+}
+
+/** A pull page as JSON: `{changes, cursor, hasMore}`. */
+export function pullAnswer(
+  page: { changes: StoredChange[]; hasMore: boolean },
+  since: number,
+): Buffer<ArrayBuffer> {
+  const { list, hasMore, last } = changeList(page, since);
+  return new Pieces()
+    .add('{"changes":')
+    .append(list)
+    .add(`,"cursor":${JSON.stringify(encodeCursor(last))},"hasMore":${hasMore}}`)
+    .toBuffer();
+}
+
+/** A page of a conversation's messages as JSON: `{changes, hasMore}`. */
+export function messagesAnswer(page: { changes: StoredChange[]; hasMore: boolean }): Buffer<ArrayBuffer> {
+  const { list, hasMore } = changeList(page, 0);
+  return new Pieces().add('{"changes":').append(list).add(`,"hasMore":${hasMore}}`).toBuffer();
+}
+
+/**
+ * A conversation snapshot as JSON: `{changes, cursor}` with every record,
+ * since a snapshot cannot be resumed. Conversation records are small; only
+ * a user with several of the largest possible ones passes MAX_ANSWER_BYTES.
+ */
+export function conversationsAnswer(snapshot: ConversationSnapshot): Buffer<ArrayBuffer> {
+  const answer = new Pieces().add('{"changes":[');
+  for (const [i, change] of snapshot.changes.entries()) {
+    if (i > 0) answer.add(',');
+    answer.append(changePieces(change, change.data));
+  }
+  return answer.add(`],"cursor":${JSON.stringify(encodeCursor(snapshot.version))}}`).toBuffer();
 }
 
 /** The data text a pull may load for a page of `limit` changes, leaving room for their envelopes. */

@@ -32,6 +32,12 @@ describe('auth and web settings from the environment', () => {
     expect(config.publicUrl).toBe('https://chat.example.com');
   });
 
+  it('CHATKEEP_DATABASE_URL chooses PostgreSQL; unset, the SQLite file stays the default', () => {
+    expect(configFromEnv({}).databaseUrl).toBeUndefined();
+    const url = 'postgres://chatkeep@db.example.com:5432/chatkeep';
+    expect(configFromEnv({ CHATKEEP_DATABASE_URL: ` ${url} ` }).databaseUrl).toBe(url);
+  });
+
   it('a bad value stops the server with a message naming the setting', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ CHATKEEP_SESSION_DAYS: '0' }, /CHATKEEP_SESSION_DAYS must be a whole number/],
@@ -39,6 +45,7 @@ describe('auth and web settings from the environment', () => {
       [{ CHATKEEP_TRUST_PROXY: 'true' }, /CHATKEEP_TRUST_PROXY must be a whole number from 0 to 10/],
       [{ CHATKEEP_PUBLIC_URL: 'chat.example.com' }, /CHATKEEP_PUBLIC_URL must be the http\(s\) address/],
       [{ CHATKEEP_PUBLIC_URL: 'ftp://chat.example.com' }, /CHATKEEP_PUBLIC_URL/],
+      [{ CHATKEEP_DATABASE_URL: 'mysql://db/chatkeep' }, /CHATKEEP_DATABASE_URL must be a PostgreSQL URL/],
     ];
     for (const [env, message] of cases) {
       expect(() => configFromEnv(env), JSON.stringify(env)).toThrow(ConfigError);

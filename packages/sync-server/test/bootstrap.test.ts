@@ -1,0 +1,163 @@
+// GET /v1/sync/conversations and /v1/sync/conversations/:id/messages over
+// HTTP, on SQLite and on PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConversationsResponse, MessagesResponse } from '../src/protocol.js';
+import {
+  conversationChange,
+  messageChange,
+  pull,
+  push,
+  request,
+  signup,
+  stamp,
+  type TestServer,
+  tombstone,
+} from './helpers.js';
+import { STORES, type StoreServers, storeServers } from './store-servers.js';
+
+const MiB = 1024 * 1024;
+const t0 = Date.now() - 60_000;
+
+describe.each(STORES)('bootstrap reads on %s', (storeName) => {
+  let servers: StoreServers;
+  let server: TestServer;
+  beforeAll(async () => {
+    servers = await storeServers(storeName);
+    server = await servers.start();
+  });
+  afterAll(() => servers?.stopAll());
+
+  const conversations = (token: string) =>
+    request<ConversationsResponse>(server.url, 'GET', '/v1/sync/conversations', { token });
+  const messages = (token: string, id: string, query = '') =>
+    request<MessagesResponse>(
+      server.url,
+      'GET',
+      `/v1/sync/conversations/${encodeURIComponent(id)}/messages${query}`,
+      { token },
+    );
+
+  it('lists every conversation record with tombstones, and a cursor the pull goes on from', async () => {
+    const { token } = await signup(server.url);
+    await push(server.url, token, [
+      conversationChange('c2', stamp(t0), { title: 'Second' }),
+      conversationChange('c1', stamp(t0), { title: 'First' }),
+      conversationChange('c3', stamp(t0)),
+      messageChange('m1', 'c1', stamp(t0)),
+    ]);
+    await push(server.url, token, [tombstone('conversation', 'c3', stamp(t0 + 1))]);
+    const res = await conversations(token);
+    expect(res.status).toBe(200);
+    expect(res.body.changes.map((c) => [c.id, c.deleted, c.data?.title ?? null])).toEqual([
+      ['c1', false, 'First'],
+      ['c2', false, 'Second'],
+      ['c3', true, null],
+    ]);
+    // Nothing after the snapshot's cursor until a later push.
+    expect((await pull(server.url, token, `?since=${res.body.cursor}`)).body.changes).toEqual([]);
+    await push(server.url, token, [conversationChange('c4', stamp(t0))]);
+    expect(
+      (await pull(server.url, token, `?since=${res.body.cursor}`)).body.changes.map((c) => c.id),
+    ).toEqual(['c4']);
+  });
+
+  it('a new user gets no conversations and the cursor of the beginning', async () => {
+    const { token } = await signup(server.url);
+    const res = await conversations(token);
+    expect(res.body.changes).toEqual([]);
+    expect((await pull(server.url, token, `?since=${res.body.cursor}`)).status).toBe(200);
+  });
+
+  it('lists a conversation’s messages by id, with tombstones, resumable after an id', async () => {
+    const { token } = await signup(server.url);
+    await push(server.url, token, [
+      conversationChange('c1', stamp(t0)),
+      conversationChange('c2', stamp(t0)),
+      ...['m3', 'm1', 'm4', 'm2'].map((id) => messageChange(id, 'c1', stamp(t0), { content: `text ${id}` })),
+      messageChange('other', 'c2', stamp(t0)),
+    ]);
+    await push(server.url, token, [tombstone('message', 'm2', stamp(t0 + 1))]);
+    const first = await messages(token, 'c1', '?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.changes.map((c) => [c.id, c.deleted, c.conversationId])).toEqual([
+      ['m1', false, 'c1'],
+      ['m2', true, 'c1'],
+    ]);
+    expect(first.body.changes[0]!.data).toMatchObject({ content: 'text m1' });
+    expect(first.body.hasMore).toBe(true);
+    const rest = await messages(token, 'c1', '?after=m2&limit=2');
+    expect(rest.body).toMatchObject({ changes: [{ id: 'm3' }, { id: 'm4' }] });
+    expect((await messages(token, 'c1', '?after=m4')).body).toEqual({ changes: [], hasMore: false });
+    expect((await messages(token, 'c1')).body.changes).toHaveLength(4);
+  });
+
+  it('another user’s conversation is empty, not visible', async () => {
+    const owner = await signup(server.url);
+    const stranger = await signup(server.url);
+    await push(server.url, owner.token, [
+      conversationChange('c1', stamp(t0)),
+      messageChange('m1', 'c1', stamp(t0)),
+    ]);
+    expect((await messages(stranger.token, 'c1')).body).toEqual({ changes: [], hasMore: false });
+    expect((await conversations(stranger.token)).body.changes).toEqual([]);
+  });
+
+  it('a page of large messages stops within the 16 MiB answer limit, and the rest follows', async () => {
+    const { token } = await signup(server.url);
+    const big = 'x'.repeat(3 * MiB);
+    await push(server.url, token, [conversationChange('c1', stamp(t0))]);
+    for (const ids of [
+      ['m1', 'm2', 'm3'],
+      ['m4', 'm5', 'm6'],
+    ]) {
+      const res = await push(
+        server.url,
+        token,
+        ids.map((id) => messageChange(id, 'c1', stamp(t0), { content: big })),
+      );
+      expect(res.body.results.every((r) => r.status === 'applied')).toBe(true);
+    }
+    const res = await fetch(`${server.url}/v1/sync/conversations/c1/messages`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const text = await res.text();
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(16 * MiB);
+    const page = JSON.parse(text) as MessagesResponse;
+    expect(page.hasMore).toBe(true);
+    expect(page.changes.length).toBeGreaterThan(0);
+    expect(page.changes.length).toBeLessThan(6);
+    const next = await messages(token, 'c1', `?after=${page.changes.at(-1)!.id}`);
+    expect([...page.changes, ...next.body.changes].map((c) => c.id)).toEqual([
+      'm1',
+      'm2',
+      'm3',
+      'm4',
+      'm5',
+      'm6',
+    ]);
+  });
+
+  it('bad parameters are 400 with what to fix; no token is 401', async () => {
+    const { token } = await signup(server.url);
+    const cases: [string, RegExp][] = [
+      ['?limit=0', /limit must be at least 1/],
+      ['?limit=ten', /limit must be a positive whole number/],
+      ['?after=a%01b', /after is a message id and must not contain control characters/],
+      [`?after=${'a'.repeat(201)}`, /at most 200 characters/],
+    ];
+    for (const [query, message] of cases) {
+      const res = await messages(token, 'c1', query);
+      expect(res.status, query).toBe(400);
+      expect(res.body).toMatchObject({
+        error: { code: 'invalid-request', message: expect.stringMatching(message) },
+      });
+    }
+    const longId = await messages(token, 'c'.repeat(201));
+    expect(longId.status).toBe(400);
+    expect(longId.body).toMatchObject({
+      error: { message: expect.stringMatching(/conversation id must be at most/) },
+    });
+    expect((await request(server.url, 'GET', '/v1/sync/conversations')).status).toBe(401);
+    expect((await request(server.url, 'GET', '/v1/sync/conversations/c1/messages')).status).toBe(401);
+  });
+});

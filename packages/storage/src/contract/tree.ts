@@ -370,6 +370,17 @@ export function treeRules(ctx: ContractContext): void {
       expect(await db.getConversation(conv.id)).toMatchObject({ messageCount: 2, lastMessage: 'second' });
     });
 
+    it('re-saving a message above the leaf keeps the preview of the leaf, when saveConversation saved them with times going backwards', async () => {
+      const db = await ctx.open();
+      const conv = { id: 'c-back-resave', projectId: 'p1' };
+      await db.saveConversation(conv, [messageInput(conv, { id: 'first', content: 'first', createdAt: 20 })]);
+      await db.saveConversation(conv, [
+        messageInput(conv, { id: 'second', content: 'second', createdAt: 10 }),
+      ]);
+      await db.saveMessage(messageInput(conv, { id: 'first', content: 'first, re-saved', createdAt: 20 }));
+      expect(await db.getConversation(conv.id)).toMatchObject({ messageCount: 2, lastMessage: 'second' });
+    });
+
     it('before must be on the branch, and leafId in the conversation', async () => {
       const db = await ctx.open();
       const c = await regenerated(db);

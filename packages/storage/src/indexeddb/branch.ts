@@ -227,6 +227,19 @@ export class BranchReader {
     return next === undefined ? newest : this.descend((await this.get(next)) ?? newest);
   }
 
+  /**
+   * Whether `m` is the newest leaf (as `newestLeaf` finds it). The usual
+   * answers (it has children; it is the newest message) take one round;
+   * only a leaf older than the newest message reads the newest leaf.
+   */
+  async isNewestLeaf(m: Message): Promise<boolean> {
+    const [newestId, children] = await Promise.all([this.newestId(), this.childIds(m.id)]);
+    if (children.length > 0) return false;
+    if (newestId === m.id) return true;
+    // A reply older than what it answers (clocks, imports) may still be the leaf the newest message leads to.
+    return (await this.newestLeaf())?.id === m.id;
+  }
+
   /** From `m` down its newest children until a leaf: only a clock-skewed child older than `m` makes a step. */
   private async descend(m: Message): Promise<Message> {
     let current = m;

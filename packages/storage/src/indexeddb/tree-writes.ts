@@ -89,10 +89,11 @@ export async function saveOne(scope: WriteScope, input: MessageInput, now: numbe
   if (existing) {
     // A re-save keeps its place in the tree (buildMessage refuses a new parentId).
     const message = buildMessage(input, existing, now);
-    await Promise.all([messages.put(message), stamped]);
-    const shown = conversation.activeLeafId ?? newestId;
-    const summary = { ...conversation, updatedAt: Math.max(conversation.updatedAt, message.updatedAt) };
-    if (shown === message.id) summary.lastMessage = previewOf(message.content);
+    const [summary] = await Promise.all([
+      afterEditInPlace(reader, conversation, message, reader.isNewestLeaf(message)),
+      messages.put(message),
+      stamped,
+    ]);
     await tx.objectStore('conversations').put(summary);
     changes.message(message, false);
     changes.conversation(conversation.projectId, conversation.id, false);
@@ -194,26 +195,47 @@ async function branchLength(
   return (await reader.walkUp(to)).messages.length;
 }
 
+/**
+ * The summary after `message`, already stored, changed in place (same
+ * parent, same time): the branch is the same, so only the preview can
+ * change, and only when `message` is the leaf shown. That leaf is the
+ * activeLeafId or else the newest leaf, which is not the newest message
+ * when a reply is older than what it answers (clocks, imports).
+ */
+async function afterEditInPlace(
+  reader: BranchReader,
+  conversation: Conversation,
+  message: Message,
+  isNewestLeaf: Promise<boolean>,
+): Promise<Conversation> {
+  const next = { ...conversation, updatedAt: Math.max(conversation.updatedAt, message.updatedAt) };
+  const active = conversation.activeLeafId;
+  // As BranchReader.activeLeaf decides, without waiting on the newest leaf when activeLeafId names `message`.
+  const shown =
+    active === message.id ||
+    ((active === undefined || !(await reader.exists(active))) && (await isNewestLeaf));
+  if (shown) next.lastMessage = previewOf(message.content);
+  return next;
+}
+
 /** updateMessage: a stored message changes in place; its parent never does. */
 export async function updateOne(scope: WriteScope, existing: Message, message: Message): Promise<Message> {
   const { tx, changes, stamp } = scope;
   const reader = new BranchReader(unwrap(tx), message.conversationId);
-  const [, , conversation, newestId] = await Promise.all([
+  // Read alongside the conversation (a streamed chunk is a hot path); used only when no activeLeafId decides.
+  const isNewestLeaf = reader.isNewestLeaf(message);
+  isNewestLeaf.catch(() => undefined);
+  const [, , conversation] = await Promise.all([
     tx.objectStore('messages').put(message),
     stamp({ kind: 'message', id: message.id, projectId: message.projectId, deleted: false }),
     tx.objectStore('conversations').get(message.conversationId),
-    reader.newestId(),
   ]);
   if (conversation) {
-    let next: Conversation;
-    if (message.createdAt !== existing.createdAt && conversation.activeLeafId === undefined) {
-      // Moved in time: which leaf is the newest, and so shown, may have changed.
-      next = await summarize(tx, conversation, message.updatedAt);
-    } else {
-      next = { ...conversation, updatedAt: Math.max(conversation.updatedAt, message.updatedAt) };
-      if ((conversation.activeLeafId ?? newestId) === message.id)
-        next.lastMessage = previewOf(message.content);
-    }
+    // Moved in time: which leaf is the newest, and so shown, may have changed.
+    const next =
+      message.createdAt !== existing.createdAt && conversation.activeLeafId === undefined
+        ? await summarize(tx, conversation, message.updatedAt)
+        : await afterEditInPlace(reader, conversation, message, isNewestLeaf);
     await tx.objectStore('conversations').put(next);
     changes.conversation(conversation.projectId, conversation.id, false);
   }

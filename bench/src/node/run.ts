@@ -131,7 +131,9 @@ async function serveFloorWithApp(): Promise<string> {
   const uiDir = await mkdtemp(join(tmpdir(), 'chatkeep-bench-ui-'));
   await cp(join(ROOT, 'packages/ui/dist'), uiDir, { recursive: true });
   await mkdir(join(uiDir, dirname(FLOOR_PATH)), { recursive: true });
-  await copyFile(join(PAGE_DIR, 'floor.html'), join(uiDir, FLOOR_PATH));
+  for (const file of ['floor.html', 'floor.js']) {
+    await copyFile(join(PAGE_DIR, file), join(uiDir, dirname(FLOOR_PATH), file));
+  }
   return uiDir;
 }
 

@@ -571,6 +571,50 @@ export function treeRules(ctx: ContractContext): void {
     });
   });
 
+  describe('message tree: equal and backward times', () => {
+    // The newest leaf is the newest message without children, by time then id
+    // (src/tree), whatever the times of the messages above it.
+    it('after a delete, the newest leaf is found by time then id, not below the newest message', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1', title: 'ties' });
+      await say(db, c, 'r1', 0);
+      await say(db, c, 'r2', 1, { parentId: null });
+      await say(db, c, 'r3', 1, { parentId: null });
+      // A reply older than what it answers: r3 is the newest message, but x is no newer than r2.
+      await say(db, c, 'x', 0);
+      await db.selectVersion(c.id, 'r1');
+      await db.deleteMessage('r1');
+      expect(await activeBranch(db, c.id)).toEqual(['r2']);
+      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 1, lastMessage: 'text of r2' });
+    });
+
+    it('selectVersion finds the newest leaf below a reply saved at the same time as its parent', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1', title: 'ties' });
+      await say(db, c, 'm', 5);
+      // b has m's time and a smaller id: it sorts before m.
+      await say(db, c, 'b', 5, { parentId: 'm' });
+      await say(db, c, 'c', 9);
+      await say(db, c, 'z', 6, { parentId: 'm' });
+      expect(await activeBranch(db, c.id)).toEqual(['m', 'z']);
+      await db.selectVersion(c.id, 'm');
+      expect(await activeBranch(db, c.id)).toEqual(['m', 'b', 'c']);
+    });
+
+    it('a version saved off the branch shown, newer than its leaf, does not take the view', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1', title: 'ties' });
+      await say(db, c, 'r1', 0);
+      await say(db, c, 'k', 0);
+      await say(db, c, 'r2', 0, { parentId: null });
+      expect(await activeBranch(db, c.id)).toEqual(['r2']);
+      // Same time, greater id: v becomes the newest leaf, yet the branch shown stays.
+      await say(db, c, 'v', 0, { parentId: 'r1' });
+      expect(await activeBranch(db, c.id)).toEqual(['r2']);
+      expect(await db.getConversation(c.id)).toMatchObject({ messageCount: 1, lastMessage: 'text of r2' });
+    });
+  });
+
   describe('message tree: sync', () => {
     const conv = (over: Partial<Conversation> = {}) => remoteConversation({ id: 'c1', ...over });
     const msg = (id: string, parentId: string | null, createdAt: number) =>

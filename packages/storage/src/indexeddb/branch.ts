@@ -5,7 +5,7 @@
 // at most a few other versions in between), falling back to one get when a
 // parent is not where time order puts it.
 import { compareMessages } from '../records.js';
-import { newestLeafUnder } from '../tree/branches.js';
+import { newestLeafUnder, subtreeIds } from '../tree/branches.js';
 import type { Conversation, Message } from '../types.js';
 import { readNewestPage } from './newest-page.js';
 
@@ -205,26 +205,60 @@ export class BranchReader {
   }
 
   /**
-   * The newest leaf under `root` (by creation time; `root` itself when it
-   * has no children). Only messages created after `root` are read: a reply
-   * is never older than what it answers, except across devices whose clocks
-   * disagree, and then the leaf found is still a leaf under `root`.
+   * The newest leaf under `root` (`root` itself when it has no children), as
+   * `newestLeafUnder` of src/tree finds it over the whole subtree: by creation
+   * time, then id. Messages from `root`'s time on are read in one request
+   * (equal times included: the id orders those); then the children of every
+   * message found are listed, keys only, in one round, because a reply can be
+   * older than what it answers (clocks, imports) and so lie outside that read.
    */
   async newestLeafUnder(root: Message): Promise<Message> {
-    const later = await this.from(root);
-    const leaf = newestLeafUnder(later.some((m) => m.id === root.id) ? later : [root, ...later], root.id);
-    return this.descend(leaf ?? root);
+    const range = IDBKeyRange.bound(
+      [this.conversationId, root.createdAt],
+      [this.conversationId, Number.POSITIVE_INFINITY],
+    );
+    const later = (await settle(this.chronological.getAll(range))) as Message[];
+    const known = new Map<string, Message>([[root.id, root]]);
+    for (const m of later) {
+      this.seen.set(m.id, m);
+      known.set(m.id, m);
+    }
+    const listed = new Set<string>();
+    for (;;) {
+      const unlisted = [...subtreeIds([...known.values()], root.id)].filter((id) => !listed.has(id));
+      if (unlisted.length === 0) break;
+      const childIds = await Promise.all(unlisted.map((id) => this.childIds(id)));
+      for (const id of unlisted) listed.add(id);
+      const older = childIds.flat().filter((id) => !known.has(id));
+      for (const m of await Promise.all(older.map((id) => this.get(id)))) if (m) known.set(m.id, m);
+    }
+    return newestLeafUnder([...known.values()], root.id) ?? root;
   }
 
-  /** The newest leaf of the conversation, or undefined when it has no messages. */
+  /**
+   * The newest leaf of the conversation (as `newestLeafUnder(messages, null)`
+   * of src/tree finds it), or undefined when it has no messages: the newest
+   * message, by creation time then id, that has no children. Not the newest
+   * message's descendants: a reply may be older than what it answers (clocks,
+   * imports, equal times), and then another leaf can be newer than it.
+   */
   async newestLeaf(): Promise<Message | undefined> {
     const id = await this.newestId();
     if (id === undefined) return undefined;
-    // The message and whether it has children (keys only), together: one round.
+    // The newest message and whether it has children (keys only), together: one round, and nearly always the answer.
     const [newest, children] = await Promise.all([this.get(id), this.childIds(id)]);
     if (!newest) return undefined;
-    const next = children.at(-1);
-    return next === undefined ? newest : this.descend((await this.get(next)) ?? newest);
+    if (children.length === 0) return newest;
+    // Its replies are older than it: the leaf is the newest message below it without children.
+    const range = IDBKeyRange.bound([this.conversationId], chronologicalKey(newest), false, true);
+    const request = this.chronological.openKeyCursor(range, 'prev');
+    for (let cursor = await settle(request); cursor; cursor = await settle(request)) {
+      const key = cursor.primaryKey as string;
+      const below = await settle(this.byParent.getAllKeys(childrenRange(key), 1));
+      if (below.length === 0) return this.get(key);
+      cursor.continue();
+    }
+    return undefined;
   }
 
   /**
@@ -238,19 +272,6 @@ export class BranchReader {
     if (newestId === m.id) return true;
     // A reply older than what it answers (clocks, imports) may still be the leaf the newest message leads to.
     return (await this.newestLeaf())?.id === m.id;
-  }
-
-  /** From `m` down its newest children until a leaf: only a clock-skewed child older than `m` makes a step. */
-  private async descend(m: Message): Promise<Message> {
-    let current = m;
-    const visited = new Set<string>();
-    while (!visited.has(current.id)) {
-      visited.add(current.id);
-      const next = (await this.children(current.id)).at(-1);
-      if (!next) break;
-      current = next;
-    }
-    return current;
   }
 
   /** The message the conversation shows last: its activeLeafId when that is here, else the newest leaf. */

@@ -137,8 +137,13 @@ export async function saveOne(scope: WriteScope, input: MessageInput, now: numbe
     const count = await branchLength(reader, conversation, leaf, above);
     next = showingLeaf(conversation, message, count + 1, isNewest ? message.id : undefined, now);
   } else {
-    // An older version saved late (an import, a restore): the shown branch stays.
+    // An older version saved late (an import, a restore), or one off the branch shown: that branch stays.
     next = { ...conversation, updatedAt: Math.max(conversation.updatedAt, message.updatedAt) };
+    // Shown as the newest leaf (no activeLeafId, or one that is gone): a newer message would take
+    // that place, so the leaf shown is named. Newer as src/tree orders leaves: time, then id.
+    if (leaf && conversation.activeLeafId !== leaf.id && compareMessages(message, leaf) > 0) {
+      next.activeLeafId = leaf.id;
+    }
   }
   // The message, its sync entry and the conversation are written in one round.
   await Promise.all([put, stamped, putConversation(scope, conversation, next)]);

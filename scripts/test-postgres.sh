@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # PostgreSQL for the sync server's tests, sourced by test.sh. Uses the server
-# of CHATKEEP_TEST_PG_URL, else the one answering on 127.0.0.1:5432; when
+# of CHATKEEP_TEST_DATABASE_URL, else the one answering on 127.0.0.1:5432; when
 # none answers it starts a throwaway cluster (installing Debian's postgresql
 # with apt-get when root and it is missing) on a free loopback port, and
-# stop_test_postgres stops and deletes it. The tests read CHATKEEP_TEST_PG_URL.
+# stop_test_postgres stops and deletes it. The tests read CHATKEEP_TEST_DATABASE_URL.
 
 TEST_PG_DIR=""
 TEST_PG_BIN=""
@@ -26,9 +26,9 @@ as_pg_user() {
 }
 
 ensure_test_postgres() {
-  if [ -n "${CHATKEEP_TEST_PG_URL:-}" ]; then return 0; fi
+  if [ -n "${CHATKEEP_TEST_DATABASE_URL:-}" ]; then return 0; fi
   if pg_answers 127.0.0.1 5432; then
-    export CHATKEEP_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/postgres"
+    export CHATKEEP_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
     return 0
   fi
   TEST_PG_BIN=$(pg_bin_dir)
@@ -39,7 +39,7 @@ ensure_test_postgres() {
   fi
   if [ -z "$TEST_PG_BIN" ]; then
     echo "PostgreSQL is needed for the sync server's tests: none answers on 127.0.0.1:5432 and initdb is missing." >&2
-    echo "Install it (e.g. 'sudo apt-get install postgresql') or set CHATKEEP_TEST_PG_URL to a server's URL." >&2
+    echo "Install it (e.g. 'sudo apt-get install postgresql') or set CHATKEEP_TEST_DATABASE_URL to a server's URL." >&2
     return 1
   fi
   local port
@@ -53,7 +53,7 @@ ensure_test_postgres() {
     cat "$TEST_PG_DIR/log" >&2
     return 1
   }
-  export CHATKEEP_TEST_PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  export CHATKEEP_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
 }
 
 stop_test_postgres() {

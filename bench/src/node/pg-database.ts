@@ -1,5 +1,5 @@
 // A PostgreSQL database of its own for the server figures on PostgreSQL, on
-// the server of CHATKEEP_BENCH_PG_URL (else CHATKEEP_TEST_PG_URL, else the
+// the server of CHATKEEP_BENCH_PG_URL (else CHATKEEP_TEST_DATABASE_URL, else the
 // one on 127.0.0.1:5432), dropped at the end. scripts/bench.sh starts a
 // throwaway server when none answers.
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,7 @@ import pg from 'pg';
 
 const ADMIN_URL =
   process.env.CHATKEEP_BENCH_PG_URL ||
-  process.env.CHATKEEP_TEST_PG_URL ||
+  process.env.CHATKEEP_TEST_DATABASE_URL ||
   'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function admin(sql: string): Promise<void> {

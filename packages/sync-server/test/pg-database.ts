@@ -1,5 +1,5 @@
 // A PostgreSQL database of its own for one test file: created on the server
-// of CHATKEEP_TEST_PG_URL (scripts/test.sh starts a throwaway one when none
+// of CHATKEEP_TEST_DATABASE_URL (scripts/test.sh starts a throwaway one when none
 // answers) under a random name, dropped afterwards. No server is a failure
 // that says what to do, never a skipped test.
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,6 @@ import pg from 'pg';
 
 export const TEST_PG_URL =
   process.env.CHATKEEP_TEST_DATABASE_URL ||
-  process.env.CHATKEEP_TEST_PG_URL ||
   'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
@@ -23,7 +22,7 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
     throw new Error(
       `These tests need a PostgreSQL server at ${TEST_PG_URL} (${(error as Error).message}). ` +
         'Start one (scripts/test.sh starts a throwaway cluster when none answers; on Debian: ' +
-        'pg_ctlcluster --skip-systemctl-redirect 15 main start) or set CHATKEEP_TEST_PG_URL to a server ' +
+        'pg_ctlcluster --skip-systemctl-redirect 15 main start) or set CHATKEEP_TEST_DATABASE_URL to a server ' +
         'where this user may create databases.',
     );
   }

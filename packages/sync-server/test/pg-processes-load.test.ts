@@ -6,34 +6,16 @@
 // Then one instance is killed with SIGKILL while large pushes are in flight:
 // PostgreSQL rolls back what it had not committed, so every batch is whole or
 // absent, and the other instances serve on.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Child, killChildren, requireBuiltServer, startChild } from './child-server.js';
+import { describe, expect, it } from 'vitest';
+import type { Child } from './child-server.js';
 import { conversationChange, messageChange, pull, pullAll, push, signup, stamp } from './helpers.js';
-import { createTestDatabase, type TestDatabase } from './pg-database.js';
+import { childServersOnOneDatabase } from './pg-child-servers.js';
 
 const PUSHERS = 20;
 const LOAD_MS = 3_000;
 
-let database: TestDatabase;
-let servers: Child[];
-beforeAll(async () => {
-  requireBuiltServer();
-  database = await createTestDatabase();
-  // Per-instance sync rate limits would turn this load into 429s; the test is about ordering.
-  servers = await Promise.all(
-    [1, 2, 3].map(() =>
-      startChild({
-        CHATKEEP_DATABASE_URL: database.url,
-        CHATKEEP_SYNC_RATE: '100000',
-        CHATKEEP_SYNC_BURST: '100000',
-      }),
-    ),
-  );
-});
-afterAll(async () => {
-  killChildren();
-  await database?.drop();
-});
+// Per-instance sync rate limits would turn this load into 429s; the test is about ordering.
+const servers = childServersOnOneDatabase(3, { CHATKEEP_SYNC_RATE: '100000', CHATKEEP_SYNC_BURST: '100000' });
 
 describe('three server processes on one PostgreSQL database, under load', () => {
   it('20 concurrent pushers over the instances: a reader pulling in a loop misses nothing; all converge', async () => {

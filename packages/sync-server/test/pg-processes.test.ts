@@ -2,28 +2,13 @@
 // load balancer: an account made on one logs in on another, pushes to each
 // reach every pull, a commit on one reaches an event stream on another, and
 // after one is killed with SIGKILL the others keep serving everything it answered.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Child, killChildren, requireBuiltServer, startChild } from './child-server.js';
+import { describe, expect, it } from 'vitest';
+import type { Child } from './child-server.js';
 import { openEvents } from './event-stream-client.js';
 import { conversationChange, pullAll, push, request, signup, stamp } from './helpers.js';
-import { createTestDatabase, type TestDatabase } from './pg-database.js';
+import { childServersOnOneDatabase } from './pg-child-servers.js';
 
-let database: TestDatabase;
-let servers: Child[];
-beforeAll(async () => {
-  requireBuiltServer();
-  database = await createTestDatabase();
-  // Started together: they migrate the empty database at once.
-  servers = await Promise.all(
-    [1, 2, 3].map(() =>
-      startChild({ CHATKEEP_DATABASE_URL: database.url, CHATKEEP_SIGNUPS_PER_HOUR: '1000' }),
-    ),
-  );
-});
-afterAll(async () => {
-  killChildren();
-  await database?.drop();
-});
+const servers = childServersOnOneDatabase(3, { CHATKEEP_SIGNUPS_PER_HOUR: '1000' });
 
 describe('three server processes on one PostgreSQL database', () => {
   it('share accounts, records and live events; one killed, the others keep serving', async () => {

@@ -91,8 +91,15 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
       // Event streams never finish by themselves: end them so the server can close.
+      // Their connections turn idle only once the end is flushed, after the first
+      // sweep of idle connections, so keep sweeping until the server has closed
+      // (else each waits out the keep-alive timeout).
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      server.close(() => {
+        clearInterval(sweep);
+        resolve();
+      });
       streams.close();
       server.closeIdleConnections();
       // Connections still busy after a grace period are cut so shutdown ends.

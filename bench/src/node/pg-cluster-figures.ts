@@ -32,7 +32,7 @@ export interface ClusterRuns {
   eventSentP99: number[];
   eventStreams: number;
   eventsPerRun: number;
-  idle?: { streams: number; rssMB: number; idleRssMB: number };
+  idle?: { streams: number; rssMB: number; idleRssMB: number; startRssMB: number };
 }
 
 /** Starts `count` server processes on one fresh database; all are stopped and the database dropped by `use`'s end. */
@@ -229,6 +229,7 @@ async function rssMB(pid: number): Promise<number> {
 
 /** RSS of one instance with `streams` idle event streams open, and before they opened. */
 async function idleStreams(server: RunningServer, streams: number) {
+  const startRssMB = await rssMB(server.pid);
   const users = Math.ceil(streams / STREAMS_PER_USER);
   const accounts: Account[] = [];
   for (let i = 0; i < users; i++) accounts.push(await signup(server.url, `bench-idle-${Date.now()}-${i}`));
@@ -240,7 +241,7 @@ async function idleStreams(server: RunningServer, streams: number) {
     for (let i = 0; i < streams; i++) open.push(await openStream(server.url, accounts[i % users]!));
     // A few rounds of the 2 s session check with every stream open.
     await new Promise((r) => setTimeout(r, 6000));
-    return { streams, rssMB: await rssMB(server.pid), idleRssMB };
+    return { streams, rssMB: await rssMB(server.pid), idleRssMB, startRssMB };
   } finally {
     for (const s of open) s.close();
   }

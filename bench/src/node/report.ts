@@ -96,7 +96,14 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
 - **Push / pull**: over HTTP on loopback, SQLite store: push of the first ${result.details.pushSample ?? ''} changes
   (500 per request, a new account per run); pull of the whole dataset, 1,000 per page. **PushPg / PullPg**: the
   same against one server instance on PostgreSQL (\`CHATKEEP_DATABASE_URL\`, a fresh database on the local server),
-  in the same run.
+  in the same run. **PushPg3 / PullPg3**: three server processes on one fresh PostgreSQL database; three pushers at
+  once, each on its own account and instance, each sending the same sample (rate = all changes / wall time); then
+  each account pulled through another instance than the one it was pushed to, all three at once.
+- **EventLatency**: the same three processes; 100 \`/v1/sync/events\` streams (10 users, 10 streams each, half on
+  instance B, half on C), one-change pushes on instance A one at a time; time from the push's answer to the
+  \`event: change\` on every stream of its user (negative when the event beats the answer). 50 pushes (500
+  events) a run, one warm-up run; p50/p99 per run. **IdleStreams**: one process on PostgreSQL, RSS
+  (\`/proc/<pid>/status\` VmRSS) 6 s after opening 1,000 event streams (100 users), beside its RSS before they opened.
 - **Fresh device**: \`createSyncEngine\` against the server into an empty IndexedDB database, from start to
   \`synced\`. Each run has an origin of its own (\`dev-<n>.localhost\`, on loopback) and so empty site storage, as
   a new device has; no earlier run's database is deleted under it (all are deleted after the last run). One

@@ -1,6 +1,7 @@
 // `node bench/dist/node/run.js [--smoke] [--only M1,M6,...] [--json <file>] [--markdown <file>]`
 // (or `--report <json> --markdown <file>` to render an earlier run again):
-// runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, PushPg, PullPg, Sync)
+// runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, PushPg, PullPg,
+// PushPg3, PullPg3, EventLatency, IdleStreams, Sync)
 // against the built packages and writes the raw JSON and, when asked,
 // BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +23,7 @@ import { appendFigure } from './append-figure.js';
 import { launch, openBenchPage } from './browser.js';
 import type { BenchResult, Figure } from './figures.js';
 import { machineInfo } from './machine.js';
+import { pgClusterFigures } from './pg-cluster-figures.js';
 import { createBenchDatabase } from './pg-database.js';
 import { renderReport } from './report.js';
 import { startServer } from './server.js';
@@ -44,6 +46,10 @@ const FIGURE_IDS = [
   'Pull',
   'PushPg',
   'PullPg',
+  'PushPg3',
+  'PullPg3',
+  'EventLatency',
+  'IdleStreams',
   'Sync',
   'Tree',
 ] as const;
@@ -205,6 +211,19 @@ async function main() {
     // The same figures on PostgreSQL, one instance, in the same run.
     const pgRuns = want('PushPg', 'PullPg') ? await pgServerFigures(spec, runs) : undefined;
     if (pgRuns) log(`PostgreSQL: whole dataset pushed in ${pgRuns.fullPushSeconds.toFixed(1)} s`);
+    // Several server processes on one PostgreSQL database, in the same run.
+    const clusterWant = {
+      throughput: want('PushPg3', 'PullPg3'),
+      latency: want('EventLatency'),
+      idle: want('IdleStreams'),
+    };
+    if (clusterWant.throughput || clusterWant.latency || clusterWant.idle) {
+      log('PostgreSQL: three instances, event latency across instances, idle event streams');
+    }
+    const cluster =
+      clusterWant.throughput || clusterWant.latency || clusterWant.idle
+        ? await pgClusterFigures(ROOT, spec, runs, clusterWant, options.smoke)
+        : undefined;
 
     const context = await launch(profileDir);
     const chromiumVersion = context.browser()?.version() ?? 'unknown';
@@ -442,6 +461,53 @@ async function main() {
             ? `${ratio(pgRuns.pullPerSecond, serverRuns.pullPerSecond)} of SQLite's`
             : undefined,
         },
+      cluster?.pushPerSecond &&
+        want('PushPg3') && {
+          id: 'PushPg3',
+          name: 'Server push throughput (PostgreSQL, three instances, three pushers at once)',
+          unit: 'changes/s',
+          better: 'higher',
+          chatkeep: summarize(cluster.pushPerSecond),
+          note: pgRuns
+            ? `${ratio(cluster.pushPerSecond, pgRuns.pushPerSecond)} of one instance's`
+            : undefined,
+        },
+      cluster?.pullPerSecond &&
+        want('PullPg3') && {
+          id: 'PullPg3',
+          name: 'Server pull throughput (PostgreSQL, three instances, three pullers at once)',
+          unit: 'changes/s',
+          better: 'higher',
+          chatkeep: summarize(cluster.pullPerSecond),
+          note: pgRuns
+            ? `${ratio(cluster.pullPerSecond, pgRuns.pullPerSecond)} of one instance's`
+            : undefined,
+        },
+      cluster?.eventP50 && {
+        id: 'EventLatency p50',
+        name: `Push answer on instance A to event on B/C, p50 (${cluster.eventStreams} open streams)`,
+        unit: 'ms',
+        better: 'lower',
+        chatkeep: summarize(cluster.eventP50),
+      },
+      cluster?.eventP99 && {
+        id: 'EventLatency p99',
+        name: 'Push answer on instance A to event on B/C, p99',
+        unit: 'ms',
+        better: 'lower',
+        target: 250,
+        chatkeep: summarize(cluster.eventP99),
+        note: `${cluster.eventsPerRun} events a run; p99 from the push's sending (before its commit): ${summarize(cluster.eventSentP99!).median.toFixed(1)} ms median`,
+      },
+      cluster?.idle && {
+        id: 'IdleStreams',
+        name: `Server RSS with ${cluster.idle.streams.toLocaleString('en-US')} idle event streams (PostgreSQL)`,
+        unit: 'MB',
+        better: 'lower',
+        target: 100,
+        chatkeep: summarize([cluster.idle.rssMB]),
+        note: `${(cluster.idle.rssMB - cluster.idle.idleRssMB).toFixed(1)} MB above the same process with no stream open (${cluster.idle.idleRssMB.toFixed(1)} MB after the sign-ups of their users, ${cluster.idle.startRssMB.toFixed(1)} MB just after start)`,
+      },
       sync && {
         id: 'Sync',
         name: `Fresh device syncs the full dataset (${sync.messages.toLocaleString('en-US')} messages)`,
@@ -478,6 +544,7 @@ async function main() {
         serverChanges: serverRuns?.changes,
         pushSample: serverRuns?.pushSample,
         fullPushSeconds: serverRuns?.fullPushSeconds,
+        cluster,
         sync: sync && { seconds: sync.seconds, floorSeconds: sync.floorSeconds, steps: sync.steps },
       },
     };

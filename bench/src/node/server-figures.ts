@@ -138,7 +138,7 @@ export interface ServerRuns {
 }
 
 /** Changes per push run: enough for a steady rate, small enough for five runs and a warm-up. */
-const PUSH_SAMPLE = 20_000;
+export const PUSH_SAMPLE = 20_000;
 
 export async function serverFigures(server: string, spec: DatasetSpec, runs: number): Promise<ServerRuns> {
   const clientId = 'bench-node';

@@ -6,8 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 export const TEST_PG_URL =
-  process.env.CHATKEEP_TEST_DATABASE_URL ||
-  'postgres://postgres@127.0.0.1:5432/postgres';
+  process.env.CHATKEEP_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   url: string;

@@ -3,27 +3,8 @@
 // database sees the same sessions and the same attempt counts.
 import type pg from 'pg';
 import { inTransaction } from './pg-transaction.js';
+import { type SessionRow, toSession } from './session-row.js';
 import type { AttemptOutcome, AttemptWindow, SessionRecord } from './types.js';
-
-interface SessionRow {
-  id: string;
-  token_hash: string;
-  user_id: string;
-  created_at: number;
-  last_used_at: number;
-  user_agent: string | null;
-}
-
-function toSession(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    tokenHash: row.token_hash,
-    userId: row.user_id,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    userAgent: row.user_agent,
-  };
-}
 
 export class PgAuthTables {
   constructor(private readonly pool: pg.Pool) {}

@@ -1,27 +1,8 @@
 // The SQLite side of sessions and rate-limit attempts (tables of migration 2).
 // Kept apart from the record store: SqliteSyncStore delegates to it.
 import type Database from 'better-sqlite3';
+import { type SessionRow, toSession } from './session-row.js';
 import type { AttemptOutcome, AttemptWindow, SessionRecord } from './types.js';
-
-interface SessionRow {
-  id: string;
-  token_hash: string;
-  user_id: string;
-  created_at: number;
-  last_used_at: number;
-  user_agent: string | null;
-}
-
-function toSession(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    tokenHash: row.token_hash,
-    userId: row.user_id,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    userAgent: row.user_agent,
-  };
-}
 
 function prepareStatements(db: Database.Database) {
   return {

@@ -9,7 +9,11 @@ import type { AppEnv } from '../app-env.js';
 import type { ChangeStreams, EventStream } from '../events/change-streams.js';
 import { apiSecurityHeaders } from '../middleware/security-headers.js';
 
-/** A client that reads nothing while this much waits unsent is gone for our purposes: its stream ends. */
+/**
+ * A client that stops reading while this much waits unsent (beyond what the
+ * network buffers hold) is gone for our purposes: its connection is cut, which
+ * frees what waits and its place among the user's streams.
+ */
 export const MAX_UNSENT_BYTES = 64 * 1024;
 
 export function eventRoutes(streams: ChangeStreams) {
@@ -22,7 +26,7 @@ export function eventRoutes(streams: ChangeStreams) {
       sessionId: c.get('sessionId'),
       write(text) {
         if (res.writableEnded || res.destroyed) return;
-        if (res.writableLength > MAX_UNSENT_BYTES) res.end();
+        if (res.writableLength > MAX_UNSENT_BYTES) res.destroy();
         else res.write(text);
       },
       end: () => res.end(),

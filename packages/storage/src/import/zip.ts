@@ -32,23 +32,25 @@ export async function importZip(chunks: AsyncIterable<Uint8Array>, sink: ImportS
   const unzip = new Unzip();
   unzip.register(UnzipInflate);
   const files: string[] = [];
-  /** Entries being read, oldest first; a zip stores one entry after the other, so rarely more than one. */
-  const open: JsonFileReader[] = [];
-  let failure: unknown;
+  /** Entries being read, oldest first, each with what went wrong reading it. */
+  const open: { reader: JsonFileReader; failure?: unknown }[] = [];
+  let failed = false;
 
   unzip.onfile = (file) => {
     if (!isConversationFile(file.name)) return; // never unpacked
-    const reader = new JsonFileReader(file.name, sink);
+    const entry: (typeof open)[number] = { reader: new JsonFileReader(file.name, sink) };
     files.push(file.name);
-    open.push(reader);
+    open.push(entry);
     file.ondata = (error, data, final) => {
-      if (failure !== undefined) return;
+      if (failed) return;
       try {
         if (error) throw damaged(`${file.name} cannot be unpacked (${error.message})`, error);
-        reader.push(data);
-        if (final) reader.ended = true;
+        entry.reader.push(data);
+        if (final) entry.reader.ended = true;
       } catch (e) {
-        failure = e;
+        // Entries before this one are still imported (see settle).
+        entry.failure = e;
+        failed = true;
       }
     };
     file.start();
@@ -56,9 +58,9 @@ export async function importZip(chunks: AsyncIterable<Uint8Array>, sink: ImportS
 
   /** Imports what the pieces pushed so far completed, before more is read. */
   const settle = async () => {
-    if (failure !== undefined) throw failure;
     while (open.length > 0) {
-      const reader = open[0]!;
+      const { reader, failure } = open[0]!;
+      if (failure !== undefined) throw failure;
       await reader.drain();
       if (!reader.ended) return;
       await reader.end();
@@ -66,21 +68,25 @@ export async function importZip(chunks: AsyncIterable<Uint8Array>, sink: ImportS
     }
   };
 
-  const push = (chunk: Uint8Array, final: boolean) => {
+  /** Unpacks a piece, then imports what it completed; entries read before a broken part are kept. */
+  const step = async (chunk: Uint8Array, final: boolean) => {
+    let broken: unknown;
     try {
       unzip.push(chunk, final);
     } catch (error) {
-      throw damaged(`the zip cannot be read (${(error as Error).message})`, error);
+      broken = error;
     }
-  };
-  for await (const chunk of chunks) {
-    push(chunk, false);
     await settle();
-  }
-  push(new Uint8Array(0), true);
-  await settle();
+    if (broken === undefined) return;
+    const message = (broken as Error).message;
+    throw final && open.length > 0
+      ? damaged(`the zip ends in the middle of ${open[0]!.reader.name}: it may be cut short`, broken)
+      : damaged(`the zip cannot be read (${message})`, broken);
+  };
+  for await (const chunk of chunks) await step(chunk, false);
+  await step(new Uint8Array(0), true);
   if (open.length > 0) {
-    throw damaged(`the zip ends in the middle of ${open[0]!.name}: it may be cut short`, undefined);
+    throw damaged(`the zip ends in the middle of ${open[0]!.reader.name}: it may be cut short`, undefined);
   }
   if (files.length === 0) {
     throw new ChatStorageError(

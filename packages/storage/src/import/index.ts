@@ -236,4 +236,6 @@ async function saveAll(
   }
 }
 
+export type { ImportInput } from './file-input.js';
+export { projectsInImport } from './inspect.js';
 export type { SkippedItem } from './plan.js';

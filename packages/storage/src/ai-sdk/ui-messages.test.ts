@@ -1,5 +1,5 @@
 // UIMessages of the real `ai` package (v6) through Chatkeep storage and back.
-import { type UIMessage, validateUIMessages } from 'ai';
+import { type ChatInit, type UIMessage, validateUIMessages } from 'ai';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { openDb } from '../export/test-support/databases.js';
@@ -282,5 +282,40 @@ describe('AI SDK UI messages through Chatkeep storage', () => {
     expect(() =>
       fromUIMessages([{ role: 'user' } as unknown as UIMessage], { conversationId: 'c', projectId: 'p' }),
     ).toThrow(/entry 0 is not a UI message: expected \{id, role, parts/);
+  });
+});
+
+describe("the README's useChat example", () => {
+  it("type-checks against ai's ChatInit and keeps the chat across a reload", async () => {
+    const storage = await openDb();
+    const chatId = 'readme-chat';
+    const load = async (): Promise<ChatInit<UIMessage>> => {
+      // The README's lines, with useChat's options typed by the ai package.
+      const { messages: saved } = await storage.getMessages(chatId, { limit: 10_000 });
+      return {
+        id: chatId,
+        messages: toUIMessages(saved),
+        onFinish: ({ messages }) =>
+          storage.saveConversation(
+            { id: chatId, projectId: 'default' },
+            fromUIMessages(messages, { conversationId: chatId, projectId: 'default' }),
+          ),
+      };
+    };
+    const first = await load();
+    expect(first.messages).toEqual([]);
+    const messages: UIMessage[] = [
+      { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Hi' }] },
+      { id: 'a1', role: 'assistant', parts: [{ type: 'text', text: 'Hello!' }] },
+    ];
+    await first.onFinish?.({
+      message: messages[1]!,
+      messages,
+      isAbort: false,
+      isDisconnect: false,
+      isError: false,
+    });
+    // onFinish returns before the write finishes: wait for it as the next page load would.
+    await expect.poll(async () => (await load()).messages).toEqual(messages);
   });
 });

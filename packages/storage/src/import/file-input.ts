@@ -47,6 +47,7 @@ async function* piecesOf(input: Blob | ArrayBuffer | ArrayBufferView): AsyncGene
 export async function importFile(
   input: Blob | ArrayBuffer | ArrayBufferView,
   sink: ImportSink,
+  expected: string,
 ): Promise<string[]> {
   const pieces = piecesOf(input);
   const first = await pieces.next();
@@ -61,7 +62,7 @@ export async function importFile(
     yield* pieces;
   }
   if (isZip(first.value)) return importZip(all(), sink);
-  const reader = new JsonFileReader('The file', sink);
+  const reader = new JsonFileReader('The file', sink, expected);
   for await (const piece of all()) {
     reader.push(piece);
     await reader.drain();

@@ -149,7 +149,7 @@ export async function importConversations(
     await saveAll(adapter, plan.items, result);
   };
   if (isBinaryInput(input)) {
-    const files = await importFile(input, importPart);
+    const files = await importFile(input, importPart, `${EXPECTED} Markdown exports cannot be imported.`);
     if (!result) throw new ChatStorageError('import-failed', `The file holds no conversations. ${EXPECTED}`);
     const done: ImportResult = result;
     if (files.length > 0) done.files = files;

@@ -28,9 +28,14 @@ export class JsonFileReader {
   /** Set once the last piece was pushed. */
   ended = false;
 
+  /**
+   * @param name how errors name the file ("conversations-001.json", "The file")
+   * @param expected what errors add about the formats read, for a file that is not JSON at all
+   */
   constructor(
     readonly name: string,
     private readonly sink: ImportSink,
+    private readonly expected = '',
   ) {}
 
   /** Takes the next piece of the file; parses the elements it completes. Synchronous: no import happens here. */
@@ -75,7 +80,11 @@ export class JsonFileReader {
     try {
       data = JSON.parse(decoder.decode(bytes));
     } catch (error) {
-      throw this.failure(`it is not valid JSON (${(error as Error).message})`, error);
+      throw new ChatStorageError(
+        'import-failed',
+        `${this.name} is not valid JSON (${(error as Error).message}). ${this.expected}`.trim(),
+        { cause: error },
+      );
     }
     await this.sink(data);
   }

@@ -140,9 +140,14 @@ export async function importConversations(
   }
   const now = (opts.now ?? Date.now)();
   let result: ImportResult | undefined;
-  /** Reads and saves one part of the file (all of it, unless it is a large list read a group at a time). */
-  const importPart = async (data: unknown) => {
-    const format = !opts.format || opts.format === 'auto' ? detectFormat(data) : opts.format;
+  /** Each file's format (a zip may hold several), recognised from its first part. */
+  const formats = new Map<string, Exclude<ImportFormat, 'auto'>>();
+  /** Reads and saves one part of a file (all of it, unless it is a large list read a group at a time). */
+  const importPart = async (data: unknown, file = '') => {
+    // A later group that starts with a damaged entry is still read as the file's format.
+    const format =
+      formats.get(file) ?? (!opts.format || opts.format === 'auto' ? detectFormat(data) : opts.format);
+    formats.set(file, format);
     const plan = read(format, data, { projectId: opts.projectId, now });
     result ??= { conversations: 0, messages: 0, skipped: [], conversationIds: [], format };
     result.skipped.push(...plan.skipped);

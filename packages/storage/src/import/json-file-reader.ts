@@ -8,8 +8,8 @@ import { ChatStorageError } from '../errors.js';
 import { JsonArraySplitter } from './json-array-splitter.js';
 import { isRecord } from './plan.js';
 
-/** Imports what was read: an array of conversations, or the whole file's value. */
-export type ImportSink = (data: unknown) => Promise<void>;
+/** Imports what was read from `file`: an array of conversations, or the whole file's value. */
+export type ImportSink = (data: unknown, file: string) => Promise<void>;
 
 /** About this much JSON text per group handed to the sink. */
 const GROUP_BYTES = 8 << 20;
@@ -86,7 +86,7 @@ export class JsonFileReader {
         { cause: error },
       );
     }
-    await this.sink(data);
+    await this.sink(data, this.name);
   }
 
   private split(bytes: Uint8Array): void {
@@ -121,7 +121,7 @@ export class JsonFileReader {
       this.group = group;
       return;
     }
-    await this.sink(group);
+    await this.sink(group, this.name);
   }
 
   private failure(what: string, cause: unknown): ChatStorageError {

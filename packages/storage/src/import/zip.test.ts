@@ -70,6 +70,50 @@ describe('importing a zip', () => {
     expect(result).toMatchObject({ conversations: 2, files: ['export-2025/conversations.json'] });
   });
 
+  it('reads each conversation file in its own format', async () => {
+    const db = await openDb();
+    const zip = zipSync({
+      'chatgpt/conversations.json': strToU8(JSON.stringify(chatgpt)),
+      'claude/conversations.json': strToU8(claude),
+    });
+    const result = await importConversations(db, zip);
+    expect(result).toMatchObject({ format: 'chatgpt', conversations: 4 });
+    expect(await db.getConversation('c1a0e4d2-0000-4000-8000-000000000001')).toBeDefined();
+  });
+
+  it('imports a list larger than one group read at a time, every conversation once', async () => {
+    const db = await openDb();
+    const big = 'x'.repeat(80_000);
+    const list = Array.from({ length: 120 }, (_, i) => ({
+      conversation_id: `big-${i}`,
+      title: `Big ${i}`,
+      create_time: 1_700_000_000 + i,
+      mapping: {
+        [`n-${i}`]: {
+          id: `n-${i}`,
+          parent: null,
+          children: [],
+          message: {
+            id: `m-${i}`,
+            author: { role: 'user' },
+            create_time: 1_700_000_000 + i,
+            content: { content_type: 'text', parts: [`${i} ${big}`] },
+          },
+        },
+      },
+    }));
+    const text = JSON.stringify(list);
+    expect(text.length).toBeGreaterThan(9 << 20);
+    // Stored, not compressed: the entry arrives a piece at a time, so groups are imported as it does.
+    const result = await importConversations(
+      db,
+      zipSync({ 'conversations.json': [strToU8(text), { level: 0 }] }),
+    );
+    expect(result.conversations).toBe(120);
+    expect(new Set(result.conversationIds).size).toBe(120);
+    expect((await db.loadConversation('big-119'))[0]?.content.startsWith('119 x')).toBe(true);
+  });
+
   it('says what to choose when the zip holds no conversations', async () => {
     const db = await openDb();
     const zip = zipSync({ 'notes.txt': strToU8('hello'), 'chat.html': strToU8('<html></html>') });

@@ -4,8 +4,8 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportConversations } from '../export/index.js';
 import { openBrowserDb } from '../indexeddb/test-support/browser-databases.js';
-import chatgpt from './fixtures/chatgpt-conversations.json';
-import claude from './fixtures/claude-conversations.json';
+import chatgpt from './fixtures/chatgpt-conversations.json' with { type: 'json' };
+import claude from './fixtures/claude-conversations.json' with { type: 'json' };
 import { importConversations } from './index.js';
 
 const open = () => openBrowserDb('zip-import');

@@ -109,6 +109,34 @@ describe("importing Claude.ai's conversations.json", () => {
     );
   });
 
+  it('repairs messages whose parents lead back to themselves, never refusing the conversation', async () => {
+    const db = await openDb();
+    const message = (uuid: string, parent: string, sender: string, at: string) => ({
+      uuid,
+      text: `message ${uuid}`,
+      sender,
+      created_at: `2025-01-01T00:00:0${at}Z`,
+      parent_message_uuid: parent,
+    });
+    const file = [
+      {
+        uuid: 'loop',
+        name: 'Loop',
+        chat_messages: [
+          message('q', '00000000-0000-4000-8000-000000000000', 'human', '1'),
+          message('x', 'y', 'assistant', '2'),
+          message('y', 'x', 'human', '3'),
+        ],
+      },
+    ];
+    const { skipped } = await importConversations(db, JSON.stringify(file));
+    const parents = Object.fromEntries((await db.loadConversation('loop')).map((m) => [m.id, m.parentId]));
+    expect(parents).toEqual({ q: null, x: 'q', y: 'x' });
+    expect(skipped.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/message x: its parents lead back to itself \(x -> y -> x\); it now follows q/),
+    ]);
+  });
+
   it('adds nothing when the same file is imported twice', async () => {
     const db = await openDb();
     await importConversations(db, claude);

@@ -120,7 +120,13 @@ function readChat(
 
   const times = messages.map((m) => m.createdAt);
   const createdAt = chatStart ?? (times.length ? Math.min(...times) : opts.now);
-  const tags = isRecord(raw.meta) && Array.isArray(raw.meta.tags) ? raw.meta.tags : [];
+  // Newer versions keep tags in `meta.tags`, older ones in `chat.tags`.
+  const tags =
+    isRecord(raw.meta) && Array.isArray(raw.meta.tags)
+      ? raw.meta.tags
+      : Array.isArray(chat.tags)
+        ? chat.tags
+        : [];
   const conversation: ConversationInput = {
     id,
     projectId,

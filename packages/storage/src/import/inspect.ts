@@ -16,19 +16,14 @@ export async function projectsInImport(input: ImportInput): Promise<string[]> {
   let text: string;
   if (isBinaryInput(input)) {
     const blob = input instanceof Blob ? input : new Blob([input as ArrayBuffer]);
-    if (isZip(new Uint8Array(await blob.slice(0, 4).arrayBuffer()))) return [];
+    const head = new Uint8Array(await blob.slice(0, 256).arrayBuffer());
+    // Only a Chatkeep export (a JSON object) has projects: a zip or another app's list is not read further.
+    if (isZip(head) || !startsAsObject(new TextDecoder().decode(head))) return [];
     text = await blob.text();
   } else {
     text = input;
   }
-  // Only a Chatkeep export (a JSON object) has projects; skip parsing other apps' lists.
-  if (
-    !text
-      .trimStart()
-      .replace(/^\uFEFF/, '')
-      .startsWith('{')
-  )
-    return [];
+  if (!startsAsObject(text)) return [];
   let data: unknown;
   try {
     data = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -42,4 +37,9 @@ export async function projectsInImport(input: ImportInput): Promise<string[]> {
     if (isRecord(c) && typeof c.projectId === 'string' && c.projectId) projects.add(c.projectId);
   }
   return [...projects];
+}
+
+/** Whether the JSON text starts with `{` (after whitespace and a byte order mark). */
+function startsAsObject(text: string): boolean {
+  return /^[\s\uFEFF]*\{/.test(text);
 }

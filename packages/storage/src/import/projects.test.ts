@@ -47,6 +47,7 @@ describe('restoring projects from a Chatkeep export', () => {
     expect(await projectsInImport(file)).toEqual(['travel', 'work']);
     expect(await projectsInImport(new Blob([file]))).toEqual(['travel', 'work']);
     expect(await projectsInImport('[{"mapping": {}}]')).toEqual([]);
+    expect(await projectsInImport(new Blob(['  [{"mapping": {}}]']))).toEqual([]);
     expect(await projectsInImport('not json')).toEqual([]);
     expect(await projectsInImport(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0]))).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { conversations, openApp, send, waitForAnswerDone } from './helpers.js';
 import { authenticate, chat, item, newDevice, renameConversation, uniqueUser } from './sync-helpers.js';
 
 // Two devices on one account, each chatting with the demo assistant.
-test.describe.configure({ timeout: 60_000 });
+test.describe.configure({ timeout: 90_000 });
 
 test('a message sent on one device appears on the other within 3 s, with nothing pressed there', async ({
   page,

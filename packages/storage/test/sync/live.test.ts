@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncClient } from '../../src/sync/http.js';
 import { type Device, newDeviceStore, openDevice, settle, sleep, until } from './harness/devices.js';
+import { ManualTimers } from './harness/manual-timers.js';
 import { type FaultProxy, startProxy } from './harness/proxy.js';
 import { startServer, type TestServer } from './harness/server.js';
 import { MemoryLockManager } from './memory-locks.js';
@@ -245,5 +246,42 @@ describe('tabs', () => {
     await until(() => second.engine.getStatus().leader, 'tab 2 leads', 3000);
     await streamOpen(second);
     expect(streams(second)).toBe(1);
+  });
+});
+
+describe('the periodic pull with a stream open (injected timers)', () => {
+  it('is every 5 minutes, hidden or not, instead of every 30 s; without the stream it is back to 30 s', async () => {
+    const timers = new ManualTimers();
+    const { token, userId } = await server.signup();
+    const d = await device('d', {
+      token,
+      userId,
+      timers,
+      locks: new MemoryLockManager(),
+      intervalMs: 30_000,
+      live: { ...LIVE, idleTimeoutMs: 3_600_000 },
+    });
+    await streamOpen(d);
+    await settle(d.engine);
+    d.network.visible = false;
+    const start = pulls(d);
+    timers.advance(30_000);
+    await sleep(50);
+    expect(pulls(d)).toBe(start);
+    timers.advance(5 * 60_000 - 30_000 - 1);
+    await sleep(50);
+    expect(pulls(d)).toBe(start);
+    timers.advance(1);
+    await until(() => pulls(d) === start + 1, 'the 5-minute pull while hidden');
+    await settle(d.engine);
+
+    // The stream drops (server restart) and stays down while the server is away: the 30 s poll is back.
+    await server.kill();
+    await until(() => streams(d) >= 1 && d.engine.getStatus().state !== 'syncing', 'the stream has dropped');
+    await sleep(100);
+    d.network.visible = true;
+    const down = pulls(d);
+    timers.advance(30_000);
+    await until(() => pulls(d) > down, 'a poll 30 s later', 2000);
   });
 });

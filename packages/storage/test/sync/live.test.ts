@@ -215,6 +215,67 @@ describe('a server without events (protocol 1)', () => {
   });
 });
 
+describe('through a proxy: upgrades and silent connections', () => {
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await startProxy(() => server.url);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+  });
+  afterEach(() => {
+    proxy.setFault(undefined);
+  });
+
+  it('a protocol 1 server upgraded meanwhile is noticed at the next check, and its events are used', async () => {
+    proxy.setFault((req) =>
+      req.path === '/v1/health'
+        ? { kind: 'status', status: 200, body: { ok: true, version: '0.9.0' } }
+        : undefined,
+    );
+    const { token, userId } = await server.signup();
+    const a = await device('a', { token, userId, serverUrl: proxy.url, live: { ...LIVE, pollMs: 400 } });
+    await sleep(200);
+    expect(streams(a)).toBe(0);
+    proxy.setFault(undefined);
+    await streamOpen(a);
+    const b = await device('b', { token, userId });
+    const c = await b.adapter.createConversation({ projectId: 'p1', title: 'after the upgrade' });
+    await b.sync();
+    // The harness's devices poll once an hour: only the event can bring it this soon.
+    await until(
+      async () => (await a.adapter.getConversation(c.id)) !== undefined,
+      'a gets it by event',
+      2000,
+    );
+  });
+
+  it('a stream that stays silent past the idle timeout is taken for dead and opened again', async () => {
+    let hung = 0;
+    proxy.setFault((req) => (req.path === '/v1/sync/events' && hung++ === 0 ? { kind: 'hang' } : undefined));
+    const { token, userId } = await server.signup();
+    const a = await device('a', {
+      token,
+      userId,
+      serverUrl: proxy.url,
+      live: { ...LIVE, idleTimeoutMs: 300 },
+    });
+    await until(() => streams(a) === 1, 'the first stream is asked for');
+    await sleep(150);
+    expect(streams(a)).toBe(1);
+    await until(() => streams(a) === 2, 'a second stream after the idle timeout', 2000);
+    await streamOpen(a);
+    const b = await device('b', { token, userId });
+    const c = await b.adapter.createConversation({ projectId: 'p1', title: 'over the new stream' });
+    await b.sync();
+    await until(
+      async () => (await a.adapter.getConversation(c.id)) !== undefined,
+      'a gets it by event',
+      2000,
+    );
+  });
+});
+
 describe('tabs', () => {
   it('only the syncing tab holds a stream, hidden or not; the next one opens its own when it takes over', async () => {
     const { token, userId } = await server.signup();

@@ -52,6 +52,8 @@ class Engine implements SyncEngine {
   private rejected: RejectedChange[] = [];
   private countGeneration = 0;
   private cyclesStarted = 0;
+  /** The cursor the last successful pull ended at. */
+  private pulledCursor: string | undefined;
 
   private loop: Promise<void> | undefined;
   private rerun = false;
@@ -251,16 +253,20 @@ class Engine implements SyncEngine {
       this.trigger('live');
       return;
     }
+    // The engine's own push and the pull after it often got there first.
+    const pulled = () => cursor !== undefined && cursor === this.pulledCursor;
     const running = this.loop;
+    if (!running) {
+      if (!pulled()) this.trigger('live');
+      return;
+    }
     const started = this.cyclesStarted;
-    void (async () => {
-      if (running) await running.catch(() => {});
-      // A cycle that started after the event pulled what it announced.
-      if (this.cyclesStarted > started) return;
-      // The engine's own push and the pull after it often got there first.
-      if (cursor !== undefined && cursor === (await this.adapter.getCursor().catch(() => undefined))) return;
-      this.trigger('live');
-    })();
+    void running
+      .catch(() => {})
+      .then(() => {
+        // A cycle that started after the event pulled what it announced.
+        if (this.cyclesStarted === started && !pulled()) this.trigger('live');
+      });
   }
 
   private nextIntervalMs(): number {
@@ -333,6 +339,8 @@ class Engine implements SyncEngine {
       this.store.update({ lastSyncedAt: this.timers.now() });
       await this.refreshCounts(true);
       this.intervalTimer.schedule(this.nextIntervalMs());
+      // Kept in memory so that an event can be checked against it without a read.
+      this.pulledCursor = await this.adapter.getCursor();
     } catch (error) {
       if (this.token !== token) return; // signed out or switched account meanwhile
       await this.fail(error);
@@ -417,6 +425,7 @@ class Engine implements SyncEngine {
     if (userId !== undefined && this.userId !== undefined && userId !== this.userId) {
       // Another account: its server knows nothing of this device's history.
       this.resetRequested = true;
+      this.pulledCursor = undefined;
     }
     if (userId !== undefined) this.userId = userId;
     this.token = token;

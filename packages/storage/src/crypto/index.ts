@@ -20,4 +20,5 @@ export {
   RecordDecryptionError,
 } from './record-cipher.js';
 export { generateRecoveryKey, parseRecoveryKey } from './recovery-key.js';
+export { decryptShare, encryptShare } from './share-cipher.js';
 export * from './wire.js';

@@ -30,7 +30,7 @@ export async function decryptShare(data: unknown, keyText: string): Promise<unkn
   const parsed = encryptedDataSchema.safeParse(data);
   const iv = parsed.success ? fromBase64url(parsed.data.iv) : undefined;
   const ct = parsed.success ? fromBase64url(parsed.data.ct) : undefined;
-  if (!raw || raw.length !== 32) {
+  if (raw?.length !== 32) {
     throw new ChatStorageError(
       'decrypt-failed',
       'The link is incomplete: the part after # is not a share key. Copy the whole link again.',

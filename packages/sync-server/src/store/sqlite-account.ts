@@ -84,19 +84,21 @@ export class SqliteAccountTables {
   }
 
   writeKeys(userId: string, previous: number, next: AccountKeysWrite, at: number): AccountKeysOutcome {
-    return this.db.transaction((): AccountKeysOutcome => {
-      const current = this.readKeys(userId);
-      if (current.revision !== previous) return { ok: false, current };
-      const revision = current.revision + 1;
-      this.stmt.putKeys.run({
-        userId,
-        material: next.material,
-        encrypted: next.encrypted ? 1 : 0,
-        revision,
-        at,
-      });
-      return { ok: true, record: { ...next, revision, updatedAt: at } };
-    })();
+    return this.db
+      .transaction((): AccountKeysOutcome => {
+        const current = this.readKeys(userId);
+        if (current.revision !== previous) return { ok: false, current };
+        const revision = current.revision + 1;
+        this.stmt.putKeys.run({
+          userId,
+          material: next.material,
+          encrypted: next.encrypted ? 1 : 0,
+          revision,
+          at,
+        });
+        return { ok: true, record: { ...next, revision, updatedAt: at } };
+      })
+      .immediate();
   }
 
   createShare(share: ShareRecord): void {

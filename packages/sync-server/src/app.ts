@@ -11,7 +11,12 @@ import { ChangeStreams, DEFAULT_CHANGE_STREAMS } from './events/change-streams.j
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { hostCheck, isLoopbackHost } from './middleware/host-check.js';
 import { requireJsonBody } from './middleware/json-content-type.js';
-import { syncRateLimit, type TokenBucketOptions, TokenBuckets } from './middleware/rate-limit.js';
+import {
+  rateLimitBy,
+  syncRateLimit,
+  type TokenBucketOptions,
+  TokenBuckets,
+} from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { type HealthResponse, PROTOCOL_VERSION } from './protocol.js';
@@ -103,7 +108,10 @@ export function createApp(opts: AppOptions) {
   const signedIn = every(bearerAuth(sessions), syncRateLimit(buckets));
   app.use('/v1/account/*', signedIn);
   app.route('/v1/account/keys', accountKeyRoutes({ store, now: opts.now }));
-  app.route('/v1/shares', shareRoutes({ store, auth: signedIn, now: opts.now }));
+  // Share links are read without an account: the same limit, per client address.
+  const shareReads = new TokenBuckets(opts.syncRateLimit ?? DEFAULT_SYNC_RATE_LIMIT, opts.now);
+  const publicLimit = rateLimitBy(shareReads, (c) => clientAddress(c, trustProxy), 'share reads');
+  app.route('/v1/shares', shareRoutes({ store, auth: signedIn, publicLimit, now: opts.now }));
 
   app.all('/v1/*', (c) => {
     throw new HttpError(404, 'not-found', `There is no API endpoint ${c.req.method} ${c.req.path}.`);

@@ -30,11 +30,14 @@ function shareId(c: Context<AppEnv>): string {
 export function shareRoutes({
   store,
   auth,
+  publicLimit,
   now = Date.now,
 }: {
   store: SyncStore;
   /** Bearer authentication (and the per-user rate limit) for the owner's requests. */
   auth: MiddlewareHandler<AppEnv>;
+  /** The rate limit of reads without an account (per client address). */
+  publicLimit: MiddlewareHandler<AppEnv>;
   now?: () => number;
 }) {
   const app = new Hono<AppEnv>();
@@ -76,7 +79,7 @@ export function shareRoutes({
     return c.json(body, 200, { 'Cache-Control': 'no-store' });
   });
 
-  app.get('/:id', async (c) => {
+  app.get('/:id', publicLimit, async (c) => {
     const share = await store.readShare(shareId(c));
     if (!share) {
       throw new HttpError(

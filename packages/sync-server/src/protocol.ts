@@ -2,6 +2,7 @@
 // response types are derived from them so that the routes and the schemas
 // cannot drift apart. A push body itself is read by sync/push-body.ts, which
 // keeps each record's data as the text sent.
+import { encryptedDataSchema, keyMaterialSchema } from '@chatkeep/storage/crypto';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -90,6 +91,8 @@ export const resultSchema = z.object({
   version: z.number().int().positive().optional(),
   current: serverChangeSchema.optional(),
   reason: z.string().optional(),
+  /** Set on refusals a client acts on: `encryption-required` (the account refuses plaintext). */
+  code: z.literal('encryption-required').optional(),
 });
 export type Result = z.infer<typeof resultSchema>;
 
@@ -143,3 +146,39 @@ export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
 export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+/**
+ * GET /v1/account/keys and the answer to a PUT: the key material (null when
+ * none is set), whether plaintext pushes are refused, and the revision a
+ * device must name to change them.
+ */
+export const accountKeysResponseSchema = z.object({
+  keys: keyMaterialSchema.nullable(),
+  encrypted: z.boolean(),
+  revision: z.number().int().nonnegative(),
+});
+export type AccountKeysResponse = z.infer<typeof accountKeysResponseSchema>;
+
+/** PUT /v1/account/keys: `previous` is the revision the device read (0 when there were none). */
+export const accountKeysPutSchema = z.strictObject({
+  keys: keyMaterialSchema,
+  encrypted: z.boolean({ error: 'encrypted must be true or false' }),
+  previous: z
+    .number({ error: 'previous must be the revision read from GET /v1/account/keys (0 when none)' })
+    .int('previous must be an integer')
+    .nonnegative('previous must not be negative'),
+});
+export type AccountKeysPut = z.infer<typeof accountKeysPutSchema>;
+
+/** POST /v1/shares: the encrypted snapshot itself; the key stays in the link's fragment. */
+export const shareBodySchema = encryptedDataSchema;
+export const shareCreatedSchema = z.object({ id: z.string() });
+
+export const shareInfoSchema = z.object({
+  id: z.string(),
+  size: z.number(),
+  createdAt: z.number(),
+  revokedAt: z.number().nullable(),
+});
+export const sharesResponseSchema = z.object({ shares: z.array(shareInfoSchema) });
+export type SharesResponse = z.infer<typeof sharesResponseSchema>;

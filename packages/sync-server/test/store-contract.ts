@@ -492,6 +492,93 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
     });
 
+    describe('encryption keys and shares', () => {
+      const on = { material: '{"format":1}', encrypted: true };
+      const envelopeText = '{"enc":1,"iv":"AAAAAAAAAAAAAAAA","ct":"AAAAAAAAAAAAAAAAAAAAAA"}';
+
+      it('keys are written only from the stored revision, which each write raises', async () => {
+        const userId = await newUser();
+        expect(await store.readAccountKeys(userId)).toEqual({
+          material: null,
+          encrypted: false,
+          revision: 0,
+          updatedAt: 0,
+        });
+        expect(await store.writeAccountKeys(userId, 0, on, 5)).toEqual({
+          ok: true,
+          record: { ...on, revision: 1, updatedAt: 5 },
+        });
+        expect(await store.writeAccountKeys(userId, 0, { material: null, encrypted: false }, 6)).toEqual({
+          ok: false,
+          current: { ...on, revision: 1, updatedAt: 5 },
+        });
+        expect(await store.readAccountKeys(userId)).toMatchObject({ ...on, revision: 1 });
+      });
+
+      it('of two instances writing keys from the same revision at once, exactly one wins', async () => {
+        const userId = await newUser();
+        const other = await fixture.another();
+        try {
+          const outcomes = await Promise.all([
+            store.writeAccountKeys(userId, 0, on, 1),
+            other.writeAccountKeys(userId, 0, on, 1),
+          ]);
+          expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+          expect((await store.readAccountKeys(userId)).revision).toBe(1);
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('with encryption on, a plaintext put is rejected; envelopes and tombstones apply', async () => {
+        const userId = await newUser();
+        await store.writeAccountKeys(userId, 0, on, 1);
+        const sealed = { ...conv('c-sealed'), data: envelopeText };
+        const outcomes = await store.push(userId, [
+          conv('c-plain'),
+          sealed,
+          gone('conversation', 'c-gone', t0),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'applied', 'applied']);
+        expect(outcomes[0]).toMatchObject({ code: 'encryption-required' });
+        await store.writeAccountKeys(userId, 1, { ...on, encrypted: false }, 2);
+        expect((await store.push(userId, [conv('c-plain')]))[0]!.status).toBe('applied');
+      });
+
+      it('a share is read by id, listed for its owner only, and keeps its row without data once revoked', async () => {
+        const owner = await newUser();
+        const stranger = await newUser();
+        const id = unique('share');
+        await store.createShare({
+          id,
+          userId: owner,
+          data: envelopeText,
+          size: 70,
+          createdAt: 3,
+          revokedAt: null,
+        });
+        expect(await store.readShare(id)).toMatchObject({ id, userId: owner, data: envelopeText, size: 70 });
+        expect(await store.listShares(owner)).toEqual([
+          { id, userId: owner, size: 70, createdAt: 3, revokedAt: null },
+        ]);
+        expect(await store.listShares(stranger)).toEqual([]);
+        expect(await store.revokeShare(stranger, id, 4)).toBe(false);
+        expect(await store.revokeShare(owner, id, 5)).toBe(true);
+        expect(await store.readShare(id)).toMatchObject({ data: null, revokedAt: 5 });
+        expect(await store.readShare(unique('none'))).toBeUndefined();
+      });
+
+      it('removing a user removes their keys and shares', async () => {
+        const userId = await newUser();
+        const id = unique('share');
+        await store.writeAccountKeys(userId, 0, on, 1);
+        await store.createShare({ id, userId, data: envelopeText, size: 70, createdAt: 3, revokedAt: null });
+        expect(await store.removeUser(userId)).toBe(true);
+        expect(await store.readShare(id)).toBeUndefined();
+        expect((await store.readAccountKeys(userId)).revision).toBe(0);
+      });
+    });
+
     describe('concurrency', () => {
       it('concurrent pushes from several instances never make a pull skip a change', async () => {
         const userId = await newUser();

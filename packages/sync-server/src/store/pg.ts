@@ -6,13 +6,18 @@
 import pg from 'pg';
 import type { RecordKind } from '../protocol.js';
 import { type ApplyStep, applyChangeAsync, type StepAnswer } from '../sync/apply-change.js';
+import { plaintextRefusal } from '../sync/encrypted-data.js';
 import { applicationOrder } from '../sync/resolve.js';
 import { pageWithin } from './paging.js';
+import { PgAccountTables, refusesPlaintext } from './pg-account.js';
 import { PgAuthTables } from './pg-auth.js';
 import { CHANGE_CHANNEL, changePayload, PgChangeListener } from './pg-changes.js';
 import { migratePg } from './pg-migrations.js';
 import { inTransaction } from './pg-transaction.js';
 import {
+  type AccountKeysOutcome,
+  type AccountKeysRecord,
+  type AccountKeysWrite,
   type AttemptOutcome,
   type AttemptWindow,
   type ChangeNotice,
@@ -21,6 +26,7 @@ import {
   type PushOutcome,
   type RecordHead,
   type SessionRecord,
+  type ShareRecord,
   type StoredChange,
   type SyncStore,
   UsernameTakenError,
@@ -141,6 +147,7 @@ export interface PgStoreOptions {
 export class PgSyncStore implements SyncStore {
   readonly kind = 'postgres';
   private readonly auth: PgAuthTables;
+  private readonly account: PgAccountTables;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -148,6 +155,7 @@ export class PgSyncStore implements SyncStore {
     private readonly changes: PgChangeListener,
   ) {
     this.auth = new PgAuthTables(pool);
+    this.account = new PgAccountTables(pool);
   }
 
   /** Connects, brings the schema up to date and starts listening for commits of every instance. */
@@ -262,6 +270,35 @@ export class PgSyncStore implements SyncStore {
     return this.auth.releaseAttempt(ids);
   }
 
+  readAccountKeys(userId: string): Promise<AccountKeysRecord> {
+    return this.account.readKeys(userId);
+  }
+
+  writeAccountKeys(
+    userId: string,
+    previous: number,
+    next: AccountKeysWrite,
+    at: number,
+  ): Promise<AccountKeysOutcome> {
+    return this.account.writeKeys(userId, previous, next, at);
+  }
+
+  createShare(share: ShareRecord): Promise<void> {
+    return this.account.createShare(share);
+  }
+
+  readShare(id: string): Promise<ShareRecord | undefined> {
+    return this.account.readShare(id);
+  }
+
+  listShares(userId: string): Promise<Omit<ShareRecord, 'data'>[]> {
+    return this.account.listShares(userId);
+  }
+
+  revokeShare(userId: string, id: string, at: number): Promise<boolean> {
+    return this.account.revokeShare(userId, id, at);
+  }
+
   push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]> {
     return inTransaction(this.pool, async (client) => {
       // Held until commit: the next push of this user waits, so versions commit in order.
@@ -324,7 +361,12 @@ export class PgSyncStore implements SyncStore {
         return version;
       };
       const outcomes: PushOutcome[] = new Array(changes.length);
-      for (const i of applicationOrder(changes)) outcomes[i] = await applyChangeAsync(changes[i]!, answer);
+      // Read under the counter lock, which a keys write also takes.
+      const encrypted = await refusesPlaintext(client, userId);
+      for (const i of applicationOrder(changes)) {
+        const refusal = encrypted ? plaintextRefusal(changes[i]!) : undefined;
+        outcomes[i] = refusal ?? (await applyChangeAsync(changes[i]!, answer));
+      }
       await flush();
       if (version > first) {
         await client.query('UPDATE version_counters SET value = $2 WHERE user_id = $1', [userId, version]);

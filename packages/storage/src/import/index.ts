@@ -16,6 +16,7 @@ import {
   type ReaderOptions,
   type SkippedItem,
 } from './plan.js';
+import { buildReport, type ImportReport } from './report.js';
 
 export type ImportFormat = 'auto' | 'chatkeep' | 'chatgpt' | 'ai-sdk';
 
@@ -42,6 +43,8 @@ export interface ImportResult {
   conversationIds: string[];
   /** The format that was read. */
   format: Exclude<ImportFormat, 'auto'>;
+  /** Per saved conversation, what could not be shown as it was and what was done with it; counts per kind. */
+  report: ImportReport;
 }
 
 const EXPECTED =
@@ -119,8 +122,16 @@ export async function importConversations(
     skipped: plan.skipped,
     conversationIds: [],
     format,
+    report: { conversations: [], counts: [] },
   };
-  await saveAll(adapter, plan.items, result);
+  const saved = await saveAll(adapter, plan.items, result);
+  result.report = buildReport(
+    saved.map(({ conversation, notes }) => ({
+      conversationId: conversation.id,
+      title: conversation.title ?? '',
+      notes: notes ?? [],
+    })),
+  );
   return result;
 }
 
@@ -157,11 +168,13 @@ async function saveAll(
   adapter: ChatStorageAdapter,
   items: ImportItem[],
   result: ImportResult,
-): Promise<void> {
+): Promise<ImportItem[]> {
   const saver = batchSaverOf(adapter);
   const saveOne = (item: ImportItem) =>
     saver ? saver[saveConversationBatch]([item]) : adapter.saveConversation(item.conversation, item.messages);
+  const savedItems: ImportItem[] = [];
   const saved = (item: ImportItem) => {
+    savedItems.push(item);
     result.conversations += 1;
     result.messages += item.messages.length;
     result.conversationIds.push(item.conversation.id);
@@ -199,6 +212,14 @@ async function saveAll(
       saved(item);
     }
   }
+  return savedItems;
 }
 
 export type { SkippedItem } from './plan.js';
+export type {
+  ConversationImportReport,
+  ImportCount,
+  ImportNote,
+  ImportNoteKind,
+  ImportReport,
+} from './report.js';

@@ -57,7 +57,10 @@ const KIND_WORDS: Record<ImportNoteKind, readonly [one: string, other: string]> 
   image: ['image not included in the export', 'images not included in the export'],
   audio: ['audio clip not included in the export', 'audio clips not included in the export'],
   file: ['file not included in the export', 'files not included in the export'],
-  reasoning: ['reasoning kept as a "Reasoning" block', 'reasonings kept as "Reasoning" blocks'],
+  reasoning: [
+    'answer\'s reasoning kept as a "Reasoning" block',
+    'answers\' reasoning kept as "Reasoning" blocks',
+  ],
   tool: ['tool call or result kept as a tool message', 'tool calls or results kept as tool messages'],
   browsing: ['browsing result kept as a tool result', 'browsing results kept as tool results'],
   citation: [

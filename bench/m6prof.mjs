@@ -31,16 +31,15 @@ await page.evaluate(async (n) => {
   const src = await s.IndexedDBAdapter.open({ dbName: 'src' });
   const spec = { seed: 20260101 + 7, projectId: 'default', conversations: n, meanMessages: 100, bigMessages: 0, anchor: Date.UTC(2026, 0, 1) };
   // Reuse the M6 path: one run of m6Import makes the same file; here we need the text, so export after importing.
-  await chatkeepBench.m6Import(0, n);
   globalThis.__n = n;
 }, n);
 const cdp = await context.newCDPSession(page);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 await cdp.send('Profiler.start');
-const r = await page.evaluate((n) => chatkeepBench.m6Import(2, n), n);
+const r = await page.evaluate((n) => chatkeepBench.m6ImportChatGpt(2, n), n);
 const { profile: prof } = await cdp.send('Profiler.stop');
-console.log(JSON.stringify({ chatkeep: r.chatkeep.map(Math.round), dexie: r.dexie.map(Math.round), legacy: r.legacy.map(Math.round) }));
+console.log(JSON.stringify({ chatkeep: r.chatkeep.map(Math.round), dexie: r.dexie.map(Math.round), }));
 // Self time per function.
 const self = new Map();
 const dt = prof.timeDeltas; const samples = prof.samples;

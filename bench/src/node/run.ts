@@ -526,7 +526,7 @@ async function main() {
         better: 'lower',
         target: 100,
         chatkeep: summarize([cluster.idle.rssMB]),
-        note: `${(cluster.idle.rssMB - cluster.idle.idleRssMB).toFixed(1)} MB above the same process with no stream open (${cluster.idle.idleRssMB.toFixed(1)} MB after the sign-ups of their users, ${cluster.idle.startRssMB.toFixed(1)} MB just after start)`,
+        note: `${(cluster.idle.rssMB - cluster.idle.idleRssMB).toFixed(1)} MB above the same process with no stream open (${cluster.idle.idleRssMB.toFixed(1)} MB before they opened, ${cluster.idle.startRssMB.toFixed(1)} MB just after start; the users signed up through another instance)`,
       },
       sync && {
         id: 'Sync',

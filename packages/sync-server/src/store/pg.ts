@@ -16,7 +16,7 @@ import {
   type AttemptOutcome,
   type AttemptWindow,
   type ChangeNotice,
-  type ConversationSnapshot,
+  type ConversationPage,
   type PullPage,
   type PushOutcome,
   type RecordHead,
@@ -125,6 +125,9 @@ const MESSAGES_QUERY = pagedQuery(
 )
   .replace('$LIMIT', '$4')
   .replace('$BUDGET', '$5');
+const CONVERSATIONS_QUERY = pagedQuery("user_id = $1 AND kind = 'conversation' AND id > $2", 'id')
+  .replace('$LIMIT', '$3')
+  .replace('$BUDGET', '$4');
 
 export interface PgStoreOptions {
   /** A postgres:// URL. */
@@ -371,21 +374,28 @@ export class PgSyncStore implements SyncStore {
     return pageWithin(rows, limit, maxDataBytes, toStored);
   }
 
-  conversationSnapshot(userId: string): Promise<ConversationSnapshot> {
+  conversationPage(
+    userId: string,
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<ConversationPage> {
     // One snapshot for both reads: a push committing meanwhile is in neither,
     // and its versions are above the cursor, so the pull from there gets it.
     return inTransaction(
       this.pool,
       async (client) => {
-        const records = await client.query<RecordRow>(
-          `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = $1 AND kind = 'conversation' ORDER BY id`,
-          [userId],
-        );
         const max = await client.query<{ v: number | null }>(
           'SELECT max(version) AS v FROM records WHERE user_id = $1',
           [userId],
         );
-        return { changes: records.rows.map(toStored), version: max.rows[0]?.v ?? 0 };
+        const { rows } = await client.query<RecordRow>(CONVERSATIONS_QUERY, [
+          userId,
+          after,
+          limit + 1,
+          maxDataBytes,
+        ]);
+        return { ...pageWithin(rows, limit, maxDataBytes, toStored), version: max.rows[0]?.v ?? 0 };
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );

@@ -15,7 +15,7 @@ import {
   type AttemptOutcome,
   type AttemptWindow,
   type ChangeNotice,
-  type ConversationSnapshot,
+  type ConversationPage,
   type PullPage,
   type PushOutcome,
   type RecordHead,
@@ -115,8 +115,9 @@ function prepareStatements(db: Database.Database) {
       `SELECT ${HEAD_COLUMNS}, data FROM records
        WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
     ),
-    conversationsOf: db.prepare<[string], RecordRow>(
-      `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = 'conversation' ORDER BY id`,
+    conversationsOf: db.prepare<[string, string, number], RecordRow>(
+      `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = 'conversation' AND id > ?
+       ORDER BY id LIMIT ?`,
     ),
   };
 }
@@ -272,12 +273,18 @@ export class SqliteSyncStore implements SyncStore {
     return pageWithin(rows, limit, maxDataBytes, toStored);
   }
 
-  async conversationSnapshot(userId: string): Promise<ConversationSnapshot> {
+  async conversationPage(
+    userId: string,
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<ConversationPage> {
     // One read transaction: no push commits between the records and their version.
-    return this.db.transaction(() => ({
-      changes: this.stmt.conversationsOf.all(userId).map(toStored),
-      version: this.stmt.maxVersion.get(userId)?.v ?? 0,
-    }))();
+    return this.db.transaction(() => {
+      const version = this.stmt.maxVersion.get(userId)?.v ?? 0;
+      const rows = this.stmt.conversationsOf.iterate(userId, after, limit + 1);
+      return { ...pageWithin(rows, limit, maxDataBytes, toStored), version };
+    })();
   }
 
   async readRecord(userId: string, kind: RecordKind, id: string): Promise<StoredChange | undefined> {

@@ -83,9 +83,8 @@ export type AttemptOutcome =
   | { allowed: true; ids: number[] }
   | { allowed: false; window: AttemptWindow; retryAfterMs: number };
 
-/** A conversation snapshot: every conversation record of a user and the version it was read at. */
-export interface ConversationSnapshot {
-  changes: StoredChange[];
+/** A page of a user's conversation records, by id, and the version of the snapshot it was read in. */
+export interface ConversationPage extends PullPage {
   version: number;
 }
 
@@ -153,8 +152,18 @@ export interface SyncStore {
   readRecord(userId: string, kind: RecordKind, id: string): Promise<StoredChange | undefined>;
   /** The greatest version among the user's records (0 when none). */
   maxVersion(userId: string): Promise<number>;
-  /** Every conversation record of the user (tombstones included) from one consistent read, by id. */
-  conversationSnapshot(userId: string): Promise<ConversationSnapshot>;
+  /**
+   * The user's conversation records (tombstones included) with id greater
+   * than `after`, by id, at most `limit`, stopping before the data text
+   * passes `maxDataBytes` (never before the first); read in one snapshot
+   * together with the user's greatest version in that snapshot.
+   */
+  conversationPage(
+    userId: string,
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<ConversationPage>;
   /**
    * The message records of one conversation (tombstones included) with id
    * greater than `after`, by id, at most `limit`, stopping before the data

@@ -3,6 +3,8 @@ import type { ImportResult } from '@chatkeep/storage';
 const FORMAT_NAME: Partial<Record<ImportResult['format'], string>> = {
   chatkeep: 'Chatkeep export',
   chatgpt: 'ChatGPT export',
+  claude: 'Claude.ai export',
+  'open-webui': 'Open WebUI export',
   'ai-sdk': 'AI SDK messages',
 };
 

@@ -42,6 +42,7 @@ const FIGURE_IDS = [
   'Append',
   'M5',
   'M6',
+  'M6ChatGPT',
   'M7',
   'Push',
   'Pull',
@@ -192,6 +193,7 @@ async function main() {
   const quickRuns = options.smoke ? 3 : 15;
   const m4Chunks = options.smoke ? 20 : 200;
   const importConversations = options.smoke ? 10 : 100;
+  const chatGptMessages = options.smoke ? 1_000 : 20_000;
 
   const profileDir = await mkdtemp(join(tmpdir(), 'chatkeep-bench-profile-'));
   const uiDir = await serveFloorWithApp();
@@ -232,7 +234,7 @@ async function main() {
     const machine = machineInfo(chromiumVersion);
     const page = await openBenchPage(context, server.url, PAGE_DIR);
     // Push, Pull and Sync bring their own data; every other figure reads the stored dataset.
-    const needsDataset = want('M1', 'M2', 'M3', 'M4', 'Append', 'M5', 'M6', 'M7');
+    const needsDataset = want('M1', 'M2', 'M3', 'M4', 'Append', 'M5', 'M7');
     if (needsDataset) log('loading the dataset into Chatkeep (IndexedDB) and Dexie');
     const loaded = needsDataset ? await page.evaluate((s) => chatkeepBench.load(s), spec) : undefined;
     if (loaded) {
@@ -254,10 +256,19 @@ async function main() {
       : await page.evaluate((n) => chatkeepBench.appendMessage(n), quickRuns);
     if (want('M5')) log('M5 search');
     const m5 = !want('M5') ? undefined : await page.evaluate((n) => chatkeepBench.m5Search(n), runs);
+    // The imports write into databases of their own: they need the spec, not the stored dataset.
+    if (!loaded && want('M6', 'M6ChatGPT')) await page.evaluate((s) => chatkeepBench.useSpec(s), spec);
     if (want('M6')) log('M6 import');
     const m6 = !want('M6')
       ? undefined
       : await page.evaluate(([n, c]) => chatkeepBench.m6Import(n, c), [runs, importConversations] as const);
+    if (want('M6ChatGPT')) log(`M6 ChatGPT: import of a ${chatGptMessages}-message ChatGPT export`);
+    const m6ChatGpt = !want('M6ChatGPT')
+      ? undefined
+      : await page.evaluate(([n, c]) => chatkeepBench.m6ImportChatGpt(n, c), [
+          runs,
+          chatGptMessages,
+        ] as const);
     if (want('Tree'))
       log('Tree: a regenerated answer every 10 messages, switching versions, the schema upgrade');
     const tree = !want('Tree')
@@ -419,6 +430,15 @@ async function main() {
         note: m6.legacyQuotaRuns
           ? `the localStorage blob ran out of quota before the end in ${m6.legacyQuotaRuns} runs (rate up to that point)`
           : undefined,
+      },
+      m6ChatGpt && {
+        id: 'M6 ChatGPT',
+        name: `Import of a ChatGPT export (${m6ChatGpt.messages.toLocaleString('en-US')} messages, ${m6ChatGpt.conversations} conversations)`,
+        unit: 'messages/s',
+        better: 'higher',
+        chatkeep: summarize(m6ChatGpt.chatkeep),
+        dexie: summarize(m6ChatGpt.dexie),
+        note: `${(m6ChatGpt.fileBytes / 2 ** 20).toFixed(1)} MiB file; Dexie stores each node's text only (no branches kept as versions, reasoning, tool calls or report)`,
       },
       m7 && {
         id: 'M7',

@@ -2,7 +2,8 @@
 // for the Playwright driver (bench/src/node) to call with page.evaluate.
 import * as storage from '@chatkeep/storage';
 import { appendMessage } from './append.js';
-import { closeContext, dropBaselines } from './context.js';
+import { closeContext, dropBaselines, openContext } from './context.js';
+import { m6ImportChatGpt } from './import-chatgpt.js';
 import { load } from './load.js';
 import { m1LatestPage, m3Sidebar } from './reads.js';
 import { m5Search } from './search.js';
@@ -19,6 +20,11 @@ const api = {
   appendMessage,
   m5Search,
   m6Import,
+  m6ImportChatGpt,
+  /** The spec of the figures without the stored dataset (the imports write into databases of their own). */
+  useSpec: async (spec: Parameters<typeof openContext>[0]) => {
+    await openContext(spec);
+  },
   freshDeviceStep,
   syncLatency,
   treeFigures,

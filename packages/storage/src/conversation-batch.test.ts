@@ -77,4 +77,46 @@ describe.each([
     );
     expect(await db.getConversation('c')).toBeUndefined();
   });
+
+  it('refuses a message id two conversations of the same batch both name, saving neither', async () => {
+    const db = await open();
+    const first = conversationWith('first', ['mine']);
+    const second = conversationWith('second', ['mine too?']);
+    second.messages[0]!.id = 'first-m000000';
+    await expectStorageError(
+      batchSaverOf(db)![saveConversationBatch]([
+        { ...first, validated: true },
+        { ...second, validated: true },
+      ]),
+      'invalid-input',
+      /belongs to conversation first/,
+    );
+    expect(await db.getConversation('first')).toBeUndefined();
+  });
+
+  it('upserts a conversation listed twice in a batch onto its first copy', async () => {
+    const db = await open();
+    const a = conversationWith('a', ['one']);
+    const again = conversationWith('a', ['one', 'two']);
+    await batchSaverOf(db)![saveConversationBatch]([
+      { ...a, validated: true },
+      { ...again, validated: true },
+    ]);
+    expect(await db.getConversation('a')).toMatchObject({ messageCount: 2, lastMessage: 'two' });
+  });
+
+  it('refuses a batch whose messages follow each other in a circle, naming them', async () => {
+    const db = await open();
+    const item = conversationWith('loop', ['x', 'y', 'z']);
+    const [x, y, z] = item.messages;
+    x!.parentId = z!.id;
+    y!.parentId = x!.id;
+    z!.parentId = y!.id;
+    await expectStorageError(
+      batchSaverOf(db)![saveConversationBatch]([{ ...item, validated: true }]),
+      'invalid-input',
+      /follow each other in a circle/,
+    );
+    expect(await db.getConversation('loop')).toBeUndefined();
+  });
 });

@@ -46,6 +46,9 @@ export const attachmentSchema = z.object({
   mediaType: z.string(),
   url: z.string().optional(),
   size: z.number().nonnegative().optional(),
+  width: z.number().nonnegative().optional(),
+  height: z.number().nonnegative().optional(),
+  assetPointer: z.string().optional(),
 });
 
 export const messageMetadataSchema = z

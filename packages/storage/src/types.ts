@@ -13,8 +13,14 @@ export interface ToolCall {
 export interface Attachment {
   name: string;
   mediaType: string;
+  /** Where the file can be fetched; absent when the file is not included (an imported export). */
   url?: string;
   size?: number;
+  /** Pixels, for images whose source says so. */
+  width?: number;
+  height?: number;
+  /** The file's reference in the app it was imported from (ChatGPT's asset pointer). */
+  assetPointer?: string;
 }
 
 export interface MessageMetadata {

@@ -71,20 +71,35 @@ describe('ChatGPT conversations.json reader', () => {
     expect(tool).toMatchObject({ createdAt: 1714000106000, updatedAt: 1714000107000 });
   });
 
-  it('skips null messages and hidden system or context messages, saying why', () => {
-    expect(plan.skipped.find((s) => s.id === 'root-1')?.reason).toMatch(/has no message/);
-    expect(plan.skipped.find((s) => s.id === 'sys-1')?.reason).toMatch(/hidden system message/);
-    expect(plan.skipped.find((s) => s.id === 'ctx-2')?.reason).toMatch(/hidden user message/);
-    for (const s of plan.skipped) expect(s.reason).toMatch(/conversation "/);
+  it('leaves out the empty root and empty hidden system node without a word, and keeps custom instructions as hidden context', () => {
+    expect(plan.skipped).toEqual([]);
+    expect(sales.notes?.some((n) => n.messageId === 'root-1' || n.messageId === 'sys-1')).toBe(false);
+    const user = garden.messages.find((m) => m.id === 'user-2')!;
+    expect(user.metadata?.hiddenContext).toEqual([
+      expect.objectContaining({ role: 'user', contentType: 'user_editable_context' }),
+    ]);
+    expect(garden.notes?.find((n) => n.kind === 'hidden')?.text).toMatch(
+      /^Hidden user context \(user_editable_context\) ChatGPT did not show as chat is kept/,
+    );
   });
 
-  it('keeps text parts as content and non-text parts in metadata, files as attachments', () => {
+  it('keeps text parts as content, and an uploaded image as one attachment entry with its size and dimensions', () => {
     const user = sales.messages.find((m) => m.id === 'user-1b')!;
     expect(user.content).toBe('Plot the sales in this screenshot as a bar chart');
-    expect(user.metadata?.attachments).toEqual([{ name: 'sales.png', mediaType: 'image/png', size: 48213 }]);
+    expect(user.metadata?.attachments).toEqual([
+      {
+        name: 'sales.png',
+        mediaType: 'image/png',
+        size: 48213,
+        width: 800,
+        height: 600,
+        assetPointer: 'file-service://file-AbC123',
+      },
+    ]);
     const extra = user.metadata?.chatgpt as { contentType: string; parts: { asset_pointer: string }[] };
     expect(extra.contentType).toBe('multimodal_text');
     expect(extra.parts[0]?.asset_pointer).toBe('file-service://file-AbC123');
+    expect(sales.notes?.filter((n) => n.kind === 'image')).toHaveLength(1);
   });
 
   it('turns code sent to a tool into a tool call, and the tool output into a tool message answering it', () => {
@@ -180,12 +195,10 @@ describe('ChatGPT conversations.json reader', () => {
     expect(byId.get('lost')?.parentId).toBe('q');
     expect(byId.get('x')?.parentId).toBe('lost');
     expect(byId.get('y')?.parentId).toBe('x');
-    const reasons = result.skipped.map((s) => `${s.id}: ${s.reason}`);
+    const reasons = item!.notes!.filter((n) => n.kind === 'tree').map((n) => `${n.messageId}: ${n.text}`);
     expect(reasons).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(
-          /^a: conversation "Broken" \(broken\), message a: its time is before its parent's/,
-        ),
+        expect.stringMatching(/^a: Message a: its time is before its parent's/),
         expect.stringMatching(
           /^lost: .*its parent not-in-file is not among the messages imported; it now follows q/,
         ),

@@ -6,8 +6,9 @@
 // empty root, hidden system context) are left out and their children follow
 // the nearest message above them. ChatGPT's own ids are kept, so importing
 // the same file again updates instead of duplicating.
-import type { ConversationInput, MessageInput, MessageMetadata, Role, ToolCall } from '../types.js';
-import { extractContent, fileAttachments, toolArguments } from './chatgpt-content.js';
+import type { ConversationInput, MessageInput, ToolCall } from '../types.js';
+import { answerFollows, childrenOf, foldedAbove, foldInto } from './chatgpt-fold.js';
+import { type Folded, type ReadNode, readNode, seconds } from './chatgpt-node.js';
 import {
   DEFAULT_PROJECT_ID,
   describeConversation,
@@ -16,6 +17,7 @@ import {
   type ReaderOptions,
   type SkippedItem,
 } from './plan.js';
+import { branchNotes, type ImportNote } from './report.js';
 import { repairTree } from './tree-repair.js';
 
 type Json = Record<string, unknown>;
@@ -42,29 +44,13 @@ export function readChatGptExport(data: unknown, opts: ReaderOptions): ImportPla
   return plan;
 }
 
-const ROLES = new Set<Role>(['user', 'assistant', 'system', 'tool']);
-function seconds(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0
-    ? Math.round(value * 1000)
-    : undefined;
-}
-
-/** One node's message as read, before its place in the tree is known. */
-interface ReadNode {
-  message: MessageInput;
-  /** The tool call this message makes (an assistant message addressed to a tool). */
-  call?: ToolCall;
-  /** `update_time` in ms. */
-  edited?: number;
-}
-
 function readConversation(
   raw: Json,
   mapping: Json,
   index: number,
   opts: ReaderOptions,
   skipped: SkippedItem[],
-): { conversation: ConversationInput; messages: MessageInput[] } | undefined {
+): { conversation: ConversationInput; messages: MessageInput[]; notes: ImportNote[] } | undefined {
   const id =
     typeof raw.conversation_id === 'string' && raw.conversation_id
       ? raw.conversation_id
@@ -77,11 +63,25 @@ function readConversation(
     return undefined;
   }
   const projectId = opts.projectId ?? DEFAULT_PROJECT_ID;
+  const notes: ImportNote[] = [];
   const read = new Map<string, ReadNode>();
+  const folded = new Map<string, Folded>();
   for (const [nodeId, node] of Object.entries(mapping)) {
     const result = readNode(nodeId, node, id, projectId, name);
-    if ('skip' in result) skipped.push({ id: result.id, reason: result.skip });
-    else read.set(nodeId, result);
+    if ('message' in result) read.set(nodeId, result);
+    else if ('fold' in result) folded.set(nodeId, result.fold);
+    else {
+      if (result.skip) skipped.push({ id: result.id, reason: result.skip });
+      if (result.note) notes.push(result.note);
+    }
+  }
+  // Reasoning with no answer below it stays an answer of its own, so it is never lost.
+  const below = childrenOf(mapping);
+  for (const [nodeId, fold] of folded) {
+    if (fold.asMessage && !answerFollows(nodeId, below, read)) {
+      folded.delete(nodeId);
+      read.set(nodeId, fold.asMessage);
+    }
   }
 
   const conversationStart = seconds(raw.create_time);
@@ -95,22 +95,25 @@ function readConversation(
     {
       orderTimes: true,
       now: conversationStart ?? opts.now,
-      describe: (messageId) => `${name}, message ${messageId}`,
+      describe: (messageId) => `Message ${messageId}`,
     },
   );
-  skipped.push(...problems);
+  for (const p of problems) notes.push({ kind: 'tree', messageId: p.id, text: p.reason });
 
   const messages: MessageInput[] = [];
   /** The tool calls not answered yet on the path down to each message. */
   const openCalls = new Map<string | null, readonly ToolCall[]>([[null, []]]);
+  const claimed = new Set<string>();
   for (const { nodeId, parentId, createdAt } of nodes) {
-    const { message: m, call, edited } = read.get(nodeId)!;
+    const { message: m, call, edited, notes: own } = read.get(nodeId)!;
     const message: MessageInput = {
       ...m,
       parentId,
       createdAt,
       updatedAt: edited !== undefined && edited > createdAt ? edited : createdAt,
     };
+    foldInto(message, foldedAbove(mapping, read, folded, nodeId), claimed, notes);
+    notes.push(...own);
     let open = openCalls.get(parentId) ?? [];
     if (call) open = [...open, call];
     if (message.role === 'tool') {
@@ -124,13 +127,21 @@ function readConversation(
     openCalls.set(message.id, open);
     messages.push(message);
   }
+  for (const [nodeId, fold] of folded) {
+    if (claimed.has(nodeId) || !fold.context) continue;
+    notes.push({
+      kind: 'hidden',
+      messageId: nodeId,
+      text: `Hidden ${fold.context.role} context (${fold.context.contentType}) was left out: no message follows it to keep it with.`,
+    });
+  }
 
   const times = messages.map((m) => m.createdAt!);
   const createdAt = conversationStart ?? (times.length ? Math.min(...times) : opts.now);
   const conversation: ConversationInput = {
     id,
     projectId,
-    title: typeof raw.title === 'string' ? raw.title.slice(0, 500) : '',
+    title: typeof raw.title === 'string' && raw.title.trim() ? raw.title.slice(0, 500) : titleFrom(messages),
     createdAt,
     updatedAt: Math.max(seconds(raw.update_time) ?? 0, ...times, createdAt),
     archived: raw.is_archived === true,
@@ -142,7 +153,20 @@ function readConversation(
   const activeNode =
     current !== undefined && isRecord(mapping[current]) ? keptAtOrAbove(mapping, read, current) : null;
   if (activeNode !== null) conversation.activeLeafId = activeNode;
-  return { conversation, messages };
+  notes.push(...branchNotes(messages, 'ChatGPT'));
+  return { conversation, messages, notes };
+}
+
+/** A title for a conversation ChatGPT left untitled: the first words of its first prompt. */
+function titleFrom(messages: readonly MessageInput[]): string {
+  const first = messages
+    .filter((m) => m.role === 'user' && m.content.trim())
+    .reduce<MessageInput | undefined>((a, m) => (!a || m.createdAt! < a.createdAt! ? m : a), undefined);
+  if (!first) return '';
+  const words = first.content.trim().split(/\s+/);
+  let title = words.slice(0, 8).join(' ');
+  if (title.length > 80) title = title.slice(0, 80).trimEnd();
+  return title.length < first.content.trim().length ? `${title}…` : title;
 }
 
 /** The message id of the nearest imported node above `nodeId` (null: it starts the conversation). */
@@ -169,73 +193,4 @@ function keptAtOrAbove(mapping: Json, read: Map<string, ReadNode>, nodeId: strin
     at = typeof node.parent === 'string' ? node.parent : null;
   }
   return null;
-}
-
-/** A node's message, or why it is left out. */
-function readNode(
-  nodeId: string,
-  node: unknown,
-  conversationId: string,
-  projectId: string,
-  name: string,
-): ReadNode | { id: string; skip: string } {
-  const m = isRecord(node) ? node.message : undefined;
-  if (!isRecord(m)) {
-    return { id: nodeId, skip: `${name}, node ${nodeId}: has no message (ChatGPT's empty root node).` };
-  }
-  const messageId = typeof m.id === 'string' && m.id ? m.id : nodeId;
-  const author = isRecord(m.author) ? m.author : {};
-  const metadata = isRecord(m.metadata) ? m.metadata : {};
-  const role = author.role as Role;
-  if (!ROLES.has(role)) {
-    return {
-      id: messageId,
-      skip: `${name}, message ${messageId}: author.role ${JSON.stringify(author.role)} is not user, assistant, system or tool.`,
-    };
-  }
-  if (metadata.is_visually_hidden_from_conversation === true) {
-    return {
-      id: messageId,
-      skip: `${name}, message ${messageId}: hidden ${role} message (metadata.is_visually_hidden_from_conversation), not shown in ChatGPT.`,
-    };
-  }
-  const content = isRecord(m.content) ? m.content : {};
-  const extracted = extractContent(content);
-  const { text, extra } = extracted;
-  const files = fileAttachments(metadata);
-  const fileIds = new Set(files.map((f) => f.fileId));
-  const attachments = [
-    ...files.map((f) => f.attachment),
-    ...extracted.attachments.filter((a) => !fileIds.has(a.name)),
-  ];
-  const recipient = typeof m.recipient === 'string' ? m.recipient : 'all';
-  const isCall = role === 'assistant' && recipient !== 'all';
-  if (!isCall && text.trim() === '' && attachments.length === 0 && Object.keys(extra).length === 0) {
-    return { id: messageId, skip: `${name}, message ${messageId}: empty ${role} message.` };
-  }
-
-  const meta: MessageMetadata = {};
-  if (typeof metadata.model_slug === 'string') meta.model = metadata.model_slug;
-  if (attachments.length > 0) meta.attachments = attachments;
-  if (Object.keys(extra).length > 0) meta.chatgpt = extra;
-
-  const message: MessageInput = {
-    id: messageId,
-    conversationId,
-    projectId,
-    role,
-    content: text,
-    status: m.status === 'in_progress' ? 'interrupted' : 'complete',
-  };
-  const createdAt = seconds(m.create_time);
-  if (createdAt !== undefined) message.createdAt = createdAt;
-  let call: ToolCall | undefined;
-  if (isCall) {
-    call = { id: messageId, name: recipient, arguments: toolArguments(text, content) };
-    message.toolCalls = [call];
-    message.content = '';
-  }
-  if (role === 'tool' && typeof author.name === 'string' && author.name) message.toolName = author.name;
-  if (Object.keys(meta).length > 0) message.metadata = meta;
-  return { message, call, edited: seconds(m.update_time) };
 }

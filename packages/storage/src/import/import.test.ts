@@ -10,7 +10,7 @@ import { importConversations } from './index.js';
 const chatgpt = readFileSync(new URL('./fixtures/chatgpt-conversations.json', import.meta.url), 'utf8');
 
 describe('importing ChatGPT conversations.json', () => {
-  it('saves every branch of each conversation and reports what it left out', async () => {
+  it('saves every branch of each conversation and reports what it kept differently', async () => {
     const db = await openDb();
     const result = await importConversations(db, chatgpt);
     expect(result).toMatchObject({
@@ -19,7 +19,14 @@ describe('importing ChatGPT conversations.json', () => {
       messages: 9,
       conversationIds: ['conv-sales', 'conv-garden'],
     });
-    expect(result.skipped.map((s) => s.id).sort()).toEqual(['ctx-2', 'root-1', 'root-2', 'sys-1']);
+    // The empty root and the empty hidden system node are nothing to report; the custom instructions are kept.
+    expect(result.skipped).toEqual([]);
+    expect(result.report.counts.map((c) => c.text)).toEqual([
+      '2 branches kept as versions',
+      '1 image not included in the export',
+      '2 tool calls or results kept as tool messages',
+      '1 hidden context kept out of the chat',
+    ]);
     const sales = await db.getConversation('conv-sales');
     expect(sales).toMatchObject({ title: 'Plotting sales data', projectId: 'default' });
     expect(await db.loadConversation('conv-sales')).toHaveLength(7);

@@ -20,6 +20,7 @@ import {
   type ReaderOptions,
   type SkippedItem,
 } from './plan.js';
+import { buildReport, type ImportReport } from './report.js';
 
 export type ImportFormat = 'auto' | 'chatkeep' | 'chatgpt' | 'claude' | 'open-webui' | 'ai-sdk';
 
@@ -46,6 +47,8 @@ export interface ImportResult {
   conversationIds: string[];
   /** The format that was read. */
   format: Exclude<ImportFormat, 'auto'>;
+  /** Per saved conversation, what could not be shown as it was and what was done with it; counts per kind. */
+  report: ImportReport;
   /** For a zip: the conversation files read from it, in order. */
   files?: string[];
 }
@@ -140,6 +143,8 @@ export async function importConversations(
   }
   const now = (opts.now ?? Date.now)();
   let result: ImportResult | undefined;
+  /** The report's part of each saved conversation (its messages are not kept: a large file is read in groups). */
+  const reported: Parameters<typeof buildReport>[0][number][] = [];
   /** Each file's format (a zip may hold several), recognised from its first part. */
   const formats = new Map<string, Exclude<ImportFormat, 'auto'>>();
   /** Reads and saves one part of a file (all of it, unless it is a large list read a group at a time). */
@@ -149,18 +154,30 @@ export async function importConversations(
       formats.get(file) ?? (!opts.format || opts.format === 'auto' ? detectFormat(data) : opts.format);
     formats.set(file, format);
     const plan = read(format, data, { projectId: opts.projectId, now });
-    result ??= { conversations: 0, messages: 0, skipped: [], conversationIds: [], format };
+    result ??= {
+      conversations: 0,
+      messages: 0,
+      skipped: [],
+      conversationIds: [],
+      format,
+      report: { conversations: [], counts: [] },
+    };
     result.skipped.push(...plan.skipped);
-    await saveAll(adapter, plan.items, result);
+    for (const { conversation, notes } of await saveAll(adapter, plan.items, result)) {
+      if (notes?.length)
+        reported.push({ conversationId: conversation.id, title: conversation.title ?? '', notes });
+    }
   };
   if (isBinaryInput(input)) {
     const files = await importFile(input, importPart, `${EXPECTED} Markdown exports cannot be imported.`);
     if (!result) throw new ChatStorageError('import-failed', `The file holds no conversations. ${EXPECTED}`);
     const done: ImportResult = result;
     if (files.length > 0) done.files = files;
+    done.report = buildReport(reported);
     return done;
   }
   await importPart(parseJson(input));
+  result!.report = buildReport(reported);
   return result!;
 }
 
@@ -197,11 +214,13 @@ async function saveAll(
   adapter: ChatStorageAdapter,
   items: ImportItem[],
   result: ImportResult,
-): Promise<void> {
+): Promise<ImportItem[]> {
   const saver = batchSaverOf(adapter);
   const saveOne = (item: ImportItem) =>
     saver ? saver[saveConversationBatch]([item]) : adapter.saveConversation(item.conversation, item.messages);
+  const savedItems: ImportItem[] = [];
   const saved = (item: ImportItem) => {
+    savedItems.push(item);
     result.conversations += 1;
     result.messages += item.messages.length;
     result.conversationIds.push(item.conversation.id);
@@ -239,8 +258,16 @@ async function saveAll(
       saved(item);
     }
   }
+  return savedItems;
 }
 
 export type { ImportInput } from './file-input.js';
 export { projectsInImport } from './inspect.js';
 export type { SkippedItem } from './plan.js';
+export type {
+  ConversationImportReport,
+  ImportCount,
+  ImportNote,
+  ImportNoteKind,
+  ImportReport,
+} from './report.js';

@@ -1,6 +1,7 @@
 // What each format reader produces: conversations ready to save, and a list
 // of what was left out and why. Saving is done in one place (index.ts).
 import type { ConversationInput, MessageInput } from '../types.js';
+import type { ImportNote } from './report.js';
 
 export interface SkippedItem {
   /** The conversation's or message's id, when it had one. */
@@ -14,6 +15,8 @@ export interface ImportItem {
   messages: MessageInput[];
   /** The reader validated every message (schema.ts), so saving does not validate them again. */
   validated: boolean;
+  /** What of this conversation could not be shown as the other app showed it (report.ts). */
+  notes?: ImportNote[];
 }
 
 export interface ImportPlan {

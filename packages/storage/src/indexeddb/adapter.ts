@@ -43,6 +43,7 @@ import {
   notFoundConversation,
   notFoundMessage,
   saveBatch,
+  saveBatches,
   saveOne,
   selectVersion,
   stampConversation,
@@ -320,10 +321,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       input: item.conversation,
       inputs: checkSaveConversationArgs(item.conversation, item.messages, item.validated),
     }));
-    await this.write(async (scope) => {
-      // One after the other: two conversations of a batch may name the same message id.
-      for (const { input, inputs } of checked) await saveBatch(scope, input, inputs, this.now());
-    });
+    await this.write((scope) => saveBatches(scope, checked, this.now()));
   }
 
   /** Brings in the copy kept in localStorage while IndexedDB could not be used (fallback-merge.ts). */

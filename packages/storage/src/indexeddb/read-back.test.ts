@@ -74,6 +74,17 @@ describe('readBack', () => {
     expect(calls).toEqual({ get: 4, getAllKeys: 1 });
   });
 
+  it('lists the halves of a crowded range again instead of reading every key', async () => {
+    // 64 asked keys in two groups with 1,000 stored records between them: each half's range holds none.
+    const db = await storeWith([...ids(1000, 'm'), 'z0003']);
+    const { store, calls } = counted<string>(db, 'plain');
+    const asked = [...ids(32, 'a'), ...ids(32, 'z')];
+    const values = await readBack(store, asked);
+    expect(values.filter(Boolean)).toEqual([{ value: 'z0003' }]);
+    expect(values[35]).toEqual({ value: 'z0003' });
+    expect(calls).toEqual({ get: 1, getAllKeys: 3 });
+  });
+
   it('works on compound keys such as sync entries', async () => {
     const db = await storeWith(['m2']);
     const { store } = counted<[string, string]>(db, 'pairs');

@@ -37,6 +37,9 @@ function keyId(key: Key): string {
   return typeof key === 'string' ? key : key.join('\u0000');
 }
 
+/** A crowded chunk of more keys than this is halved and each half listed again; a smaller one is read key by key. */
+const SPLIT_ABOVE = 8;
+
 /** The stored value for each of `keys` (undefined where there is none), in the order of `keys`. */
 export async function readBack<K extends Key, V>(
   store: KeyedStore<NoInfer<K>, V>,
@@ -46,26 +49,33 @@ export async function readBack<K extends Key, V>(
   const order = keys.map((_, i) => i).sort((a, b) => compareKeys(keys[a] as K, keys[b] as K));
   const chunks: number[][] = [];
   for (let i = 0; i < order.length; i += CHUNK) chunks.push(order.slice(i, i + CHUNK));
+  const lookUp = async (chunk: number[]): Promise<void> => {
+    const low = keys[chunk[0] as number] as K;
+    const high = keys[chunk[chunk.length - 1] as number] as K;
+    const limit = chunk.length + SLACK;
+    const stored = await store.getAllKeys(IDBKeyRange.bound(low, high), limit);
+    let toRead = chunk;
+    if (stored.length < limit) {
+      const present = new Set(stored.map(keyId));
+      toRead = chunk.filter((i) => present.has(keyId(keys[i] as K)));
+    } else if (chunk.length > SPLIT_ABOVE) {
+      // Other records crowd the range (ids of other conversations of the same
+      // days, say): narrower ranges usually hold few of them, and listing two
+      // costs less than reading every key.
+      const half = chunk.length >> 1;
+      await Promise.all([lookUp(chunk.slice(0, half)), lookUp(chunk.slice(half))]);
+      return;
+    }
+    if (toRead.length === 0) return;
+    const wanted = toRead.map((i) => keys[i] as K);
+    const found = await (store.getMany
+      ? store.getMany(wanted)
+      : Promise.all(wanted.map((key) => store.get(key))));
+    toRead.forEach((i, j) => {
+      values[i] = found[j];
+    });
+  };
   // Every chunk's range request is issued before any answer is awaited.
-  await Promise.all(
-    chunks.map(async (chunk) => {
-      const low = keys[chunk[0] as number] as K;
-      const high = keys[chunk[chunk.length - 1] as number] as K;
-      const limit = chunk.length + SLACK;
-      const stored = await store.getAllKeys(IDBKeyRange.bound(low, high), limit);
-      let toRead = chunk;
-      if (stored.length < limit) {
-        const present = new Set(stored.map(keyId));
-        toRead = chunk.filter((i) => present.has(keyId(keys[i] as K)));
-      }
-      const wanted = toRead.map((i) => keys[i] as K);
-      const found = await (store.getMany
-        ? store.getMany(wanted)
-        : Promise.all(wanted.map((key) => store.get(key))));
-      toRead.forEach((i, j) => {
-        values[i] = found[j];
-      });
-    }),
-  );
+  await Promise.all(chunks.map(lookUp));
   return values;
 }

@@ -21,7 +21,7 @@ import {
   resolveActiveLeaf,
   subtreeIds,
 } from '../tree/branches.js';
-import { checkNoCycle, checkParent } from '../tree/validate.js';
+import { checkNoCycles, checkParent } from '../tree/validate.js';
 import type { Conversation, ConversationInput, Message, MessageInput } from '../types.js';
 import { BranchReader } from './branch.js';
 import { readBack } from './read-back.js';
@@ -368,25 +368,83 @@ export async function saveBatch(
   inputs: MessageInput[],
   now: number,
 ): Promise<void> {
-  const { tx, changes, stampMany } = scope;
+  const { tx } = scope;
   const existing = await tx.objectStore('conversations').get(input.id);
-  const upserted = upsertConversation(input, existing, now);
-  for (const m of inputs) checkSameProject(m, upserted);
-  const store = tx.objectStore('messages');
   const [held, stored] = await Promise.all([
     existing ? loadAll(tx, input.id) : Promise.resolve([]),
     // Ids stored anywhere, even in another conversation (buildMessage refuses to move them).
     readBack(
-      store,
+      tx.objectStore('messages'),
       inputs.map((m) => m.id),
     ),
   ]);
-  const all = new Map(held.map((m) => [m.id, m]));
   const storedById = new Map<string, Message>();
   inputs.forEach((m, i) => {
     const s = stored[i];
     if (s) storedById.set(m.id, s);
   });
+  await writePlanned(scope, [planConversation(input, inputs, existing, held, storedById, now)]);
+}
+
+/**
+ * saveBatch for several conversations in one transaction, with the reads of
+ * all of them first and the writes of all of them after: a few waits for
+ * the whole batch instead of several per conversation (the import path,
+ * where each wait is a round trip to the browser's storage thread). Each
+ * conversation ends up as saveBatch one after the other would leave it.
+ */
+export async function saveBatches(
+  scope: WriteScope,
+  items: { input: ConversationInput; inputs: MessageInput[] }[],
+  now: number,
+): Promise<void> {
+  const ids = items.map((i) => i.input.id);
+  if (new Set(ids).size < ids.length) {
+    // The same conversation twice: the second copy upserts onto the first.
+    for (const { input, inputs } of items) await saveBatch(scope, input, inputs, now);
+    return;
+  }
+  const { tx } = scope;
+  const messageIds = items.flatMap((i) => i.inputs.map((m) => m.id));
+  const [existing, stored] = await Promise.all([
+    readBack(tx.objectStore('conversations'), ids),
+    readBack(tx.objectStore('messages'), messageIds),
+  ]);
+  const held = await Promise.all(
+    items.map((item, k) => (existing[k] ? loadAll(tx, item.input.id) : Promise.resolve([]))),
+  );
+  const storedById = new Map<string, Message>();
+  messageIds.forEach((id, i) => {
+    const s = stored[i];
+    if (s && !storedById.has(id)) storedById.set(id, s);
+  });
+  const planned = items.map(({ input, inputs }, k) => {
+    const plan = planConversation(input, inputs, existing[k], held[k] ?? [], storedById, now);
+    // What a later conversation of the batch would read back, had this one been written first.
+    for (const m of plan.saved) storedById.set(m.id, m);
+    return plan;
+  });
+  await writePlanned(scope, planned);
+}
+
+interface Planned {
+  conversation: Conversation;
+  /** The messages to write, new and updated. */
+  saved: Message[];
+}
+
+/** The records saveBatch writes for one conversation, from what is stored. Throws on bad input. */
+function planConversation(
+  input: ConversationInput,
+  inputs: MessageInput[],
+  existing: Conversation | undefined,
+  held: Message[],
+  storedById: ReadonlyMap<string, Message>,
+  now: number,
+): Planned {
+  const upserted = upsertConversation(input, existing, now);
+  for (const m of inputs) checkSameProject(m, upserted);
+  const all = new Map(held.map((m) => [m.id, m]));
   let leaf = resolveActiveLeaf(held, upserted.activeLeafId);
   const newestChild = new Map<string | null, Message>();
   for (const m of held) noteChild(newestChild, m);
@@ -417,8 +475,11 @@ export async function saveBatch(
   }
   for (const message of fresh) {
     if (message.parentId !== null) checkParent(message, all.get(message.parentId));
-    checkNoCycle(message.id, (id) => all.get(id)?.parentId);
   }
+  checkNoCycles(
+    fresh.map((m) => m.id),
+    (id) => all.get(id)?.parentId,
+  );
   if (input.activeLeafId !== undefined) {
     const named = all.get(input.activeLeafId);
     if (!named) {
@@ -436,16 +497,32 @@ export async function saveBatch(
   // A leaf named in the input (an import) is kept as chosen, even when it is the newest today, as selectVersion keeps it.
   if (input.activeLeafId !== undefined) conversation.activeLeafId = input.activeLeafId;
   if (input.forkedFrom !== undefined) conversation.forkedFrom = input.forkedFrom;
-  await Promise.all([
-    issueAll(saved, (m) => store.put(m)),
-    stampMany(
-      saved.map((m) => ({ kind: 'message' as const, id: m.id, projectId: m.projectId, deleted: false })),
-    ),
+  return { conversation, saved };
+}
+
+/** Writes planned conversations and their messages with their sync entries, every request issued at once. */
+async function writePlanned(scope: WriteScope, planned: Planned[]): Promise<void> {
+  const { tx, changes, stampMany } = scope;
+  const messages = tx.objectStore('messages');
+  const conversations = tx.objectStore('conversations');
+  // Each conversation is stamped after its messages, as when saved one by one.
+  const stamps = planned.flatMap(({ conversation, saved }) => [
+    ...saved.map((m) => ({ kind: 'message' as const, id: m.id, projectId: m.projectId, deleted: false })),
+    { kind: 'conversation' as const, id: conversation.id, projectId: conversation.projectId, deleted: false },
   ]);
-  for (const m of saved) changes.message(m, false);
-  await tx.objectStore('conversations').put(conversation);
-  await ensureProject(tx, conversation.projectId);
-  await stampConversation(scope, conversation);
+  await Promise.all([
+    issueAll(
+      planned.flatMap((p) => p.saved),
+      (m) => messages.put(m),
+    ),
+    issueAll(planned, (p) => conversations.put(p.conversation)),
+    stampMany(stamps),
+    ...[...new Set(planned.map((p) => p.conversation.projectId))].map((id) => ensureProject(tx, id)),
+  ]);
+  for (const { conversation, saved } of planned) {
+    for (const m of saved) changes.message(m, false);
+    changes.conversation(conversation.projectId, conversation.id, false);
+  }
 }
 
 function noteChild(newestChild: Map<string | null, Message>, m: Message): void {

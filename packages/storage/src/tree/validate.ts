@@ -61,3 +61,31 @@ export function checkNoCycle(id: string, parentOf: (id: string) => string | null
     current = parentOf(current);
   }
 }
+
+/**
+ * checkNoCycle for many messages at once, in time linear in the tree: a
+ * message whose parents are known to lead to a first message is not walked again.
+ */
+export function checkNoCycles(
+  ids: readonly string[],
+  parentOf: (id: string) => string | null | undefined,
+): void {
+  const rooted = new Set<string>();
+  for (const id of ids) {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let current: string | null | undefined = id;
+    while (current !== null && current !== undefined && !rooted.has(current)) {
+      if (onPath.has(current)) {
+        throw new ChatStorageError(
+          'invalid-input',
+          `Messages ${path.slice(path.indexOf(current)).join(', ')} follow each other in a circle; each message's parentId must lead back to a first message (parentId null).`,
+        );
+      }
+      onPath.add(current);
+      path.push(current);
+      current = parentOf(current);
+    }
+    for (const p of path) rooted.add(p);
+  }
+}

@@ -114,6 +114,84 @@ describe('MessageItem', () => {
     expect(screen.getByText(/Interrupted: the answer stopped before it finished/)).toBeTruthy();
   });
 
+  it('folds an answer\'s reasoning under a collapsed "Reasoning" block above the answer', () => {
+    const { container } = renderWith(
+      item(
+        message({
+          content: 'A sleeping cat.',
+          metadata: { reasoning: 'The photo shows a **cat**.', reasoningRecap: 'Thought for 2 seconds' },
+        }),
+      ),
+    );
+    const summary = screen.getByText('Reasoning', { selector: 'summary' });
+    const block = summary.closest('details')!;
+    expect(block.open).toBe(false);
+    expect(block.textContent).toContain('Thought for 2 seconds');
+    expect(block.querySelector('strong')?.textContent).toBe('cat');
+    // The reasoning comes before the answer, and is not a message of its own.
+    expect(container.querySelectorAll('article')).toHaveLength(1);
+    expect(block.compareDocumentPosition(screen.getByText('A sleeping cat.'))).toBe(
+      Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+  });
+
+  it('shows no Reasoning block without reasoning', () => {
+    renderWith(item(message({ metadata: { reasoning: '' } })));
+    expect(screen.queryByText('Reasoning')).toBeNull();
+  });
+
+  it('says where an image or recording the export did not include was, with what is known of it', () => {
+    renderWith(
+      item(
+        message({
+          role: 'user',
+          content: 'What is this?',
+          metadata: {
+            attachments: [
+              { name: 'file-Cat123', mediaType: 'image/*', size: 204800, width: 1024, height: 768 },
+              { name: 'file_Aud456', mediaType: 'audio/*', size: 96000 },
+              { name: 'notes.pdf', mediaType: 'application/pdf' },
+              { name: 'report.txt', mediaType: 'text/plain', url: 'https://files.example/report.txt' },
+            ],
+          },
+        }),
+      ),
+    );
+    const list = screen.getByRole('list', { name: 'Attachments' });
+    const items = list.querySelectorAll('li');
+    expect([...items].map((li) => li.textContent)).toEqual([
+      'Image not included in the export file-Cat123 · 200 KB · 1024×768',
+      'Audio not included in the export file_Aud456 · 94 KB',
+      'File not included in the export notes.pdf',
+      'report.txt',
+    ]);
+    expect(screen.getByRole('link', { name: 'report.txt' }).getAttribute('href')).toBe(
+      'https://files.example/report.txt',
+    );
+  });
+
+  it('shows a tool result\'s text and page address, never "null"', () => {
+    const { container } = renderWith(
+      <>
+        {item(
+          message({
+            id: 'b',
+            role: 'tool',
+            toolName: 'browser',
+            content: '5 °C, cloudy',
+            toolResult: { text: '5 °C, cloudy', url: 'https://weather.example/oslo', title: 'Oslo weather' },
+          }),
+        )}
+        {item(message({ id: 'o', role: 'tool', toolName: 'python', content: '2' }))}
+      </>,
+    );
+    const pres = [...container.querySelectorAll('pre')].map((p) => p.textContent);
+    expect(pres).toEqual(['5 °C, cloudy', '2']);
+    expect(screen.getByRole('link', { name: 'Oslo weather' }).getAttribute('href')).toBe(
+      'https://weather.example/oslo',
+    );
+  });
+
   it('shows user text as typed, without Markdown', () => {
     renderWith(item(message({ role: 'user', content: '**not bold**' })));
     expect(screen.getByText('**not bold**')).toBeTruthy();

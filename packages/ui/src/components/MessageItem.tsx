@@ -1,9 +1,11 @@
 import type { Message, ToolCall } from '@chatkeep/storage';
 import { memo, useRef } from 'react';
 import { DEMO_MODEL } from '../assistants/demo.js';
+import { AttachmentList } from './AttachmentList.js';
 import { Markdown } from './Markdown.js';
 import { MessageActions } from './MessageActions.js';
 import { MessageEditor } from './MessageEditor.js';
+import { ReasoningBlock } from './ReasoningBlock.js';
 
 function json(value: unknown): string {
   try {
@@ -22,6 +24,34 @@ function ToolCallBlock({ call }: { call: ToolCall }) {
       {/* Arguments still arriving (or cut off) are text, shown as they came. */}
       <pre>{typeof call.arguments === 'string' ? call.arguments : json(call.arguments)}</pre>
     </details>
+  );
+}
+
+const isWebUrl = (url: unknown): url is string => typeof url === 'string' && /^https?:\/\//i.test(url);
+
+/**
+ * A tool's result: its text (code output, a page's text, an error) with the
+ * page's address when it has one, else the JSON it returned; a result saved
+ * without one shows the message's text.
+ */
+function ToolResultBody({ message }: { message: Message }) {
+  const result = message.toolResult;
+  if (result === undefined) return <pre>{message.content}</pre>;
+  if (typeof result === 'string') return <pre>{result}</pre>;
+  const r = (typeof result === 'object' && result !== null ? result : {}) as Record<string, unknown>;
+  const text = [r.output, r.text, r.error].find((v): v is string => typeof v === 'string');
+  if (text === undefined) return <pre>{json(result)}</pre>;
+  return (
+    <>
+      {isWebUrl(r.url) && (
+        <p className="tool-source">
+          <a href={r.url} target="_blank" rel="noreferrer noopener">
+            {typeof r.title === 'string' && r.title ? r.title : r.url}
+          </a>
+        </p>
+      )}
+      <pre>{text}</pre>
+    </>
   );
 }
 
@@ -130,8 +160,9 @@ export const MessageItem = memo(function MessageItem({
           <summary>
             Tool result: <code>{message.toolName ?? 'tool'}</code>
           </summary>
-          <pre>{json(message.toolResult)}</pre>
+          <ToolResultBody message={message} />
         </details>
+        <AttachmentList attachments={message.metadata?.attachments} />
         {actions}
       </article>
     );
@@ -160,6 +191,9 @@ export const MessageItem = memo(function MessageItem({
         {author}
         {model === DEMO_MODEL && <span className="badge">demo</span>}
       </header>
+      {!isUser && (
+        <ReasoningBlock reasoning={message.metadata?.reasoning} recap={message.metadata?.reasoningRecap} />
+      )}
       {editing ? (
         <MessageEditor
           initial={message.content}
@@ -175,6 +209,7 @@ export const MessageItem = memo(function MessageItem({
       ) : (
         message.content && <Markdown text={message.content} />
       )}
+      {!editing && <AttachmentList attachments={message.metadata?.attachments} />}
       {message.toolCalls?.map((call) => (
         <ToolCallBlock key={call.id} call={call} />
       ))}

@@ -295,7 +295,7 @@ export class LocalStorageAdapter implements SyncableChatStorage {
     return this.read((s) => readBootstrapProgress(s.state().bootstrap));
   }
 
-  setBootstrap(progress: BootstrapProgress | undefined): Promise<void> {
+  async setBootstrap(progress: BootstrapProgress | undefined): Promise<void> {
     const text = progress === undefined ? undefined : writeBootstrapProgress(progress);
     return this.write((s) => s.setBootstrap(text), 'sync');
   }

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchPageApi } from '../page/main.js';
-import { type DatasetSpec, datasetStats, FULL_DATASET, SMOKE_DATASET } from '../shared/dataset.js';
+import {
+  bigConversationIndex,
+  type DatasetSpec,
+  datasetStats,
+  FULL_DATASET,
+  generateConversation,
+  SMOKE_DATASET,
+} from '../shared/dataset.js';
 import { percentile, summarize } from '../shared/stats.js';
 import {
   BACKING_STORE_CLOSED_MS,
@@ -28,7 +35,7 @@ import { createBenchDatabase } from './pg-database.js';
 import { renderReport } from './report.js';
 import { startServer } from './server.js';
 import { type ServerRuns, serverFigures } from './server-figures.js';
-import { freshDeviceFigure, freshDeviceNote } from './sync-figure.js';
+import { freshDeviceFigure, freshDeviceFigures } from './sync-figure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE_DIR = join(ROOT, 'bench/dist/page');
@@ -283,6 +290,8 @@ async function main() {
             profileDir,
             token: serverRuns.account.token,
             projectId: spec.projectId,
+            conversations: dataset.conversations,
+            bigConversationId: generateConversation(spec, bigConversationIndex(spec)).conversation.id,
             // By hand: CHATKEEP_BENCH_SYNC_RUNS=n for fewer runs, CHATKEEP_BENCH_SYNC_STUDY=1 for the old method next to each.
             runs: Number(process.env.CHATKEEP_BENCH_SYNC_RUNS) || runs,
             study: Boolean(process.env.CHATKEEP_BENCH_SYNC_STUDY),
@@ -508,15 +517,7 @@ async function main() {
         chatkeep: summarize([cluster.idle.rssMB]),
         note: `${(cluster.idle.rssMB - cluster.idle.idleRssMB).toFixed(1)} MB above the same process with no stream open (${cluster.idle.idleRssMB.toFixed(1)} MB after the sign-ups of their users, ${cluster.idle.startRssMB.toFixed(1)} MB just after start)`,
       },
-      sync && {
-        id: 'Sync',
-        name: `Fresh device syncs the full dataset (${sync.messages.toLocaleString('en-US')} messages)`,
-        unit: 's',
-        better: 'lower',
-        target: 15,
-        chatkeep: summarize(sync.seconds),
-        note: freshDeviceNote(sync),
-      },
+      ...(sync ? freshDeviceFigures(sync) : []),
     ];
     const figures = measured.filter((f): f is Figure => Boolean(f));
     const result: BenchResult = {
@@ -545,7 +546,14 @@ async function main() {
         pushSample: serverRuns?.pushSample,
         fullPushSeconds: serverRuns?.fullPushSeconds,
         cluster,
-        sync: sync && { seconds: sync.seconds, floorSeconds: sync.floorSeconds, steps: sync.steps },
+        sync: sync && {
+          seconds: sync.seconds,
+          floorSeconds: sync.floorSeconds,
+          sidebarMs: sync.sidebarMs,
+          opens: sync.opens,
+          longTasks: sync.longTasks,
+          steps: sync.steps,
+        },
       },
     };
     await mkdir(dirname(options.json), { recursive: true });

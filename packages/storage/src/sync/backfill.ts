@@ -110,8 +110,14 @@ export class Backfill {
           for (const change of arrived) changes.push(change);
           if (changes.length >= batchSize) break;
         }
-        for (let i = 0; i < changes.length; i += batchSize) {
-          await this.opts.adapter.applyRemote(changes.slice(i, i + batchSize));
+        const chunks: ServerRecordChange[][] = [];
+        for (let i = 0; i < changes.length; i += batchSize) chunks.push(changes.slice(i, i + batchSize));
+        // Someone waits for this conversation and it takes several writes: its
+        // newest messages first (ids follow time), so its latest page shows
+        // after the first one. It leaves the queue only once all are written.
+        if (ids.length === 1 && this.waiters.has(ids[0]!)) chunks.reverse();
+        for (const chunk of chunks) {
+          await this.opts.adapter.applyRemote(chunk);
           await yieldToMain();
         }
         queue.complete(ids);

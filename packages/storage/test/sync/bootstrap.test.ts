@@ -213,6 +213,38 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 
+  it('a conversation someone waits for that takes several writes is written newest messages first', async () => {
+    const { token, userId, ids } = await seededAccount(2, 12);
+    const net = holdMessagePages();
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: net.fetch,
+      backfill: { parallel: 1, lookahead: 1, batchSize: 5 },
+    });
+    t.open.push(fresh);
+    await until(() => net.held.length === 1, 'the first conversation was answered');
+    const queue = (await fresh.adapter.getBootstrap())!.queue;
+    const waited = queue[1]!;
+    expect(ids).toContain(waited);
+    const writes: string[][] = [];
+    fresh.adapter.subscribe((change) => {
+      const mine = change.messages.filter((m) => m.conversationId === waited).map((m) => m.id);
+      if (mine.length > 0) writes.push(mine.sort());
+    });
+    const ready = fresh.engine.prioritize(waited);
+    net.release();
+    await ready;
+    // 12 messages in writes of 5: the last two first, then the five before them, then the first five.
+    const name = (m: number) => `${waited}-m${String(m).padStart(3, '0')}`;
+    expect(writes).toEqual([[name(10), name(11)], [5, 6, 7, 8, 9].map(name), [0, 1, 2, 3, 4].map(name)]);
+    const page = await fresh.adapter.getMessages(waited, { limit: 50 });
+    expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 12 }, (_, m) => name(m)));
+    await untilDownloaded(fresh);
+  });
+
   it('against a v1 server (no bootstrap endpoints) pulls everything from the beginning', async () => {
     const { token, userId } = await seededAccount(4, 3);
     const proxy = await startProxy(() => t.server.url);

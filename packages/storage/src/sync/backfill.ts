@@ -110,8 +110,11 @@ export class Backfill {
           for (const change of arrived) changes.push(change);
           if (changes.length >= batchSize) break;
         }
+        // One write for the batch (it passes batchSize by at most one conversation);
+        // a conversation of several thousand messages goes in writes of batchSize.
         const chunks: ServerRecordChange[][] = [];
-        for (let i = 0; i < changes.length; i += batchSize) chunks.push(changes.slice(i, i + batchSize));
+        if (changes.length <= 2 * batchSize) chunks.push(changes);
+        else for (let i = 0; i < changes.length; i += batchSize) chunks.push(changes.slice(i, i + batchSize));
         // Someone waits for this conversation and it takes several writes: its
         // newest messages first (ids follow time), so its latest page shows
         // after the first one. It leaves the queue only once all are written.

@@ -58,6 +58,8 @@ interface Options {
   conversations: number;
   bigConversationId: string;
   runs: number;
+  /** One uncounted sync first (server caches, the page's JIT); default true. */
+  warmUp?: boolean;
   /** Also run sync/floor pairs the old way first: one origin, the previous database deleted just before. */
   study: boolean;
   log: (message: string) => void;
@@ -146,7 +148,7 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
     studied = dbName;
   };
   // One warm-up sync (server caches, the page's JIT), not counted.
-  for (let run = 0; run <= o.runs; run++) {
+  for (let run = o.warmUp === false ? 1 : 0; run <= o.runs; run++) {
     const synced = await ownOrigin('sync', run === 0);
     result.messages = synced.messages;
     result.conversations = synced.conversations;

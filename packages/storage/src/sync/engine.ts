@@ -327,14 +327,18 @@ class Engine implements SyncEngine {
   /** Downloads the rest of a fresh device's history in the background, while syncing goes on. */
   private startBackfill(token: string, active: () => boolean): void {
     if (this.backfillRun) return;
-    this.backfillRun = this.backfill
-      .run(token, active)
-      .catch(async (error) => {
-        if (active()) await this.fail(error);
-      })
-      .finally(() => {
+    this.backfillRun = this.backfill.run(token, active).then(
+      () => {
         this.backfillRun = undefined;
-      });
+        // Stopped by a new sign-in while still downloading: resume under it now.
+        if (this.backfill.active && this.started && this.token && this.leadership?.isLeader) void this.kick();
+      },
+      async (error) => {
+        this.backfillRun = undefined;
+        // The retry that fail() schedules resumes the download.
+        if (active()) await this.fail(error);
+      },
+    );
   }
 
   private async fail(error: unknown): Promise<void> {

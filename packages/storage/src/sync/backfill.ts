@@ -35,9 +35,13 @@ export interface BackfillOptions {
   pageLimit?: number;
   /** Records per transaction (default 1000). */
   batchSize?: number;
-  /** Conversations fetched ahead of the one being written (default 16). */
+  /** Conversations fetched ahead of the one being written (default 32). */
   lookahead?: number;
-  /** Requests in flight at once (default 4). */
+  /**
+   * Requests in flight at once (default 6, a browser's connections per host
+   * over HTTP/1.1). A request per conversation makes the download bound by
+   * latency, not bytes, on a busy machine or a slow link: more in flight helps.
+   */
   parallel?: number;
   /** Hears the progress after every batch; null once the download is done (or none is under way). */
   onProgress: (progress: BackfillProgress | null) => void;
@@ -60,7 +64,7 @@ export class Backfill {
   private token: string | undefined;
 
   constructor(private readonly opts: BackfillOptions) {
-    this.slots = new Slots(opts.parallel ?? 4);
+    this.slots = new Slots(opts.parallel ?? 6);
   }
 
   /** Whether a download is under way (known only once the progress was read). */
@@ -90,7 +94,7 @@ export class Backfill {
     await this.load();
     this.token = token;
     const batchSize = this.opts.batchSize ?? 1000;
-    const lookahead = this.opts.lookahead ?? 16;
+    const lookahead = this.opts.lookahead ?? 32;
     try {
       while (shouldContinue()) {
         const queue = this.queue;
@@ -215,28 +219,43 @@ export class Backfill {
   }
 }
 
-/** At most `size` tasks at once; urgent ones start before the others waiting. */
+/**
+ * At most `size` tasks at once. Background tasks leave one slot free, so an
+ * urgent one (a conversation just opened) starts at once; urgent ones also
+ * go before any background task waiting.
+ */
 class Slots {
   private busy = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { urgent: boolean; start: () => void }[] = [];
 
   constructor(private readonly size: number) {}
 
   async run<T>(urgent: boolean, task: () => Promise<T>): Promise<T> {
-    if (this.busy >= this.size) {
-      await new Promise<void>((resolve) => {
-        if (urgent) this.waiting.unshift(resolve);
-        else this.waiting.push(resolve);
+    if (this.busy < this.limit(urgent)) this.busy += 1;
+    else {
+      await new Promise<void>((start) => {
+        if (urgent) this.waiting.unshift({ urgent, start });
+        else this.waiting.push({ urgent, start });
       });
-    } else {
-      this.busy += 1;
     }
     try {
       return await task();
     } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.busy -= 1;
+      this.busy -= 1;
+      this.wake();
     }
+  }
+
+  private limit(urgent: boolean): number {
+    return urgent ? this.size : Math.max(1, this.size - 1);
+  }
+
+  /** Starts the next waiting task if it fits; its slot is taken here, before it runs. */
+  private wake(): void {
+    const next = this.waiting[0];
+    if (!next || this.busy >= this.limit(next.urgent)) return;
+    this.waiting.shift();
+    this.busy += 1;
+    next.start();
   }
 }

@@ -60,6 +60,8 @@ export class Backfill {
   private wanted: string[] = [];
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly fetched = new Map<string, Fetched>();
+  /** A batch being gathered, waiting for a slow conversation, hears of a new priority here. */
+  private readonly onAsk: (() => void)[] = [];
   private readonly slots: Slots;
   private token: string | undefined;
 
@@ -100,20 +102,8 @@ export class Backfill {
         const queue = this.queue;
         if (!queue || queue.remaining === 0) break;
         for (const id of queue.upcoming(lookahead)) this.fetch(id, false);
-        const front = queue.upcoming(1)[0]!;
-        await this.fetch(front, false).done;
+        const { ids, changes } = await this.gather(queue, lookahead, batchSize);
         if (!shouldContinue()) break;
-
-        // The front and the conversations after it that have arrived, up to a batch.
-        const ids: string[] = [];
-        const changes: ServerRecordChange[] = [];
-        for (const id of queue.upcoming(lookahead)) {
-          const arrived = this.fetched.get(id)?.changes;
-          if (!arrived) break;
-          ids.push(id);
-          for (const change of arrived) changes.push(change);
-          if (changes.length >= batchSize) break;
-        }
         // One write for the batch (it passes batchSize by at most one conversation);
         // a conversation of several thousand messages goes in writes of batchSize.
         const chunks: ServerRecordChange[][] = [];
@@ -141,6 +131,43 @@ export class Backfill {
   }
 
   /**
+   * Whole conversations from the front of the queue, in order, until a batch
+   * is full: waiting for each to arrive, so that a slow link still gives few
+   * large writes. A conversation someone waits for goes alone and at once,
+   * and one asked for meanwhile cuts the wait short.
+   */
+  private async gather(
+    queue: BackfillQueue,
+    lookahead: number,
+    batchSize: number,
+  ): Promise<{ ids: string[]; changes: ServerRecordChange[] }> {
+    const ids: string[] = [];
+    const changes: ServerRecordChange[] = [];
+    for (const id of queue.upcoming(lookahead)) {
+      const waitedFor = this.waiters.has(id);
+      if (ids.length > 0 && waitedFor) break;
+      const entry = this.fetch(id, false);
+      if (!entry.changes) {
+        if (ids.length === 0) await entry.done;
+        else if (await Promise.race([entry.done.then(() => false), this.asked().then(() => true)])) break;
+      }
+      ids.push(id);
+      for (const change of entry.changes ?? (await entry.done)) changes.push(change);
+      if (waitedFor || changes.length >= batchSize) break;
+    }
+    // The races are over: their listeners are not needed any more.
+    this.onAsk.length = 0;
+    return { ids, changes };
+  }
+
+  /** Resolves at the next `prioritize` of a queued conversation. */
+  private asked(): Promise<void> {
+    return new Promise((resolve) => {
+      this.onAsk.push(resolve);
+    });
+  }
+
+  /**
    * Moves a conversation to the front of the download and resolves once its
    * messages are on this device (at once when they already are).
    */
@@ -149,6 +176,7 @@ export class Backfill {
     const queue = this.queue;
     if (!queue?.prioritize(conversationId)) return;
     this.wanted = [conversationId, ...this.wanted.filter((id) => id !== conversationId)];
+    for (const wake of this.onAsk.splice(0)) wake();
     // Fetched now, ahead of the requests already waiting for a slot.
     if (this.token) this.fetch(conversationId, true);
     await new Promise<void>((resolve) => {

@@ -85,10 +85,14 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       userId,
       store: newDeviceStore(kind),
       fetch: net.fetch,
-      // Pages of 4 messages: each conversation takes several requests.
-      backfill: { pageLimit: 4 },
+      // Pages of 4 messages: each conversation takes several requests; writes of at least 40 records.
+      backfill: { pageLimit: 4, batchSize: 40 },
     });
     t.open.push(fresh);
+    const writes: number[] = [];
+    fresh.adapter.subscribe((change) => {
+      if (change.origin === 'sync' && change.messages.length > 0) writes.push(change.messages.length);
+    });
 
     // The sidebar can paint: every conversation is there, no message yet.
     const listed = await fresh.adapter.listConversations('p1', { includeArchived: true });
@@ -109,6 +113,8 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     expect(await messageCount(fresh.adapter)).toBe(12 * 9);
     // 9 messages in pages of 4: three requests per conversation.
     expect(net.messageUrls()).toHaveLength(12 * 3);
+    // Whole conversations wait for each other to fill a write: 5, 5 and the last 2 conversations.
+    expect(writes).toEqual([45, 45, 18]);
     expect(await fresh.adapter.pendingCount()).toBe(0);
   });
 

@@ -113,14 +113,22 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
   one account) against the server on loopback; time from \`saveMessage\` of a finished message on A to B's change
   feed reporting it committed by a pull, one message at a time with 50–150 ms between them, after 5 not counted;
   p50 over the run, and p95 in its own row (\`bench/src/page/sync-latency.ts\`).
-- **Fresh device**: \`createSyncEngine\` against the server into an empty IndexedDB database, from start to
-  \`synced\`. Each run has an origin of its own (\`dev-<n>.localhost\`, on loopback) and so empty site storage, as
-  a new device has; no earlier run's database is deleted under it (all are deleted after the last run). One
-  warm-up sync is not counted. Runs alternate with the floor in the note: the same records and sync entries
+- **Fresh device** (Sync sidebar, Sync open, Sync backfill, Sync long tasks): \`createSyncEngine\` signed in
+  against the server (protocol 1.1) with an empty IndexedDB database, until \`synced\` with the history
+  downloaded: the conversation list first, the pull from its snapshot, then every conversation's messages.
+  *Sidebar*: from start to \`listConversations\` returning all of them (read after each write, as the app's
+  queries are) and a frame painted. *Open*: at 25%, 50% and 75% of the download a conversation still queued
+  is opened (the one the download would reach last; at 50% the 10,000-message one while still queued):
+  \`prioritize\`, then time until \`getMessages(id, {limit: 50})\` reads its latest page (50 messages, or the
+  whole branch) and a frame painted. *Backfill*: the whole sync's time divided by the write floor's in the
+  same run. *Long tasks*: the page's \`longtask\` entries over 200 ms from start to the end of the download.
+  Each run has an origin of its own (\`dev-<n>.localhost\`, on loopback) and so empty site storage, as a new
+  device has; no earlier run's database is deleted under it (all are deleted after the last run). One
+  warm-up sync is not counted. Runs alternate with the write floor: the same records and sync entries
   written with plain IndexedDB puts, 1,000 per transaction, nothing read or checked, into a database made by
   Chatkeep's own open code, each in an origin of its own too. The raw JSON (\`details.sync\`) holds every run
-  in order with the time spent applying pages and fetching them, and the CPU the browser and the rest of the
-  machine used meanwhile.
+  in order with the time spent applying and fetching, the conversations opened, the long tasks, and the CPU
+  the browser and the rest of the machine used meanwhile.
 
 ## Findings
 

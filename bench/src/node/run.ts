@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchPageApi } from '../page/main.js';
-import { type DatasetSpec, datasetStats, FULL_DATASET, SMOKE_DATASET } from '../shared/dataset.js';
+import {
+  bigConversationIndex,
+  type DatasetSpec,
+  datasetStats,
+  FULL_DATASET,
+  generateConversation,
+  SMOKE_DATASET,
+} from '../shared/dataset.js';
 import { percentile, summarize } from '../shared/stats.js';
 import {
   BACKING_STORE_CLOSED_MS,
@@ -28,7 +35,7 @@ import { createBenchDatabase } from './pg-database.js';
 import { renderReport } from './report.js';
 import { startServer } from './server.js';
 import { type ServerRuns, serverFigures } from './server-figures.js';
-import { freshDeviceFigure, freshDeviceNote } from './sync-figure.js';
+import { freshDeviceFigure, freshDeviceFigures } from './sync-figure.js';
 import { measureSyncLatency, syncLatencyFigures } from './sync-latency-figure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -210,7 +217,10 @@ async function main() {
     log('dataset statistics');
     const dataset = datasetStats(spec);
     log(`server figures: push and pull of ${dataset.messages + dataset.conversations} changes`);
-    const serverRuns = want('Push', 'Pull', 'Sync') ? await serverFigures(server.url, spec, runs) : undefined;
+    const serverRuns = want('Push', 'Pull', 'Sync')
+      ? await serverFigures(server.url, spec, runs, want('Push', 'Pull'))
+      : undefined;
+    const serverMeasured = serverRuns && serverRuns.pushPerSecond.length > 0 ? serverRuns : undefined;
     if (serverRuns) log(`whole dataset pushed in ${serverRuns.fullPushSeconds.toFixed(1)} s`);
     // The same figures on PostgreSQL, one instance, in the same run.
     const pgRuns = want('PushPg', 'PullPg') ? await pgServerFigures(spec, runs) : undefined;
@@ -296,8 +306,12 @@ async function main() {
             profileDir,
             token: serverRuns.account.token,
             projectId: spec.projectId,
-            // By hand: CHATKEEP_BENCH_SYNC_RUNS=n for fewer runs, CHATKEEP_BENCH_SYNC_STUDY=1 for the old method next to each.
+            conversations: dataset.conversations,
+            bigConversationId: generateConversation(spec, bigConversationIndex(spec)).conversation.id,
+            // By hand: CHATKEEP_BENCH_SYNC_RUNS=n for fewer runs, CHATKEEP_BENCH_SYNC_STUDY=1 for the old method next to each,
+            // CHATKEEP_BENCH_SYNC_WARMUP=0 to skip the warm-up sync (on a machine too busy for it).
             runs: Number(process.env.CHATKEEP_BENCH_SYNC_RUNS) || runs,
+            warmUp: process.env.CHATKEEP_BENCH_SYNC_WARMUP !== '0',
             study: Boolean(process.env.CHATKEEP_BENCH_SYNC_STUDY),
             log,
           });
@@ -472,8 +486,8 @@ async function main() {
           unit: 'changes/s',
           better: 'higher',
           chatkeep: summarize(pgRuns.pushPerSecond),
-          note: serverRuns
-            ? `${ratio(pgRuns.pushPerSecond, serverRuns.pushPerSecond)} of SQLite's`
+          note: serverMeasured
+            ? `${ratio(pgRuns.pushPerSecond, serverMeasured.pushPerSecond)} of SQLite's`
             : undefined,
         },
       pgRuns &&
@@ -483,8 +497,8 @@ async function main() {
           unit: 'changes/s',
           better: 'higher',
           chatkeep: summarize(pgRuns.pullPerSecond),
-          note: serverRuns
-            ? `${ratio(pgRuns.pullPerSecond, serverRuns.pullPerSecond)} of SQLite's`
+          note: serverMeasured
+            ? `${ratio(pgRuns.pullPerSecond, serverMeasured.pullPerSecond)} of SQLite's`
             : undefined,
         },
       cluster?.pushPerSecond &&
@@ -534,15 +548,7 @@ async function main() {
         chatkeep: summarize([cluster.idle.rssMB]),
         note: `${(cluster.idle.rssMB - cluster.idle.idleRssMB).toFixed(1)} MB above the same process with no stream open (${cluster.idle.idleRssMB.toFixed(1)} MB before they opened, ${cluster.idle.startRssMB.toFixed(1)} MB just after start; the users signed up through another instance)`,
       },
-      sync && {
-        id: 'Sync',
-        name: `Fresh device syncs the full dataset (${sync.messages.toLocaleString('en-US')} messages)`,
-        unit: 's',
-        better: 'lower',
-        target: 15,
-        chatkeep: summarize(sync.seconds),
-        note: freshDeviceNote(sync),
-      },
+      ...(sync ? freshDeviceFigures(sync) : []),
     ];
     const figures = [...measured, ...(latency ? syncLatencyFigures(latency) : [])].filter((f): f is Figure =>
       Boolean(f),
@@ -573,7 +579,14 @@ async function main() {
         pushSample: serverRuns?.pushSample,
         fullPushSeconds: serverRuns?.fullPushSeconds,
         cluster,
-        sync: sync && { seconds: sync.seconds, floorSeconds: sync.floorSeconds, steps: sync.steps },
+        sync: sync && {
+          seconds: sync.seconds,
+          floorSeconds: sync.floorSeconds,
+          sidebarMs: sync.sidebarMs,
+          opens: sync.opens,
+          longTasks: sync.longTasks,
+          steps: sync.steps,
+        },
         syncLatency: latency,
       },
     };

@@ -140,12 +140,18 @@ export interface ServerRuns {
 /** Changes per push run: enough for a steady rate, small enough for five runs and a warm-up. */
 export const PUSH_SAMPLE = 20_000;
 
-export async function serverFigures(server: string, spec: DatasetSpec, runs: number): Promise<ServerRuns> {
+/** `measure` false: only the whole dataset's push, for the fresh-device figures (no push or pull runs). */
+export async function serverFigures(
+  server: string,
+  spec: DatasetSpec,
+  runs: number,
+  measure = true,
+): Promise<ServerRuns> {
   const clientId = 'bench-node';
   const changes = datasetChanges(spec, clientId);
   const sample = changes.slice(0, PUSH_SAMPLE);
   const pushPerSecond: number[] = [];
-  for (let run = 0; run <= runs; run++) {
+  for (let run = 0; measure && run <= runs; run++) {
     // A new account per run: each push stores its records from scratch.
     const account = await signup(server, `bench-${Date.now()}-${run}`);
     const seconds = await pushAll(server, account, sample, clientId);
@@ -155,7 +161,7 @@ export async function serverFigures(server: string, spec: DatasetSpec, runs: num
   const account = await signup(server, `bench-${Date.now()}-full`);
   const fullPushSeconds = await pushAll(server, account, changes, clientId);
   const pullPerSecond: number[] = [];
-  for (let run = 0; run <= runs; run++) {
+  for (let run = 0; measure && run <= runs; run++) {
     const pulled = await pullAll(server, account);
     if (pulled.changes !== changes.length) {
       throw new Error(`pull returned ${pulled.changes} changes, expected ${changes.length}`);

@@ -1,5 +1,7 @@
-// The fresh-device figure: the real sync alternated with the write floor
+// The fresh-device figures: the real sync alternated with the write floor
 // (sync, floor, sync, floor...), each in storage no earlier step touched.
+// Each sync also times the sidebar, conversations opened mid-download and
+// the page's long tasks (bench/src/page/sync.ts).
 //
 // Each step runs in its own origin (dev-<n>.localhost, which Chromium sends
 // to loopback): Chromium keeps one LevelDB per origin, so a step starts from
@@ -12,9 +14,10 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { BenchPageApi } from '../page/main.js';
-import type { SyncStep } from '../page/sync.js';
+import type { OpenedConversation, SyncStep } from '../page/sync.js';
 import { summarize } from '../shared/stats.js';
 import { openBenchPage } from './browser.js';
+import type { Figure } from './figures.js';
 import { type LoadDuring, withLoad } from './machine-load.js';
 
 declare const chatkeepBench: BenchPageApi;
@@ -26,8 +29,14 @@ export type MeasuredStep = SyncStep & {
 };
 
 export interface FreshDeviceRuns {
-  /** Seconds from engine start to `synced`, per measured run, in order. */
+  /** Seconds from engine start to `synced` with the history downloaded, per measured run, in order. */
   seconds: number[];
+  /** Per run: engine start to the whole conversation list read and painted, ms. */
+  sidebarMs: number[];
+  /** Per run: the conversations opened mid-download. */
+  opens: OpenedConversation[][];
+  /** Per run: long tasks (over 50 ms) of the page during the sync, ms. */
+  longTasks: number[][];
   /** Seconds of the write floor, per run, in order (one after each sync). */
   floorSeconds: number[];
   /** Every step in order, warm-up included (marked by `warmUp`). */
@@ -45,7 +54,12 @@ interface Options {
   profileDir: string;
   token: string;
   projectId: string;
+  /** Conversations in the dataset (the sidebar is complete with all of them), and the 10,000-message one. */
+  conversations: number;
+  bigConversationId: string;
   runs: number;
+  /** One uncounted sync first (server caches, the page's JIT); default true. */
+  warmUp?: boolean;
   /** Also run sync/floor pairs the old way first: one origin, the previous database deleted just before. */
   study: boolean;
   log: (message: string) => void;
@@ -57,7 +71,17 @@ function originFor(server: string, n: number): string {
 }
 
 export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
-  const result: FreshDeviceRuns = { seconds: [], floorSeconds: [], steps: [], messages: 0, conversations: 0 };
+  const result: FreshDeviceRuns = {
+    seconds: [],
+    sidebarMs: [],
+    opens: [],
+    longTasks: [],
+    floorSeconds: [],
+    steps: [],
+    messages: 0,
+    conversations: 0,
+  };
+  const dataset = { conversations: o.conversations, bigConversationId: o.bigConversationId };
   let profiled = false;
   const measure = async (
     page: Page,
@@ -84,8 +108,9 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
     }
     const [step, load] = await withLoad(o.profileDir, () =>
       page.evaluate(
-        ([k, token, projectId, db, del]) => chatkeepBench.freshDeviceStep(k, token, projectId, db, del),
-        [kind, o.token, o.projectId, dbName, deleteFirst] as const,
+        ([k, token, projectId, db, del, data]) =>
+          chatkeepBench.freshDeviceStep(k, token, projectId, db, del, data),
+        [kind, o.token, o.projectId, dbName, deleteFirst, dataset] as const,
       ),
     );
     if (cdp && profile) {
@@ -94,8 +119,12 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
       await cdp.detach();
       o.log(`CPU profile of that sync in ${profile}`);
     }
+    const seen =
+      step.kind === 'sync'
+        ? `; sidebar ${Math.round(step.sidebarMs ?? 0)} ms, opened ${(step.opens ?? []).map((x) => `${x.messages} messages at ${Math.round(x.at * 100)}% in ${Math.round(x.ms)} ms`).join(', ')}; long tasks ${JSON.stringify((step.longTasks ?? []).map(Math.round))}`
+        : '';
     o.log(
-      `${plan} ${kind}${warmUp ? ' (warm-up)' : ''}: ${step.seconds.toFixed(1)} s (apply ${step.applySeconds.toFixed(1)} s, fetch ${step.fetchSeconds.toFixed(1)} s); browser CPU ${JSON.stringify(load.browserCpuByType)}, others ${load.otherCpuSeconds} s, iowait ${load.iowaitShare}, disk ${load.diskWrittenMB} MB (browser ${load.browserWrittenMB} MB); requests ${JSON.stringify(step.requests)}`,
+      `${plan} ${kind}${warmUp ? ' (warm-up)' : ''}: ${step.seconds.toFixed(1)} s${seen} (apply ${step.applySeconds.toFixed(1)} s, fetch ${step.fetchSeconds.toFixed(1)} s); browser CPU ${JSON.stringify(load.browserCpuByType)}, others ${load.otherCpuSeconds} s, iowait ${load.iowaitShare}, disk ${load.diskWrittenMB} MB (browser ${load.browserWrittenMB} MB); requests ${JSON.stringify(step.requests)}`,
     );
     result.steps.push({ ...step, plan, load, warmUp, profiled: Boolean(cdp), deletedFirst: deleteFirst });
     return step;
@@ -119,12 +148,15 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
     studied = dbName;
   };
   // One warm-up sync (server caches, the page's JIT), not counted.
-  for (let run = 0; run <= o.runs; run++) {
+  for (let run = o.warmUp === false ? 1 : 0; run <= o.runs; run++) {
     const synced = await ownOrigin('sync', run === 0);
     result.messages = synced.messages;
     result.conversations = synced.conversations;
     if (run === 0) continue;
     result.seconds.push(synced.seconds);
+    result.sidebarMs.push(synced.sidebarMs ?? Number.NaN);
+    result.opens.push(synced.opens ?? []);
+    result.longTasks.push(synced.longTasks ?? []);
     await study('sync', run);
     const floor = await ownOrigin('floor', false);
     if (floor.messages !== synced.messages) {
@@ -159,4 +191,60 @@ export function freshDeviceNote(runs: FreshDeviceRuns): string {
     `CPU time of Chromium's processes per run (the machine's other load hardly changes it): sync ${Math.round(cpu('sync'))} s, floor ${Math.round(cpu('floor'))} s; ` +
     `other processes kept ${least === most ? least : `${least}–${most}`} of the ${cpus().length} cores busy during the sync runs`
   );
+}
+
+/**
+ * The four fresh-device figures of one run: the sidebar, a conversation
+ * opened mid-download, the whole download against the write floor, and the
+ * main thread's long tasks meanwhile.
+ */
+export function freshDeviceFigures(runs: FreshDeviceRuns): Figure[] {
+  const opens = runs.opens.flat();
+  const ratios = runs.seconds.map((seconds, i) => seconds / runs.floorSeconds[i]!);
+  const over200 = runs.longTasks.map((tasks) => tasks.filter((ms) => ms > 200).length);
+  const longest = Math.max(0, ...runs.longTasks.flat());
+  const sync = summarize(runs.seconds);
+  const big = opens.filter((x) => x.big);
+  const normal = opens.filter((x) => !x.big);
+  const ms = (list: OpenedConversation[]) =>
+    list.length === 0
+      ? 'none'
+      : `${Math.round(summarize(list.map((x) => x.ms)).median)} ms median (${list.length})`;
+  return [
+    {
+      id: 'Sync sidebar',
+      name: `Fresh device: sign-in to the sidebar of ${runs.conversations.toLocaleString('en-US')} conversations`,
+      unit: 'ms',
+      better: 'lower',
+      target: 2000,
+      chatkeep: summarize(runs.sidebarMs),
+    },
+    {
+      id: 'Sync open',
+      name: 'Fresh device: a conversation opened mid-download to its latest page shown',
+      unit: 'ms',
+      better: 'lower',
+      target: 1000,
+      chatkeep: summarize(opens.map((x) => x.ms)),
+      note: `opened at 25%, 50% and 75% of the download, each the conversation the download would have reached last (at 50% the 10,000-message one while still queued); conversations of about 100 messages: ${ms(normal)}, slowest ${Math.round(Math.max(0, ...normal.map((x) => x.ms)))} ms; the 10,000-message one: ${ms(big)}`,
+    },
+    {
+      id: 'Sync backfill',
+      name: `Fresh device: the whole history (${runs.messages.toLocaleString('en-US')} messages) against the IndexedDB write floor`,
+      unit: '× floor',
+      better: 'lower',
+      target: 1.25,
+      chatkeep: summarize(ratios),
+      note: `sync to the end of the download ${sync.median.toFixed(1)} s (${sync.min.toFixed(1)}–${sync.max.toFixed(1)}); ${freshDeviceNote(runs)}`,
+    },
+    {
+      id: 'Sync long tasks',
+      name: 'Fresh device: main-thread tasks over 200 ms during the download',
+      unit: 'tasks',
+      better: 'lower',
+      target: 0,
+      chatkeep: summarize(over200),
+      note: `longest task ${Math.round(longest)} ms; tasks over 50 ms per run: ${runs.longTasks.map((t) => t.length).join(', ')}`,
+    },
+  ];
 }

@@ -1,5 +1,8 @@
 // A fresh device syncing the whole dataset from the server on loopback:
-// an empty database, the real client engine, until the first sync is done.
+// an empty database, the real client engine, until its history is downloaded.
+// On the way it times what a person sees: the conversation list (the
+// sidebar), and conversations "clicked" while the download runs (the latest
+// page shown); and it counts the main thread's long tasks.
 // Next to it, the "write floor": the same records and sync entries written
 // with plain IndexedDB puts, 1,000 per transaction, nothing read or checked,
 // into a database the product's own open code created. The driver
@@ -20,13 +23,13 @@ export interface SyncStep {
   /** Wall clock (ms since the epoch) at the start and end of the timed part, to match machine samples. */
   startedAt: number;
   endedAt: number;
-  /** Start to `synced` (sync) or the first put to the last commit (floor). */
+  /** Start to `synced` with the history downloaded (sync) or the first put to the last commit (floor). */
   seconds: number;
-  /** Sync: time inside `applyRemote` (one transaction per page). Floor: same as `seconds`. */
+  /** Sync: time inside `applyRemote` (one transaction per batch). Floor: same as `seconds`. */
   applySeconds: number;
   /**
-   * Sync: pull requests from send to body read, summed. The engine fetches
-   * the next page while it applies one, so this overlaps `applySeconds`.
+   * Sync: pull and bootstrap requests from send to body read, summed. They
+   * overlap each other and `applySeconds` (fetched while pages are written).
    */
   fetchSeconds: number;
   /** Sync: time the engine was not applying a page (waiting for one, or its own steps). */
@@ -34,6 +37,12 @@ export interface SyncStep {
   pages: number;
   messages: number;
   conversations: number;
+  /** Sync: start to every conversation listed (read as the sidebar reads it) and a frame painted. */
+  sidebarMs?: number;
+  /** Sync: conversations opened mid-download: prioritize, then the latest page read and a frame painted. */
+  opens?: OpenedConversation[];
+  /** Sync: every long task (over 50 ms) of the page from start to the end of the download, in ms. */
+  longTasks?: number[];
   /** IndexedDB requests the step issued, by store or index method (e.g. `store.put`, `index.count`). */
   requests: Record<string, number>;
 }
@@ -81,12 +90,27 @@ function countRequests(): () => Record<string, number> {
   };
 }
 
-const PULL_LIMIT = 1000;
+export interface OpenedConversation {
+  /** Share of the conversations downloaded when it was opened. */
+  at: number;
+  conversationId: string;
+  /** Messages of the conversation. */
+  messages: number;
+  ms: number;
+  big: boolean;
+}
 
-function untilSynced(engine: ReturnType<typeof createSyncEngine>): Promise<SyncEngineStatus> {
+const PULL_LIMIT = 1000;
+/** When, in downloaded conversations, a conversation still queued is opened. */
+const OPEN_AT = [0.25, 0.5, 0.75];
+
+/** Resolves once the engine is synced with its history download done (it ran: a fresh device has one). */
+function untilDownloaded(engine: ReturnType<typeof createSyncEngine>): Promise<SyncEngineStatus> {
+  let downloading = false;
   return new Promise((resolve, reject) => {
     const check = (status: SyncEngineStatus) => {
-      if (status.state === 'synced' && status.lastSyncedAt !== null) {
+      if (status.backfill) downloading = true;
+      if (downloading && !status.backfill && status.state === 'synced' && status.lastSyncedAt !== null) {
         unsubscribe();
         resolve(status);
       } else if (status.state === 'error' || status.state === 'signed-out') {
@@ -99,13 +123,125 @@ function untilSynced(engine: ReturnType<typeof createSyncEngine>): Promise<SyncE
   });
 }
 
+const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+
+/** Start to the whole conversation list readable, as the sidebar reads it after each write, and painted. */
+function timeSidebar(adapter: IndexedDBAdapter, projectId: string, conversations: number, t0: number) {
+  return new Promise<number>((resolve) => {
+    let reading = false;
+    let again = false;
+    const check = async () => {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      do {
+        again = false;
+        const listed = await adapter.listConversations(projectId, { includeArchived: true });
+        if (listed.length >= conversations) {
+          unsubscribe();
+          await frame();
+          resolve(performance.now() - t0);
+          return;
+        }
+      } while (again);
+      reading = false;
+    };
+    const unsubscribe = adapter.subscribe(() => void check());
+  });
+}
+
+/**
+ * Resolves once the conversation's latest page reads as the app would show
+ * it: 50 messages, or its whole branch when shorter. Read again after every
+ * write of the sync, as the app's queries are.
+ */
+function latestPageShown(adapter: IndexedDBAdapter, conversationId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let reading = false;
+    let again = false;
+    const check = async () => {
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          again = false;
+          const page = await adapter.getMessages(conversationId, { limit: 50 });
+          const whole = !page.hasMore && !page.missingParentId;
+          if (page.messages.length >= 50 || (whole && page.messages.length > 0)) {
+            unsubscribe();
+            resolve();
+            return;
+          }
+        } while (again);
+      } catch (error) {
+        unsubscribe();
+        reject(error);
+      }
+      reading = false;
+    };
+    const unsubscribe = adapter.subscribe(() => void check());
+    void check();
+  });
+}
+
+/** Opens conversations still queued while the download runs, as a person clicking them in the sidebar. */
+async function openMidDownload(
+  engine: ReturnType<typeof createSyncEngine>,
+  adapter: IndexedDBAdapter,
+  bigConversationId: string,
+): Promise<OpenedConversation[]> {
+  const opened: OpenedConversation[] = [];
+  // Before the download starts its progress is null, as it is again at its end.
+  let started = false;
+  for (const [i, share] of OPEN_AT.entries()) {
+    const progress = await new Promise<{ done: number; total: number } | null>((resolve) => {
+      const check = (status: SyncEngineStatus) => {
+        const b = status.backfill;
+        if (b) started = true;
+        if (!started || (b && b.done < b.total * share)) return;
+        unsubscribe();
+        resolve(b ?? null);
+      };
+      const unsubscribe = engine.subscribe(check);
+      check(engine.getStatus());
+    });
+    if (!progress) break;
+    const queue = (await adapter.getBootstrap())?.queue ?? [];
+    if (queue.length === 0) break;
+    // The middle open is the 10,000-message conversation while it is still queued.
+    const big = i === 1 && queue.includes(bigConversationId);
+    const conversationId = big ? bigConversationId : queue[queue.length - 1]!;
+    const t = performance.now();
+    const shown = latestPageShown(adapter, conversationId);
+    const downloaded = engine.prioritize(conversationId);
+    await shown;
+    await frame();
+    const ms = performance.now() - t;
+    await downloaded;
+    const conversation = await adapter.getConversation(conversationId);
+    opened.push({
+      at: progress.done / progress.total,
+      conversationId,
+      messages: conversation?.messageCount ?? 0,
+      ms,
+      big,
+    });
+  }
+  return opened;
+}
+
 /** A fetch that reads each pull's body itself, to time the network part of every page. */
 function timedFetch(onPull: (ms: number) => void): typeof fetch {
   return async (input, init) => {
     const t = performance.now();
     const response = await fetch(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.includes('/v1/sync/pull')) return response;
+    if (!url.includes('/v1/sync/pull') && !url.includes('/v1/sync/conversations')) return response;
     const body = await response.arrayBuffer();
     onPull(performance.now() - t);
     return new Response(body, {
@@ -122,7 +258,13 @@ async function counts(adapter: IndexedDBAdapter, projectId: string) {
   return { messages, conversations: conversations.length };
 }
 
-async function syncStep(token: string, projectId: string, dbName: string): Promise<SyncStep> {
+async function syncStep(
+  token: string,
+  projectId: string,
+  dbName: string,
+  conversations: number,
+  bigConversationId: string,
+): Promise<SyncStep> {
   const adapter = await IndexedDBAdapter.open({ dbName });
   let fetchMs = 0;
   let applyMs = 0;
@@ -146,15 +288,26 @@ async function syncStep(token: string, projectId: string, dbName: string): Promi
       fetchMs += ms;
     }),
   });
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  });
+  observer.observe({ type: 'longtask' });
   const stopCounting = countRequests();
   const startedAt = Date.now();
   const t = performance.now();
-  const synced = untilSynced(engine);
+  const downloaded = untilDownloaded(engine);
+  const sidebar = timeSidebar(adapter, projectId, conversations, t);
   engine.start();
-  await synced;
+  const sidebarMs = await sidebar;
+  const opens = await openMidDownload(engine, adapter, bigConversationId);
+  await downloaded;
   const ms = performance.now() - t;
   const endedAt = Date.now();
   const requests = stopCounting();
+  // Entries of the last task arrive after it ended.
+  await frame();
+  observer.disconnect();
   await engine.stop();
   const stored = await counts(adapter, projectId);
   await adapter.close();
@@ -170,6 +323,9 @@ async function syncStep(token: string, projectId: string, dbName: string): Promi
     pages,
     ...stored,
     requests,
+    sidebarMs,
+    opens,
+    longTasks,
   };
 }
 
@@ -279,13 +435,16 @@ export async function freshDeviceStep(
   projectId: string,
   dbName: string,
   deleteFirst: string[],
+  dataset: { conversations: number; bigConversationId: string },
 ): Promise<SyncStep> {
   if (kind === 'floor') await allChanges(token);
   for (const name of deleteFirst) await deleteDatabase(name);
   const existing = await indexedDB.databases();
   if (existing.some((d) => d.name === dbName)) throw new Error(`${dbName} exists: not a fresh device`);
   await pause(200);
-  return kind === 'sync' ? syncStep(token, projectId, dbName) : floorStep(token, projectId, dbName);
+  return kind === 'sync'
+    ? syncStep(token, projectId, dbName, dataset.conversations, dataset.bigConversationId)
+    : floorStep(token, projectId, dbName);
 }
 
 /** Deletes databases a driver left behind on this origin. */

@@ -243,6 +243,19 @@ export interface PushAck {
 }
 
 /**
+ * How far a fresh device's history download got, kept with the data so that
+ * a reload or a crash resumes it (see sync/bootstrap.ts).
+ */
+export interface BootstrapProgress {
+  /** 'listing' until the conversation list and its cursor are stored, then 'messages'. */
+  stage: 'listing' | 'messages';
+  /** Conversations whose messages are still to download, next first. */
+  queue: string[];
+  /** Conversations the download covers in all (done = total - queue.length). */
+  total: number;
+}
+
+/**
  * Implemented by both adapters; used only by the sync engine. Every local
  * write stamps its records with this device's HLC and marks them pending in
  * the same transaction, so the outbox survives reloads and crashes.
@@ -274,6 +287,10 @@ export interface SyncSource {
   dismissConflict(conflictId: string): Promise<void>;
   /** Forgets the cursor and marks every record pending: used when sync is turned on for another account. */
   resetSyncState(): Promise<void>;
+  /** The fresh-device download's progress; undefined when none is under way. */
+  getBootstrap(): Promise<BootstrapProgress | undefined>;
+  /** Stores the download's progress; undefined once it is done. resetSyncState forgets it too. */
+  setBootstrap(progress: BootstrapProgress | undefined): Promise<void>;
 }
 
 export type SyncableChatStorage = ChatStorageAdapter & SyncSource;

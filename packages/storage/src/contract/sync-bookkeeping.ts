@@ -245,5 +245,24 @@ export function syncBookkeepingRules(ctx: ContractContext): void {
       expect(meta?.lastSyncedAt).toBeUndefined();
       expect((await db.pendingChanges(10)).map((x) => x.id)).toEqual([c.id, m.id]);
     });
+    it("a fresh device's download progress survives reopening and is forgotten by resetSyncState", async () => {
+      const name = ctx.newDbName();
+      const db = await ctx.open(name);
+      expect(await db.getBootstrap()).toBeUndefined();
+      await db.setBootstrap({ stage: 'messages', queue: ['c2', 'c1'], total: 3 });
+      expect(await (await ctx.open(name)).getBootstrap()).toEqual({
+        stage: 'messages',
+        queue: ['c2', 'c1'],
+        total: 3,
+      });
+      await expect(db.setBootstrap({ stage: 'later', queue: [], total: 0 } as never)).rejects.toMatchObject({
+        code: 'invalid-input',
+      });
+      await db.resetSyncState();
+      expect(await db.getBootstrap()).toBeUndefined();
+      await db.setBootstrap({ stage: 'listing', queue: [], total: 0 });
+      await db.setBootstrap(undefined);
+      expect(await db.getBootstrap()).toBeUndefined();
+    });
   });
 }

@@ -1,5 +1,6 @@
 // The IndexedDB adapter: the browser's durable home for chat history.
 import { unwrap } from 'idb';
+import { readBootstrapProgress, writeBootstrapProgress } from '../bootstrap-progress.js';
 import { ChangeFeed } from '../change-feed.js';
 import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
@@ -13,6 +14,7 @@ import {
 } from '../records.js';
 import { validateConversationPatch, validateMessageInput } from '../schema.js';
 import type {
+  BootstrapProgress,
   ChatStorageAdapter,
   Conversation,
   ConversationInput,
@@ -386,6 +388,20 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
 
   async getCursor(): Promise<string | undefined> {
     return this.read(() => this.db.get('meta', 'cursor'));
+  }
+
+  async getBootstrap(): Promise<BootstrapProgress | undefined> {
+    return this.read(async () => readBootstrapProgress(await this.db.get('meta', 'bootstrap')));
+  }
+
+  async setBootstrap(progress: BootstrapProgress | undefined): Promise<void> {
+    const text = progress === undefined ? undefined : writeBootstrapProgress(progress);
+    // Its own small transaction: no record changes, so nothing for the change feed.
+    await this.read(() =>
+      text === undefined
+        ? this.db.delete('meta', 'bootstrap')
+        : this.db.put('meta', text, 'bootstrap').then(() => {}),
+    );
   }
 
   async getSyncMetadata(kind: RecordKind, id: string): Promise<SyncMetadata | undefined> {

@@ -43,6 +43,8 @@ export interface MetaValues {
   clock: string;
   /** The server's pull cursor. */
   cursor: string;
+  /** A fresh device's download progress (JSON, see bootstrap-progress.ts). */
+  bootstrap: string;
 }
 
 /** Version 2: sync bookkeeping. */

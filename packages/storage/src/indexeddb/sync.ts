@@ -81,6 +81,7 @@ export async function markRejected(
 
 export async function resetSyncState(tx: WriteTx): Promise<void> {
   await tx.objectStore('meta').delete('cursor');
+  await tx.objectStore('meta').delete('bootstrap');
   let cursor = await tx.objectStore('sync_metadata').openCursor();
   while (cursor) {
     const { kind, id, projectId, hlc, deleted } = cursor.value;

@@ -1,6 +1,7 @@
 // The localStorage fallback: the same contract as the IndexedDB adapter for
 // browsers where IndexedDB cannot be used. Layout in layout.ts; every write
 // is one all-or-nothing KeyValueTx.
+import { readBootstrapProgress, writeBootstrapProgress } from '../bootstrap-progress.js';
 import { ChangeFeed } from '../change-feed.js';
 import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
 import { ChatStorageError, isQuotaError } from '../errors.js';
@@ -8,6 +9,7 @@ import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
 import { compareConversationsNewestFirst } from '../records.js';
 import type {
+  BootstrapProgress,
   Conversation,
   ConversationInput,
   ConversationPatch,
@@ -287,6 +289,15 @@ export class LocalStorageAdapter implements SyncableChatStorage {
 
   getCursor(): Promise<string | undefined> {
     return this.read((s) => s.state().cursor);
+  }
+
+  getBootstrap(): Promise<BootstrapProgress | undefined> {
+    return this.read((s) => readBootstrapProgress(s.state().bootstrap));
+  }
+
+  async setBootstrap(progress: BootstrapProgress | undefined): Promise<void> {
+    const text = progress === undefined ? undefined : writeBootstrapProgress(progress);
+    return this.write((s) => s.setBootstrap(text), 'sync');
   }
 
   getSyncMetadata(kind: RecordKind, id: string): Promise<SyncMetadata | undefined> {

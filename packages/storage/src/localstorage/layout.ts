@@ -13,6 +13,8 @@ export interface StoredMeta {
   clock?: string;
   /** The pull cursor of the last applied page. */
   cursor?: string;
+  /** A fresh device's download progress (JSON, see bootstrap-progress.ts). */
+  bootstrap?: string;
   /**
    * Set once this database was merged into IndexedDB (the client id there),
    * just before its keys are removed: what is left of it is already there.

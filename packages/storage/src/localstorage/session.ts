@@ -318,6 +318,13 @@ export class Session {
     this.tx.set(this.keys.conflicts, [...this.conflicts(), conflict]);
   }
 
+  setBootstrap(text: string | undefined): void {
+    const state = { ...this.state() };
+    if (text === undefined) delete state.bootstrap;
+    else state.bootstrap = text;
+    this.tx.set(this.keys.meta, state);
+  }
+
   setCursor(cursor: string | undefined): void {
     const state = { ...this.state() };
     if (cursor === undefined) delete state.cursor;

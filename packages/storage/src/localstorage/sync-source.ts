@@ -83,4 +83,5 @@ export function resetSyncState(s: Session): void {
   }
   for (const meta of Object.values(s.tombstones())) s.setMeta(reset(meta), '');
   s.setCursor(undefined);
+  s.setBootstrap(undefined);
 }

@@ -1,5 +1,6 @@
 // The public shape of the sync engine: its options and its methods.
 import type { ChatStorageAdapter, StorageChange, SyncConflict, SyncSource } from '../types.js';
+import type { BackfillOptions } from './backfill.js';
 import type { BackoffOptions } from './backoff.js';
 import type { SyncEnvironment } from './environment.js';
 import type { SyncClient } from './http.js';
@@ -53,6 +54,8 @@ export interface SyncEngineOptions {
   /** Changes per pull page (default 1000, the server maximum). */
   pullLimit?: number;
   requestTimeoutMs?: number;
+  /** A fresh device's history download: page size, records per transaction, fetches ahead and in flight. */
+  backfill?: Pick<BackfillOptions, 'pageLimit' | 'batchSize' | 'lookahead' | 'parallel'>;
 }
 
 export interface SyncEngine {
@@ -71,6 +74,12 @@ export interface SyncEngine {
   listConflicts(): Promise<SyncConflict[]>;
   restoreConflict(conflictId: string): Promise<void>;
   dismissConflict(conflictId: string): Promise<void>;
+  /**
+   * Downloads this conversation's messages ahead of the rest of a fresh
+   * device's history (the open one, the one just clicked); resolves once they
+   * are on this device, at once when they already are.
+   */
+  prioritize(conversationId: string): Promise<void>;
   /** Changes the server refused during this session, newest first. */
   getRejected(): RejectedChange[];
 }

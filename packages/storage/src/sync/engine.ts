@@ -7,7 +7,9 @@ import { ChatStorageError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { StorageChange, SyncConflict } from '../types.js';
 import type { SyncEngine, SyncEngineAdapter, SyncEngineOptions } from './api.js';
+import { Backfill } from './backfill.js';
 import { Backoff } from './backoff.js';
+import { listConversations } from './bootstrap.js';
 import { defaultEnvironment, type SyncEnvironment } from './environment.js';
 import { createSyncClient, normaliseServerUrl, type SyncClient, SyncRequestError } from './http.js';
 import { electLeader, type Leadership } from './leader.js';
@@ -58,6 +60,10 @@ class Engine implements SyncEngine {
   private loop: Promise<void> | undefined;
   private rerun = false;
   private readonly followerRequests = new Map<string, (status: SyncEngineStatus) => void>();
+  /** A fresh device's history download (bootstrap.ts, backfill.ts) and its running pass. */
+  private readonly backfill: Backfill;
+  private backfillRun: Promise<void> | undefined;
+  private readonly prioritizeRequests = new Map<string, () => void>();
 
   private readonly pace: PushPace;
   private readonly intervalTimer: Timer;
@@ -89,6 +95,16 @@ class Engine implements SyncEngine {
       conflicts: 0,
       rejected: 0,
       leader: false,
+      backfill: null,
+    });
+    this.backfill = new Backfill({
+      ...options.backfill,
+      adapter: this.adapter,
+      client: this.client,
+      onProgress: (backfill) => {
+        this.store.update({ backfill });
+        if (this.leadership?.isLeader) this.tabs?.post({ type: 'status', status: this.store.get() });
+      },
     });
     this.pace = new PushPace(this.timers, options, () => this.trigger('local'));
     this.live = options.live === false ? undefined : this.liveEvents();
@@ -140,11 +156,15 @@ class Engine implements SyncEngine {
     this.retryTimer.cancel();
     const running = this.loop;
     if (running) await running.catch(() => {});
+    await this.backfillRun;
+    this.backfill.release();
+    for (const resolve of this.prioritizeRequests.values()) resolve();
+    this.prioritizeRequests.clear();
     this.leadership?.resign();
     this.leadership = undefined;
     this.tabs?.close();
     this.tabs = undefined;
-    this.store.update({ phase: { state: 'disabled' }, leader: false });
+    this.store.update({ phase: { state: 'disabled' }, leader: false, backfill: null });
     this.answerFollowerRequests();
   }
 
@@ -160,6 +180,17 @@ class Engine implements SyncEngine {
     this.acceptToken(token, opts.userId);
     this.tabs?.post({ type: 'token', token, userId: opts.userId });
     if (this.started && this.leadership?.isLeader && token) await this.kick();
+  }
+
+  async prioritize(conversationId: string): Promise<void> {
+    if (!this.started) return;
+    if (this.leadership?.isLeader) return this.backfill.prioritize(conversationId);
+    // The leading tab downloads; it answers once the conversation is on this device.
+    const requestId = newId();
+    await new Promise<void>((resolve) => {
+      this.prioritizeRequests.set(requestId, resolve);
+      this.tabs?.post({ type: 'prioritize', requestId, conversationId });
+    });
   }
 
   async listConflicts(): Promise<SyncConflict[]> {
@@ -326,6 +357,8 @@ class Engine implements SyncEngine {
         shouldContinue: active,
       });
       this.recordPush(pushed.applied, pushed.rejected);
+      // A device that never synced lists conversations first; the pull then starts at their snapshot.
+      await listConversations({ adapter: this.adapter, client: this.client, token, shouldContinue: active });
       await pullChanges({
         adapter: this.adapter,
         client: this.client,
@@ -341,10 +374,28 @@ class Engine implements SyncEngine {
       this.intervalTimer.schedule(this.nextIntervalMs());
       // Kept in memory so that an event can be checked against it without a read.
       this.pulledCursor = await this.adapter.getCursor();
+      this.startBackfill(token, active);
     } catch (error) {
       if (this.token !== token) return; // signed out or switched account meanwhile
       await this.fail(error);
     }
+  }
+
+  /** Downloads the rest of a fresh device's history in the background, while syncing goes on. */
+  private startBackfill(token: string, active: () => boolean): void {
+    if (this.backfillRun) return;
+    this.backfillRun = this.backfill.run(token, active).then(
+      () => {
+        this.backfillRun = undefined;
+        // Stopped by a new sign-in while still downloading: resume under it now.
+        if (this.backfill.active && this.started && this.token && this.leadership?.isLeader) void this.kick();
+      },
+      async (error) => {
+        this.backfillRun = undefined;
+        // The retry that fail() schedules resumes the download.
+        if (active()) await this.fail(error);
+      },
+    );
   }
 
   private async fail(error: unknown): Promise<void> {
@@ -465,6 +516,19 @@ class Engine implements SyncEngine {
           if (!leader) this.store.replace({ ...message.status, leader: false });
           resolve(this.store.get());
         }
+        break;
+      }
+      case 'prioritize':
+        if (leader) {
+          void this.backfill
+            .prioritize(message.conversationId)
+            .then(() => this.tabs?.post({ type: 'prioritized', requestId: message.requestId }));
+        }
+        break;
+      case 'prioritized': {
+        const resolve = this.prioritizeRequests.get(message.requestId);
+        this.prioritizeRequests.delete(message.requestId);
+        resolve?.();
         break;
       }
       case 'token':

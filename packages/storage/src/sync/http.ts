@@ -71,6 +71,13 @@ const pullResponseSchema = z.object({
   cursor: z.string(),
   hasMore: z.boolean(),
 });
+/** Bootstrap (protocol 1.1); `hasMore` is optional so that a server without paging reads as one page. */
+const conversationsResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  cursor: z.string(),
+  hasMore: z.boolean().optional(),
+});
+const messagesResponseSchema = z.object({ changes: z.array(serverChangeSchema), hasMore: z.boolean() });
 const authResponseSchema = z.object({ token: z.string().min(1), userId: z.string().min(1) });
 const healthSchema = z.object({ ok: z.literal(true), version: z.string() });
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -85,6 +92,15 @@ export interface PushResponse {
 export interface PullResponse {
   changes: ServerRecordChange[];
   cursor: string;
+  hasMore: boolean;
+}
+export interface ConversationsResponse {
+  changes: ServerRecordChange[];
+  cursor: string;
+  hasMore?: boolean;
+}
+export interface MessagesResponse {
+  changes: ServerRecordChange[];
   hasMore: boolean;
 }
 export type AuthResponse = z.infer<typeof authResponseSchema>;
@@ -104,6 +120,15 @@ export interface SyncClient {
   logout(token: string): Promise<void>;
   push(token: string, body: { clientId: string; changes: RecordChange[] }): Promise<PushResponse>;
   pull(token: string, since: string | undefined, limit: number): Promise<PullResponse>;
+  /** Protocol 1.1: the user's conversation records in one snapshot, with its cursor (paged after `after` when given). */
+  conversations(token: string, page?: { after?: string; limit?: number }): Promise<ConversationsResponse>;
+  /** Protocol 1.1: a conversation's message records after message id `after`, ordered by id. */
+  conversationMessages(
+    token: string,
+    conversationId: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<MessagesResponse>;
 }
 
 /** Parses `Retry-After`: delta seconds or an HTTP date. */
@@ -209,6 +234,26 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         { method: 'GET', token },
         pullResponseSchema,
       ) as Promise<PullResponse>;
+    },
+    conversations: (token, page = {}) => {
+      const query = new URLSearchParams();
+      if (page.after !== undefined) query.set('after', page.after);
+      if (page.limit !== undefined) query.set('limit', String(page.limit));
+      const search = String(query) ? `?${query}` : '';
+      return request(
+        `/v1/sync/conversations${search}`,
+        { method: 'GET', token },
+        conversationsResponseSchema,
+      ) as Promise<ConversationsResponse>;
+    },
+    conversationMessages: (token, conversationId, after, limit) => {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (after !== undefined) query.set('after', after);
+      return request(
+        `/v1/sync/conversations/${encodeURIComponent(conversationId)}/messages?${query}`,
+        { method: 'GET', token },
+        messagesResponseSchema,
+      ) as Promise<MessagesResponse>;
     },
   };
 }

@@ -1,3 +1,4 @@
+export { type BackfillProgress, describeBackfill } from './backfill.js';
 export { Backoff, type BackoffOptions } from './backoff.js';
 export {
   createSyncEngine,
@@ -8,7 +9,9 @@ export {
 export { defaultEnvironment, type SyncEnvironment } from './environment.js';
 export {
   type AuthResponse,
+  type ConversationsResponse,
   createSyncClient,
+  type MessagesResponse,
   type PullResponse,
   type PushResponse,
   type PushResult,

@@ -1,6 +1,7 @@
 // The engine's status as one immutable snapshot with subscribe/getStatus,
 // the pair React's useSyncExternalStore expects: the snapshot object only
 // changes when something in it changed.
+import type { BackfillProgress } from './backfill.js';
 
 /** What the engine is doing now. */
 export type SyncPhase =
@@ -28,6 +29,8 @@ export type SyncEngineStatus = SyncPhase & {
   rejected: number;
   /** Whether this tab is the one that talks to the server. */
   leader: boolean;
+  /** A fresh device's history download under way (see describeBackfill), else null. */
+  backfill?: BackfillProgress | null;
 };
 
 export type StatusListener = (status: SyncEngineStatus) => void;
@@ -56,6 +59,7 @@ export class StatusStore {
             conflicts: base.conflicts,
             rejected: base.rejected,
             leader: base.leader,
+            backfill: base.backfill,
           }
         : base
     ) as SyncEngineStatus;

@@ -8,7 +8,10 @@ export type TabMessage =
   | { type: 'status-request' }
   | { type: 'sync-request'; requestId: string }
   | { type: 'sync-done'; requestId: string; status: SyncEngineStatus }
-  | { type: 'token'; token: string | null; userId?: string };
+  | { type: 'token'; token: string | null; userId?: string }
+  /** A follower opened a conversation whose messages are still downloading (backfill.ts). */
+  | { type: 'prioritize'; requestId: string; conversationId: string }
+  | { type: 'prioritized'; requestId: string };
 
 export interface TabChannel {
   post(message: TabMessage): void;

@@ -148,6 +148,8 @@ describe('sync through failures', () => {
     const firstPage = await createSyncClient({ serverUrl: server.url }).pull(token, undefined, 2);
     let pullCount = 0;
     proxy.setFault((req) => {
+      // A v1 server (no bootstrap endpoints): the fresh device pulls everything, page by page.
+      if (req.path.startsWith('/v1/sync/conversations')) return { kind: 'status', status: 404 };
       if (!req.path.startsWith('/v1/sync/pull')) return undefined;
       pullCount += 1;
       return pullCount === 2 ? { kind: 'cut', bytes: 60 } : undefined;

@@ -14,6 +14,7 @@ import {
   assistantUnavailableReason,
   useAssistantSettings,
 } from '../settings/assistant-settings.js';
+import { useConversationDownload } from '../sync-ui/use-conversation-download.js';
 import { Composer, type ComposerHandle } from './Composer.js';
 import { MessageList, MessageSkeleton } from './MessageList.js';
 import { SyncBadge } from './SyncStatus.js';
@@ -39,6 +40,8 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
   const [editing, setEditing] = useState(false);
   const [follow, setFollow] = useState(0);
   useInterruptedRecovery(conversationId);
+  // A new device still downloading its history fetches this conversation first.
+  const downloading = useConversationDownload(conversationId);
 
   const label = assistantLabel(kind, endpoint.model);
   const missing = conversationId && conversation.isSuccess && !conversation.data;
@@ -97,6 +100,8 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
       ) : conversationId ? (
         conversation.isPending ? (
           <MessageSkeleton />
+        ) : downloading && conversation.data?.messageCount === 0 ? (
+          <MessageSkeleton note="Downloading this conversation from the sync server…" />
         ) : (
           <MessageList
             key={conversationId}

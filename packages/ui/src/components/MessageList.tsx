@@ -245,12 +245,14 @@ export function MessageList({ conversationId, live, followSignal }: MessageListP
   );
 }
 
-export function MessageSkeleton() {
+/** Placeholder rows while messages load; `note` says why when it may take a while. */
+export function MessageSkeleton({ note }: { note?: string } = {}) {
   return (
     <div className="message-scroll" aria-busy="true">
       <p className="visually-hidden" role="status">
         Loading conversation…
       </p>
+      {note && <p className="skeleton-note muted">{note}</p>}
       <div className="skeleton-list" aria-hidden="true">
         <div className="skeleton skeleton-user" />
         <div className="skeleton skeleton-assistant" />

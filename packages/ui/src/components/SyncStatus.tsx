@@ -1,4 +1,4 @@
-import { describeSyncStatus, type SyncEngineStatus } from '@chatkeep/storage';
+import { describeBackfill, describeSyncStatus, type SyncEngineStatus } from '@chatkeep/storage';
 import { useState } from 'react';
 import { useOnline } from '../app/use-online.js';
 import { getSyncRuntime, useSyncSettings, useSyncStatus } from '../sync-ui/sync-service.js';
@@ -37,6 +37,7 @@ export function SyncStatus() {
         <span className="sync-dot" aria-hidden="true" />
         <span className="sync-text">
           {syncStatusLabel(shown, { online, expired, serverUrl })}
+          {status.backfill && <span className="sync-backfill"> · {describeBackfill(status.backfill)}</span>}
           {lastSyncedAt !== null && (
             <span className="sync-last"> · Last synced {formatTime(lastSyncedAt)}</span>
           )}

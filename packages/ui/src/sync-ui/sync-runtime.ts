@@ -27,6 +27,11 @@ export interface SyncRuntime {
   subscribe(listener: () => void): () => void;
   /** Syncs now; resolves when done (at once when sync is off). */
   syncNow(): Promise<void>;
+  /**
+   * Downloads this conversation ahead of the rest of a new device's history;
+   * resolves once it is on this device (at once when it is, or sync is off).
+   */
+  prioritize(conversationId: string): Promise<void>;
   listConflicts(): Promise<SyncConflict[]>;
   restoreConflict(id: string): Promise<void>;
   dismissConflict(id: string): Promise<void>;
@@ -169,6 +174,10 @@ export function createSyncRuntime(opts: SyncRuntimeOptions): SyncRuntime {
     async syncNow() {
       await chain;
       if (engine) await engine.syncNow();
+    },
+    async prioritize(conversationId) {
+      await chain;
+      if (engine) await engine.prioritize(conversationId);
     },
     async listConflicts() {
       return (await conflictsSource()?.listConflicts()) ?? [];

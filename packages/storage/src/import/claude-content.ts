@@ -105,6 +105,8 @@ export function readClaudeMessage(m: Json, base: Base): ClaudeMessage {
   if (str(m.model)) metadata.model = m.model as string;
   const attachments: Attachment[] = [];
   const extracted: { name: string; text: string }[] = [];
+  /** Attachments and files the export names without their content. */
+  const missing: string[] = [];
   for (const a of Array.isArray(m.attachments) ? m.attachments : []) {
     if (!isRecord(a)) continue;
     const attachment: Attachment = {
@@ -115,9 +117,9 @@ export function readClaudeMessage(m: Json, base: Base): ClaudeMessage {
     attachments.push(attachment);
     if (str(a.extracted_content))
       extracted.push({ name: attachment.name, text: a.extracted_content as string });
+    else missing.push(attachment.name);
   }
   const files = Array.isArray(m.files) ? m.files : Array.isArray(m.files_v2) ? m.files_v2 : [];
-  const missing: string[] = [];
   for (const f of files) {
     if (!isRecord(f)) continue;
     const fileName = str(f.file_name) || str(f.file_uuid) || 'file';

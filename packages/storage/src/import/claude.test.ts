@@ -150,6 +150,7 @@ describe("importing Claude.ai's conversations.json", () => {
             text: 'Compare these',
             created_at: at(1),
             parent_message_uuid: '00000000-0000-4000-8000-000000000000',
+            attachments: [{ file_name: 'empty.txt', file_type: 'text/plain' }],
             files: [{ file_name: 'a.png', file_kind: 'image' }, { file_name: 'b.pdf' }],
           },
           ...['r1', 'r2', 'r3'].map((uuid, i) => ({
@@ -173,12 +174,14 @@ describe("importing Claude.ai's conversations.json", () => {
     expect(skipped).toEqual([]);
     expect(report.counts.map((c) => c.text)).toEqual([
       '2 branches kept as versions',
-      '2 files not included in the export',
+      '3 files not included in the export',
       '9 tool calls or results kept as tool messages',
       '2 parts of an unknown type kept in metadata',
     ]);
     const texts = report.conversations[0]?.notes.map((n) => n.text);
-    expect(texts).toContain('Files "a.png", "b.pdf" are not included in the export; listed by name only.');
+    expect(texts).toContain(
+      'Files "empty.txt", "a.png", "b.pdf" are not included in the export; listed by name only.',
+    );
     expect(texts).toContain('1 tool use and 2 tool results are kept as tool calls and tool messages.');
     expect(texts).toContain('Content of type "map", "chart" is kept in metadata.claude.blocks, not shown.');
     expect(texts).toContain(

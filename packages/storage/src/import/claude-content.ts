@@ -6,7 +6,8 @@
 // `metadata.claude` and named in the report, never dropped.
 import { toJson } from '../ai-sdk/json.js';
 import type { Attachment, MessageInput, MessageMetadata, Role, ToolCall } from '../types.js';
-import { isRecord, type SkippedItem } from './plan.js';
+import { isRecord } from './plan.js';
+import type { ImportNote, ImportNoteKind } from './report.js';
 
 type Json = Record<string, unknown>;
 
@@ -14,7 +15,7 @@ export interface ClaudeMessage {
   /** The message, then one `tool` message per tool result; undefined when it holds nothing. */
   pieces?: MessageInput[];
   /** What the report says about this message: content kept but not shown as it was. */
-  notes: SkippedItem[];
+  notes: ImportNote[];
 }
 
 interface Base {
@@ -36,9 +37,10 @@ function textOf(content: unknown): string {
     .join('\n\n');
 }
 
-export function readClaudeMessage(m: Json, base: Base, at: string): ClaudeMessage {
-  const notes: SkippedItem[] = [];
-  const note = (reason: string) => notes.push({ id: base.id, reason: `${at}: ${reason}` });
+export function readClaudeMessage(m: Json, base: Base): ClaudeMessage {
+  const notes: ImportNote[] = [];
+  const note = (kind: ImportNoteKind, text: string, count = 1) =>
+    notes.push({ kind, messageId: base.id, text, ...(count > 1 ? { count } : {}) });
   const texts: string[] = [];
   const reasoning: string[] = [];
   const calls: ToolCall[] = [];
@@ -103,6 +105,8 @@ export function readClaudeMessage(m: Json, base: Base, at: string): ClaudeMessag
   if (str(m.model)) metadata.model = m.model as string;
   const attachments: Attachment[] = [];
   const extracted: { name: string; text: string }[] = [];
+  /** Attachments and files the export names without their content. */
+  const missing: string[] = [];
   for (const a of Array.isArray(m.attachments) ? m.attachments : []) {
     if (!isRecord(a)) continue;
     const attachment: Attachment = {
@@ -113,9 +117,9 @@ export function readClaudeMessage(m: Json, base: Base, at: string): ClaudeMessag
     attachments.push(attachment);
     if (str(a.extracted_content))
       extracted.push({ name: attachment.name, text: a.extracted_content as string });
+    else missing.push(attachment.name);
   }
   const files = Array.isArray(m.files) ? m.files : Array.isArray(m.files_v2) ? m.files_v2 : [];
-  const missing: string[] = [];
   for (const f of files) {
     if (!isRecord(f)) continue;
     const fileName = str(f.file_name) || str(f.file_uuid) || 'file';
@@ -130,19 +134,40 @@ export function readClaudeMessage(m: Json, base: Base, at: string): ClaudeMessag
   if (extracted.length > 0) {
     claude.extractedContent = extracted;
     note(
-      `the text of ${extracted.map((e) => `"${e.name}"`).join(', ')} is kept with the message (metadata.claude.extractedContent), not shown in the chat.`,
+      'file',
+      `The text Claude.ai extracted from ${quoted(extracted.map((e) => e.name))} is kept with the message (metadata.claude.extractedContent); the file itself is not included in the export.`,
+      extracted.length,
     );
   }
   if (missing.length > 0) {
     note(
-      `${missing.length === 1 ? 'file' : `${missing.length} files`} ${missing.map((f) => `"${f}"`).join(', ')} not included in the export; listed as attachments by name only.`,
+      'file',
+      `${missing.length === 1 ? 'File' : 'Files'} ${quoted(missing)} ${missing.length === 1 ? 'is' : 'are'} not included in the export; listed by name only.`,
+      missing.length,
     );
   }
   if (citations.length > 0) claude.citations = toJson(citations) ?? [];
   if (unknown.length > 0) {
     claude.blocks = toJson(unknown) ?? [];
     const kinds = [...new Set(unknown.map((b) => (isRecord(b) && str(b.type)) || typeof b))];
-    note(`content block ${kinds.map((k) => `"${k}"`).join(', ')} kept in metadata.claude.blocks, not shown.`);
+    note(
+      'unknown',
+      `Content of type ${quoted(kinds)} is kept in metadata.claude.blocks, not shown.`,
+      unknown.length,
+    );
+  }
+  if (reasoning.length > 0)
+    note('reasoning', 'Thinking is kept as the answer\'s collapsible "Reasoning" block.');
+  if (calls.length + results.length > 0) {
+    const what = [
+      calls.length === 1 ? '1 tool use' : calls.length > 1 ? `${calls.length} tool uses` : '',
+      results.length === 1 ? '1 tool result' : results.length > 1 ? `${results.length} tool results` : '',
+    ].filter(Boolean);
+    note(
+      'tool',
+      `${what.join(' and ')} ${calls.length + results.length === 1 ? 'is' : 'are'} kept as tool calls and tool messages.`,
+      calls.length + results.length,
+    );
   }
   if (Object.keys(claude).length > 0) metadata.claude = claude;
 
@@ -152,3 +177,5 @@ export function readClaudeMessage(m: Json, base: Base, at: string): ClaudeMessag
   const empty = text.trim() === '' && calls.length === 0 && results.length === 0 && !message.metadata;
   return { pieces: empty ? undefined : [message, ...results], notes };
 }
+
+const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');

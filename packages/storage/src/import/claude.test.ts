@@ -75,24 +75,118 @@ describe("importing Claude.ai's conversations.json", () => {
     });
   });
 
-  it('names in the report what it left out, repaired or kept out of sight', async () => {
+  it('names in the report what it kept differently, and skips only what it could not import', async () => {
     const db = await openDb();
-    const { skipped } = await importConversations(db, claude);
-    const reasons = skipped.map((s) => `${s.id ?? '-'}: ${s.reason}`);
-    expect(reasons).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^m-empty: .*empty assistant message/),
-        expect.stringMatching(
-          /^m-lost: .*its parent m-deleted-upstream is not among the messages imported; it now follows m-a1/,
-        ),
-        expect.stringMatching(/^m-h1: .*"soil-test.txt" is kept with the message/),
-        expect.stringMatching(/^m-h2: .*file "garden-bed.jpg" not included in the export/),
-        expect.stringMatching(/^m-a2: .*content block "voice_note" kept in metadata.claude.blocks/),
-        expect.stringMatching(/^old-3: .*sender "system" is neither "human" nor "assistant"/),
-        expect.stringMatching(/^-: conversations\[2\], conversation "No id": has no "uuid"/),
-      ]),
+    const { report, skipped } = await importConversations(db, claude);
+    expect(report.counts.map((c) => c.text)).toEqual([
+      '1 branch kept as versions',
+      '2 files not included in the export',
+      '1 answer\'s reasoning kept as a "Reasoning" block',
+      '2 tool calls or results kept as tool messages',
+      '1 part of an unknown type kept in metadata',
+      '1 empty message left out',
+      '1 broken link in the message tree repaired',
+    ]);
+    expect(report.conversations).toHaveLength(1);
+    expect(report.conversations[0]).toMatchObject({
+      conversationId: TREE,
+      title: 'Planning a spring garden',
+    });
+    expect(report.conversations[0]?.notes).toEqual([
+      {
+        kind: 'file',
+        messageId: 'm-h1',
+        text: 'The text Claude.ai extracted from "soil-test.txt" is kept with the message (metadata.claude.extractedContent); the file itself is not included in the export.',
+      },
+      {
+        kind: 'reasoning',
+        messageId: 'm-a1',
+        text: 'Thinking is kept as the answer\'s collapsible "Reasoning" block.',
+      },
+      {
+        kind: 'file',
+        messageId: 'm-h2',
+        text: 'File "garden-bed.jpg" is not included in the export; listed by name only.',
+      },
+      {
+        kind: 'unknown',
+        messageId: 'm-a2',
+        text: 'Content of type "voice_note" is kept in metadata.claude.blocks, not shown.',
+      },
+      {
+        kind: 'tool',
+        messageId: 'm-a2',
+        text: '1 tool use and 1 tool result are kept as tool calls and tool messages.',
+        count: 2,
+      },
+      { kind: 'empty', messageId: 'm-empty', text: 'An empty assistant message was left out.' },
+      {
+        kind: 'tree',
+        messageId: 'm-lost',
+        text: 'Message m-lost: its parent m-deleted-upstream is not among the messages imported; it now follows m-a1, the message before it in time.',
+      },
+      {
+        kind: 'branch',
+        text: '1 other branch (an edited prompt or a regenerated answer) from Claude.ai is kept as a version; "Previous version" and "Next version" switch to it.',
+      },
+    ]);
+    expect(skipped.map((s) => `${s.id ?? '-'}: ${s.reason}`)).toEqual([
+      expect.stringMatching(/^old-3: .*sender "system" is neither "human" nor "assistant"/),
+      expect.stringMatching(/^-: conversations\[2\], conversation "No id": has no "uuid"/),
+    ]);
+  });
+
+  it('counts several files, unknown blocks and tool results of one message, and several branches', async () => {
+    const db = await openDb();
+    const at = (s: number) => `2025-01-01T00:00:0${s}Z`;
+    const file = [
+      {
+        uuid: 'many',
+        name: 'Many',
+        chat_messages: [
+          {
+            uuid: 'q',
+            sender: 'human',
+            text: 'Compare these',
+            created_at: at(1),
+            parent_message_uuid: '00000000-0000-4000-8000-000000000000',
+            attachments: [{ file_name: 'empty.txt', file_type: 'text/plain' }],
+            files: [{ file_name: 'a.png', file_kind: 'image' }, { file_name: 'b.pdf' }],
+          },
+          ...['r1', 'r2', 'r3'].map((uuid, i) => ({
+            uuid,
+            sender: 'assistant',
+            text: '',
+            created_at: at(i + 2),
+            parent_message_uuid: 'q',
+            content: [
+              { type: 'text', text: `Answer ${uuid}` },
+              { type: 'tool_use', id: `${uuid}-call`, name: 'search', input: {} },
+              { type: 'tool_result', tool_use_id: `${uuid}-call`, content: 'found' },
+              { type: 'tool_result', tool_use_id: `${uuid}-call`, content: 'more' },
+              ...(uuid === 'r3' ? [{ type: 'map' }, { type: 'chart' }] : []),
+            ],
+          })),
+        ],
+      },
+    ];
+    const { report, skipped } = await importConversations(db, JSON.stringify(file));
+    expect(skipped).toEqual([]);
+    expect(report.counts.map((c) => c.text)).toEqual([
+      '2 branches kept as versions',
+      '3 files not included in the export',
+      '9 tool calls or results kept as tool messages',
+      '2 parts of an unknown type kept in metadata',
+    ]);
+    const texts = report.conversations[0]?.notes.map((n) => n.text);
+    expect(texts).toContain(
+      'Files "empty.txt", "a.png", "b.pdf" are not included in the export; listed by name only.',
     );
-    expect(skipped).toHaveLength(7);
+    expect(texts).toContain('1 tool use and 2 tool results are kept as tool calls and tool messages.');
+    expect(texts).toContain('Content of type "map", "chart" is kept in metadata.claude.blocks, not shown.');
+    expect(texts).toContain(
+      '2 other branches (edited prompts or regenerated answers) from Claude.ai are kept as versions; "Previous version" and "Next version" switch between them.',
+    );
   });
 
   it('reads an older flat export in order and names an untitled chat by its first prompt', async () => {
@@ -129,11 +223,19 @@ describe("importing Claude.ai's conversations.json", () => {
         ],
       },
     ];
-    const { skipped } = await importConversations(db, JSON.stringify(file));
+    const { skipped, report } = await importConversations(db, JSON.stringify(file));
     const parents = Object.fromEntries((await db.loadConversation('loop')).map((m) => [m.id, m.parentId]));
     expect(parents).toEqual({ q: null, x: 'q', y: 'x' });
-    expect(skipped.map((s) => s.reason)).toEqual([
-      expect.stringMatching(/message x: its parents lead back to itself \(x -> y -> x\); it now follows q/),
+    expect(skipped).toEqual([]);
+    expect(report.counts.map((c) => c.text)).toEqual(['1 broken link in the message tree repaired']);
+    expect(report.conversations[0]?.notes).toEqual([
+      {
+        kind: 'tree',
+        messageId: 'x',
+        text: expect.stringMatching(
+          /^Message x: its parents lead back to itself \(x -> y -> x\); it now follows q/,
+        ),
+      },
     ]);
   });
 

@@ -15,6 +15,7 @@ import {
   type ReaderOptions,
   type SkippedItem,
 } from './plan.js';
+import { branchNotes, type ImportNote } from './report.js';
 import { titleOf } from './titles.js';
 import { repairTree } from './tree-repair.js';
 
@@ -67,7 +68,7 @@ function readConversation(
   index: number,
   opts: ReaderOptions,
   skipped: SkippedItem[],
-): { conversation: ConversationInput; messages: MessageInput[] } | undefined {
+): { conversation: ConversationInput; messages: MessageInput[]; notes: ImportNote[] } | undefined {
   const id = typeof raw.uuid === 'string' && raw.uuid ? raw.uuid : undefined;
   const name = describeConversation(id, raw.name);
   if (!id) {
@@ -75,6 +76,7 @@ function readConversation(
     return undefined;
   }
   const projectId = opts.projectId ?? DEFAULT_PROJECT_ID;
+  const notes: ImportNote[] = [];
   const read = new Map<string, ReadMessage>();
   /** Parents of messages left out, so that their children follow the nearest kept message above. */
   const leftOutParent = new Map<string, string | null | undefined>();
@@ -113,10 +115,10 @@ function readConversation(
       leftOutParent.set(messageId, parent);
       return;
     }
-    const message = readClaudeMessage(m, { id: messageId, conversationId: id, projectId, role }, at);
-    skipped.push(...message.notes);
+    const message = readClaudeMessage(m, { id: messageId, conversationId: id, projectId, role });
+    notes.push(...message.notes);
     if (!message.pieces) {
-      skipped.push({ id: messageId, reason: `${at}: empty ${role} message.` });
+      notes.push({ kind: 'empty', messageId, text: `An empty ${role} message was left out.` });
       leftOutParent.set(messageId, parent);
       return;
     }
@@ -130,9 +132,9 @@ function readConversation(
       parentId: keptAbove(r.parent ?? null, read, leftOutParent),
       createdAt: r.createdAt,
     })),
-    { orderTimes: true, now: conversationStart ?? opts.now, describe: (m) => `${name}, message ${m}` },
+    { orderTimes: true, now: conversationStart ?? opts.now, describe: (m) => `Message ${m}` },
   );
-  skipped.push(...problems);
+  for (const p of problems) notes.push({ kind: 'tree', messageId: p.id, text: p.reason });
 
   const messages: MessageInput[] = [];
   /** Each Claude message's last piece: what its children follow. */
@@ -161,7 +163,8 @@ function readConversation(
   };
   const leaf = newestLeaf(nodes);
   if (leaf) conversation.activeLeafId = lastPiece.get(leaf)!;
-  return { conversation, messages };
+  notes.push(...branchNotes(messages, 'Claude.ai'));
+  return { conversation, messages, notes };
 }
 
 /** The nearest message at or above `parent` that was kept; a parent the file lacks is returned for the repair to report. */

@@ -79,14 +79,93 @@ describe('importing an Open WebUI chat export', () => {
     ]);
   });
 
-  it('reports the empty message and the repaired parent', async () => {
+  it('reports the empty message, the repaired parent and the other branch', async () => {
     const db = await openDb();
-    const { skipped } = await importConversations(db, chats);
-    expect(skipped.map((s) => s.id)).toEqual(['a2', 'stray']);
-    expect(skipped[0]?.reason).toMatch(/empty assistant message/);
-    expect(skipped[1]?.reason).toMatch(
-      /its parent gone is not among the messages imported; it now follows a1b/,
-    );
+    const { skipped, report } = await importConversations(db, chats);
+    expect(skipped).toEqual([]);
+    expect(report.counts.map((c) => c.text)).toEqual([
+      '1 branch kept as versions',
+      '1 empty message left out',
+      '1 broken link in the message tree repaired',
+    ]);
+    expect(report.conversations).toEqual([
+      {
+        conversationId: 'owui-chat-1',
+        title: 'Sourdough starter',
+        notes: [
+          { kind: 'empty', messageId: 'a2', text: 'An empty assistant message was left out.' },
+          {
+            kind: 'tree',
+            messageId: 'stray',
+            text: 'Message stray: its parent gone is not among the messages imported; it now follows a1b, the message before it in time.',
+          },
+          {
+            kind: 'branch',
+            text: '1 other branch (an edited prompt or a regenerated answer) from Open WebUI is kept as a version; "Previous version" and "Next version" switch to it.',
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reports files the export holds only by name and error messages; skips a message of no known role', async () => {
+    const db = await openDb();
+    const message = (id: string, parentId: string | null, fields: Record<string, unknown>) => ({
+      id,
+      parentId,
+      childrenIds: [],
+      timestamp: 1718000000 + (parentId ? 1 : 0),
+      ...fields,
+    });
+    const file = [
+      {
+        id: 'odd',
+        title: 'Odd',
+        chat: {
+          history: {
+            currentId: 'a',
+            messages: {
+              q: message('q', null, {
+                role: 'user',
+                content: 'Read these',
+                files: [
+                  { type: 'file', name: 'notes.pdf' },
+                  { type: 'file', name: 'table.csv' },
+                  { type: 'image', url: 'data:image/png;base64,iVBORw0KGgo=' },
+                ],
+              }),
+              a: message('a', 'q', { role: 'assistant', content: '', error: { content: 'Model not found' } }),
+              n: message('n', 'q', { role: 'narrator', content: 'Meanwhile' }),
+            },
+          },
+        },
+      },
+    ];
+    const { skipped, report } = await importConversations(db, JSON.stringify(file));
+    expect(skipped).toEqual([
+      {
+        id: 'n',
+        reason:
+          'conversation "Odd" (odd), message n: role "narrator" is not user, assistant, system or tool.',
+      },
+    ]);
+    expect(report.counts.map((c) => c.text)).toEqual([
+      '2 files not included in the export',
+      '1 error message kept',
+    ]);
+    expect(report.conversations[0]?.notes).toEqual([
+      {
+        kind: 'file',
+        messageId: 'q',
+        text: 'Files "notes.pdf", "table.csv" are not included in the export; listed by name only.',
+        count: 2,
+      },
+      { kind: 'error', messageId: 'a', text: 'Open WebUI\'s error message "Model not found" is kept.' },
+    ]);
+    expect((await db.getMessages('odd')).messages.map((m) => [m.id, m.status])).toEqual([
+      ['q', 'complete'],
+      ['a', 'error'],
+    ]);
   });
 
   it('adds nothing when the same file is imported twice', async () => {

@@ -15,6 +15,7 @@ import {
   type ReaderOptions,
   type SkippedItem,
 } from './plan.js';
+import { branchNotes, type ImportNote } from './report.js';
 import { titleOf } from './titles.js';
 import { repairTree } from './tree-repair.js';
 
@@ -66,7 +67,7 @@ function readChat(
   index: number,
   opts: ReaderOptions,
   skipped: SkippedItem[],
-): { conversation: ConversationInput; messages: MessageInput[] } | undefined {
+): { conversation: ConversationInput; messages: MessageInput[]; notes: ImportNote[] } | undefined {
   const id =
     typeof raw.id === 'string' && raw.id ? raw.id : typeof chat.id === 'string' && chat.id ? chat.id : '';
   const title = raw.title ?? chat.title;
@@ -80,6 +81,7 @@ function readChat(
   const entries =
     history && isRecord(history.messages) ? flatFromHistory(history.messages) : flatFromList(chat);
 
+  const notes: ImportNote[] = [];
   const read = new Map<string, { message: MessageInput; parent: string | null }>();
   const leftOutParent = new Map<string, string | null>();
   for (const { key, raw: m, parent } of entries) {
@@ -93,12 +95,18 @@ function readChat(
       continue;
     }
     const message = readMessage(m, messageId, id, projectId);
-    if (typeof message === 'string') {
-      skipped.push({ id: messageId, reason: `${at}: ${message}` });
+    if ('skip' in message) {
+      skipped.push({ id: messageId, reason: `${at}: ${message.skip}` });
       leftOutParent.set(messageId, parent);
       continue;
     }
-    read.set(messageId, { message, parent });
+    if ('note' in message) {
+      notes.push(message.note);
+      leftOutParent.set(messageId, parent);
+      continue;
+    }
+    notes.push(...messageNotes(message.message));
+    read.set(messageId, { message: message.message, parent });
   }
 
   const chatStart = toEpochMs(raw.created_at ?? chat.timestamp);
@@ -108,9 +116,9 @@ function readChat(
       parentId: keptAbove(parent, read, leftOutParent),
       createdAt: message.createdAt,
     })),
-    { orderTimes: true, now: chatStart ?? opts.now, describe: (m) => `${name}, message ${m}` },
+    { orderTimes: true, now: chatStart ?? opts.now, describe: (m) => `Message ${m}` },
   );
-  skipped.push(...problems);
+  for (const p of problems) notes.push({ kind: 'tree', messageId: p.id, text: p.reason });
   const messages = nodes.map(({ id: messageId, parentId, createdAt }) => ({
     ...read.get(messageId)!.message,
     parentId,
@@ -140,7 +148,8 @@ function readChat(
   const current = history && typeof history.currentId === 'string' ? history.currentId : undefined;
   const active = current === undefined ? null : keptAbove(current, read, leftOutParent);
   if (active !== null && read.has(active)) conversation.activeLeafId = active;
-  return { conversation, messages };
+  notes.push(...branchNotes(messages, 'Open WebUI'));
+  return { conversation, messages, notes };
 }
 
 interface Entry {
@@ -181,10 +190,15 @@ function keptAbove(
   return at !== null && seen.has(at) ? null : at;
 }
 
-/** The message, or why it is left out. */
-function readMessage(m: Json, id: string, conversationId: string, projectId: string): MessageInput | string {
+/** The message; or why it is not imported; or, for an empty one, the report's note. */
+function readMessage(
+  m: Json,
+  id: string,
+  conversationId: string,
+  projectId: string,
+): { message: MessageInput } | { skip: string } | { note: ImportNote } {
   if (typeof m.role !== 'string' || !ROLES.has(m.role)) {
-    return `role ${JSON.stringify(m.role)} is not user, assistant, system or tool.`;
+    return { skip: `role ${JSON.stringify(m.role)} is not user, assistant, system or tool.` };
   }
   const role = m.role as Role;
   const content = typeof m.content === 'string' ? m.content : '';
@@ -208,7 +222,7 @@ function readMessage(m: Json, id: string, conversationId: string, projectId: str
   if (usage) rest.usage = toJson(usage);
   if (Object.keys(rest).length > 0) metadata.openWebui = rest;
   if (content.trim() === '' && attachments.length === 0 && metadata.error === undefined) {
-    return `empty ${role} message.`;
+    return { note: { kind: 'empty', messageId: id, text: `An empty ${role} message was left out.` } };
   }
   const message: MessageInput = {
     id,
@@ -221,7 +235,30 @@ function readMessage(m: Json, id: string, conversationId: string, projectId: str
   const createdAt = toEpochMs(m.timestamp);
   if (createdAt !== undefined) message.createdAt = createdAt;
   if (Object.keys(metadata).length > 0) message.metadata = metadata;
-  return message;
+  return { message };
+}
+
+/** What of a kept message is not shown as Open WebUI showed it: files the export holds only by name, an error. */
+function messageNotes(message: MessageInput): ImportNote[] {
+  const notes: ImportNote[] = [];
+  const missing = (message.metadata?.attachments ?? []).filter((a) => !a.url).map((a) => `"${a.name}"`);
+  if (missing.length > 0) {
+    notes.push({
+      kind: 'file',
+      messageId: message.id,
+      text: `${missing.length === 1 ? 'File' : 'Files'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not included in the export; listed by name only.`,
+      ...(missing.length > 1 ? { count: missing.length } : {}),
+    });
+  }
+  const error = message.metadata?.error;
+  if (typeof error === 'string') {
+    notes.push({
+      kind: 'error',
+      messageId: message.id,
+      text: `Open WebUI's error message "${error.slice(0, 120)}" is kept.`,
+    });
+  }
+  return notes;
 }
 
 function fileAttachment(f: Json): Attachment {

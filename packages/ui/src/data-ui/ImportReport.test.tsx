@@ -6,10 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStorage } from '../../test/storage.js';
 import { ImportReport } from './ImportReport.js';
 
-const fixture = readFileSync(
-  join(import.meta.dirname, '../../../storage/src/import/fixtures/chatgpt-content-types.json'),
-  'utf8',
-);
+const readFixture = (name: string) =>
+  readFileSync(join(import.meta.dirname, '../../../storage/src/import/fixtures', name), 'utf8');
+const fixture = readFixture('chatgpt-content-types.json');
 
 let storage: ChatStorageAdapter;
 beforeEach(async () => {
@@ -48,6 +47,59 @@ describe('ImportReport', () => {
       'An empty assistant message was left out.',
     );
     expect(within(report).queryByText(/skipped/)).toBeNull();
+  });
+
+  it('names a Claude.ai export and counts what it kept differently, skipping only what it could not import', async () => {
+    const result = await importConversations(storage, readFixture('claude-conversations.json'));
+    render(<ImportReport result={result} fileName="conversations.json" projectId="default" />);
+    const report = screen.getByRole('status', { name: 'Import report' });
+    expect(report.textContent).toContain(
+      'Imported 2 conversations and 11 messages from conversations.json (Claude.ai export) into project default.',
+    );
+    const counts = within(report).getByRole('list', { name: 'Kept differently' });
+    expect(
+      within(counts)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
+      '1 branch kept as versions',
+      '2 files not included in the export',
+      '1 answer\'s reasoning kept as a "Reasoning" block',
+      '2 tool calls or results kept as tool messages',
+      '1 part of an unknown type kept in metadata',
+      '1 empty message left out',
+      '1 broken link in the message tree repaired',
+    ]);
+    fireEvent.click(within(report).getByText('Details per conversation (1)'));
+    expect(within(report).getByRole('region', { name: 'Planning a spring garden' }).textContent).toContain(
+      'File "garden-bed.jpg" is not included in the export; listed by name only.',
+    );
+    const skipped = within(report).getByRole('list', { name: 'Skipped' });
+    expect(within(skipped).getAllByRole('listitem')).toHaveLength(2);
+    expect(skipped.textContent).toMatch(/sender "system" is neither "human" nor "assistant"/);
+  });
+
+  it('names an Open WebUI export and counts its branch, empty message and tree repair', async () => {
+    const result = await importConversations(storage, readFixture('open-webui-chats.json'));
+    render(<ImportReport result={result} fileName="chat-export.json" projectId="default" />);
+    const report = screen.getByRole('status', { name: 'Import report' });
+    expect(report.textContent).toContain(
+      'Imported 2 conversations and 8 messages from chat-export.json (Open WebUI export) into project default.',
+    );
+    expect(
+      within(within(report).getByRole('list', { name: 'Kept differently' }))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
+      '1 branch kept as versions',
+      '1 empty message left out',
+      '1 broken link in the message tree repaired',
+    ]);
+    fireEvent.click(within(report).getByText('Details per conversation (1)'));
+    expect(within(report).getByRole('region', { name: 'Sourdough starter' }).textContent).toContain(
+      'from Open WebUI is kept as a version',
+    );
+    expect(within(report).queryByRole('list', { name: 'Skipped' })).toBeNull();
   });
 
   it('lists what was skipped, with ids and reasons', async () => {

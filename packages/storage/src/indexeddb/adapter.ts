@@ -12,6 +12,7 @@ import {
   patchMessage,
 } from '../records.js';
 import { validateConversationPatch, validateMessageInput } from '../schema.js';
+import { parseRemoteChanges } from '../sync/protocol.js';
 import type {
   ChatStorageAdapter,
   Conversation,
@@ -377,7 +378,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     cursor?: string,
   ): Promise<{ applied: number; conflicts: number }> {
     this.assertOpen();
-    const valid = sync.validateRemote(changes, cursor);
+    const valid = parseRemoteChanges(changes, cursor);
     return this.write(
       (scope) => applyRemoteChanges(scope.tx, scope.changes, this.clientId, this.now, valid, cursor),
       'sync',

@@ -1,15 +1,11 @@
 // The outbox side of SyncSource: what waits to be pushed, acknowledgements,
 // rejections, resets and restoring conflicts.
-import { ChatStorageError } from '../errors.js';
-import { parseHlc } from '../hlc.js';
 import { newConversation, syncedPart } from '../records.js';
-import { describeZodError, messageSchema, syncedConversationSchema } from '../schema.js';
 import type {
   Message,
   PushAck,
   RecordChange,
   RecordKind,
-  ServerRecordChange,
   SyncConflict,
   SyncedConversation,
 } from '../types.js';
@@ -87,43 +83,6 @@ export async function resetSyncState(tx: WriteTx): Promise<void> {
     await cursor.update({ kind, id, projectId, hlc, deleted, syncStatus: 'pending', outbox: hlc });
     cursor = await cursor.continue();
   }
-}
-
-/** Checks a pulled page before anything is written, so a bad record applies nothing. */
-export function validateRemote(
-  changes: ServerRecordChange[],
-  cursor: string | undefined,
-): ServerRecordChange[] {
-  if (!Array.isArray(changes))
-    throw new ChatStorageError('invalid-input', 'applyRemote: changes must be an array.');
-  if (cursor !== undefined && typeof cursor !== 'string') {
-    throw new ChatStorageError('invalid-input', 'applyRemote: cursor, when given, must be a string.');
-  }
-  return changes.map((change, i) => {
-    const where = `applyRemote: changes[${i}]`;
-    const fail = (what: string) => new ChatStorageError('invalid-input', `${where} ${what}`);
-    if (!change || typeof change !== 'object') throw fail('is not an object.');
-    const { kind, id, projectId, hlc, deleted, data, version } = change;
-    if (kind !== 'conversation' && kind !== 'message')
-      throw fail(`has kind ${JSON.stringify(kind)}; expected conversation or message.`);
-    if (typeof id !== 'string' || !id || typeof projectId !== 'string' || !projectId) {
-      throw fail('needs a non-empty id and projectId.');
-    }
-    if (typeof hlc !== 'string' || !parseHlc(hlc))
-      throw fail(`(${kind} ${id}) has a malformed stamp ${JSON.stringify(hlc)}.`);
-    if (!Number.isInteger(version) || version < 0)
-      throw fail(`(${kind} ${id}) needs a non-negative integer version.`);
-    if (typeof deleted !== 'boolean') throw fail(`(${kind} ${id}) needs deleted: true or false.`);
-    if (deleted) return { kind, id, projectId, hlc, deleted, data: null, version };
-    const schema = kind === 'conversation' ? syncedConversationSchema : messageSchema;
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) throw fail(`(${kind} ${id}) has invalid data: ${describeZodError(parsed.error)}`);
-    const record = parsed.data as SyncedConversation | Message;
-    if (record.id !== id || record.projectId !== projectId) {
-      throw fail(`(${kind} ${id}) carries data for ${record.id} in project ${record.projectId}.`);
-    }
-    return { kind, id, projectId, hlc, deleted, data: record, version };
-  });
 }
 
 /** Writes a conflict's losing version back as a new local write. */

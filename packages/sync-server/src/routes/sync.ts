@@ -3,7 +3,7 @@
 // signed-in user. Answers are written by sync/answer.ts, which keeps them
 // within the answer limit and returns each record's data as the text it was
 // pushed with.
-import { describeZodError, isValidClientId } from '@chatkeep/storage';
+import { describeZodError, isValidClientId } from '@chatkeep/storage/protocol';
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../errors.js';
@@ -49,7 +49,10 @@ export function syncRoutes({ store, now = Date.now }: { store: SyncStore; now?: 
     const outcomes = await store.push(userId, valid);
     let next = 0;
     const results: AnsweredResult[] = checks.map((check) => {
-      if (!check.ok) return { kind: check.kind, id: check.id, status: 'rejected', reason: check.reason };
+      if (!check.ok) {
+        const { ok: _, ...refused } = check;
+        return { ...refused, status: 'rejected' };
+      }
       const change: ValidChange = check.change;
       return { kind: change.kind, id: change.id, ...outcomes[next++]! };
     });

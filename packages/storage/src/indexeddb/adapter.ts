@@ -13,6 +13,7 @@ import {
 } from '../records.js';
 import { validateConversationPatch, validateMessageInput } from '../schema.js';
 import { parseRemoteChanges } from '../sync/protocol.js';
+import { describeRefused } from '../sync/refusals.js';
 import type {
   ChatStorageAdapter,
   Conversation,
@@ -25,6 +26,8 @@ import type {
   PushAck,
   RecordChange,
   RecordKind,
+  RefusedRecord,
+  RejectInput,
   ServerRecordChange,
   StorageChange,
   SyncConflict,
@@ -366,11 +369,24 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     await this.write(({ tx }) => sync.markPushed(tx, acks, at));
   }
 
-  async markRejected(
-    rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[],
-  ): Promise<void> {
+  async markRejected(rejects: RejectInput[]): Promise<void> {
     this.assertOpen();
-    await this.write(({ tx }) => sync.markRejected(tx, rejects));
+    await this.write(({ tx }) => sync.markRejected(tx, rejects, this.now()));
+  }
+
+  async listRefused(): Promise<RefusedRecord[]> {
+    const metas = await this.read(() => sync.listRefused(this.db));
+    return describeRefused(metas, this);
+  }
+
+  async keepLocalOnly(kind: RecordKind, id: string): Promise<void> {
+    this.assertOpen();
+    await this.write(({ tx }) => sync.keepLocalOnly(tx, kind, id), 'local', false);
+  }
+
+  async retryRefused(kind: RecordKind, id: string): Promise<void> {
+    this.assertOpen();
+    await this.write(({ tx }) => sync.retryRefused(tx, kind, id), 'local', false);
   }
 
   async applyRemote(

@@ -43,6 +43,8 @@ export interface MetaValues {
   clock: string;
   /** The server's pull cursor. */
   cursor: string;
+  /** JSON list of the [kind, id] keys of refused and device-only sync entries (sync.ts). */
+  refused: string;
 }
 
 /** Version 2: sync bookkeeping. */

@@ -7,6 +7,7 @@ import { ChatStorageError, isQuotaError } from '../errors.js';
 import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
 import { compareConversationsNewestFirst } from '../records.js';
+import { describeRefused } from '../sync/refusals.js';
 import type {
   Conversation,
   ConversationInput,
@@ -18,6 +19,8 @@ import type {
   PushAck,
   RecordChange,
   RecordKind,
+  RefusedRecord,
+  RejectInput,
   ServerRecordChange,
   StorageChange,
   SyncableChatStorage,
@@ -274,8 +277,20 @@ export class LocalStorageAdapter implements SyncableChatStorage {
     return this.write((s) => outbox.markPushed(s, acks, at));
   }
 
-  markRejected(rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[]): Promise<void> {
-    return this.write((s) => outbox.markRejected(s, rejects));
+  markRejected(rejects: RejectInput[]): Promise<void> {
+    return this.write((s) => outbox.markRejected(s, rejects, this.now()));
+  }
+
+  async listRefused(): Promise<RefusedRecord[]> {
+    return describeRefused(await this.read((s) => outbox.listRefused(s)), this);
+  }
+
+  keepLocalOnly(kind: RecordKind, id: string): Promise<void> {
+    return this.write((s) => outbox.keepLocalOnly(s, kind, id));
+  }
+
+  retryRefused(kind: RecordKind, id: string): Promise<void> {
+    return this.write((s) => outbox.retryRefused(s, kind, id));
   }
 
   applyRemote(

@@ -38,6 +38,9 @@ export async function startProxy(target: () => string): Promise<FaultProxy> {
         resolve,
       );
       out.on('error', reject);
+      // The server may answer (a 413) and close before the whole body is
+      // written: the EPIPE that follows on the socket is expected, not a failure.
+      out.on('socket', (socket) => socket.on('error', () => {}));
       out.end(body);
     });
 

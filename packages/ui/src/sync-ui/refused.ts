@@ -2,7 +2,7 @@
 // through the sync runtime and refreshed whenever the refused count changes
 // or the user acts on one.
 import type { RecordKind, RefusedRecord } from '@chatkeep/storage';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { getSyncRuntime, useSyncStatus } from './sync-service.js';
 
@@ -15,6 +15,8 @@ export function useRefusedRecords(enabled = true) {
     queryFn: async (): Promise<RefusedRecord[]> => (await getSyncRuntime()?.listRefused()) ?? [],
     enabled,
     staleTime: Number.POSITIVE_INFINITY,
+    // The list stays on screen while it is read again after a change.
+    placeholderData: keepPreviousData,
   });
 }
 

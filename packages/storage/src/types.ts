@@ -293,6 +293,8 @@ export interface SyncSource {
   markRejected(rejects: RejectInput[]): Promise<void>;
   /** Records refused at their current stamp and records kept on this device only, newest refusal first. */
   listRefused(): Promise<RefusedRecord[]>;
+  /** How many records wait refused (not those kept local-only); reads no record, for frequent status updates. */
+  refusedCount(): Promise<number>;
   /** Keeps a record on this device only: it is never pushed again, also after later edits, until retryRefused. */
   keepLocalOnly(kind: RecordKind, id: string): Promise<void>;
   /** Puts a refused or device-only record back in the outbox at its current stamp. */

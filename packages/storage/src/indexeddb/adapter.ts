@@ -13,7 +13,7 @@ import {
 } from '../records.js';
 import { validateConversationPatch, validateMessageInput } from '../schema.js';
 import { parseRemoteChanges } from '../sync/protocol.js';
-import { describeRefused } from '../sync/refusals.js';
+import { describeRefused, refusedState } from '../sync/refusals.js';
 import type {
   ChatStorageAdapter,
   Conversation,
@@ -377,6 +377,11 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   async listRefused(): Promise<RefusedRecord[]> {
     const metas = await this.read(() => sync.listRefused(this.db));
     return describeRefused(metas, this);
+  }
+
+  async refusedCount(): Promise<number> {
+    const metas = await this.read(() => sync.listRefused(this.db));
+    return metas.filter((meta) => refusedState(meta) === 'refused').length;
   }
 
   async keepLocalOnly(kind: RecordKind, id: string): Promise<void> {

@@ -7,7 +7,7 @@ import { ChatStorageError, isQuotaError } from '../errors.js';
 import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
 import { compareConversationsNewestFirst } from '../records.js';
-import { describeRefused } from '../sync/refusals.js';
+import { describeRefused, refusedState } from '../sync/refusals.js';
 import type {
   Conversation,
   ConversationInput,
@@ -283,6 +283,10 @@ export class LocalStorageAdapter implements SyncableChatStorage {
 
   async listRefused(): Promise<RefusedRecord[]> {
     return describeRefused(await this.read((s) => outbox.listRefused(s)), this);
+  }
+
+  refusedCount(): Promise<number> {
+    return this.read((s) => outbox.listRefused(s).filter((meta) => refusedState(meta) === 'refused').length);
   }
 
   keepLocalOnly(kind: RecordKind, id: string): Promise<void> {

@@ -355,7 +355,7 @@ class Engine implements SyncEngine {
       [pending, conflicts, rejected] = await Promise.all([
         this.adapter.pendingCount(),
         this.adapter.listConflicts().then((c) => c.length),
-        this.adapter.listRefused().then((r) => r.filter((x) => x.state === 'refused').length),
+        this.adapter.refusedCount(),
       ]);
     } catch {
       return; // the adapter is closing; the next cycle reports any real problem

@@ -99,8 +99,10 @@ describe.each(ADAPTER_KINDS)('refused records (%s)', (kind) => {
 
   it('a record kept on this device only is never pushed, also after it is edited, and says so', async () => {
     const { token, a } = await withRefusedMessage();
+    expect(await a.adapter.refusedCount()).toBe(1);
     await a.engine.keepLocalOnly('message', 'huge');
     expect(a.engine.getStatus().rejected).toBe(0);
+    expect(await a.adapter.refusedCount()).toBe(0);
     expect(await a.engine.listRefused()).toMatchObject([{ id: 'huge', state: 'local-only' }]);
 
     await a.adapter.updateMessage('huge', { content: 'short enough now' });

@@ -27,7 +27,8 @@ const HUGE = `Please summarise this log. ${'line of a very long pasted log\n'.re
 
 describe.each(ADAPTER_KINDS)('refused records (%s)', (kind) => {
   async function device(name: string, token: string, store = newDeviceStore(kind)) {
-    const d = await openDevice(name, { serverUrl: server.url, token, store });
+    // A 4 MB push on a busy machine may take longer than the default 30 s request timeout.
+    const d = await openDevice(name, { serverUrl: server.url, token, store, requestTimeoutMs: 120_000 });
     open.push(d);
     return d;
   }

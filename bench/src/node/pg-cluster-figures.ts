@@ -32,6 +32,7 @@ export interface ClusterRuns {
   eventSentP99: number[];
   eventStreams: number;
   eventsPerRun: number;
+  /** The instance holding the streams: with them open, before they opened (users signed up elsewhere), just after start. */
   idle?: { streams: number; rssMB: number; idleRssMB: number; startRssMB: number };
 }
 
@@ -227,13 +228,19 @@ async function rssMB(pid: number): Promise<number> {
   return Number(kb[1]) / 1024;
 }
 
-/** RSS of one instance with `streams` idle event streams open, and before they opened. */
-async function idleStreams(server: RunningServer, streams: number) {
+/**
+ * RSS of one instance with `streams` idle event streams open, and before they
+ * opened. Instances share accounts through the database, so the users sign up
+ * on another instance: the figure is what an instance that only holds streams
+ * costs, not what password hashing left behind in the same process.
+ */
+async function idleStreams(signupServer: RunningServer, server: RunningServer, streams: number) {
   const startRssMB = await rssMB(server.pid);
   const users = Math.ceil(streams / STREAMS_PER_USER);
   const accounts: Account[] = [];
-  for (let i = 0; i < users; i++) accounts.push(await signup(server.url, `bench-idle-${Date.now()}-${i}`));
-  // Settled after the sign-ups: the figure is what the streams add.
+  for (let i = 0; i < users; i++) {
+    accounts.push(await signup(signupServer.url, `bench-idle-${Date.now()}-${i}`));
+  }
   await new Promise((r) => setTimeout(r, 2000));
   const idleRssMB = await rssMB(server.pid);
   const open: OpenStream[] = [];
@@ -262,8 +269,8 @@ export async function pgClusterFigures(
     });
   }
   if (want.idle) {
-    await withInstances(root, 1, async ([server]) => {
-      result.idle = await idleStreams(server!, smoke ? 100 : 1000);
+    await withInstances(root, 2, async ([signupServer, server]) => {
+      result.idle = await idleStreams(signupServer!, server!, smoke ? 100 : 1000);
     });
   }
   return result;

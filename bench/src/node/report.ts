@@ -102,8 +102,13 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
 - **EventLatency**: the same three processes; 100 \`/v1/sync/events\` streams (10 users, 10 streams each, half on
   instance B, half on C), one-change pushes on instance A one at a time; time from the push's answer to the
   \`event: change\` on every stream of its user (negative when the event beats the answer). 50 pushes (500
-  events) a run, one warm-up run; p50/p99 per run. **IdleStreams**: one process on PostgreSQL, RSS
-  (\`/proc/<pid>/status\` VmRSS) 6 s after opening 1,000 event streams (100 users), beside its RSS before they opened.
+  events) a run, one warm-up run; p50/p99 per run. **IdleStreams**: two processes on one PostgreSQL database; the 100 users sign up
+  through the first, and the figure is the second's RSS (\`/proc/<pid>/status\` VmRSS) 6 s after opening 1,000 event
+  streams on it, beside its RSS before they opened (password hashing leaves memory with the process that hashed).
+- **SyncLatency**: two devices in one page (two IndexedDB databases, each with its own engine, live events on,
+  one account) against the server on loopback; time from \`saveMessage\` of a finished message on A to B's change
+  feed reporting it committed by a pull, one message at a time with 50–150 ms between them, after 5 not counted;
+  p50 over the run, and p95 in its own row (\`bench/src/page/sync-latency.ts\`).
 - **Fresh device**: \`createSyncEngine\` against the server into an empty IndexedDB database, from start to
   \`synced\`. Each run has an origin of its own (\`dev-<n>.localhost\`, on loopback) and so empty site storage, as
   a new device has; no earlier run's database is deleted under it (all are deleted after the last run). One

@@ -1,7 +1,7 @@
 // `node bench/dist/node/run.js [--smoke] [--only M1,M6,...] [--json <file>] [--markdown <file>]`
 // (or `--report <json> --markdown <file>` to render an earlier run again):
 // runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, PushPg, PullPg,
-// PushPg3, PullPg3, EventLatency, IdleStreams, Sync)
+// PushPg3, PullPg3, EventLatency, IdleStreams, Sync, SyncLatency)
 // against the built packages and writes the raw JSON and, when asked,
 // BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -29,6 +29,7 @@ import { renderReport } from './report.js';
 import { startServer } from './server.js';
 import { type ServerRuns, serverFigures } from './server-figures.js';
 import { freshDeviceFigure, freshDeviceNote } from './sync-figure.js';
+import { measureSyncLatency, syncLatencyFigures } from './sync-latency-figure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PAGE_DIR = join(ROOT, 'bench/dist/page');
@@ -51,6 +52,7 @@ const FIGURE_IDS = [
   'EventLatency',
   'IdleStreams',
   'Sync',
+  'SyncLatency',
   'Tree',
 ] as const;
 type FigureId = (typeof FIGURE_IDS)[number];
@@ -288,6 +290,10 @@ async function main() {
             study: Boolean(process.env.CHATKEEP_BENCH_SYNC_STUDY),
             log,
           });
+    if (want('SyncLatency')) log('live sync latency: device A to device B');
+    const latency = want('SyncLatency')
+      ? await measureSyncLatency(page, options.smoke ? 10 : 100, 5)
+      : undefined;
     // The app opens on the long conversation, as a reader coming back to it,
     // in a browser holding only what a Chatkeep user's would: the baselines'
     // databases share the origin's storage and would slow its opening.
@@ -506,7 +512,7 @@ async function main() {
         better: 'lower',
         target: 100,
         chatkeep: summarize([cluster.idle.rssMB]),
-        note: `${(cluster.idle.rssMB - cluster.idle.idleRssMB).toFixed(1)} MB above the same process with no stream open (${cluster.idle.idleRssMB.toFixed(1)} MB after the sign-ups of their users, ${cluster.idle.startRssMB.toFixed(1)} MB just after start)`,
+        note: `${(cluster.idle.rssMB - cluster.idle.idleRssMB).toFixed(1)} MB above the same process with no stream open (${cluster.idle.idleRssMB.toFixed(1)} MB before they opened, ${cluster.idle.startRssMB.toFixed(1)} MB just after start; the users signed up through another instance)`,
       },
       sync && {
         id: 'Sync',
@@ -518,7 +524,9 @@ async function main() {
         note: freshDeviceNote(sync),
       },
     ];
-    const figures = measured.filter((f): f is Figure => Boolean(f));
+    const figures = [...measured, ...(latency ? syncLatencyFigures(latency) : [])].filter((f): f is Figure =>
+      Boolean(f),
+    );
     const result: BenchResult = {
       scale: options.smoke ? 'smoke' : 'full',
       date: new Date().toISOString(),
@@ -546,6 +554,7 @@ async function main() {
         fullPushSeconds: serverRuns?.fullPushSeconds,
         cluster,
         sync: sync && { seconds: sync.seconds, floorSeconds: sync.floorSeconds, steps: sync.steps },
+        syncLatency: latency,
       },
     };
     await mkdir(dirname(options.json), { recursive: true });

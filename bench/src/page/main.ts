@@ -7,6 +7,7 @@ import { load } from './load.js';
 import { m1LatestPage, m3Sidebar } from './reads.js';
 import { m5Search } from './search.js';
 import { deleteDatabases, freshDeviceStep } from './sync.js';
+import { syncLatency } from './sync-latency.js';
 import { treeFigures } from './tree.js';
 import { m4Streaming, m6Import } from './writes.js';
 
@@ -19,6 +20,7 @@ const api = {
   m5Search,
   m6Import,
   freshDeviceStep,
+  syncLatency,
   treeFigures,
   deleteDatabases,
   closeContext,

@@ -14,7 +14,15 @@ export type ChatStorageErrorCode =
   | 'rate-limited'
   | 'server-error'
   | 'request-refused'
-  | 'bad-response';
+  | 'bad-response'
+  // End-to-end encryption (see crypto/): a key that does not open the data,
+  // a recovery key with a typo, key material this version cannot use, a
+  // record that fails to decrypt or authenticate (RecordDecryptionError).
+  | 'wrong-passphrase'
+  | 'wrong-recovery-key'
+  | 'invalid-recovery-key'
+  | 'invalid-key-material'
+  | 'decrypt-failed';
 
 /** Every failure the storage package reports: `code` for programs, `message` for people. */
 export class ChatStorageError extends Error {

@@ -1,5 +1,6 @@
 // The Hono application: API under /v1, the built UI everywhere else.
 import { Hono } from 'hono';
+import { every } from 'hono/combine';
 import { cors } from 'hono/cors';
 import type { AppEnv } from './app-env.js';
 import { type AttemptLimitOptions, AttemptLimits, DEFAULT_ATTEMPT_LIMITS } from './auth/attempt-limits.js';
@@ -10,12 +11,19 @@ import { ChangeStreams, DEFAULT_CHANGE_STREAMS } from './events/change-streams.j
 import { bearerAuth } from './middleware/bearer-auth.js';
 import { hostCheck, isLoopbackHost } from './middleware/host-check.js';
 import { requireJsonBody } from './middleware/json-content-type.js';
-import { syncRateLimit, type TokenBucketOptions, TokenBuckets } from './middleware/rate-limit.js';
+import {
+  rateLimitBy,
+  syncRateLimit,
+  type TokenBucketOptions,
+  TokenBuckets,
+} from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { type HealthResponse, PROTOCOL_VERSION } from './protocol.js';
+import { accountKeyRoutes } from './routes/account-keys.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
+import { shareRoutes } from './routes/shares.js';
 import { syncRoutes } from './routes/sync.js';
 import { staticUi } from './static.js';
 import type { SyncStore } from './store/types.js';
@@ -61,7 +69,7 @@ export function createApp(opts: AppOptions) {
       '/v1/*',
       cors({
         origin: (origin) => (allowed.has(origin) ? origin : null),
-        allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
         allowHeaders: ['Authorization', 'Content-Type'],
         exposeHeaders: ['Retry-After'],
         maxAge: 600,
@@ -97,6 +105,13 @@ export function createApp(opts: AppOptions) {
     opts.streams ?? new ChangeStreams(store, (ids) => sessions.liveIds(ids), DEFAULT_CHANGE_STREAMS, log);
   app.route('/v1/sync', eventRoutes(streams));
   app.route('/v1/sync', syncRoutes({ store, now: opts.now }));
+  const signedIn = every(bearerAuth(sessions), syncRateLimit(buckets));
+  app.use('/v1/account/*', signedIn);
+  app.route('/v1/account/keys', accountKeyRoutes({ store, now: opts.now }));
+  // Share links are read without an account: the same limit, per client address.
+  const shareReads = new TokenBuckets(opts.syncRateLimit ?? DEFAULT_SYNC_RATE_LIMIT, opts.now);
+  const publicLimit = rateLimitBy(shareReads, (c) => clientAddress(c, trustProxy), 'share reads');
+  app.route('/v1/shares', shareRoutes({ store, auth: signedIn, publicLimit, now: opts.now }));
 
   app.all('/v1/*', (c) => {
     throw new HttpError(404, 'not-found', `There is no API endpoint ${c.req.method} ${c.req.path}.`);

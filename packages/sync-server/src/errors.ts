@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'unsupported-media-type'
   | 'host-not-allowed'
   | 'not-found'
+  | 'keys-changed'
+  | 'share-revoked'
   | 'payload-too-large'
   | 'rate-limited'
   | 'too-many-streams'

@@ -1,7 +1,47 @@
 // The wire protocol is written once, in @chatkeep/storage/protocol (shared
-// with the client and both storage adapters); this module only re-exports it
-// so that the server's imports stay short. That entry loads no storage code.
+// with the client and both storage adapters); this module re-exports it so
+// that the server's imports stay short (that entry loads no storage code),
+// and adds the schemas of the account-keys and share endpoints, which only
+// the server reads and which take their shapes from @chatkeep/storage/crypto.
+import { encryptedDataSchema, keyMaterialSchema } from '@chatkeep/storage/crypto';
+import { z } from 'zod';
 
 /** Every kind the server stores; the storage package's own RecordKind leaves out projects. */
 export type { WireRecordKind as RecordKind } from '@chatkeep/storage/protocol';
 export * from '@chatkeep/storage/protocol';
+
+/**
+ * GET /v1/account/keys and the answer to a PUT: the key material (null when
+ * none is set), whether plaintext pushes are refused, and the revision a
+ * device must name to change them.
+ */
+export const accountKeysResponseSchema = z.object({
+  keys: keyMaterialSchema.nullable(),
+  encrypted: z.boolean(),
+  revision: z.number().int().nonnegative(),
+});
+export type AccountKeysResponse = z.infer<typeof accountKeysResponseSchema>;
+
+/** PUT /v1/account/keys: `previous` is the revision the device read (0 when there were none). */
+export const accountKeysPutSchema = z.strictObject({
+  keys: keyMaterialSchema,
+  encrypted: z.boolean({ error: 'encrypted must be true or false' }),
+  previous: z
+    .number({ error: 'previous must be the revision read from GET /v1/account/keys (0 when none)' })
+    .int('previous must be an integer')
+    .nonnegative('previous must not be negative'),
+});
+export type AccountKeysPut = z.infer<typeof accountKeysPutSchema>;
+
+/** POST /v1/shares: the encrypted snapshot itself; the key stays in the link's fragment. */
+export const shareBodySchema = encryptedDataSchema;
+export const shareCreatedSchema = z.object({ id: z.string() });
+
+export const shareInfoSchema = z.object({
+  id: z.string(),
+  size: z.number(),
+  createdAt: z.number(),
+  revokedAt: z.number().nullable(),
+});
+export const sharesResponseSchema = z.object({ shares: z.array(shareInfoSchema) });
+export type SharesResponse = z.infer<typeof sharesResponseSchema>;

@@ -16,6 +16,9 @@ import {
 import { STORES, type StoreServers, storeServers } from './store-servers.js';
 
 const MiB = 1024 * 1024;
+
+/** The first page carries the cursor to pull from; the pages after it do not. */
+type ConversationsPage = Omit<ConversationsResponse, 'cursor'> & { cursor?: string; hasMore: boolean };
 const t0 = Date.now() - 60_000;
 
 describe.each(STORES)('bootstrap reads on %s', (storeName) => {
@@ -27,8 +30,24 @@ describe.each(STORES)('bootstrap reads on %s', (storeName) => {
   });
   afterAll(() => servers?.stopAll());
 
-  const conversations = (token: string) =>
-    request<ConversationsResponse>(server.url, 'GET', '/v1/sync/conversations', { token });
+  const conversations = (token: string, query = '') =>
+    request<ConversationsPage>(server.url, 'GET', `/v1/sync/conversations${query}`, { token });
+
+  /** Every page from the first, following `after`; the cursor is the first page's. */
+  async function allConversationPages(token: string, limit?: number) {
+    const pages: ConversationsPage[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const params = new URLSearchParams();
+      if (after !== undefined) params.set('after', after);
+      if (limit !== undefined) params.set('limit', String(limit));
+      const res = await conversations(token, `?${params}`);
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+      if (!res.body.hasMore) return pages;
+      after = res.body.changes.at(-1)!.id;
+    }
+  }
   const messages = (token: string, id: string, query = '') =>
     request<MessagesResponse>(
       server.url,
@@ -48,6 +67,7 @@ describe.each(STORES)('bootstrap reads on %s', (storeName) => {
     await push(server.url, token, [tombstone('conversation', 'c3', stamp(t0 + 1))]);
     const res = await conversations(token);
     expect(res.status).toBe(200);
+    expect(res.body.hasMore).toBe(false);
     expect(res.body.changes.map((c) => [c.id, c.deleted, c.data?.title ?? null])).toEqual([
       ['c1', false, 'First'],
       ['c2', false, 'Second'],
@@ -64,8 +84,87 @@ describe.each(STORES)('bootstrap reads on %s', (storeName) => {
   it('a new user gets no conversations and the cursor of the beginning', async () => {
     const { token } = await signup(server.url);
     const res = await conversations(token);
-    expect(res.body.changes).toEqual([]);
+    expect(res.body).toMatchObject({ changes: [], hasMore: false });
     expect((await pull(server.url, token, `?since=${res.body.cursor}`)).status).toBe(200);
+  });
+
+  it('more conversations than a page come in pages by id: each once, none missed, the cursor on the first', async () => {
+    const { token } = await signup(server.url);
+    const ids = Array.from({ length: 10 }, (_, i) => `c${i}`);
+    await push(
+      server.url,
+      token,
+      ids.map((id) => conversationChange(id, stamp(t0))),
+    );
+    const first = await conversations(token, '?limit=4');
+    expect(first.body.changes.map((c) => c.id)).toEqual(['c0', 'c1', 'c2', 'c3']);
+    expect(first.body.hasMore).toBe(true);
+    const cursor = first.body.cursor!;
+    expect(cursor).toEqual(expect.any(String));
+    // Another device edits a listed conversation and adds one before the next pages are read.
+    await push(server.url, token, [
+      conversationChange('c1', stamp(t0 + 1), { title: 'Edited' }),
+      conversationChange('c95', stamp(t0)),
+    ]);
+    const second = await conversations(token, '?after=c3&limit=4');
+    expect(second.body).not.toHaveProperty('cursor');
+    expect(second.body.changes.map((c) => c.id)).toEqual(['c4', 'c5', 'c6', 'c7']);
+    const third = await conversations(token, '?after=c7&limit=4');
+    expect(third.body.changes.map((c) => c.id)).toEqual(['c8', 'c9', 'c95']);
+    expect(third.body.hasMore).toBe(false);
+    // The pull from the first page's cursor brings whatever committed after it.
+    const pulled = (await pull(server.url, token, `?since=${cursor}`)).body.changes;
+    expect(pulled.map((c) => [c.id, c.data?.title])).toEqual([
+      ['c1', 'Edited'],
+      ['c95', 'Conversation c95'],
+    ]);
+    const listed = [first, second, third].flatMap((p) => p.body.changes.map((c) => c.id));
+    expect(listed).toEqual([...ids, 'c95']);
+  });
+
+  it('without a limit a page holds up to 5000 conversations; more come on the next page', async () => {
+    const { token } = await signup(server.url);
+    const ids = Array.from({ length: 5003 }, (_, i) => `c${String(i).padStart(5, '0')}`);
+    for (let at = 0; at < ids.length; at += 1000) {
+      const res = await push(
+        server.url,
+        token,
+        ids.slice(at, at + 1000).map((id) => conversationChange(id, stamp(t0))),
+      );
+      expect(res.status).toBe(200);
+    }
+    const pages = await allConversationPages(token);
+    expect(pages.map((p) => p.changes.length)).toEqual([5000, 3]);
+    expect(pages.flatMap((p) => p.changes.map((c) => c.id))).toEqual(ids);
+    expect(pages[0]!.cursor).toEqual(expect.any(String));
+  });
+
+  it('a page of large conversations stops within the 16 MiB answer limit, and the rest follows', async () => {
+    const { token } = await signup(server.url);
+    const big = 'x'.repeat(3 * MiB);
+    for (const ids of [
+      ['c1', 'c2', 'c3'],
+      ['c4', 'c5', 'c6'],
+    ]) {
+      const res = await push(
+        server.url,
+        token,
+        ids.map((id) => conversationChange(id, stamp(t0), { title: big })),
+      );
+      expect(res.body.results.every((r) => r.status === 'applied')).toBe(true);
+    }
+    const res = await fetch(`${server.url}/v1/sync/conversations`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const text = await res.text();
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(16 * MiB);
+    const page = JSON.parse(text) as ConversationsPage;
+    expect(page.hasMore).toBe(true);
+    expect(page.changes.length).toBeGreaterThan(0);
+    expect(page.changes.length).toBeLessThan(6);
+    const rest = await allConversationPages(token);
+    expect(rest.flatMap((p) => p.changes.map((c) => c.id))).toEqual(['c1', 'c2', 'c3', 'c4', 'c5', 'c6']);
+    expect(rest.every((p) => p.changes.every((c) => c.data?.title === big))).toBe(true);
   });
 
   it('lists a conversation’s messages by id, with tombstones, resumable after an id', async () => {
@@ -147,6 +246,16 @@ describe.each(STORES)('bootstrap reads on %s', (storeName) => {
     ];
     for (const [query, message] of cases) {
       const res = await messages(token, 'c1', query);
+      expect(res.status, query).toBe(400);
+      expect(res.body).toMatchObject({
+        error: { code: 'invalid-request', message: expect.stringMatching(message) },
+      });
+    }
+    for (const [query, message] of [
+      ['?limit=0', /limit must be at least 1/],
+      ['?after=a%01b', /after is a conversation id and must not contain control characters/],
+    ] as const) {
+      const res = await conversations(token, query);
       expect(res.status, query).toBe(400);
       expect(res.body).toMatchObject({
         error: { code: 'invalid-request', message: expect.stringMatching(message) },

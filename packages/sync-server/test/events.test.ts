@@ -27,6 +27,9 @@ describe.each(STORES)('live events on %s', (storeName) => {
     try {
       expect(stream.status).toBe(200);
       expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(stream.headers.get('cache-control')).toBe('no-cache');
+      expect(stream.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(stream.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
       const pushed = await push(writer.url, token, [conversationChange('c1', stamp(t0))]);
       const answered = performance.now();
       const event = await stream.next(0);
@@ -103,6 +106,48 @@ describe.each(STORES)('live events on %s', (storeName) => {
     await stream.ended;
     expect(performance.now() - started).toBeLessThan(5_000);
     expect((await openEvents(reader.url, token)).status).toBe(401);
+  });
+
+  it('a stream ends within 5 s of its token expiring, and within 5 s of its user being removed', async () => {
+    let clock = Date.now();
+    const timed = await servers.start({ now: () => clock, sessionDays: 90 });
+    const expiring = await signup(timed.url);
+    const stream = await openEvents(timed.url, expiring.token);
+    expect(stream.status).toBe(200);
+    let over = false;
+    void stream.ended.then(() => {
+      over = true;
+    });
+    // Still open one minute before the 90 days unused are up (a session check runs every 2 s).
+    clock += 90 * 24 * 3600_000 - 60_000;
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(over).toBe(false);
+    clock += 120_000;
+    const started = performance.now();
+    await stream.ended;
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect((await openEvents(timed.url, expiring.token)).status).toBe(401);
+
+    const removed = await signup(writer.url);
+    const second = await openEvents(reader.url, removed.token);
+    expect(second.status).toBe(200);
+    const removedAt = performance.now();
+    expect(await writer.store.removeUser(removed.username)).toBe(true);
+    await second.ended;
+    expect(performance.now() - removedAt).toBeLessThan(5_000);
+  });
+
+  it('a stream opened from an allowed origin carries the CORS header, as every API answer does', async () => {
+    const cors = await servers.start({ corsOrigins: ['https://app.example'] });
+    const { token } = await signup(cors.url);
+    const abort = new AbortController();
+    const res = await fetch(`${cors.url}/v1/sync/events`, {
+      headers: { Authorization: `Bearer ${token}`, Origin: 'https://app.example' },
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    abort.abort();
   });
 
   it('without a token the stream is 401', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenBuckets } from '../src/middleware/rate-limit.js';
-import { pull, signup, startTestServer, type TestServer } from './helpers.js';
+import { envelope } from './encryption-fixtures.js';
+import { pull, request, signup, startTestServer, type TestServer } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,6 +69,29 @@ describe('sync rate limits over HTTP', () => {
       expect((await pull(small.url, b.token)).status).toBe(200);
       now += wait * 1000;
       expect((await pull(small.url, a.token)).status).toBe(200);
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('share links read without an account are limited per client address', async () => {
+    let now = 1_800_000_000_000;
+    const small = await startTestServer({ syncRateLimit: { ratePerSecond: 2, burst: 3 }, now: () => now });
+    try {
+      const { token } = await signup(small.url);
+      const created = await request<{ id: string }>(small.url, 'POST', '/v1/shares', {
+        token,
+        json: envelope(),
+      });
+      const read = () => request(small.url, 'GET', `/v1/shares/${created.body.id}`);
+      for (let i = 0; i < 3; i++) expect((await read()).status).toBe(200);
+      const limited = await read();
+      expect(limited.status).toBe(429);
+      expect(limited.body).toMatchObject({
+        error: { code: 'rate-limited', message: expect.stringMatching(/share reads/) },
+      });
+      now += Number(limited.headers.get('retry-after')) * 1000;
+      expect((await read()).status).toBe(200);
     } finally {
       await small.stop();
     }

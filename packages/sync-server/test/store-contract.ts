@@ -1,6 +1,7 @@
 // The SyncStore contract, written once and run against every store
 // (sqlite-store-contract.test.ts, pg-store-contract.test.ts). Each suite
 // shares one database; every test works under users and keys of its own.
+import { compareHlc } from '@chatkeep/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeNotice, PushOutcome, StoredChange, SyncStore, ValidChange } from '../src/store/types.js';
 import { UsernameTakenError } from '../src/store/types.js';
@@ -366,23 +367,76 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(aAgain?.status).toBe('applied');
         expect(JSON.parse((await store.readRecord(a, 'conversation', 'shared'))!.data!).title).toBe('A');
         expect((await pullEverything(store, b)).map((c) => JSON.parse(c.data!).title)).toEqual(['B']);
-        expect((await store.conversationSnapshot(a)).changes).toHaveLength(1);
+        expect((await store.conversationPage(a, '', 100, MiB)).changes).toHaveLength(1);
       });
     });
 
     describe('bootstrap reads', () => {
-      it('the conversation snapshot holds every conversation, tombstones included, with its version', async () => {
+      it('a conversation page holds every conversation, tombstones included, with its snapshot’s version', async () => {
         const userId = await newUser();
         await store.push(userId, [conv('c2'), conv('c1'), msg('m1', 'c1'), conv('c3')]);
         await store.push(userId, [gone('conversation', 'c3', t0 + 1)]);
-        const snapshot = await store.conversationSnapshot(userId);
-        expect(snapshot.changes.map((c) => [c.id, c.deleted])).toEqual([
+        const page = await store.conversationPage(userId, '', 100, MiB);
+        expect(page.changes.map((c) => [c.id, c.deleted])).toEqual([
           ['c1', false],
           ['c2', false],
           ['c3', true],
         ]);
-        expect(snapshot.version).toBe(await store.maxVersion(userId));
-        expect(await store.conversationSnapshot(await newUser())).toEqual({ changes: [], version: 0 });
+        expect(page.hasMore).toBe(false);
+        expect(page.version).toBe(await store.maxVersion(userId));
+        expect(await store.conversationPage(await newUser(), '', 100, MiB)).toEqual({
+          changes: [],
+          hasMore: false,
+          version: 0,
+        });
+      });
+
+      it('conversation pages by id, count and bytes hold each conversation once and none is missed', async () => {
+        const userId = await newUser();
+        const ids = Array.from({ length: 23 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+        await store.push(
+          userId,
+          ids.toReversed().map((id) => conv(id, t0, { title: `title ${id}` })),
+        );
+        const seen: string[] = [];
+        let after = '';
+        for (let pages = 1; ; pages++) {
+          const page = await store.conversationPage(userId, after, 5, MiB);
+          expect(page.changes.length).toBeLessThanOrEqual(5);
+          seen.push(...page.changes.map((c) => c.id));
+          if (!page.hasMore) {
+            expect(pages).toBe(5);
+            break;
+          }
+          after = page.changes.at(-1)!.id;
+        }
+        expect(seen).toEqual(ids);
+        // The byte budget ends a page early, but never before its first record.
+        const byBytes = await store.conversationPage(userId, 'c10', 100, 1);
+        expect(byBytes.changes.map((c) => c.id)).toEqual(['c11']);
+        expect(byBytes.hasMore).toBe(true);
+      });
+
+      it('what commits between pages is pulled from the first page’s version, so nothing is missed', async () => {
+        const userId = await newUser();
+        await store.push(userId, [conv('a1'), conv('a2'), conv('b1'), conv('b2')]);
+        const first = await store.conversationPage(userId, '', 2, MiB);
+        expect(first.changes.map((c) => c.id)).toEqual(['a1', 'a2']);
+        // Meanwhile another device edits a conversation already listed and adds two.
+        await store.push(userId, [conv('a1', t0 + 1, { title: 'edited' }), conv('a0'), conv('c1')]);
+        const second = await store.conversationPage(userId, 'a2', 10, MiB);
+        expect(second.changes.map((c) => c.id)).toEqual(['b1', 'b2', 'c1']);
+        expect(second.version).toBeGreaterThan(first.version);
+        const pulled = await pullEverything(store, userId, first.version);
+        expect(pulled.map((c) => c.id).sort()).toEqual(['a0', 'a1', 'c1']);
+        // Newest state of each: the pages, then the pull on top (last write wins by stamp).
+        const state = new Map<string, StoredChange>();
+        for (const c of [...first.changes, ...second.changes, ...pulled]) {
+          const known = state.get(c.id);
+          if (!known || compareHlc(known.hlc, c.hlc) <= 0) state.set(c.id, c);
+        }
+        expect([...state.keys()].sort()).toEqual(['a0', 'a1', 'a2', 'b1', 'b2', 'c1']);
+        expect(JSON.parse(state.get('a1')!.data!).title).toBe('edited');
       });
 
       it('a conversation’s messages come by id after a given id, paged by count and bytes', async () => {
@@ -435,6 +489,93 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         } finally {
           stop();
         }
+      });
+    });
+
+    describe('encryption keys and shares', () => {
+      const on = { material: '{"format":1}', encrypted: true };
+      const envelopeText = '{"enc":1,"iv":"AAAAAAAAAAAAAAAA","ct":"AAAAAAAAAAAAAAAAAAAAAA"}';
+
+      it('keys are written only from the stored revision, which each write raises', async () => {
+        const userId = await newUser();
+        expect(await store.readAccountKeys(userId)).toEqual({
+          material: null,
+          encrypted: false,
+          revision: 0,
+          updatedAt: 0,
+        });
+        expect(await store.writeAccountKeys(userId, 0, on, 5)).toEqual({
+          ok: true,
+          record: { ...on, revision: 1, updatedAt: 5 },
+        });
+        expect(await store.writeAccountKeys(userId, 0, { material: null, encrypted: false }, 6)).toEqual({
+          ok: false,
+          current: { ...on, revision: 1, updatedAt: 5 },
+        });
+        expect(await store.readAccountKeys(userId)).toMatchObject({ ...on, revision: 1 });
+      });
+
+      it('of two instances writing keys from the same revision at once, exactly one wins', async () => {
+        const userId = await newUser();
+        const other = await fixture.another();
+        try {
+          const outcomes = await Promise.all([
+            store.writeAccountKeys(userId, 0, on, 1),
+            other.writeAccountKeys(userId, 0, on, 1),
+          ]);
+          expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+          expect((await store.readAccountKeys(userId)).revision).toBe(1);
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('with encryption on, a plaintext put is rejected; envelopes and tombstones apply', async () => {
+        const userId = await newUser();
+        await store.writeAccountKeys(userId, 0, on, 1);
+        const sealed = { ...conv('c-sealed'), data: envelopeText };
+        const outcomes = await store.push(userId, [
+          conv('c-plain'),
+          sealed,
+          gone('conversation', 'c-gone', t0),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'applied', 'applied']);
+        expect(outcomes[0]).toMatchObject({ code: 'encryption-required' });
+        await store.writeAccountKeys(userId, 1, { ...on, encrypted: false }, 2);
+        expect((await store.push(userId, [conv('c-plain')]))[0]!.status).toBe('applied');
+      });
+
+      it('a share is read by id, listed for its owner only, and keeps its row without data once revoked', async () => {
+        const owner = await newUser();
+        const stranger = await newUser();
+        const id = unique('share');
+        await store.createShare({
+          id,
+          userId: owner,
+          data: envelopeText,
+          size: 70,
+          createdAt: 3,
+          revokedAt: null,
+        });
+        expect(await store.readShare(id)).toMatchObject({ id, userId: owner, data: envelopeText, size: 70 });
+        expect(await store.listShares(owner)).toEqual([
+          { id, userId: owner, size: 70, createdAt: 3, revokedAt: null },
+        ]);
+        expect(await store.listShares(stranger)).toEqual([]);
+        expect(await store.revokeShare(stranger, id, 4)).toBe(false);
+        expect(await store.revokeShare(owner, id, 5)).toBe(true);
+        expect(await store.readShare(id)).toMatchObject({ data: null, revokedAt: 5 });
+        expect(await store.readShare(unique('none'))).toBeUndefined();
+      });
+
+      it('removing a user removes their keys and shares', async () => {
+        const userId = await newUser();
+        const id = unique('share');
+        await store.writeAccountKeys(userId, 0, on, 1);
+        await store.createShare({ id, userId, data: envelopeText, size: 70, createdAt: 3, revokedAt: null });
+        expect(await store.removeUser(userId)).toBe(true);
+        expect(await store.readShare(id)).toBeUndefined();
+        expect((await store.readAccountKeys(userId)).revision).toBe(0);
       });
     });
 

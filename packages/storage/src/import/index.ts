@@ -1,5 +1,6 @@
-// Import of conversations from a Chatkeep export, ChatGPT's data export or an
-// array of AI SDK messages. Every conversation is saved whole or not at all
+// Import of conversations from a Chatkeep export, ChatGPT's, Claude.ai's or
+// Open WebUI's data export (a JSON file, or ChatGPT's and Claude.ai's zip),
+// or an array of AI SDK messages. Every conversation is saved whole or not at all
 // (several small ones may share a transaction, see saveAll); ids come from
 // the file, so importing the same file twice adds nothing.
 import { batchSaverOf, saveConversationBatch } from '../conversation-batch.js';
@@ -9,6 +10,9 @@ import type { ChatStorageAdapter } from '../types.js';
 import { aiSdkMessages, readAiSdkMessages } from './ai-sdk.js';
 import { isChatGptExport, readChatGptExport } from './chatgpt.js';
 import { isChatkeepExport, readChatkeepExport } from './chatkeep.js';
+import { isClaudeExport, readClaudeExport } from './claude.js';
+import { type ImportInput, importFile, isBinaryInput } from './file-input.js';
+import { isOpenWebUiExport, readOpenWebUiExport } from './open-webui.js';
 import {
   describeConversation,
   type ImportItem,
@@ -17,7 +21,7 @@ import {
   type SkippedItem,
 } from './plan.js';
 
-export type ImportFormat = 'auto' | 'chatkeep' | 'chatgpt' | 'ai-sdk';
+export type ImportFormat = 'auto' | 'chatkeep' | 'chatgpt' | 'claude' | 'open-webui' | 'ai-sdk';
 
 export interface ImportOptions {
   /** Default 'auto': recognised from the content. */
@@ -42,14 +46,19 @@ export interface ImportResult {
   conversationIds: string[];
   /** The format that was read. */
   format: Exclude<ImportFormat, 'auto'>;
+  /** For a zip: the conversation files read from it, in order. */
+  files?: string[];
 }
 
 const EXPECTED =
-  'Expected a Chatkeep export (.json from Chatkeep\'s export), ChatGPT\'s conversations.json (from "Export data"), or a JSON array of AI SDK messages.';
+  "Expected a Chatkeep export (.json from Chatkeep's export), the zip or conversations.json from ChatGPT's or Claude.ai's \"Export data\", an Open WebUI chat export, or a JSON array of AI SDK messages.";
 
 function parseJson(text: string): unknown {
   if (typeof text !== 'string') {
-    throw new ChatStorageError('import-failed', `importConversations needs the file's text. ${EXPECTED}`);
+    throw new ChatStorageError(
+      'import-failed',
+      `importConversations needs the file's text, or its bytes (a File, Blob or ArrayBuffer). ${EXPECTED}`,
+    );
   }
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -65,6 +74,8 @@ function parseJson(text: string): unknown {
 function detectFormat(data: unknown): Exclude<ImportFormat, 'auto'> {
   if (isChatkeepExport(data)) return 'chatkeep';
   if (isChatGptExport(data)) return 'chatgpt';
+  if (isClaudeExport(data)) return 'claude';
+  if (isOpenWebUiExport(data)) return 'open-webui';
   if (aiSdkMessages(data)) return 'ai-sdk';
   throw new ChatStorageError('import-failed', `The file's format was not recognised. ${EXPECTED}`);
 }
@@ -81,25 +92,43 @@ function read(format: Exclude<ImportFormat, 'auto'>, data: unknown, opts: Reader
         );
       }
       return readChatGptExport(data, opts);
+    case 'claude':
+      if (!isClaudeExport(data)) {
+        throw new ChatStorageError(
+          'import-failed',
+          'This is not Claude.ai\'s conversations.json: expected an array of conversations, each with "chat_messages".',
+        );
+      }
+      return readClaudeExport(data, opts);
+    case 'open-webui':
+      if (!isOpenWebUiExport(data)) {
+        throw new ChatStorageError(
+          'import-failed',
+          'This is not an Open WebUI chat export: expected an array of chats, each with "chat.history".',
+        );
+      }
+      return readOpenWebUiExport(data, opts);
     case 'ai-sdk':
       return readAiSdkMessages(data, opts);
     default:
       throw new ChatStorageError(
         'invalid-input',
-        `importConversations: format must be 'auto', 'chatkeep', 'chatgpt' or 'ai-sdk', got ${JSON.stringify(format)}.`,
+        `importConversations: format must be 'auto', 'chatkeep', 'chatgpt', 'claude', 'open-webui' or 'ai-sdk', got ${JSON.stringify(format)}.`,
       );
   }
 }
 
 /**
- * Imports conversations from the text of a file and reports what was saved
+ * Imports conversations from a file, given as its text or as its bytes (a
+ * File, Blob or ArrayBuffer: zips only this way), and reports what was saved
  * and what was left out (which conversation or message, and why). Throws
- * `import-failed` when the text is not JSON or not a known format, and
- * `quota-exceeded` when storage fills up (conversations saved before stay).
+ * `import-failed` when the file is not JSON, not a known format or a damaged
+ * zip, and `quota-exceeded` when storage fills up (conversations saved
+ * before stay).
  */
 export async function importConversations(
   adapter: ChatStorageAdapter,
-  text: string,
+  input: ImportInput,
   opts: ImportOptions = {},
 ): Promise<ImportResult> {
   // Checked here once: readers put it on every (already validated) message.
@@ -109,19 +138,30 @@ export async function importConversations(
       'importConversations: projectId, when given, must be a non-empty string of at most 200 characters.',
     );
   }
-  const data = parseJson(text);
-  const format = !opts.format || opts.format === 'auto' ? detectFormat(data) : opts.format;
-  const plan = read(format, data, { projectId: opts.projectId, now: (opts.now ?? Date.now)() });
-
-  const result: ImportResult = {
-    conversations: 0,
-    messages: 0,
-    skipped: plan.skipped,
-    conversationIds: [],
-    format,
+  const now = (opts.now ?? Date.now)();
+  let result: ImportResult | undefined;
+  /** Each file's format (a zip may hold several), recognised from its first part. */
+  const formats = new Map<string, Exclude<ImportFormat, 'auto'>>();
+  /** Reads and saves one part of a file (all of it, unless it is a large list read a group at a time). */
+  const importPart = async (data: unknown, file = '') => {
+    // A later group that starts with a damaged entry is still read as the file's format.
+    const format =
+      formats.get(file) ?? (!opts.format || opts.format === 'auto' ? detectFormat(data) : opts.format);
+    formats.set(file, format);
+    const plan = read(format, data, { projectId: opts.projectId, now });
+    result ??= { conversations: 0, messages: 0, skipped: [], conversationIds: [], format };
+    result.skipped.push(...plan.skipped);
+    await saveAll(adapter, plan.items, result);
   };
-  await saveAll(adapter, plan.items, result);
-  return result;
+  if (isBinaryInput(input)) {
+    const files = await importFile(input, importPart, `${EXPECTED} Markdown exports cannot be imported.`);
+    if (!result) throw new ChatStorageError('import-failed', `The file holds no conversations. ${EXPECTED}`);
+    const done: ImportResult = result;
+    if (files.length > 0) done.files = files;
+    return done;
+  }
+  await importPart(parseJson(input));
+  return result!;
 }
 
 /**
@@ -201,4 +241,6 @@ async function saveAll(
   }
 }
 
+export type { ImportInput } from './file-input.js';
+export { projectsInImport } from './inspect.js';
 export type { SkippedItem } from './plan.js';

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDb, openLocalDb } from '../export/test-support/databases.js';
+import { formatHlc } from '../hlc.js';
 import { MemoryStorage } from '../test-support/memory-storage.js';
-import type { ChatStorageAdapter, MessageInput } from '../types.js';
+import type { ChatStorageAdapter, MessageInput, SyncableChatStorage } from '../types.js';
 import { recoverAllRecent, recoverInterrupted } from './recover.js';
 import { heartbeatStreamLocks, type StreamLocks } from './stream-locks.js';
 
@@ -40,6 +41,41 @@ describe.each([
     expect(question?.status).toBe('complete');
     expect(cutOff).toMatchObject({ status: 'interrupted', content: 'saved part' });
     expect(await recoverInterrupted(storage, locks, conversationId)).toBe(0);
+  });
+
+  it('an answer another device is streaming (synced here) is left alone until it has been quiet for 2 minutes', async () => {
+    const synced = storage as SyncableChatStorage;
+    const writtenAt = Date.now();
+    const stamp = formatHlc({ ms: writtenAt, counter: 0, clientId: 'otherdevice' });
+    const message = {
+      id: 'remote',
+      conversationId,
+      projectId: 'p',
+      role: 'assistant' as const,
+      content: 'half an answer',
+      status: 'streaming' as const,
+      createdAt: writtenAt,
+      updatedAt: writtenAt,
+      parentId: null,
+    };
+    await synced.applyRemote(
+      [
+        {
+          kind: 'message',
+          id: 'remote',
+          projectId: 'p',
+          hlc: stamp,
+          deleted: false,
+          data: message,
+          version: 1,
+        },
+      ],
+      '1',
+    );
+    expect(await recoverInterrupted(storage, locks, conversationId, writtenAt + 60_000)).toBe(0);
+    expect((await storage.loadConversation(conversationId))[0]?.status).toBe('streaming');
+    expect(await recoverInterrupted(storage, locks, conversationId, writtenAt + 2 * 60_000 + 1)).toBe(1);
+    expect((await storage.loadConversation(conversationId))[0]?.status).toBe('interrupted');
   });
 
   it('leaves finished, failed and stopped answers as they are', async () => {

@@ -1,9 +1,17 @@
 // The public shape of the sync engine: its options and its methods.
-import type { RecordKind, RefusedRecord, StorageChange, SyncConflict, SyncSource } from '../types.js';
+import type {
+  ChatStorageAdapter,
+  RecordKind,
+  RefusedRecord,
+  StorageChange,
+  SyncConflict,
+  SyncSource,
+} from '../types.js';
 import type { BackoffOptions } from './backoff.js';
 import type { SyncEnvironment } from './environment.js';
 import type { SyncClient } from './http.js';
 import type { ElectionOptions, LockManagerLike } from './leader.js';
+import type { LiveOptions } from './live.js';
 import type { RejectedChange } from './push.js';
 import type { StatusListener, SyncEngineStatus } from './status.js';
 import type { SyncTimers } from './timers.js';
@@ -11,6 +19,8 @@ import type { SyncTimers } from './timers.js';
 /** What the engine needs from storage: the sync bookkeeping and the change feed. */
 export type SyncEngineAdapter = SyncSource & {
   subscribe(listener: (change: StorageChange) => void): () => void;
+  /** Reads back changed messages, to tell an answer still streaming (paced pushes) from a finished one. */
+  getMessagesByIds?: ChatStorageAdapter['getMessagesByIds'];
 };
 
 export interface SyncEngineOptions {
@@ -27,9 +37,20 @@ export interface SyncEngineOptions {
   /** `navigator.locks` by default; null to use the BroadcastChannel election. */
   locks?: LockManagerLike | null;
   election?: Pick<ElectionOptions, 'heartbeatMs' | 'peerTimeoutMs' | 'settleMs'>;
-  /** Quiet time after a local change before syncing (default 1 s). */
+  /**
+   * Quiet time after a local change before pushing (default 0: a finished
+   * message, a rename or a delete is pushed at once).
+   */
   debounceMs?: number;
-  /** Periodic sync while the page is visible (default 30 s). */
+  /** While an answer streams, its chunks are pushed at most this often (default 1 s). */
+  streamingPushMs?: number;
+  /**
+   * The live event stream of a protocol 1.1 server (default on): pulls when
+   * another device changes something. `false` syncs only on the triggers
+   * above and the interval, as against a protocol 1 server.
+   */
+  live?: boolean | LiveOptions;
+  /** Periodic sync while the page is visible and no live stream is open (default 30 s; with one, 5 min). */
   intervalMs?: number;
   backoff?: BackoffOptions;
   /** Changes per push request (default 500). */

@@ -9,17 +9,18 @@ import type { RecordKind, RefusedRecord, StorageChange, SyncConflict } from '../
 import type { SyncEngine, SyncEngineAdapter, SyncEngineOptions } from './api.js';
 import { Backoff } from './backoff.js';
 import { defaultEnvironment, type SyncEnvironment } from './environment.js';
-import { createSyncClient, type SyncClient, SyncRequestError } from './http.js';
+import { createSyncClient, normaliseServerUrl, type SyncClient, SyncRequestError } from './http.js';
 import { electLeader, type Leadership } from './leader.js';
+import { LiveEvents } from './live.js';
 import { pullChanges } from './pull.js';
 import { pushPending, type RejectedChange } from './push.js';
+import { isStreamingChunk, PushPace } from './push-pace.js';
 import { type StatusListener, StatusStore, type SyncEngineStatus, type SyncPhase } from './status.js';
 import { openTabChannel, type TabChannel, type TabMessage } from './tabs.js';
 import { type SyncTimers, systemTimers, Timer } from './timers.js';
 
 export type { SyncEngine, SyncEngineAdapter, SyncEngineOptions } from './api.js';
 
-const MAX_DEBOUNCE_FACTOR = 5;
 /**
  * Bytes of changes per push: the server takes bodies up to 16 MiB (and a
  * record up to 4 MiB, so one always fits); the rest is room for the body's
@@ -38,8 +39,8 @@ class Engine implements SyncEngine {
   private readonly env: SyncEnvironment;
   private readonly store: StatusStore;
   private readonly backoff: Backoff;
-  private readonly debounceMs: number;
   private readonly intervalMs: number;
+  private readonly live: LiveEvents | undefined;
 
   private token: string | null;
   private userId: string | undefined;
@@ -49,14 +50,16 @@ class Engine implements SyncEngine {
   private tabs: TabChannel | undefined;
   private cleanups: (() => void)[] = [];
   private rejected: RejectedChange[] = [];
-  private firstLocalChangeAt: number | undefined;
   private countGeneration = 0;
+  private cyclesStarted = 0;
+  /** The cursor the last successful pull ended at. */
+  private pulledCursor: string | undefined;
 
   private loop: Promise<void> | undefined;
   private rerun = false;
   private readonly followerRequests = new Map<string, (status: SyncEngineStatus) => void>();
 
-  private readonly debounceTimer: Timer;
+  private readonly pace: PushPace;
   private readonly intervalTimer: Timer;
   private readonly retryTimer: Timer;
 
@@ -77,7 +80,6 @@ class Engine implements SyncEngine {
       requestTimeoutMs: options.requestTimeoutMs,
     });
     this.backoff = new Backoff(this.timers.random, options.backoff);
-    this.debounceMs = options.debounceMs ?? 1000;
     this.intervalMs = options.intervalMs ?? 30_000;
     this.token = options.token ?? null;
     this.userId = options.userId;
@@ -88,7 +90,8 @@ class Engine implements SyncEngine {
       rejected: 0,
       leader: false,
     });
-    this.debounceTimer = new Timer(this.timers, () => this.trigger('local'));
+    this.pace = new PushPace(this.timers, options, () => this.trigger('local'));
+    this.live = options.live === false ? undefined : this.liveEvents();
     this.intervalTimer = new Timer(this.timers, () => this.onInterval());
     this.retryTimer = new Timer(this.timers, () => this.trigger('retry'));
   }
@@ -115,7 +118,10 @@ class Engine implements SyncEngine {
     this.cleanups.push(
       this.adapter.subscribe((change) => this.onStorageChange(change)),
       this.leadership.onChange((leader) => this.onLeadershipChange(leader)),
-      this.env.on('online', () => this.trigger('online')),
+      this.env.on('online', () => {
+        this.live?.reconnectNow();
+        this.trigger('online');
+      }),
       this.env.on('visible', () => this.trigger('visible')),
     );
     this.setPhase(this.token ? { state: 'syncing' } : { state: 'signed-out' });
@@ -128,7 +134,8 @@ class Engine implements SyncEngine {
     if (!this.started) return;
     this.started = false;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
-    this.debounceTimer.cancel();
+    this.pace.cancel();
+    this.live?.stop();
     this.intervalTimer.cancel();
     this.retryTimer.cancel();
     const running = this.loop;
@@ -190,16 +197,21 @@ class Engine implements SyncEngine {
 
   // ---- when to sync --------------------------------------------------------
 
-  private trigger(reason: 'local' | 'interval' | 'retry' | 'online' | 'visible' | 'leader'): void {
+  private trigger(reason: 'local' | 'interval' | 'retry' | 'online' | 'visible' | 'leader' | 'live'): void {
     if (!this.started || !this.leadership?.isLeader) return;
     // While backing off, only the retry timer and a returning network may call the server.
-    if (this.retryTimer.due !== undefined && (reason === 'local' || reason === 'interval')) return;
+    if (
+      this.retryTimer.due !== undefined &&
+      (reason === 'local' || reason === 'interval' || reason === 'live')
+    )
+      return;
     if (reason === 'online' || reason === 'visible') this.retryTimer.cancel();
     void this.kick();
   }
 
   private onInterval(): void {
-    if (this.env.isVisible()) this.trigger('interval');
+    // With the live stream open, the 5-minute pull runs hidden or not.
+    if (this.env.isVisible() || this.live?.mode === 'open') this.trigger('interval');
     // Hidden pages sync again when they become visible ('visible' trigger).
     else this.intervalTimer.schedule(this.intervalMs);
   }
@@ -209,12 +221,7 @@ class Engine implements SyncEngine {
     if (change.origin === 'sync') return;
     void this.refreshCounts();
     if (!this.leadership?.isLeader || !this.token) return;
-    const now = this.timers.now();
-    this.firstLocalChangeAt ??= now;
-    // Debounced, but a stream of writes (a reply arriving) still syncs every few seconds.
-    const waited = now - this.firstLocalChangeAt;
-    const maxWait = this.debounceMs * MAX_DEBOUNCE_FACTOR;
-    this.debounceTimer.schedule(Math.max(0, Math.min(this.debounceMs, maxWait - waited)));
+    void isStreamingChunk(this.adapter, change).then((streaming) => this.pace.changed(streaming));
   }
 
   private onLeadershipChange(leader: boolean): void {
@@ -222,17 +229,65 @@ class Engine implements SyncEngine {
     if (!this.started) return;
     if (leader) {
       this.setPhase(this.token ? { state: 'syncing' } : { state: 'signed-out' });
+      if (this.token) this.live?.start(this.token);
       this.trigger('leader');
       // syncNow calls made while this tab waited for the lead are answered by its own first sync.
       if (this.followerRequests.size > 0) {
         void this.kick().then(() => this.answerFollowerRequests());
       }
     } else {
-      this.debounceTimer.cancel();
+      this.pace.cancel();
+      this.live?.stop();
       this.intervalTimer.cancel();
       this.retryTimer.cancel();
       this.tabs?.post({ type: 'status-request' });
     }
+  }
+
+  // ---- live events (live.ts) ----------------------------------------------
+
+  private liveEvents(): LiveEvents {
+    return new LiveEvents({
+      ...(typeof this.options.live === 'object' ? this.options.live : {}),
+      base: normaliseServerUrl(this.options.serverUrl),
+      fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis),
+      timers: this.timers,
+      onPull: (cursor, reason) => this.onLivePull(cursor, reason),
+      onUnauthorized: (error) => void this.fail(error),
+      onModeChange: (mode) => {
+        // Without the stream, the periodic sync is what brings other devices' changes.
+        if (mode !== 'open' && mode !== 'off' && this.token && this.leadership?.isLeader) {
+          this.intervalTimer.scheduleNoLaterThan(this.intervalMs);
+        }
+      },
+    });
+  }
+
+  private onLivePull(cursor: string | undefined, reason: 'event' | 'connected'): void {
+    if (reason === 'connected') {
+      // Events sent while the stream was down are lost: pull now.
+      this.retryTimer.cancel();
+      this.trigger('live');
+      return;
+    }
+    // The engine's own push and the pull after it often got there first.
+    const pulled = () => cursor !== undefined && cursor === this.pulledCursor;
+    const running = this.loop;
+    if (!running) {
+      if (!pulled()) this.trigger('live');
+      return;
+    }
+    const started = this.cyclesStarted;
+    void running
+      .catch(() => {})
+      .then(() => {
+        // A cycle that started after the event pulled what it announced.
+        if (this.cyclesStarted === started && !pulled()) this.trigger('live');
+      });
+  }
+
+  private nextIntervalMs(): number {
+    return this.live?.mode === 'open' ? this.live.pollMs : this.intervalMs;
   }
 
   // ---- running -------------------------------------------------------------
@@ -262,8 +317,8 @@ class Engine implements SyncEngine {
       this.setPhase({ state: 'signed-out' });
       return;
     }
-    this.debounceTimer.cancel();
-    this.firstLocalChangeAt = undefined;
+    this.cyclesStarted += 1;
+    this.pace.pushing();
     this.retryTimer.cancel();
     this.intervalTimer.cancel();
     if (!this.env.isOnline()) {
@@ -300,7 +355,9 @@ class Engine implements SyncEngine {
       this.backoff.reset();
       this.store.update({ lastSyncedAt: this.timers.now() });
       await this.refreshCounts(true);
-      this.intervalTimer.schedule(this.intervalMs);
+      this.intervalTimer.schedule(this.nextIntervalMs());
+      // Kept in memory so that an event can be checked against it without a read.
+      this.pulledCursor = await this.adapter.getCursor();
     } catch (error) {
       if (this.token !== token) return; // signed out or switched account meanwhile
       await this.fail(error);
@@ -311,6 +368,7 @@ class Engine implements SyncEngine {
     if (error instanceof SyncRequestError && error.code === 'unauthorized') {
       // Stays signed out until setToken gives a new token.
       this.token = null;
+      this.live?.stop();
       this.setPhase({ state: 'signed-out' });
       return;
     }
@@ -385,15 +443,18 @@ class Engine implements SyncEngine {
     if (userId !== undefined && this.userId !== undefined && userId !== this.userId) {
       // Another account: its server knows nothing of this device's history.
       this.resetRequested = true;
+      this.pulledCursor = undefined;
     }
     if (userId !== undefined) this.userId = userId;
     this.token = token;
     if (!this.started) return;
     if (!token) {
       this.retryTimer.cancel();
+      this.live?.stop();
       this.setPhase({ state: 'signed-out' });
     } else if (this.leadership?.isLeader) {
       this.backoff.reset();
+      this.live?.start(token);
     }
   }
 

@@ -184,7 +184,8 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   };
 }
 
-function normaliseServerUrl(serverUrl: string): string {
+/** The server's base address without trailing slashes; a clear error for what is not an http(s) URL. */
+export function normaliseServerUrl(serverUrl: string): string {
   let url: URL;
   try {
     url = new URL(serverUrl);

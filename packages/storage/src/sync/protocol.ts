@@ -135,10 +135,17 @@ export type ServerChange = z.infer<typeof serverChangeSchema>;
 /**
  * Why the server refused a change, for programs: `size` and `limit` carry the
  * figures in the unit of the code (bytes for `too-large`, levels for
- * `too-deep`, milliseconds ahead for `clock-ahead`). A client that does not
+ * `too-deep`, milliseconds ahead for `clock-ahead`; `encryption-required`: the
+ * account takes only encrypted records). A client that does not
  * know a code shows `reason`, which is always there.
  */
-export const REFUSAL_CODES = ['too-large', 'too-deep', 'clock-ahead', 'malformed'] as const;
+export const REFUSAL_CODES = [
+  'too-large',
+  'too-deep',
+  'clock-ahead',
+  'malformed',
+  'encryption-required',
+] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 export interface Refusal {

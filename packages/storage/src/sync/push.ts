@@ -42,11 +42,28 @@ export async function pushPending(opts: PushOptions): Promise<PushOutcome> {
   // without a `current`): skipped until the next run so the loop ends.
   const unresolved = new Set<string>();
   const retried = new Set<string>();
+  // The stamp each record went with in this run: a record edited since (an
+  // answer still streaming) waits for the next run, which its edit schedules.
+  const sentAt = new Map<string, string>();
+  const edited = new Set<string>();
   let limit = opts.batchSize;
 
   while (opts.shouldContinue()) {
-    const pending = await adapter.pendingChanges(limit + unresolved.size);
-    const fresh = pending.filter((c) => !unresolved.has(stampKey(c))).slice(0, limit);
+    const pending = await adapter.pendingChanges(limit + unresolved.size + edited.size);
+    const fresh: RecordChange[] = [];
+    let newlyEdited = false;
+    for (const c of pending) {
+      if (unresolved.has(stampKey(c))) continue;
+      if ((sentAt.get(keyOf(c)) ?? c.hlc) !== c.hlc) {
+        if (!edited.has(keyOf(c))) newlyEdited = true;
+        edited.add(keyOf(c));
+        continue;
+      }
+      fresh.push(c);
+      if (fresh.length === limit) break;
+    }
+    // Skipped edits may hide further records behind them: read a longer page.
+    if (fresh.length === 0 && newlyEdited) continue;
     if (fresh.length === 0) break;
     const batch = fitToBytes(fresh, opts.maxBatchBytes);
 
@@ -76,6 +93,7 @@ export async function pushPending(opts: PushOptions): Promise<PushOutcome> {
     }
 
     const sent = new Map(batch.map((c) => [keyOf(c), c]));
+    for (const c of batch) sentAt.set(keyOf(c), c.hlc);
     const acks: PushAck[] = [];
     const currents: ServerRecordChange[] = [];
     const staleChanges: RecordChange[] = [];

@@ -141,6 +141,9 @@ export function describeRefusal(record: Pick<RefusedRecord, 'reason' | 'refusal'
   if (code === 'clock-ahead' && size !== undefined) {
     return `dated ${formatSpan(size)} ahead of the server's clock: check this device's date and time`;
   }
+  if (code === 'encryption-required') {
+    return 'this account keeps only end-to-end encrypted records: unlock encryption on this device';
+  }
   if (code === 'malformed' && record.reason) {
     return `the server could not read it: ${record.reason}`;
   }

@@ -1,4 +1,5 @@
-// When the engine syncs: after local changes (debounced), periodically while
+// When the engine syncs: after local changes (at once, or paced while an
+// answer streams, or debounced when asked), periodically while
 // the page is visible, when the page becomes visible, when the network comes
 // back, and after a backoff; with injected timers the schedule is exact.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -53,26 +54,78 @@ describe('sync triggers (real timers)', () => {
     expect(pushCount(d)).toBe(1);
   });
 
-  it('a long stream of writes still syncs every few debounce periods', async () => {
-    const d = await device({ debounceMs: 80 });
+  it('a finished message, a rename and a delete are each pushed at once', async () => {
+    const d = await device({ debounceMs: 0 });
     const c = await d.adapter.createConversation({ projectId: 'p1' });
-    await d.adapter.saveMessage({
-      id: 's',
-      conversationId: c.id,
-      projectId: 'p1',
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-    });
-    const end = Date.now() + 1200;
-    let text = '';
-    while (Date.now() < end) {
-      text += 'token ';
-      await d.adapter.updateMessage('s', { content: text });
-      await sleep(20);
+    await until(() => pushCount(d) === 1, 'the new conversation is pushed', 500);
+    const steps: [string, () => Promise<unknown>][] = [
+      [
+        'a finished message',
+        () =>
+          d.adapter.saveMessage({
+            id: 'q',
+            conversationId: c.id,
+            projectId: 'p1',
+            role: 'user',
+            content: 'hi',
+          }),
+      ],
+      ['a rename', () => d.adapter.updateConversation(c.id, { title: 'renamed' })],
+      ['a delete', () => d.adapter.deleteMessage('q')],
+    ];
+    for (const [what, step] of steps) {
+      await settle(d.engine);
+      const before = pushCount(d);
+      const t = Date.now();
+      await step();
+      await until(() => pushCount(d) > before, `${what} is pushed`, 500);
+      expect(Date.now() - t, what).toBeLessThan(200);
     }
-    // The writes never pause for 80 ms, yet the outbox was pushed while they went on.
-    expect(pushCount(d)).toBeGreaterThanOrEqual(2);
+  });
+
+  it('while an answer streams, its chunks are pushed at most once a second; the finished answer at once', async () => {
+    const d = await device({ debounceMs: 0 });
+    const c = await d.adapter.createConversation({ projectId: 'p1' });
+    await until(() => d.engine.getStatus().state === 'synced', 'the conversation is synced');
+    const pushedAt: number[] = [];
+    const watch = setInterval(() => {
+      while (pushedAt.length < pushCount(d)) pushedAt.push(Date.now());
+    }, 2);
+    try {
+      const before = pushCount(d);
+      await d.adapter.saveMessage({
+        id: 's',
+        conversationId: c.id,
+        projectId: 'p1',
+        role: 'assistant',
+        content: '',
+        status: 'streaming',
+      });
+      const started = Date.now();
+      let text = '';
+      while (Date.now() - started < 2500) {
+        text += 'token ';
+        await d.adapter.updateMessage('s', { content: text });
+        await sleep(20);
+      }
+      const streamed = pushCount(d) - before;
+      // About 2.5 pushes' worth of time: 2 or 3 pushes, never one per chunk.
+      expect(streamed).toBeGreaterThanOrEqual(2);
+      expect(streamed).toBeLessThanOrEqual(4);
+      const gaps = pushedAt.slice(before + 1).map((t, i) => t - pushedAt[before + i]!);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
+
+      const finishing = pushCount(d);
+      const t = Date.now();
+      await d.adapter.updateMessage('s', { content: `${text}done`, status: 'complete' });
+      await until(() => pushCount(d) > finishing, 'the finished answer is pushed', 500);
+      expect(Date.now() - t).toBeLessThan(200);
+      await until(() => d.engine.getStatus().state === 'synced', 'synced');
+      const server = await d.adapter.getSyncMetadata('message', 's');
+      expect(server?.syncStatus).toBe('synced');
+    } finally {
+      clearInterval(watch);
+    }
   });
 
   it('syncs every interval while visible, not while hidden, and at once when visible again', async () => {

@@ -1,7 +1,7 @@
 // The rate limit of sync requests: a token bucket per user (lets bursts
 // through, caps the sustained rate). Limits on logins and sign-ups are in
 // auth/attempt-limits.ts.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../errors.js';
 
@@ -44,10 +44,19 @@ export class TokenBuckets {
 }
 
 export function syncRateLimit(buckets: TokenBuckets): MiddlewareHandler<AppEnv> {
+  return rateLimitBy(buckets, (c) => c.get('userId'), 'sync requests');
+}
+
+/** The same limit keyed otherwise, e.g. by client address for requests without an account. */
+export function rateLimitBy(
+  buckets: TokenBuckets,
+  keyOf: (c: Context<AppEnv>) => string,
+  what: string,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const wait = buckets.take(c.get('userId'));
+    const wait = buckets.take(keyOf(c));
     if (wait > 0) {
-      throw new HttpError(429, 'rate-limited', `Too many sync requests; retry in ${wait} s.`, {
+      throw new HttpError(429, 'rate-limited', `Too many ${what}; retry in ${wait} s.`, {
         'Retry-After': String(wait),
       });
     }

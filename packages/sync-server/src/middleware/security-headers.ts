@@ -44,6 +44,11 @@ const COMMON: Record<string, string> = {
   'X-Frame-Options': 'DENY',
 };
 
+/** The headers of an API answer that a route writes to the Node response itself (the event stream). */
+export function apiSecurityHeaders(): Record<string, string> {
+  return { ...COMMON, 'Content-Security-Policy': API_CSP };
+}
+
 /** Sets the headers on whatever answers, errors included; a CSP set by the handler (index.html) stays. */
 export function securityHeaders(): MiddlewareHandler {
   return async (c, next) => {

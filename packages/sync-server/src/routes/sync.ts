@@ -4,7 +4,7 @@
 // within the answer limit and returns each record's data as the text it was
 // pushed with.
 import { describeZodError, isValidClientId } from '@chatkeep/storage/protocol';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../errors.js';
 import { readText } from '../json-body.js';
@@ -29,6 +29,31 @@ import { readPushBody } from '../sync/push-body.js';
 import { type ChangeCheck, checkChange, idProblem } from '../sync/validate-change.js';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
+
+/**
+ * Conversations per bootstrap page, by default and at most. Conversation
+ * records are small, so nearly every user gets them all in the first page;
+ * beyond this many, or past the answer limit, the answer is paged by id.
+ */
+export const CONVERSATIONS_PAGE_LIMIT = 5000;
+
+/** `after` (an id, '' when omitted) and `limit` of a page read by id; 400 with what to fix when bad. */
+function pageByIdQuery(c: Context<AppEnv>, what: string, defaultLimit: number, maxLimit: number) {
+  const query = messagesQuerySchema.safeParse(c.req.query());
+  if (!query.success) {
+    throw new HttpError(400, 'invalid-request', `Invalid ${what}s query: ${describeZodError(query.error)}`);
+  }
+  const after = query.data.after ?? '';
+  const afterIssue = after === '' ? undefined : idProblem(after);
+  if (afterIssue) {
+    throw new HttpError(
+      400,
+      'invalid-request',
+      `after is a ${what} id and ${afterIssue}; omit it to start from the first ${what}.`,
+    );
+  }
+  return { after, limit: Math.min(query.data.limit ?? defaultLimit, maxLimit) };
+}
 
 export function syncRoutes({ store, now = Date.now }: { store: SyncStore; now?: () => number }) {
   const app = new Hono<AppEnv>();
@@ -77,27 +102,21 @@ export function syncRoutes({ store, now = Date.now }: { store: SyncStore; now?: 
   });
 
   app.get('/conversations', async (c) => {
-    return c.body(conversationsAnswer(await store.conversationSnapshot(c.get('userId'))), 200, JSON_TYPE);
+    const { after, limit } = pageByIdQuery(
+      c,
+      'conversation',
+      CONVERSATIONS_PAGE_LIMIT,
+      CONVERSATIONS_PAGE_LIMIT,
+    );
+    const page = await store.conversationPage(c.get('userId'), after, limit, pullDataBudget(limit));
+    return c.body(conversationsAnswer(page, after === ''), 200, JSON_TYPE);
   });
 
   app.get('/conversations/:id/messages', async (c) => {
     const conversationId = c.req.param('id');
     const idIssue = idProblem(conversationId);
     if (idIssue) throw new HttpError(400, 'invalid-request', `The conversation id ${idIssue}.`);
-    const query = messagesQuerySchema.safeParse(c.req.query());
-    if (!query.success) {
-      throw new HttpError(400, 'invalid-request', `Invalid messages query: ${describeZodError(query.error)}`);
-    }
-    const after = query.data.after ?? '';
-    const afterIssue = after === '' ? undefined : idProblem(after);
-    if (afterIssue) {
-      throw new HttpError(
-        400,
-        'invalid-request',
-        `after is a message id and ${afterIssue}; omit it to start from the first message.`,
-      );
-    }
-    const limit = Math.min(query.data.limit ?? DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
+    const { after, limit } = pageByIdQuery(c, 'message', DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
     const page = await store.messagesOf(c.get('userId'), conversationId, after, limit, pullDataBudget(limit));
     return c.body(messagesAnswer(page), 200, JSON_TYPE);
   });

@@ -81,6 +81,29 @@ const MIGRATIONS: string[] = [
   CREATE INDEX records_by_version ON records(user_id, version);
   CREATE INDEX records_by_conversation ON records(user_id, conversation_id, id) WHERE kind = 'message';
   `,
+  // 4: end-to-end encryption. account_keys holds a user's key material (opaque
+  // JSON text; NULL once removed), whether plaintext is refused, and a
+  // revision that every write raises, so that two devices cannot overwrite
+  // each other's keys blindly. shares holds encrypted snapshots; a revoked
+  // share keeps its row without data, so that it answers 410 from then on.
+  `
+  CREATE TABLE account_keys (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    material TEXT,
+    encrypted INTEGER NOT NULL CHECK (encrypted IN (0, 1)),
+    revision INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE shares (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    data TEXT,
+    size INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX shares_by_user ON shares(user_id, created_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

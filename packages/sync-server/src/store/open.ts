@@ -1,6 +1,5 @@
 // The one way a store is opened from the settings: PostgreSQL when a
 // database URL is given, the embedded SQLite file otherwise.
-import { SqliteSyncStore } from './sqlite.js';
 import type { SyncStore } from './types.js';
 
 export interface StoreSettings {
@@ -12,10 +11,11 @@ export interface StoreSettings {
 }
 
 export async function openStore(settings: StoreSettings): Promise<SyncStore> {
+  // Each driver is loaded only when used: a process holds one of them, not both.
   if (settings.databaseUrl) {
-    // Loaded only when used: a SQLite server (and the admin CLI) starts without the pg driver.
     const { PgSyncStore } = await import('./pg.js');
     return PgSyncStore.open({ connectionString: settings.databaseUrl, log: settings.log });
   }
+  const { SqliteSyncStore } = await import('./sqlite.js');
   return new SqliteSyncStore(settings.dataDir);
 }

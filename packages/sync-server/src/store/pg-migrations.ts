@@ -55,6 +55,27 @@ const MIGRATIONS: string[] = [
   CREATE INDEX auth_attempts_by_key ON auth_attempts(scope, key, at);
   CREATE INDEX auth_attempts_by_expiry ON auth_attempts(expires_at);
   `,
+  // 2: end-to-end encryption, as SQLite's schema 4: key material with a
+  // revision for compare-and-set, and encrypted shares (a revoked one keeps
+  // its row without data, to answer 410).
+  `
+  CREATE TABLE account_keys (
+    user_id TEXT COLLATE "C" PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    material TEXT,
+    encrypted BOOLEAN NOT NULL,
+    revision BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE TABLE shares (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    data TEXT,
+    size BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    revoked_at BIGINT
+  );
+  CREATE INDEX shares_by_user ON shares(user_id, created_at);
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,21 +6,27 @@
 import pg from 'pg';
 import type { RecordKind } from '../protocol.js';
 import { type ApplyStep, applyChangeAsync, type StepAnswer } from '../sync/apply-change.js';
+import { plaintextRefusal } from '../sync/encrypted-data.js';
 import { applicationOrder } from '../sync/resolve.js';
 import { pageWithin } from './paging.js';
+import { PgAccountTables, refusesPlaintext } from './pg-account.js';
 import { PgAuthTables } from './pg-auth.js';
 import { CHANGE_CHANNEL, changePayload, PgChangeListener } from './pg-changes.js';
 import { migratePg } from './pg-migrations.js';
 import { inTransaction } from './pg-transaction.js';
 import {
+  type AccountKeysOutcome,
+  type AccountKeysRecord,
+  type AccountKeysWrite,
   type AttemptOutcome,
   type AttemptWindow,
   type ChangeNotice,
-  type ConversationSnapshot,
+  type ConversationPage,
   type PullPage,
   type PushOutcome,
   type RecordHead,
   type SessionRecord,
+  type ShareRecord,
   type StoredChange,
   type SyncStore,
   UsernameTakenError,
@@ -125,6 +131,9 @@ const MESSAGES_QUERY = pagedQuery(
 )
   .replace('$LIMIT', '$4')
   .replace('$BUDGET', '$5');
+const CONVERSATIONS_QUERY = pagedQuery("user_id = $1 AND kind = 'conversation' AND id > $2", 'id')
+  .replace('$LIMIT', '$3')
+  .replace('$BUDGET', '$4');
 
 export interface PgStoreOptions {
   /** A postgres:// URL. */
@@ -138,6 +147,7 @@ export interface PgStoreOptions {
 export class PgSyncStore implements SyncStore {
   readonly kind = 'postgres';
   private readonly auth: PgAuthTables;
+  private readonly account: PgAccountTables;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -145,6 +155,7 @@ export class PgSyncStore implements SyncStore {
     private readonly changes: PgChangeListener,
   ) {
     this.auth = new PgAuthTables(pool);
+    this.account = new PgAccountTables(pool);
   }
 
   /** Connects, brings the schema up to date and starts listening for commits of every instance. */
@@ -259,6 +270,35 @@ export class PgSyncStore implements SyncStore {
     return this.auth.releaseAttempt(ids);
   }
 
+  readAccountKeys(userId: string): Promise<AccountKeysRecord> {
+    return this.account.readKeys(userId);
+  }
+
+  writeAccountKeys(
+    userId: string,
+    previous: number,
+    next: AccountKeysWrite,
+    at: number,
+  ): Promise<AccountKeysOutcome> {
+    return this.account.writeKeys(userId, previous, next, at);
+  }
+
+  createShare(share: ShareRecord): Promise<void> {
+    return this.account.createShare(share);
+  }
+
+  readShare(id: string): Promise<ShareRecord | undefined> {
+    return this.account.readShare(id);
+  }
+
+  listShares(userId: string): Promise<Omit<ShareRecord, 'data'>[]> {
+    return this.account.listShares(userId);
+  }
+
+  revokeShare(userId: string, id: string, at: number): Promise<boolean> {
+    return this.account.revokeShare(userId, id, at);
+  }
+
   push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]> {
     return inTransaction(this.pool, async (client) => {
       // Held until commit: the next push of this user waits, so versions commit in order.
@@ -321,7 +361,12 @@ export class PgSyncStore implements SyncStore {
         return version;
       };
       const outcomes: PushOutcome[] = new Array(changes.length);
-      for (const i of applicationOrder(changes)) outcomes[i] = await applyChangeAsync(changes[i]!, answer);
+      // Read under the counter lock, which a keys write also takes.
+      const encrypted = await refusesPlaintext(client, userId);
+      for (const i of applicationOrder(changes)) {
+        const refusal = encrypted ? plaintextRefusal(changes[i]!) : undefined;
+        outcomes[i] = refusal ?? (await applyChangeAsync(changes[i]!, answer));
+      }
       await flush();
       if (version > first) {
         await client.query('UPDATE version_counters SET value = $2 WHERE user_id = $1', [userId, version]);
@@ -371,21 +416,28 @@ export class PgSyncStore implements SyncStore {
     return pageWithin(rows, limit, maxDataBytes, toStored);
   }
 
-  conversationSnapshot(userId: string): Promise<ConversationSnapshot> {
+  conversationPage(
+    userId: string,
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<ConversationPage> {
     // One snapshot for both reads: a push committing meanwhile is in neither,
     // and its versions are above the cursor, so the pull from there gets it.
     return inTransaction(
       this.pool,
       async (client) => {
-        const records = await client.query<RecordRow>(
-          `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = $1 AND kind = 'conversation' ORDER BY id`,
-          [userId],
-        );
         const max = await client.query<{ v: number | null }>(
           'SELECT max(version) AS v FROM records WHERE user_id = $1',
           [userId],
         );
-        return { changes: records.rows.map(toStored), version: max.rows[0]?.v ?? 0 };
+        const { rows } = await client.query<RecordRow>(CONVERSATIONS_QUERY, [
+          userId,
+          after,
+          limit + 1,
+          maxDataBytes,
+        ]);
+        return { ...pageWithin(rows, limit, maxDataBytes, toStored), version: max.rows[0]?.v ?? 0 };
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );

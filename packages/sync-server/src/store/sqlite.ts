@@ -7,19 +7,25 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordKind } from '../protocol.js';
 import { applyChangeSync } from '../sync/apply-change.js';
+import { plaintextRefusal } from '../sync/encrypted-data.js';
 import { applicationOrder } from '../sync/resolve.js';
 import { migrate } from './migrations.js';
 import { pageWithin } from './paging.js';
+import { SqliteAccountTables } from './sqlite-account.js';
 import { SqliteAuthTables } from './sqlite-auth.js';
 import {
+  type AccountKeysOutcome,
+  type AccountKeysRecord,
+  type AccountKeysWrite,
   type AttemptOutcome,
   type AttemptWindow,
   type ChangeNotice,
-  type ConversationSnapshot,
+  type ConversationPage,
   type PullPage,
   type PushOutcome,
   type RecordHead,
   type SessionRecord,
+  type ShareRecord,
   type StoredChange,
   type SyncStore,
   UsernameTakenError,
@@ -115,8 +121,9 @@ function prepareStatements(db: Database.Database) {
       `SELECT ${HEAD_COLUMNS}, data FROM records
        WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
     ),
-    conversationsOf: db.prepare<[string], RecordRow>(
-      `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = 'conversation' ORDER BY id`,
+    conversationsOf: db.prepare<[string, string, number], RecordRow>(
+      `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = 'conversation' AND id > ?
+       ORDER BY id LIMIT ?`,
     ),
   };
 }
@@ -129,6 +136,7 @@ export class SqliteSyncStore implements SyncStore {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<typeof prepareStatements>;
   private readonly auth: SqliteAuthTables;
+  private readonly account: SqliteAccountTables;
 
   /** Opens (creating if needed) `<dataDir>/chatkeep.sqlite` and brings its schema up to date. */
   constructor(dataDir: string) {
@@ -143,6 +151,7 @@ export class SqliteSyncStore implements SyncStore {
     this.db = db;
     this.stmt = prepareStatements(db);
     this.auth = new SqliteAuthTables(db);
+    this.account = new SqliteAccountTables(db);
   }
 
   async createUser(user: UserRecord): Promise<void> {
@@ -207,11 +216,46 @@ export class SqliteSyncStore implements SyncStore {
     this.auth.releaseAttempt(ids);
   }
 
+  async readAccountKeys(userId: string): Promise<AccountKeysRecord> {
+    return this.account.readKeys(userId);
+  }
+
+  async writeAccountKeys(
+    userId: string,
+    previous: number,
+    next: AccountKeysWrite,
+    at: number,
+  ): Promise<AccountKeysOutcome> {
+    return this.account.writeKeys(userId, previous, next, at);
+  }
+
+  async createShare(share: ShareRecord): Promise<void> {
+    this.account.createShare(share);
+  }
+
+  async readShare(id: string): Promise<ShareRecord | undefined> {
+    return this.account.readShare(id);
+  }
+
+  async listShares(userId: string): Promise<Omit<ShareRecord, 'data'>[]> {
+    return this.account.listShares(userId);
+  }
+
+  async revokeShare(userId: string, id: string, at: number): Promise<boolean> {
+    return this.account.revokeShare(userId, id, at);
+  }
+
   async push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]> {
     let greatest = 0;
     const outcomes = this.db.transaction(() => {
       const answers: PushOutcome[] = new Array(changes.length);
+      const encrypted = this.account.refusesPlaintext(userId);
       for (const i of applicationOrder(changes)) {
+        const refusal = encrypted ? plaintextRefusal(changes[i]!) : undefined;
+        if (refusal) {
+          answers[i] = refusal;
+          continue;
+        }
         answers[i] = applyChangeSync(changes[i]!, (step) => {
           if (step.op === 'head') {
             const row = this.stmt.getHead.get(userId, step.kind, step.id);
@@ -272,12 +316,18 @@ export class SqliteSyncStore implements SyncStore {
     return pageWithin(rows, limit, maxDataBytes, toStored);
   }
 
-  async conversationSnapshot(userId: string): Promise<ConversationSnapshot> {
+  async conversationPage(
+    userId: string,
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<ConversationPage> {
     // One read transaction: no push commits between the records and their version.
-    return this.db.transaction(() => ({
-      changes: this.stmt.conversationsOf.all(userId).map(toStored),
-      version: this.stmt.maxVersion.get(userId)?.v ?? 0,
-    }))();
+    return this.db.transaction(() => {
+      const version = this.stmt.maxVersion.get(userId)?.v ?? 0;
+      const rows = this.stmt.conversationsOf.iterate(userId, after, limit + 1);
+      return { ...pageWithin(rows, limit, maxDataBytes, toStored), version };
+    })();
   }
 
   async readRecord(userId: string, kind: RecordKind, id: string): Promise<StoredChange | undefined> {

@@ -53,7 +53,8 @@ export type PushOutcome =
   | { status: 'applied'; version: number }
   /** `current` is the newer stored record without its data, which the route reads only if it fits the answer. */
   | { status: 'stale'; current: RecordHead }
-  | { status: 'rejected'; reason: string };
+  /** `code` names a refusal a client acts on (`encryption-required`: the account refuses plaintext). */
+  | { status: 'rejected'; reason: string; code?: 'encryption-required' };
 
 export interface PullPage {
   changes: StoredChange[];
@@ -83,9 +84,8 @@ export type AttemptOutcome =
   | { allowed: true; ids: number[] }
   | { allowed: false; window: AttemptWindow; retryAfterMs: number };
 
-/** A conversation snapshot: every conversation record of a user and the version it was read at. */
-export interface ConversationSnapshot {
-  changes: StoredChange[];
+/** A page of a user's conversation records, by id, and the version of the snapshot it was read in. */
+export interface ConversationPage extends PullPage {
   version: number;
 }
 
@@ -96,6 +96,39 @@ export interface ConversationSnapshot {
  * listeners should treat every user as changed.
  */
 export type ChangeNotice = { userId: string; version: number } | { resync: true };
+
+/** A user's end-to-end encryption keys as stored; no row reads as revision 0 with no keys. */
+export interface AccountKeysRecord {
+  /** The key material's JSON text, exactly as accepted; null when there is none (never set, or removed). */
+  material: string | null;
+  /** Whether pushes of plaintext are refused. */
+  encrypted: boolean;
+  /** Raised by every write: a device changes the keys only from the revision it has read. */
+  revision: number;
+  updatedAt: number;
+}
+
+/** The new state a keys write sets. `encrypted` is never true without material. */
+export interface AccountKeysWrite {
+  material: string | null;
+  encrypted: boolean;
+}
+
+export type AccountKeysOutcome =
+  | { ok: true; record: AccountKeysRecord }
+  /** Another write came first: `current` is what is stored now. */
+  | { ok: false; current: AccountKeysRecord };
+
+/** An encrypted share as stored; `data` is null once revoked. */
+export interface ShareRecord {
+  id: string;
+  userId: string;
+  data: string | null;
+  /** Bytes of the ciphertext envelope's JSON text. */
+  size: number;
+  createdAt: number;
+  revokedAt: number | null;
+}
 
 export class UsernameTakenError extends Error {
   override readonly name = 'UsernameTakenError';
@@ -141,7 +174,34 @@ export interface SyncStore {
   /** Forgets recorded attempts (a login that succeeded does not count as a failure). */
   releaseAttempt(ids: number[]): Promise<void>;
 
-  /** Applies a batch in one transaction, answering one outcome per change, in order. */
+  /** The user's key material and encryption setting (revision 0, no material, when never set). */
+  readAccountKeys(userId: string): Promise<AccountKeysRecord>;
+  /**
+   * Sets the user's keys when the stored revision is `previous` (compare and
+   * set), answering the new record; otherwise changes nothing and answers
+   * what is stored. Serialised with the user's pushes: a push committed after
+   * it sees the new setting.
+   */
+  writeAccountKeys(
+    userId: string,
+    previous: number,
+    next: AccountKeysWrite,
+    at: number,
+  ): Promise<AccountKeysOutcome>;
+
+  createShare(share: ShareRecord): Promise<void>;
+  /** Any user's share by id (shares are read without an account). */
+  readShare(id: string): Promise<ShareRecord | undefined>;
+  /** The user's shares, newest first, without their data. */
+  listShares(userId: string): Promise<Omit<ShareRecord, 'data'>[]>;
+  /** Revokes one of the user's shares (erasing its data). False when the user has no share with that id. */
+  revokeShare(userId: string, id: string, at: number): Promise<boolean>;
+
+  /**
+   * Applies a batch in one transaction, answering one outcome per change, in
+   * order. When the user's account refuses plaintext (read inside the same
+   * transaction), a put whose data is not an encrypted envelope is rejected.
+   */
   push(userId: string, changes: ValidChange[]): Promise<PushOutcome[]>;
   /**
    * The user's changes with version > since, ascending, at most `limit`, and
@@ -153,8 +213,18 @@ export interface SyncStore {
   readRecord(userId: string, kind: RecordKind, id: string): Promise<StoredChange | undefined>;
   /** The greatest version among the user's records (0 when none). */
   maxVersion(userId: string): Promise<number>;
-  /** Every conversation record of the user (tombstones included) from one consistent read, by id. */
-  conversationSnapshot(userId: string): Promise<ConversationSnapshot>;
+  /**
+   * The user's conversation records (tombstones included) with id greater
+   * than `after`, by id, at most `limit`, stopping before the data text
+   * passes `maxDataBytes` (never before the first); read in one snapshot
+   * together with the user's greatest version in that snapshot.
+   */
+  conversationPage(
+    userId: string,
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<ConversationPage>;
   /**
    * The message records of one conversation (tombstones included) with id
    * greater than `after`, by id, at most `limit`, stopping before the data

@@ -7,7 +7,7 @@
 // An answer is a list of pieces encoded once into one buffer: records of
 // several MiB are never concatenated into further strings on the way.
 import { MAX_ANSWER_BYTES } from '../protocol.js';
-import type { ConversationSnapshot, PushOutcome, RecordHead, StoredChange } from '../store/types.js';
+import type { ConversationPage, PushOutcome, RecordHead, StoredChange } from '../store/types.js';
 import { encodeCursor } from './cursor.js';
 
 /** Pieces of JSON text and their UTF-8 size. */
@@ -101,17 +101,16 @@ export function messagesAnswer(page: { changes: StoredChange[]; hasMore: boolean
 }
 
 /**
- * A conversation snapshot as JSON: `{changes, cursor}` with every record,
- * since a snapshot cannot be resumed. Conversation records are small; only
- * a user with several of the largest possible ones passes MAX_ANSWER_BYTES.
+ * A page of conversations as JSON: `{changes, cursor, hasMore}` for the
+ * first page (its snapshot's cursor is where the client's pull starts),
+ * `{changes, hasMore}` for the pages after it, whose own snapshots are newer
+ * and so no place to pull from.
  */
-export function conversationsAnswer(snapshot: ConversationSnapshot): Buffer<ArrayBuffer> {
-  const answer = new Pieces().add('{"changes":[');
-  for (const [i, change] of snapshot.changes.entries()) {
-    if (i > 0) answer.add(',');
-    answer.append(changePieces(change, change.data));
-  }
-  return answer.add(`],"cursor":${JSON.stringify(encodeCursor(snapshot.version))}}`).toBuffer();
+export function conversationsAnswer(page: ConversationPage, first: boolean): Buffer<ArrayBuffer> {
+  const { list, hasMore } = changeList(page, 0);
+  const answer = new Pieces().add('{"changes":').append(list);
+  if (first) answer.add(`,"cursor":${JSON.stringify(encodeCursor(page.version))}`);
+  return answer.add(`,"hasMore":${hasMore}}`).toBuffer();
 }
 
 /** The data text a pull may load for a page of `limit` changes, leaving room for their envelopes. */

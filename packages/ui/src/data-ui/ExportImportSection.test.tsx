@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChatStorageAdapter } from '@chatkeep/storage';
+import { type ChatStorageAdapter, exportConversations } from '@chatkeep/storage';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,5 +77,58 @@ describe('Settings: Export and import', () => {
     expect(alert.textContent).toMatch(/^notes\.md was not imported: The file is not valid JSON/);
     await waitFor(() => expect(within(section).queryByText('Importing…')).toBeNull());
     expect(await storage.listProjects()).toEqual([]);
+  });
+
+  describe('a Chatkeep export of several projects', () => {
+    /** An "All projects" export: one conversation in "travel", one in "work". */
+    async function allProjectsFile(): Promise<string> {
+      const source = await openTestStorage();
+      for (const [id, project] of [
+        ['trip', 'travel'],
+        ['budget', 'work'],
+      ] as const) {
+        await source.saveConversation({ id, projectId: project, title: `About ${id}` }, [
+          { id: `${id}-1`, conversationId: id, projectId: project, role: 'user', content: 'Hello' },
+        ]);
+      }
+      const text = await exportConversations(source, { format: 'json' });
+      await source.close();
+      return text;
+    }
+
+    it('asks first, and by default keeps the projects in the file', async () => {
+      const section = openSettings();
+      pick(section, 'all-projects.json', await allProjectsFile());
+      const keep = await within(section).findByRole('radio', { name: 'Keep the projects in the file' });
+      expect(keep).toHaveProperty('checked', true);
+      expect(within(section).getByRole('radio', { name: 'Put everything in research' })).toHaveProperty(
+        'checked',
+        false,
+      );
+      expect(await storage.listProjects()).toEqual([]);
+      fireEvent.click(within(section).getByRole('button', { name: 'Import' }));
+      const report = await within(section).findByRole('status', { name: 'Import report' });
+      expect(report.textContent).toContain('Imported 2 conversations');
+      expect((await storage.listProjects()).sort()).toEqual(['travel', 'work']);
+      expect(within(section).queryByRole('radio', { name: 'Keep the projects in the file' })).toBeNull();
+    });
+
+    it('puts everything in the current project when asked', async () => {
+      const section = openSettings();
+      pick(section, 'all-projects.json', await allProjectsFile());
+      fireEvent.click(await within(section).findByRole('radio', { name: 'Put everything in research' }));
+      fireEvent.click(within(section).getByRole('button', { name: 'Import' }));
+      await within(section).findByRole('status', { name: 'Import report' });
+      expect(await storage.listProjects()).toEqual(['research']);
+      expect(await storage.listConversations('research')).toHaveLength(2);
+    });
+
+    it('imports nothing when cancelled', async () => {
+      const section = openSettings();
+      pick(section, 'all-projects.json', await allProjectsFile());
+      fireEvent.click(await within(section).findByRole('button', { name: 'Cancel' }));
+      expect(within(section).queryByRole('radio', { name: 'Keep the projects in the file' })).toBeNull();
+      expect(await storage.listProjects()).toEqual([]);
+    });
   });
 });

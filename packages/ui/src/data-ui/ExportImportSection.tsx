@@ -1,6 +1,13 @@
 // Settings section "Export and import": download the current project or
-// everything, and bring in conversations from a file.
-import { type ExportFormat, type ImportResult, importConversations } from '@chatkeep/storage';
+// everything, and bring in conversations from a file. A Chatkeep export of
+// several projects asks first whether to keep its projects or put
+// everything into the current one.
+import {
+  type ExportFormat,
+  type ImportResult,
+  importConversations,
+  projectsInImport,
+} from '@chatkeep/storage';
 import { useId, useState } from 'react';
 import { useStorage } from '../app/storage-context.js';
 import { useUi } from '../app/ui-store.js';
@@ -11,6 +18,8 @@ import { ImportReport } from './ImportReport.js';
 import './data.css';
 
 type Scope = 'project' | 'all';
+/** Where a file of several projects goes: its own projects, or the current one. */
+type Destination = 'keep' | 'current';
 
 const formatSize = (bytes: number) =>
   bytes < 1024
@@ -30,6 +39,9 @@ export function ExportImportSection() {
   const [importing, setImporting] = useState(false);
   const [report, setReport] = useState<{ result: ImportResult; fileName: string; projectId: string }>();
   const [importError, setImportError] = useState<string | undefined>();
+  /** A file of several projects, waiting for the user to say where it goes. */
+  const [pending, setPending] = useState<{ file: File; projects: string[] }>();
+  const [destination, setDestination] = useState<Destination>('keep');
   const fileId = useId();
 
   const runExport = async () => {
@@ -49,21 +61,42 @@ export function ExportImportSection() {
     }
   };
 
-  const runImport = async (input: HTMLInputElement) => {
-    const file = input.files?.[0];
-    if (!file) return;
+  /** `projects`: the file's projects, when they are kept. */
+  const runImport = async (file: File, into: Destination, projects: string[] = []) => {
     setImporting(true);
+    setPending(undefined);
     setReport(undefined);
     setImportError(undefined);
     try {
-      const result = await importConversations(storage, await file.text(), { projectId });
-      setReport({ result, fileName: file.name, projectId });
+      // The file itself, not its text: a zip is read entry by entry, a large file in pieces.
+      const result = await importConversations(storage, file, {
+        projectId: into === 'keep' ? undefined : projectId,
+      });
+      setReport({
+        result,
+        fileName: file.name,
+        projectId: into === 'keep' ? projects.join(', ') : projectId,
+      });
     } catch (e) {
       setImportError(`${file.name} was not imported: ${errorMessage(e)}`);
     } finally {
       setImporting(false);
-      // The same file may be picked again (after freeing space, say).
-      input.value = '';
+    }
+  };
+
+  const pickFile = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    // The same file may be picked again (after freeing space, say).
+    input.value = '';
+    if (!file) return;
+    const projects = await projectsInImport(file);
+    if (projects.length > 1) {
+      setDestination('keep');
+      setReport(undefined);
+      setImportError(undefined);
+      setPending({ file, projects });
+    } else {
+      await runImport(file, 'current');
     }
   };
 
@@ -109,20 +142,58 @@ export function ExportImportSection() {
 
       <h4>Import</h4>
       <p className="muted">
-        A Chatkeep JSON export, ChatGPT’s conversations.json (from “Export data”), or a JSON array of AI SDK
-        messages. Conversations go into project <strong>{projectId}</strong>; importing the same file twice
-        adds nothing.
+        A Chatkeep JSON export, the zip or conversations.json from ChatGPT’s or Claude.ai’s “Export data”, an
+        Open WebUI chat export, or a JSON array of AI SDK messages. Conversations go into project{' '}
+        <strong>{projectId}</strong> (a Chatkeep export of several projects lets you keep them); importing the
+        same file twice adds nothing.
       </p>
       <label className="field" htmlFor={fileId}>
         <span>Import file</span>
         <input
           id={fileId}
           type="file"
-          accept=".json,application/json"
+          accept=".json,.zip,application/json,application/zip"
           disabled={importing}
-          onChange={(e) => void runImport(e.currentTarget)}
+          onChange={(e) => void pickFile(e.currentTarget)}
         />
       </label>
+      {pending && (
+        <fieldset className="data-choice">
+          <legend>
+            {pending.file.name} holds {pending.projects.length} projects ({pending.projects.join(', ')})
+          </legend>
+          <label className="radio">
+            <input
+              type="radio"
+              name="import-destination"
+              checked={destination === 'keep'}
+              onChange={() => setDestination('keep')}
+            />
+            <span>Keep the projects in the file</span>
+          </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="import-destination"
+              checked={destination === 'current'}
+              onChange={() => setDestination('current')}
+            />
+            <span>Put everything in {projectId}</span>
+          </label>
+          <div className="data-buttons">
+            <button
+              type="button"
+              className="primary-button"
+              onClick={() => void runImport(pending.file, destination, pending.projects)}
+            >
+              Import
+            </button>
+            <button type="button" className="ghost-button" onClick={() => setPending(undefined)}>
+              Cancel
+            </button>
+          </div>
+        </fieldset>
+      )}
       {importing && (
         <p className="muted" role="status">
           Importing…

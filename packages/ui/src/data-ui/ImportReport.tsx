@@ -1,6 +1,6 @@
 import type { ImportResult } from '@chatkeep/storage';
 
-const FORMAT_NAME: Record<ImportResult['format'], string> = {
+const FORMAT_NAME: Partial<Record<ImportResult['format'], string>> = {
   chatkeep: 'Chatkeep export',
   chatgpt: 'ChatGPT export',
   'ai-sdk': 'AI SDK messages',
@@ -24,7 +24,7 @@ export function ImportReport({
         <strong>
           Imported {plural(result.conversations, 'conversation')} and {plural(result.messages, 'message')}
         </strong>{' '}
-        from {fileName} ({FORMAT_NAME[result.format]}) into project {projectId}.
+        from {fileName} ({FORMAT_NAME[result.format] ?? result.format}) into project {projectId}.
       </p>
       {result.skipped.length > 0 && (
         <>

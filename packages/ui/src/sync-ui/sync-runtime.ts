@@ -124,6 +124,9 @@ export function createSyncRuntime(opts: SyncRuntimeOptions): SyncRuntime {
     }
     await dropEngine();
     if (closed) return;
+    // The engine's own timing: a finished message, a rename or a delete is pushed
+    // at once, a streaming answer at most once a second; the live event stream
+    // pulls what other devices change (polling every 30 s against a protocol 1 server).
     const created = createSyncEngine({
       ...opts.engineOptions,
       adapter: adapter as SyncableChatStorage,

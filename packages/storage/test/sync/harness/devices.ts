@@ -110,6 +110,7 @@ export async function openDevice(name: string, opts: DeviceOptions): Promise<Dev
     // Tests sync on demand unless they test the automatic triggers.
     debounceMs: 3_600_000,
     intervalMs: 3_600_000,
+    live: false,
     election: { settleMs: 20, heartbeatMs: 50, peerTimeoutMs: 300 },
     backoff: { baseMs: 50, maxMs: 500 },
     ...opts,

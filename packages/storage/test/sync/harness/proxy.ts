@@ -9,7 +9,9 @@ export type Fault =
   /** Forwards the request, then sends only the first `bytes` of the server's answer and drops the connection. */
   | { kind: 'cut'; bytes: number }
   /** Drops the connection without forwarding. */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Never answers and keeps the connection open (a half-open connection, a stuck proxy). */
+  | { kind: 'hang' };
 
 export interface ProxiedRequest {
   method: string;
@@ -38,8 +40,8 @@ export async function startProxy(target: () => string): Promise<FaultProxy> {
         resolve,
       );
       out.on('error', reject);
-      // The server may answer (a 413) and close before the whole body is
-      // written: the EPIPE that follows on the socket is expected, not a failure.
+      // The server may answer (a 413) and close before the whole body is sent:
+      // the rest of the write then fails with EPIPE after the answer is in, which is expected.
       out.on('socket', (socket) => socket.on('error', () => {}));
       out.end(body);
     });
@@ -64,7 +66,16 @@ export async function startProxy(target: () => string): Promise<FaultProxy> {
         req.socket.destroy();
         return;
       }
+      if (fault?.kind === 'hang') return;
       const upstream = await forward(req, body);
+      if (!fault && String(upstream.headers['content-type']).startsWith('text/event-stream')) {
+        // An event stream never ends by itself: passed on as it arrives.
+        res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+        res.flushHeaders();
+        upstream.pipe(res);
+        res.on('close', () => upstream.destroy());
+        return;
+      }
       const answer: Buffer[] = [];
       for await (const chunk of upstream) answer.push(chunk as Buffer);
       const full = Buffer.concat(answer);

@@ -1,0 +1,3 @@
+import { describeKnownAnswers } from './test-support/known-answers.js';
+
+describeKnownAnswers('Node');

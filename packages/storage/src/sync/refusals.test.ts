@@ -20,6 +20,9 @@ describe('refusals in words', () => {
     expect(
       describeRefusal({ reason: 'x', refusal: { code: 'clock-ahead', size: 3 * 86_400_000, at: 1 } }),
     ).toBe("dated 3 days ahead of the server's clock: check this device's date and time");
+    expect(describeRefusal({ reason: 'x', refusal: { code: 'encryption-required', at: 1 } })).toBe(
+      'this account keeps only end-to-end encrypted records: unlock encryption on this device',
+    );
   });
 
   it("a v1 server's reason, or an unknown code, is shown as the server wrote it", () => {

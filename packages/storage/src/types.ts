@@ -218,6 +218,47 @@ export interface SyncMetadata {
   lastSyncedAt?: number;
   /** Set when the server refused this stamp; cleared by the next local write (a new stamp). */
   rejected?: string;
+  /** The figures of that refusal (sync/protocol.ts Refusal) and when it came; kept while `local-only`. */
+  refusal?: RefusalDetails;
+}
+
+/** What the server said about a refused stamp, for programs: see REFUSAL_CODES in sync/protocol.ts. */
+export interface RefusalDetails {
+  code?: string;
+  limit?: number;
+  size?: number;
+  at: number;
+}
+
+/** A record the server refused (state `refused`, it waits for the user) or one kept on this device only. */
+export interface RefusedRecord {
+  kind: RecordKind;
+  id: string;
+  projectId: string;
+  hlc: string;
+  state: 'refused' | 'local-only';
+  /** The server's words (absent for a record made local-only without a refusal). */
+  reason?: string;
+  refusal?: RefusalDetails;
+  /** The conversation: the record itself, or the one the message is in. */
+  conversationId?: string;
+  /** That conversation's title. */
+  title?: string;
+  /** A message's role and the start of its text. */
+  role?: Role;
+  excerpt?: string;
+}
+
+/** A refusal as the sync engine records it. */
+export interface RejectInput {
+  kind: RecordKind;
+  id: string;
+  hlc: string;
+  reason: string;
+  code?: string;
+  limit?: number;
+  size?: number;
+  at?: number;
 }
 
 /** A local version that lost to a remote change before it was pushed: kept for the user. */
@@ -268,7 +309,15 @@ export interface SyncSource {
   /** Marks records synced, but only where the stored stamp still equals the acknowledged one. */
   markPushed(acks: PushAck[], at: number): Promise<void>;
   /** Remembers that the server refused these stamps, so they are not pushed again until the record changes. */
-  markRejected(rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[]): Promise<void>;
+  markRejected(rejects: RejectInput[]): Promise<void>;
+  /** Records refused at their current stamp and records kept on this device only, newest refusal first. */
+  listRefused(): Promise<RefusedRecord[]>;
+  /** How many records wait refused (not those kept local-only); reads no record, for frequent status updates. */
+  refusedCount(): Promise<number>;
+  /** Keeps a record on this device only: it is never pushed again, also after later edits, until retryRefused. */
+  keepLocalOnly(kind: RecordKind, id: string): Promise<void>;
+  /** Puts a refused or device-only record back in the outbox at its current stamp. */
+  retryRefused(kind: RecordKind, id: string): Promise<void>;
   /**
    * Applies a pulled page and stores `cursor`, in one transaction. A remote
    * change with a greater stamp wins; a pending local version that loses is

@@ -2,7 +2,7 @@
 // 400 with what to fix when it is not JSON or not the expected shape, and 413
 // when it is too large (by its Content-Length or by the bytes that arrive).
 import { isUtf8 } from 'node:buffer';
-import { describeZodError } from '@chatkeep/storage';
+import { describeZodError } from '@chatkeep/storage/protocol';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { HttpError } from './errors.js';

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatHlc } from '@chatkeep/storage';
+import { formatHlc } from '@chatkeep/storage/protocol';
 import { DEFAULT_ATTEMPT_LIMITS } from '../src/auth/attempt-limits.js';
 import type { Change, PullResponse, PushResponse } from '../src/protocol.js';
 import { type RunningServer, type StartServerOptions, startServer } from '../src/server.js';

@@ -125,6 +125,12 @@ describe('push: rejected changes do not stop the batch', () => {
     expect(await reasonOf(conversationChange('c-future', stamp(Date.now() + 25 * hour)))).toMatch(
       /24 hours ahead/,
     );
+    const ahead = await push(server.url, token, [
+      conversationChange('c-ahead', stamp(Date.now() + 48 * hour)),
+    ]);
+    const refused = ahead.body.results[0]!;
+    expect(refused).toMatchObject({ status: 'rejected', code: 'clock-ahead', limit: 24 * hour });
+    expect(refused.size).toBeGreaterThan(47 * hour);
     const near = await push(server.url, token, [conversationChange('c-near', stamp(Date.now() + 23 * hour))]);
     expect(near.body.results[0]!.status).toBe('applied');
   });

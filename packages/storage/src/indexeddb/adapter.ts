@@ -13,6 +13,8 @@ import {
   patchMessage,
 } from '../records.js';
 import { validateConversationPatch, validateMessageInput } from '../schema.js';
+import { parseRemoteChanges } from '../sync/protocol.js';
+import { describeRefused, refusedState } from '../sync/refusals.js';
 import type {
   BootstrapProgress,
   ChatStorageAdapter,
@@ -26,6 +28,8 @@ import type {
   PushAck,
   RecordChange,
   RecordKind,
+  RefusedRecord,
+  RejectInput,
   ServerRecordChange,
   StorageChange,
   SyncConflict,
@@ -365,11 +369,29 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     await this.write(({ tx }) => sync.markPushed(tx, acks, at));
   }
 
-  async markRejected(
-    rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[],
-  ): Promise<void> {
+  async markRejected(rejects: RejectInput[]): Promise<void> {
     this.assertOpen();
-    await this.write(({ tx }) => sync.markRejected(tx, rejects));
+    await this.write(({ tx }) => sync.markRejected(tx, rejects, this.now()));
+  }
+
+  async listRefused(): Promise<RefusedRecord[]> {
+    const metas = await this.read(() => sync.listRefused(this.db));
+    return describeRefused(metas, this);
+  }
+
+  async refusedCount(): Promise<number> {
+    const metas = await this.read(() => sync.listRefused(this.db));
+    return metas.filter((meta) => refusedState(meta) === 'refused').length;
+  }
+
+  async keepLocalOnly(kind: RecordKind, id: string): Promise<void> {
+    this.assertOpen();
+    await this.write(({ tx }) => sync.keepLocalOnly(tx, kind, id), 'local', false);
+  }
+
+  async retryRefused(kind: RecordKind, id: string): Promise<void> {
+    this.assertOpen();
+    await this.write(({ tx }) => sync.retryRefused(tx, kind, id), 'local', false);
   }
 
   async applyRemote(
@@ -377,7 +399,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     cursor?: string,
   ): Promise<{ applied: number; conflicts: number }> {
     this.assertOpen();
-    const valid = sync.validateRemote(changes, cursor);
+    const valid = parseRemoteChanges(changes, cursor);
     return this.write(
       (scope) => applyRemoteChanges(scope.tx, scope.changes, this.clientId, this.now, valid, cursor),
       'sync',

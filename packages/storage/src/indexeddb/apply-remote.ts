@@ -1,9 +1,8 @@
 // The pull side of SyncSource: applying a page of remote changes in one
 // transaction, last write wins by stamp, losing local edits kept as conflicts.
 import { createHlcClock } from '../hlc.js';
-import { newId } from '../ids.js';
-import { sameSyncedConversation, syncedPart } from '../records.js';
-import { remoteWins } from '../remote-wins.js';
+import { syncedPart } from '../records.js';
+import { conflictOf, losesLocalEdit, remoteWins } from '../sync/conflicts.js';
 import type {
   Conversation,
   Message,
@@ -77,23 +76,13 @@ async function applyPage(
   };
 
   const keepConflict = async (
-    kind: 'conversation' | 'message',
+    kind: RecordKind,
     recordId: string,
-    projectId: string,
-    local: RecordData | null,
-    localHlc: string,
+    local: StoredSyncMetadata,
+    mine: RecordData | null,
     remoteHlc: string,
   ) => {
-    await tx.objectStore('conflicts').put({
-      id: newId(),
-      kind,
-      recordId,
-      projectId,
-      local,
-      localHlc,
-      remoteHlc,
-      detectedAt: at,
-    });
+    await tx.objectStore('conflicts').put(conflictOf(kind, recordId, local, mine, remoteHlc, at));
     conflicts++;
   };
 
@@ -115,20 +104,14 @@ async function applyPage(
     // A delete or a changed message makes the prefetched summaries stale:
     // from here on, this page reads them afresh.
     if (r.deleted || (local && r.kind === 'message')) page.exact = false;
-    if (local?.syncStatus === 'pending') {
+    if (local?.syncStatus === 'pending' || local?.syncStatus === 'local-only') {
       const mine = await currentData(tx, local);
-      // Losing only a choice of the branch shown is no lost edit.
-      const onlyBranch =
-        r.kind === 'conversation' &&
-        mine !== null &&
-        r.data !== null &&
-        sameSyncedConversation(mine as SyncedConversation, r.data as SyncedConversation, {
-          exceptActiveLeaf: true,
-        });
-      if (!onlyBranch) await keepConflict(r.kind, r.id, local.projectId, mine, local.hlc, r.hlc);
+      if (losesLocalEdit(r.kind, local, mine, r.data)) await keepConflict(r.kind, r.id, local, mine, r.hlc);
     }
     await applyOne(tx, changes, page, r, async (message, meta) => {
-      await keepConflict('message', message.id, message.projectId, message, meta.hlc, r.hlc);
+      if (losesLocalEdit('message', meta, message, null)) {
+        await keepConflict('message', message.id, meta, message, r.hlc);
+      }
     });
     if (r.kind === 'conversation' && r.deleted) {
       prefetchValid = false;

@@ -8,11 +8,11 @@
 // dropped. Merging the same copy twice changes nothing the second time.
 import { ChatStorageError } from '../errors.js';
 import type { FallbackCopy, FallbackRecord } from '../localstorage/fallback-copy.js';
+import { parseRemoteChanges } from '../sync/protocol.js';
 import type { Message, RecordKind, ServerRecordChange, SyncMetadata } from '../types.js';
 import { applyRemoteChanges } from './apply-remote.js';
 import { BulkRequests, readSyncEntries } from './bulk.js';
 import type { StoredSyncMetadata } from './schema.js';
-import { validateRemote } from './sync.js';
 import { type ChangeSet, ensureProject, loadClock, saveClock, type WriteTx } from './tx.js';
 
 /** The IndexedDBAdapter method that runs applyFallbackCopy in its write transaction. */
@@ -120,7 +120,9 @@ async function mergeRecords(
 /** The copy's records as pulled changes, checked like a pulled page: a bad record merges nothing. */
 function asChanges(records: FallbackRecord[]): ServerRecordChange[] {
   try {
-    return validateRemote(
+    // Checked with a placeholder version (a pulled one is positive), then given
+    // the copy's own: 0 for a record never acknowledged, which wins by stamp only.
+    const checked = parseRemoteChanges(
       records.map(({ meta, data }) => ({
         kind: meta.kind,
         id: meta.id,
@@ -128,14 +130,14 @@ function asChanges(records: FallbackRecord[]): ServerRecordChange[] {
         hlc: meta.hlc,
         deleted: meta.deleted,
         data,
-        version: meta.version ?? 0,
+        version: 1,
       })),
-      undefined,
     );
+    return checked.map((change, i) => ({ ...change, version: records[i]!.meta.version ?? 0 }));
   } catch (error) {
     throw new ChatStorageError(
       'invalid-input',
-      `A record of the chat history kept in localStorage cannot be read, so none of it was brought into IndexedDB (${(error as Error).message.replace(/^applyRemote: changes\[\d+\] /, '')}).`,
+      `A record of the chat history kept in localStorage cannot be read, so none of it was brought into IndexedDB (${(error as Error).message.replace(/^Remote change \[\d+\] /, '').replace(/; the page was not applied\.$/, '')}).`,
       { cause: error },
     );
   }

@@ -8,7 +8,7 @@ import { type ChangeSet, conversationRange, syncedMeta, type WriteTx } from './t
  * Deletes conversation `id` and every message of it. The messages' metadata
  * becomes synced tombstones at `hlc`: the server cascades a conversation's
  * tombstone to its messages, so they need no push of their own.
- * `beforeDrop` sees each message whose own edit was still pending.
+ * `beforeDrop` sees each message with its entry, to keep an edit the server never had.
  */
 export async function removeConversation(
   tx: WriteTx,
@@ -30,7 +30,7 @@ export async function removeConversation(
   }
   for (const message of removed) {
     const previous = await metas.get(['message', message.id]);
-    if (previous?.syncStatus === 'pending' && beforeDrop) await beforeDrop(message, previous);
+    if (previous && beforeDrop) await beforeDrop(message, previous);
     await metas.put(
       syncedMeta(
         previous,

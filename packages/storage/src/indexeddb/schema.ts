@@ -45,6 +45,8 @@ export interface MetaValues {
   cursor: string;
   /** A fresh device's download progress (JSON, see bootstrap-progress.ts). */
   bootstrap: string;
+  /** JSON list of the [kind, id] keys of refused and device-only sync entries (sync.ts). */
+  refused: string;
 }
 
 /** Version 2: sync bookkeeping. */

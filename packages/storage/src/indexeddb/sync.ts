@@ -1,17 +1,16 @@
 // The outbox side of SyncSource: what waits to be pushed, acknowledgements,
 // rejections, resets and restoring conflicts.
-import { ChatStorageError } from '../errors.js';
-import { parseHlc } from '../hlc.js';
 import { newConversation, syncedPart } from '../records.js';
-import { describeZodError, messageSchema, syncedConversationSchema } from '../schema.js';
+import { localOnlyMeta, refusedNotFound, refusedState, rejectedMeta, retriedMeta } from '../sync/refusals.js';
 import type {
   Message,
   PushAck,
   RecordChange,
   RecordKind,
-  ServerRecordChange,
+  RejectInput,
   SyncConflict,
   SyncedConversation,
+  SyncMetadata,
 } from '../types.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
@@ -61,22 +60,76 @@ export async function markPushed(tx: WriteTx, acks: PushAck[], at: number): Prom
     const meta = await store.get([ack.kind, ack.id]);
     // A write made while the push was in flight has a newer stamp: it stays pending.
     if (!meta || meta.hlc !== ack.hlc) continue;
-    const { outbox: _o, rejected: _r, ...rest } = meta;
+    const { outbox: _o, rejected: _r, refusal: _f, ...rest } = meta;
     await store.put({ ...rest, syncStatus: 'synced', version: ack.version, lastSyncedAt: at });
   }
 }
 
-export async function markRejected(
-  tx: WriteTx,
-  rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[],
-): Promise<void> {
+export async function markRejected(tx: WriteTx, rejects: RejectInput[], now: number): Promise<void> {
   const store = tx.objectStore('sync_metadata');
+  const keys: [RecordKind, string][] = [];
   for (const reject of rejects) {
     const meta = await store.get([reject.kind, reject.id]);
     if (!meta || meta.hlc !== reject.hlc) continue;
     const { outbox: _o, ...rest } = meta;
-    await store.put({ ...rest, rejected: String(reject.reason) });
+    await store.put(rejectedMeta(rest, reject, now));
+    keys.push([reject.kind, reject.id]);
   }
+  await rememberRefused(tx, keys);
+}
+
+/**
+ * The keys of refused and device-only entries, kept in `meta` so that
+ * listing them never reads the whole sync_metadata store. An entry listed
+ * here that is neither any more (synced since, edited) is dropped on the
+ * next write of the list.
+ */
+function refusedKeys(text: string | undefined): [RecordKind, string][] {
+  return text ? (JSON.parse(text) as [RecordKind, string][]) : [];
+}
+
+async function rememberRefused(tx: WriteTx, add: [RecordKind, string][], drop?: [RecordKind, string]) {
+  const store = tx.objectStore('sync_metadata');
+  const seen = new Set<string>();
+  const kept: [RecordKind, string][] = [];
+  for (const key of [...refusedKeys(await tx.objectStore('meta').get('refused')), ...add]) {
+    const name = `${key[0]}:${key[1]}`;
+    if (seen.has(name) || (drop && drop[0] === key[0] && drop[1] === key[1])) continue;
+    seen.add(name);
+    const meta = await store.get(key);
+    if (meta && refusedState(meta)) kept.push(key);
+  }
+  await tx.objectStore('meta').put(JSON.stringify(kept), 'refused');
+}
+
+export async function listRefused(db: Db): Promise<SyncMetadata[]> {
+  const tx = db.transaction(['meta', 'sync_metadata'], 'readonly');
+  const metas: SyncMetadata[] = [];
+  for (const key of refusedKeys(await tx.objectStore('meta').get('refused'))) {
+    const stored = await tx.objectStore('sync_metadata').get(key);
+    if (!stored || !refusedState(stored)) continue;
+    const { outbox: _o, ...meta } = stored;
+    metas.push(meta);
+  }
+  return metas;
+}
+
+export async function keepLocalOnly(tx: WriteTx, kind: RecordKind, id: string): Promise<void> {
+  const store = tx.objectStore('sync_metadata');
+  const meta = await store.get([kind, id]);
+  if (!meta || meta.deleted) throw refusedNotFound(kind, id);
+  const { outbox: _o, ...rest } = meta;
+  await store.put(localOnlyMeta(rest));
+  await rememberRefused(tx, [[kind, id]]);
+}
+
+export async function retryRefused(tx: WriteTx, kind: RecordKind, id: string): Promise<void> {
+  const store = tx.objectStore('sync_metadata');
+  const meta = await store.get([kind, id]);
+  if (!meta) throw refusedNotFound(kind, id);
+  const { outbox: _o, ...rest } = meta;
+  await store.put({ ...retriedMeta(rest), outbox: meta.hlc });
+  await rememberRefused(tx, [], [kind, id]);
 }
 
 export async function resetSyncState(tx: WriteTx): Promise<void> {
@@ -84,47 +137,12 @@ export async function resetSyncState(tx: WriteTx): Promise<void> {
   await tx.objectStore('meta').delete('bootstrap');
   let cursor = await tx.objectStore('sync_metadata').openCursor();
   while (cursor) {
-    const { kind, id, projectId, hlc, deleted } = cursor.value;
-    await cursor.update({ kind, id, projectId, hlc, deleted, syncStatus: 'pending', outbox: hlc });
+    const { kind, id, projectId, hlc, deleted, syncStatus } = cursor.value;
+    // A record kept on this device only stays so under any account.
+    if (syncStatus === 'local-only') await cursor.update({ kind, id, projectId, hlc, deleted, syncStatus });
+    else await cursor.update({ kind, id, projectId, hlc, deleted, syncStatus: 'pending', outbox: hlc });
     cursor = await cursor.continue();
   }
-}
-
-/** Checks a pulled page before anything is written, so a bad record applies nothing. */
-export function validateRemote(
-  changes: ServerRecordChange[],
-  cursor: string | undefined,
-): ServerRecordChange[] {
-  if (!Array.isArray(changes))
-    throw new ChatStorageError('invalid-input', 'applyRemote: changes must be an array.');
-  if (cursor !== undefined && typeof cursor !== 'string') {
-    throw new ChatStorageError('invalid-input', 'applyRemote: cursor, when given, must be a string.');
-  }
-  return changes.map((change, i) => {
-    const where = `applyRemote: changes[${i}]`;
-    const fail = (what: string) => new ChatStorageError('invalid-input', `${where} ${what}`);
-    if (!change || typeof change !== 'object') throw fail('is not an object.');
-    const { kind, id, projectId, hlc, deleted, data, version } = change;
-    if (kind !== 'conversation' && kind !== 'message')
-      throw fail(`has kind ${JSON.stringify(kind)}; expected conversation or message.`);
-    if (typeof id !== 'string' || !id || typeof projectId !== 'string' || !projectId) {
-      throw fail('needs a non-empty id and projectId.');
-    }
-    if (typeof hlc !== 'string' || !parseHlc(hlc))
-      throw fail(`(${kind} ${id}) has a malformed stamp ${JSON.stringify(hlc)}.`);
-    if (!Number.isInteger(version) || version < 0)
-      throw fail(`(${kind} ${id}) needs a non-negative integer version.`);
-    if (typeof deleted !== 'boolean') throw fail(`(${kind} ${id}) needs deleted: true or false.`);
-    if (deleted) return { kind, id, projectId, hlc, deleted, data: null, version };
-    const schema = kind === 'conversation' ? syncedConversationSchema : messageSchema;
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) throw fail(`(${kind} ${id}) has invalid data: ${describeZodError(parsed.error)}`);
-    const record = parsed.data as SyncedConversation | Message;
-    if (record.id !== id || record.projectId !== projectId) {
-      throw fail(`(${kind} ${id}) carries data for ${record.id} in project ${record.projectId}.`);
-    }
-    return { kind, id, projectId, hlc, deleted, data: record, version };
-  });
 }
 
 /** Writes a conflict's losing version back as a new local write. */

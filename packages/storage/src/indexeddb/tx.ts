@@ -6,6 +6,7 @@ import { unwrap } from 'idb';
 import type { ChangeFeed } from '../change-feed.js';
 import { createHlcClock, type HlcClock } from '../hlc.js';
 import { withSummary } from '../records.js';
+import { localWriteStatus } from '../sync/refusals.js';
 import type { Conversation, Message, RecordKind, StorageChange } from '../types.js';
 import { BranchReader } from './branch.js';
 import { readBack } from './read-back.js';
@@ -48,14 +49,20 @@ export async function saveClock(tx: WriteTx, clock: HlcClock): Promise<void> {
   if (clock.last) await tx.objectStore('meta').put(clock.last, 'clock');
 }
 
-/** The entry for a local write: pending at a new stamp, keeping what the server last acknowledged. */
+/**
+ * The entry for a local write: pending at a new stamp, keeping what the
+ * server last acknowledged. A record kept on this device only stays out of the outbox.
+ */
 export function pendingMeta(
   previous: StoredSyncMetadata | undefined,
   record: { kind: RecordKind; id: string; projectId: string; deleted: boolean },
   hlc: string,
 ): StoredSyncMetadata {
   const { kind, id, projectId, deleted } = record;
-  const meta: StoredSyncMetadata = { kind, id, projectId, hlc, deleted, syncStatus: 'pending', outbox: hlc };
+  const meta: StoredSyncMetadata =
+    localWriteStatus(previous) === 'local-only'
+      ? { kind, id, projectId, hlc, deleted, syncStatus: 'local-only' }
+      : { kind, id, projectId, hlc, deleted, syncStatus: 'pending', outbox: hlc };
   if (previous?.version !== undefined) meta.version = previous.version;
   if (previous?.lastSyncedAt !== undefined) meta.lastSyncedAt = previous.lastSyncedAt;
   return meta;

@@ -8,6 +8,7 @@ import { ChatStorageError, isQuotaError } from '../errors.js';
 import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
 import { compareConversationsNewestFirst } from '../records.js';
+import { describeRefused, refusedState } from '../sync/refusals.js';
 import type {
   BootstrapProgress,
   Conversation,
@@ -20,6 +21,8 @@ import type {
   PushAck,
   RecordChange,
   RecordKind,
+  RefusedRecord,
+  RejectInput,
   ServerRecordChange,
   StorageChange,
   SyncableChatStorage,
@@ -276,8 +279,24 @@ export class LocalStorageAdapter implements SyncableChatStorage {
     return this.write((s) => outbox.markPushed(s, acks, at));
   }
 
-  markRejected(rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[]): Promise<void> {
-    return this.write((s) => outbox.markRejected(s, rejects));
+  markRejected(rejects: RejectInput[]): Promise<void> {
+    return this.write((s) => outbox.markRejected(s, rejects, this.now()));
+  }
+
+  async listRefused(): Promise<RefusedRecord[]> {
+    return describeRefused(await this.read((s) => outbox.listRefused(s)), this);
+  }
+
+  refusedCount(): Promise<number> {
+    return this.read((s) => outbox.listRefused(s).filter((meta) => refusedState(meta) === 'refused').length);
+  }
+
+  keepLocalOnly(kind: RecordKind, id: string): Promise<void> {
+    return this.write((s) => outbox.keepLocalOnly(s, kind, id));
+  }
+
+  retryRefused(kind: RecordKind, id: string): Promise<void> {
+    return this.write((s) => outbox.retryRefused(s, kind, id));
   }
 
   applyRemote(

@@ -1,14 +1,11 @@
 // Applying a pulled page: last write wins by stamp, and a local version that
 // loses before it was pushed is kept as a conflict instead of vanishing.
-import { ChatStorageError } from '../errors.js';
-import { parseHlc } from '../hlc.js';
-import { newId } from '../ids.js';
-import { compareMessages, sameSyncedConversation, syncedPart } from '../records.js';
-import { remoteWins } from '../remote-wins.js';
-import { validateMessage, validateSyncedConversation } from '../schema.js';
+import { compareMessages } from '../records.js';
+import { conflictOf, losesLocalEdit, remoteWins } from '../sync/conflicts.js';
+import { parseRemoteChanges } from '../sync/protocol.js';
 import type {
-  Conversation,
   Message,
+  RecordData,
   RecordKind,
   ServerRecordChange,
   SyncedConversation,
@@ -16,25 +13,6 @@ import type {
 } from '../types.js';
 import type { Session } from './session.js';
 import { currentData, homeOf } from './sync-source.js';
-
-function invalid(index: number, what: string): ChatStorageError {
-  return new ChatStorageError('invalid-input', `Remote change [${index}] ${what}; the page was not applied.`);
-}
-
-function checkShape(r: ServerRecordChange, i: number): void {
-  if (!r || typeof r !== 'object') throw invalid(i, 'is not an object');
-  if (r.kind !== 'conversation' && r.kind !== 'message')
-    throw invalid(i, `has unknown kind ${JSON.stringify(r.kind)}`);
-  if (typeof r.id !== 'string' || !r.id) throw invalid(i, 'has no id');
-  if (typeof r.projectId !== 'string' || !r.projectId) throw invalid(i, 'has no projectId');
-  if (typeof r.hlc !== 'string' || !parseHlc(r.hlc))
-    throw invalid(i, `has a malformed stamp ${JSON.stringify(r.hlc)}`);
-  if (typeof r.deleted !== 'boolean') throw invalid(i, 'needs deleted: true or false');
-  if (!Number.isSafeInteger(r.version) || r.version < 0)
-    throw invalid(i, 'needs a non-negative integer version');
-  if (!r.deleted && (r.data === null || typeof r.data !== 'object'))
-    throw invalid(i, 'is a put without data');
-}
 
 /**
  * A record from a device that predates message trees has no parentId: it
@@ -53,20 +31,13 @@ function withParent(s: Session, message: Message): Message {
   return { ...message, parentId };
 }
 
-/** A pending local conversation that differs from the winning remote one only in the branch shown. */
-function onlyBranchDiffers(s: Session, id: string, remote: SyncedConversation | null): boolean {
-  const local = s.conversation(id);
-  return !!local && !!remote && sameSyncedConversation(syncedPart(local), remote, { exceptActiveLeaf: true });
-}
-
 export function applyRemote(
   s: Session,
   changes: ServerRecordChange[],
   cursor: string | undefined,
   now: number,
 ): { applied: number; conflicts: number } {
-  if (!Array.isArray(changes))
-    throw new ChatStorageError('invalid-input', 'applyRemote needs an array of changes.');
+  const valid = parseRemoteChanges(changes, cursor);
   let applied = 0;
   let conflicts = 0;
 
@@ -81,22 +52,21 @@ export function applyRemote(
     lastSyncedAt: now,
   });
 
-  const keepConflict = (kind: RecordKind, recordId: string, local: SyncMetadata, remoteHlc: string) => {
-    s.addConflict({
-      id: newId(),
-      kind,
-      recordId,
-      projectId: local.projectId,
-      local: local.deleted ? null : currentData(s, kind, recordId),
-      localHlc: local.hlc,
-      remoteHlc,
-      detectedAt: now,
-    });
+  /** Keeps the local version that `remote` (null for a delete) replaces, when the server never had it. */
+  const keepIfLost = (
+    kind: RecordKind,
+    recordId: string,
+    local: SyncMetadata | undefined,
+    mine: RecordData | null,
+    remote: RecordData | null,
+    remoteHlc: string,
+  ) => {
+    if (!local || !losesLocalEdit(kind, local, mine, remote)) return;
+    s.addConflict(conflictOf(kind, recordId, local, mine, remoteHlc, now));
     conflicts += 1;
   };
 
-  changes.forEach((r, i) => {
-    checkShape(r, i);
+  for (const r of valid) {
     s.clock.observe(r.hlc);
     const local = s.meta(r.kind, r.id);
     if (local && !remoteWins(local, r)) {
@@ -108,16 +78,12 @@ export function applyRemote(
           homeOf(s, r.kind, r.id),
         );
       }
-      return;
+      continue;
     }
 
     if (r.kind === 'conversation') {
-      // Summaries are derived here from the messages held here: any sent along are ignored, not refused.
-      const data = r.deleted ? null : validateSyncedConversation(syncedPart(r.data as Conversation));
-      if (data && data.id !== r.id) throw invalid(i, `carries conversation ${data.id} under id ${r.id}`);
-      if (local?.syncStatus === 'pending' && !onlyBranchDiffers(s, r.id, data)) {
-        keepConflict('conversation', r.id, local, r.hlc);
-      }
+      const data = r.data as SyncedConversation | null;
+      keepIfLost('conversation', r.id, local, currentData(s, 'conversation', r.id), data, r.hlc);
       if (data) {
         // updatedAt only moves forward: local message writes may already have moved it past the remote value.
         const held = s.entry(r.id)?.conversation;
@@ -132,19 +98,7 @@ export function applyRemote(
         const entry = s.dropConversation(r.id);
         for (const message of entry?.messages ?? []) {
           const meta = entry?.messageMetas[message.id];
-          if (meta?.syncStatus === 'pending') {
-            s.addConflict({
-              id: newId(),
-              kind: 'message',
-              recordId: message.id,
-              projectId: message.projectId,
-              local: message,
-              localHlc: meta.hlc,
-              remoteHlc: r.hlc,
-              detectedAt: now,
-            });
-            conflicts += 1;
-          }
+          keepIfLost('message', message.id, meta, message, null, r.hlc);
           s.setMeta(
             {
               kind: 'message',
@@ -164,17 +118,16 @@ export function applyRemote(
       }
       s.noteConversation(r.projectId, r.id, r.deleted);
       applied += 1;
-      return;
+      continue;
     }
 
     // A message.
-    const data = r.deleted ? null : validateMessage(r.data);
-    if (data && data.id !== r.id) throw invalid(i, `carries message ${data.id} under id ${r.id}`);
+    const data = r.data as Message | null;
     if (data && s.meta('conversation', data.conversationId)?.deleted) {
       // Its conversation is deleted here; the server answers such messages as stale too.
-      return;
+      continue;
     }
-    if (local?.syncStatus === 'pending') keepConflict('message', r.id, local, r.hlc);
+    keepIfLost('message', r.id, local, currentData(s, 'message', r.id), data, r.hlc);
     if (data) {
       // Kept even when its parent is not here yet: the branch shows it below
       // "an earlier message has not synced yet" until the parent arrives.
@@ -191,7 +144,7 @@ export function applyRemote(
       }
     }
     applied += 1;
-  });
+  }
 
   if (cursor !== undefined) s.setCursor(cursor);
   return { applied, conflicts };

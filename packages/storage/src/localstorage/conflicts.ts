@@ -2,14 +2,13 @@
 // losing local version as a new local write.
 import { ChatStorageError } from '../errors.js';
 import { newConversation, syncedPart } from '../records.js';
+import { byNewest } from '../sync/conflicts.js';
 import type { Message, SyncConflict, SyncedConversation } from '../types.js';
 import * as local from './local-writes.js';
 import type { Session } from './session.js';
 
 export function listConflicts(s: Session): SyncConflict[] {
-  return [...s.conflicts()].sort(
-    (a, b) => b.detectedAt - a.detectedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
-  );
+  return [...s.conflicts()].sort(byNewest);
 }
 
 function take(s: Session, conflictId: string): SyncConflict {

@@ -5,6 +5,7 @@
 import { ChatStorageError } from '../errors.js';
 import type { HlcClock } from '../hlc.js';
 import { compareMessages, withSummary } from '../records.js';
+import { localWriteStatus } from '../sync/refusals.js';
 import { activeBranch } from '../tree/index.js';
 import type {
   Conversation,
@@ -190,7 +191,7 @@ export class Session {
       projectId,
       hlc: this.clock.next(),
       deleted,
-      syncStatus: 'pending',
+      syncStatus: localWriteStatus(previous),
     };
     if (previous?.version !== undefined) meta.version = previous.version;
     if (previous?.lastSyncedAt !== undefined) meta.lastSyncedAt = previous.lastSyncedAt;

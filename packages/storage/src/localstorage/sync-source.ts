@@ -2,7 +2,8 @@
 // about it. Remote changes are applied in apply-remote.ts.
 import { ChatStorageError } from '../errors.js';
 import { syncedPart } from '../records.js';
-import type { PushAck, RecordChange, RecordData, RecordKind, SyncMetadata } from '../types.js';
+import { localOnlyMeta, refusedNotFound, refusedState, rejectedMeta, retriedMeta } from '../sync/refusals.js';
+import type { PushAck, RecordChange, RecordData, RecordKind, RejectInput, SyncMetadata } from '../types.js';
 import { splitRecordKey } from './layout.js';
 import type { Session } from './session.js';
 
@@ -50,7 +51,7 @@ export function markPushed(s: Session, acks: PushAck[], at: number): void {
     const meta = s.meta(ack.kind, ack.id);
     // A write made while the push was under way has a newer stamp: it stays pending.
     if (!meta || meta.hlc !== ack.hlc) continue;
-    const { rejected: _r, ...rest } = meta;
+    const { rejected: _r, refusal: _f, ...rest } = meta;
     s.setMeta(
       { ...rest, syncStatus: 'synced', version: ack.version, lastSyncedAt: at },
       homeOf(s, ack.kind, ack.id),
@@ -58,22 +59,50 @@ export function markPushed(s: Session, acks: PushAck[], at: number): void {
   }
 }
 
-export function markRejected(
-  s: Session,
-  rejects: { kind: RecordKind; id: string; hlc: string; reason: string }[],
-): void {
+export function markRejected(s: Session, rejects: RejectInput[], now: number): void {
   for (const reject of rejects) {
     const meta = s.meta(reject.kind, reject.id);
     if (!meta || meta.hlc !== reject.hlc) continue;
-    s.setMeta({ ...meta, rejected: String(reject.reason) }, homeOf(s, reject.kind, reject.id));
+    s.setMeta(rejectedMeta(meta, reject, now), homeOf(s, reject.kind, reject.id));
   }
+}
+
+/** Every refused or device-only entry: localStorage holds little, so they are found by reading all. */
+export function listRefused(s: Session): SyncMetadata[] {
+  const metas: SyncMetadata[] = [];
+  for (const conversationId of s.conversationIds()) {
+    const entry = s.entry(conversationId);
+    if (!entry) continue;
+    for (const meta of [entry.meta, ...Object.values(entry.messageMetas)]) {
+      if (meta && refusedState(meta)) metas.push(meta);
+    }
+  }
+  for (const meta of Object.values(s.tombstones())) if (refusedState(meta)) metas.push(meta);
+  return metas;
+}
+
+function liveMeta(s: Session, kind: RecordKind, id: string): SyncMetadata {
+  const meta = s.meta(kind, id);
+  if (!meta) throw refusedNotFound(kind, id);
+  return meta;
+}
+
+export function keepLocalOnly(s: Session, kind: RecordKind, id: string): void {
+  const meta = liveMeta(s, kind, id);
+  if (meta.deleted) throw refusedNotFound(kind, id);
+  s.setMeta(localOnlyMeta(meta), homeOf(s, kind, id));
+}
+
+export function retryRefused(s: Session, kind: RecordKind, id: string): void {
+  s.setMeta(retriedMeta(liveMeta(s, kind, id)), homeOf(s, kind, id));
 }
 
 /** Every record pending again, nothing acknowledged, no cursor: sync starts over, conflicts kept. */
 export function resetSyncState(s: Session): void {
   const reset = (meta: SyncMetadata): SyncMetadata => {
-    const { version: _v, lastSyncedAt: _l, rejected: _r, ...rest } = meta;
-    return { ...rest, syncStatus: 'pending' };
+    const { version: _v, lastSyncedAt: _l, rejected: _r, refusal: _f, ...rest } = meta;
+    // A record kept on this device only stays so under any account.
+    return { ...rest, syncStatus: meta.syncStatus === 'local-only' ? 'local-only' : 'pending' };
   };
   for (const conversationId of s.conversationIds()) {
     const entry = s.entry(conversationId);

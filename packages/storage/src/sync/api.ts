@@ -1,5 +1,12 @@
 // The public shape of the sync engine: its options and its methods.
-import type { ChatStorageAdapter, StorageChange, SyncConflict, SyncSource } from '../types.js';
+import type {
+  ChatStorageAdapter,
+  RecordKind,
+  RefusedRecord,
+  StorageChange,
+  SyncConflict,
+  SyncSource,
+} from '../types.js';
 import type { BackfillOptions } from './backfill.js';
 import type { BackoffOptions } from './backoff.js';
 import type { SyncEnvironment } from './environment.js';
@@ -82,4 +89,15 @@ export interface SyncEngine {
   prioritize(conversationId: string): Promise<void>;
   /** Changes the server refused during this session, newest first. */
   getRejected(): RejectedChange[];
+  /**
+   * Every record the server refused at its current stamp (kept across
+   * reloads) and every record kept on this device only, with what it is;
+   * `describeRefusal` words the reason. Refused records are never sent again
+   * by themselves: the user edits them, keeps them here, or retries.
+   */
+  listRefused(): Promise<RefusedRecord[]>;
+  /** Keeps a refused record on this device only: never pushed again, also after later edits. */
+  keepLocalOnly(kind: RecordKind, id: string): Promise<void>;
+  /** Sends a refused (or device-only) record again, now. */
+  retryRefused(kind: RecordKind, id: string): Promise<SyncEngineStatus>;
 }

@@ -78,6 +78,12 @@ async function readSnapshot(
 ): Promise<{ changes: ServerRecordChange[]; cursor: string }> {
   let page = await client.conversations(token);
   const cursor = page.cursor;
+  if (cursor === undefined) {
+    throw new SyncRequestError(
+      'bad-response',
+      'The sync server listed conversations without the cursor to pull on from.',
+    );
+  }
   const changes = [...page.changes];
   while (page.hasMore === true && page.changes.length > 0) {
     const after = page.changes[page.changes.length - 1]!.id;

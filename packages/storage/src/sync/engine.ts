@@ -5,7 +5,7 @@
 // the adapter's (SyncSource).
 import { ChatStorageError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { StorageChange, SyncConflict } from '../types.js';
+import type { RecordKind, RefusedRecord, StorageChange, SyncConflict } from '../types.js';
 import type { SyncEngine, SyncEngineAdapter, SyncEngineOptions } from './api.js';
 import { Backfill } from './backfill.js';
 import { Backoff } from './backoff.js';
@@ -207,6 +207,23 @@ class Engine implements SyncEngine {
   async dismissConflict(conflictId: string): Promise<void> {
     await this.adapter.dismissConflict(conflictId);
     await this.listConflicts();
+  }
+
+  async listRefused(): Promise<RefusedRecord[]> {
+    const records = await this.adapter.listRefused();
+    this.store.update({ rejected: records.filter((r) => r.state === 'refused').length });
+    return records;
+  }
+
+  async keepLocalOnly(kind: RecordKind, id: string): Promise<void> {
+    await this.adapter.keepLocalOnly(kind, id);
+    await this.listRefused();
+  }
+
+  async retryRefused(kind: RecordKind, id: string): Promise<SyncEngineStatus> {
+    await this.adapter.retryRefused(kind, id);
+    await this.listRefused();
+    return this.syncNow();
   }
 
   // ---- when to sync --------------------------------------------------------
@@ -430,7 +447,6 @@ class Engine implements SyncEngine {
       ...rejected,
       ...this.rejected.filter((r) => !accepted.has(`${r.kind}:${r.id}`) && !fresh.has(`${r.kind}:${r.id}`)),
     ];
-    this.store.update({ rejected: this.rejected.length });
   }
 
   /**
@@ -442,18 +458,20 @@ class Engine implements SyncEngine {
     // pendingCount leaves out refused stamps: they wait for a new edit, not for a sync.
     let pending: number;
     let conflicts: number;
+    let rejected: number;
     const generation = ++this.countGeneration;
     try {
-      [pending, conflicts] = await Promise.all([
+      [pending, conflicts, rejected] = await Promise.all([
         this.adapter.pendingCount(),
         this.adapter.listConflicts().then((c) => c.length),
+        this.adapter.refusedCount(),
       ]);
     } catch {
       return; // the adapter is closing; the next cycle reports any real problem
     }
     // Reads overlap during bursts of writes: only the latest may set the numbers.
     if (generation !== this.countGeneration && !settled) return;
-    this.store.update({ conflicts });
+    this.store.update({ conflicts, rejected });
     const phase = this.store.get();
     if (!this.started) return;
     if (settled || phase.state === 'synced' || phase.state === 'pending') {

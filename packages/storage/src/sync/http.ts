@@ -1,12 +1,22 @@
 // The wire client of "Sync wire protocol v1": one function per endpoint,
 // responses checked with zod, every failure a SyncRequestError whose code
 // says what the engine should do about it (retry, sign out, give up).
-import '../zod-config.js';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ChatStorageError, type ChatStorageErrorCode } from '../errors.js';
-import { parseHlc } from '../hlc.js';
 import { describeZodError } from '../schema.js';
 import type { RecordChange, ServerRecordChange } from '../types.js';
+import {
+  type AuthResponse,
+  authResponseSchema,
+  conversationsResponseSchema,
+  errorResponseSchema,
+  type HealthResponse,
+  healthResponseSchema,
+  messagesResponseSchema,
+  pullResponseSchema,
+  pushResponseSchema,
+  type Result,
+} from './protocol.js';
 import { type SyncTimers, systemTimers } from './timers.js';
 
 /** A failed request: `status` is the HTTP status when there was a response. */
@@ -33,62 +43,18 @@ export class SyncRequestError extends ChatStorageError {
   }
 }
 
-const hlc = z.string().refine((s) => parseHlc(s) !== undefined, { message: 'must be an HLC stamp' });
-const kind = z.enum(['conversation', 'message']);
-
-const serverChangeSchema = z.object({
-  kind,
-  id: z.string().min(1),
-  projectId: z.string().min(1),
-  hlc,
-  deleted: z.boolean(),
-  // Only the envelope is checked here: applyRemote validates the record itself
-  // against its schema. z.record would copy every record on the way, once more.
-  data: z
-    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
-      message: 'must be an object',
-    })
-    .nullable(),
-  version: z.number().int().nonnegative(),
-});
-
 /** A stale result's `current` that would not fit the server's answer: everything but its data. */
-const truncatedChangeSchema = serverChangeSchema.omit({ data: true }).extend({ truncated: z.literal(true) });
-export type TruncatedChange = z.infer<typeof truncatedChangeSchema>;
+export type TruncatedChange = Omit<ServerRecordChange, 'data'> & { truncated: true };
 
-const pushResultSchema = z.object({
-  kind: z.string(),
-  id: z.string(),
-  status: z.enum(['applied', 'stale', 'rejected']),
-  version: z.number().int().nonnegative().optional(),
-  current: z.union([serverChangeSchema, truncatedChangeSchema]).optional(),
-  reason: z.string().optional(),
-});
-
-const pushResponseSchema = z.object({ results: z.array(pushResultSchema), cursor: z.string() });
-const pullResponseSchema = z.object({
-  changes: z.array(serverChangeSchema),
-  cursor: z.string(),
-  hasMore: z.boolean(),
-});
-/** Bootstrap (protocol 1.1); `hasMore` is optional so that a server without paging reads as one page. */
-const conversationsResponseSchema = z.object({
-  changes: z.array(serverChangeSchema),
-  cursor: z.string(),
-  hasMore: z.boolean().optional(),
-});
-const messagesResponseSchema = z.object({ changes: z.array(serverChangeSchema), hasMore: z.boolean() });
-const authResponseSchema = z.object({ token: z.string().min(1), userId: z.string().min(1) });
-const healthSchema = z.object({ ok: z.literal(true), version: z.string() });
-const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
-export type PushResult = Omit<z.infer<typeof pushResultSchema>, 'current'> & {
+export type PushResult = Omit<Result, 'current' | 'kind'> & {
+  kind: string;
   current?: ServerRecordChange | TruncatedChange;
 };
 export interface PushResponse {
   results: PushResult[];
   cursor: string;
 }
+/** Pulled changes: only the envelope is checked here; applyRemote checks each record (protocol.ts). */
 export interface PullResponse {
   changes: ServerRecordChange[];
   cursor: string;
@@ -96,14 +62,15 @@ export interface PullResponse {
 }
 export interface ConversationsResponse {
   changes: ServerRecordChange[];
-  cursor: string;
+  /** On the first page only. */
+  cursor?: string;
   hasMore?: boolean;
 }
 export interface MessagesResponse {
   changes: ServerRecordChange[];
   hasMore: boolean;
 }
-export type AuthResponse = z.infer<typeof authResponseSchema>;
+export type { AuthResponse, HealthResponse };
 
 export interface SyncClientOptions {
   serverUrl: string;
@@ -114,7 +81,7 @@ export interface SyncClientOptions {
 }
 
 export interface SyncClient {
-  health(): Promise<{ ok: true; version: string }>;
+  health(): Promise<HealthResponse>;
   signup(username: string, password: string): Promise<AuthResponse>;
   login(username: string, password: string): Promise<AuthResponse>;
   logout(token: string): Promise<void>;
@@ -208,7 +175,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       if (!parsed.success) {
         throw new SyncRequestError(
           'bad-response',
-          `The sync server's answer to ${path} does not follow protocol v1 (${describeZodError(parsed.error)}). Is ${base} a Chatkeep server of a matching version?`,
+          `The sync server's answer to ${path} does not follow the sync protocol (${describeZodError(parsed.error)}). Is ${base} a Chatkeep server of a matching version?`,
           response.status,
         );
       }
@@ -219,7 +186,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
   }
 
   return {
-    health: () => request('/v1/health', { method: 'GET' }, healthSchema),
+    health: () => request('/v1/health', { method: 'GET' }, healthResponseSchema),
     signup: (username, password) =>
       request('/v1/auth/signup', { method: 'POST', body: { username, password } }, authResponseSchema),
     login: (username, password) =>
@@ -282,7 +249,7 @@ function errorFromResponse(response: Response, text: string, now: number): SyncR
   const status = response.status;
   let detail = '';
   try {
-    const body = errorBodySchema.safeParse(JSON.parse(text));
+    const body = errorResponseSchema.safeParse(JSON.parse(text));
     if (body.success) detail = body.data.error.message;
   } catch {
     // Not JSON (a proxy's error page): the status says enough.

@@ -22,6 +22,7 @@ export {
 } from './http.js';
 export { electLeader, type Leadership, type LockManagerLike } from './leader.js';
 export type { RejectedChange } from './push.js';
+export { describeRefusal, formatBytes } from './refusals.js';
 export {
   describeSyncStatus,
   type StatusListener,

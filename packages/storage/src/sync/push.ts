@@ -2,16 +2,13 @@
 // Only `applied` stamps that are still current become synced; `stale`
 // answers adopt the server's newer version (the adapter keeps the losing
 // local edit as a conflict); `rejected` ones are remembered with the reason.
-import type { PushAck, RecordChange, RecordKind, ServerRecordChange, SyncSource } from '../types.js';
-import { type SyncClient, SyncRequestError, type TruncatedChange } from './http.js';
+import type { PushAck, RecordChange, RejectInput, ServerRecordChange, SyncSource } from '../types.js';
+import { type PushResult, type SyncClient, SyncRequestError, type TruncatedChange } from './http.js';
+import { MAX_RECORD_BYTES, type Refusal } from './protocol.js';
 
-/** A change the server refused, with its reason. */
-export interface RejectedChange {
-  kind: RecordKind;
-  id: string;
+/** A change the server refused, with its reason and, from a 1.1 server, its code and figures. */
+export interface RejectedChange extends RejectInput {
   projectId: string;
-  hlc: string;
-  reason: string;
   at: number;
 }
 
@@ -81,7 +78,13 @@ export async function pushPending(opts: PushOptions): Promise<PushOutcome> {
         }
         // One record alone is over the server's body limit: it can never be sent as it is.
         const change = batch[0]!;
-        const rejected = rejection(change, 'The record is too large for the sync server.', opts.now());
+        const size = encoder.encode(JSON.stringify(change.data)).length;
+        const rejected = rejection(change, opts.now(), {
+          reason: `The record is ${size} bytes of JSON, more than the sync server takes in one request.`,
+          code: 'too-large',
+          size,
+          limit: MAX_RECORD_BYTES,
+        });
         await adapter.markRejected([rejected]);
         outcome.rejected.push(rejected);
         continue;
@@ -114,7 +117,7 @@ export async function pushPending(opts: PushOptions): Promise<PushOutcome> {
         // A truncated current (too large for the answer) comes with the pull that follows.
         if (result.current && !('truncated' in result.current)) currents.push(result.current);
       } else if (result.status === 'rejected') {
-        rejects.push(rejection(change, result.reason ?? 'The sync server refused this change.', opts.now()));
+        rejects.push(rejection(change, opts.now(), refusalOf(result)));
       } else {
         unresolved.add(stampKey(change));
       }
@@ -158,8 +161,18 @@ function isTombstoneOf(
   );
 }
 
-function rejection(change: RecordChange, reason: string, at: number): RejectedChange {
-  return { kind: change.kind, id: change.id, projectId: change.projectId, hlc: change.hlc, reason, at };
+function rejection(change: RecordChange, at: number, refusal: Refusal): RejectedChange {
+  const { kind, id, projectId, hlc } = change;
+  return { ...refusal, kind, id, projectId, hlc, at };
+}
+
+/** What the server said: a v1 server gives only a reason, 1.1 also a code and figures. */
+function refusalOf(result: PushResult): Refusal {
+  const refusal: Refusal = { reason: result.reason ?? 'The sync server refused this change.' };
+  if (result.code !== undefined) refusal.code = result.code;
+  if (result.limit !== undefined) refusal.limit = result.limit;
+  if (result.size !== undefined) refusal.size = result.size;
+  return refusal;
 }
 
 /** The longest prefix of `changes` within `maxBytes` (always at least one change). */

@@ -25,7 +25,7 @@ export type SyncEngineStatus = SyncPhase & {
   lastSyncedAt: number | null;
   /** Losing local versions kept for the user (see listConflicts). */
   conflicts: number;
-  /** Changes the server refused this session (see getRejected). */
+  /** Records the server refused at their current stamp, kept across reloads (see listRefused). */
   rejected: number;
   /** Whether this tab is the one that talks to the server. */
   leader: boolean;

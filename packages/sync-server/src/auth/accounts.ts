@@ -1,6 +1,6 @@
 // Creating accounts and checking credentials: the one path used by both the
 // signup/login routes and the admin CLI.
-import { newId } from '@chatkeep/storage';
+import { newId } from '@chatkeep/storage/protocol';
 import { HttpError } from '../errors.js';
 import type { SyncStore, UserRecord } from '../store/types.js';
 import { UsernameTakenError } from '../store/types.js';

@@ -3,7 +3,7 @@
 // link's fragment, which browsers never send), GET /v1/shares lists the
 // owner's and DELETE /v1/shares/:id revokes one (410 from then on).
 import { randomBytes } from 'node:crypto';
-import { describeZodError } from '@chatkeep/storage';
+import { describeZodError } from '@chatkeep/storage/protocol';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../errors.js';

@@ -3,7 +3,7 @@
 // signed-in user. Answers are written by sync/answer.ts, which keeps them
 // within the answer limit and returns each record's data as the text it was
 // pushed with.
-import { describeZodError, isValidClientId } from '@chatkeep/storage';
+import { describeZodError, isValidClientId } from '@chatkeep/storage/protocol';
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../errors.js';
@@ -12,7 +12,7 @@ import {
   DEFAULT_PULL_LIMIT,
   MAX_PULL_LIMIT,
   MAX_PUSH_BYTES,
-  messagesQuerySchema,
+  pageByIdQuerySchema,
   pullQuerySchema,
 } from '../protocol.js';
 import type { SyncStore, ValidChange } from '../store/types.js';
@@ -39,7 +39,7 @@ export const CONVERSATIONS_PAGE_LIMIT = 5000;
 
 /** `after` (an id, '' when omitted) and `limit` of a page read by id; 400 with what to fix when bad. */
 function pageByIdQuery(c: Context<AppEnv>, what: string, defaultLimit: number, maxLimit: number) {
-  const query = messagesQuerySchema.safeParse(c.req.query());
+  const query = pageByIdQuerySchema.safeParse(c.req.query());
   if (!query.success) {
     throw new HttpError(400, 'invalid-request', `Invalid ${what}s query: ${describeZodError(query.error)}`);
   }
@@ -74,7 +74,10 @@ export function syncRoutes({ store, now = Date.now }: { store: SyncStore; now?: 
     const outcomes = await store.push(userId, valid);
     let next = 0;
     const results: AnsweredResult[] = checks.map((check) => {
-      if (!check.ok) return { kind: check.kind, id: check.id, status: 'rejected', reason: check.reason };
+      if (!check.ok) {
+        const { ok: _, ...refused } = check;
+        return { ...refused, status: 'rejected' };
+      }
       const change: ValidChange = check.change;
       return { kind: change.kind, id: change.id, ...outcomes[next++]! };
     });

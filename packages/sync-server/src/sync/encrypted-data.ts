@@ -1,8 +1,9 @@
 // Once an account has turned end-to-end encryption on, its records must
 // arrive encrypted. Both stores call this inside the push transaction, with
 // the account's setting read in that same transaction.
-import { describeZodError } from '@chatkeep/storage';
+
 import { encryptedDataSchema } from '@chatkeep/storage/crypto';
+import { describeZodError } from '@chatkeep/storage/protocol';
 import type { PushOutcome, ValidChange } from '../store/types.js';
 
 /** Why this change may not be stored on an encrypted account, or undefined when it may. */

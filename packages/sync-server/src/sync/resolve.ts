@@ -1,6 +1,6 @@
 // Last-write-wins, decided the same way by every store: given what is stored
 // for a record (and its conversation), what happens to an incoming change.
-import { compareHlc } from '@chatkeep/storage';
+import { compareHlc } from '@chatkeep/storage/protocol';
 import type { RecordHead, ValidChange } from '../store/types.js';
 
 export type Decision =

@@ -3,21 +3,26 @@
 // The server reads only the envelope: `data` is opaque (protocol 1.1) beyond
 // being a JSON object within the size and depth limits whose `id`,
 // `projectId` and (for v1 clients) `conversationId` agree with the change.
-import { parseHlc } from '@chatkeep/storage';
 import {
+  idProblem,
   MAX_DATA_DEPTH,
   MAX_FUTURE_MS,
   MAX_ID_LENGTH,
   MAX_RECORD_BYTES,
+  parseHlc,
   type RecordKind,
+  type Refusal,
   recordKindSchema,
 } from '../protocol.js';
 import type { ValidChange } from '../store/types.js';
 import type { RawChange, RawData } from './push-body.js';
 
+export { idProblem };
+
+/** A refused change: its reason for people, and `code`, `limit` and `size` for programs. */
 export type ChangeCheck =
   | { ok: true; change: ValidChange }
-  | { ok: false; kind: string; id: string; reason: string };
+  | ({ ok: false; kind: string; id: string } & Refusal);
 
 /** A value shown in a reason or echoed in a result: never longer than an id may be. */
 function clip(value: string): string {
@@ -26,29 +31,25 @@ function clip(value: string): string {
 
 const quote = (value: string) => JSON.stringify(clip(value));
 
-/** Why `value` is not a valid id, or undefined when it is one. */
-export function idProblem(value: string): string | undefined {
-  if (value.length === 0) return 'must not be empty';
-  // With the u flag a lone surrogate is a code point of category Cs; a pair is not.
-  if (/\p{Cs}/u.test(value)) return 'must be well-formed Unicode (it holds a lone surrogate)';
-  // Code points, not UTF-16 units: an emoji is one character.
-  let length = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0xdc00 || c > 0xdfff) length++;
-  }
-  if (length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters (it has ${length})`;
-  if (/\p{Cc}/u.test(value)) return 'must not contain control characters';
-  return undefined;
-}
+const malformed = (reason: string): Refusal => ({ code: 'malformed', reason });
 
-function dataProblem(change: { id: string; projectId: string }, data: RawData): string | undefined {
+function dataProblem(change: { id: string; projectId: string }, data: RawData): Refusal | string | undefined {
   const bytes = Buffer.byteLength(data.text, 'utf8');
   if (bytes > MAX_RECORD_BYTES) {
-    return `The record is ${bytes} bytes of JSON; a record may be at most ${MAX_RECORD_BYTES} bytes (4 MiB). Shorten it or store large attachments elsewhere.`;
+    return {
+      code: 'too-large',
+      size: bytes,
+      limit: MAX_RECORD_BYTES,
+      reason: `The record is ${bytes} bytes of JSON; a record may be at most ${MAX_RECORD_BYTES} bytes (4 MiB). Shorten it or store large attachments elsewhere.`,
+    };
   }
   if (data.depth > MAX_DATA_DEPTH) {
-    return `The record nests ${data.depth} levels deep; data may nest at most ${MAX_DATA_DEPTH} levels. Flatten it.`;
+    return {
+      code: 'too-deep',
+      size: data.depth,
+      limit: MAX_DATA_DEPTH,
+      reason: `The record nests ${data.depth} levels deep; data may nest at most ${MAX_DATA_DEPTH} levels. Flatten it.`,
+    };
   }
   if (data.id !== undefined && data.id !== change.id) {
     return `Malformed change: data.id (${data.id === false ? 'not a string' : quote(data.id)}) differs from the change id (${quote(change.id)}).`;
@@ -63,11 +64,12 @@ export function checkChange(raw: RawChange, now: number): ChangeCheck {
   const text = (f: RawChange['kind']) => (f && 'value' in f ? f.value : undefined);
   const kindText = text(raw.kind) ?? '';
   const idText = text(raw.id) ?? '';
-  const reject = (reason: string): ChangeCheck => ({
+  // A plain reason is a malformed change; the limits name their figures.
+  const reject = (refusal: string | Refusal): ChangeCheck => ({
     ok: false,
     kind: clip(kindText),
     id: clip(idText),
-    reason,
+    ...(typeof refusal === 'string' ? malformed(refusal) : refusal),
   });
   if (raw.notAnObject) return reject('Malformed change: each change must be a JSON object.');
   if (raw.duplicateKey !== undefined) {
@@ -105,9 +107,12 @@ export function checkChange(raw: RawChange, now: number): ChangeCheck {
     );
   }
   if (stamp.ms > now + MAX_FUTURE_MS) {
-    return reject(
-      `The stamp ${hlc} is more than 24 hours ahead of the server clock (${new Date(now).toISOString()}); check this device's clock.`,
-    );
+    return reject({
+      code: 'clock-ahead',
+      size: stamp.ms - now,
+      limit: MAX_FUTURE_MS,
+      reason: `The stamp ${hlc} is more than 24 hours ahead of the server clock (${new Date(now).toISOString()}); check this device's clock.`,
+    });
   }
   if (!raw.deleted || !('value' in raw.deleted))
     return reject('Malformed change: deleted must be true or false.');

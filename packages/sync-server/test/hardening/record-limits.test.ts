@@ -76,6 +76,8 @@ describe('record size', () => {
     const [result] = await pushWithSibling([messageChangeText(id, stamp(t0), data)]);
     expect(result).toMatchObject({ id, status: 'rejected' });
     expect(result!.reason).toMatch(/4194305 bytes.*at most 4194304 bytes \(4 MiB\)/);
+    // The figures for programs: a client words them in its own language.
+    expect(result).toMatchObject({ code: 'too-large', size: MAX_RECORD_BYTES + 1, limit: MAX_RECORD_BYTES });
   });
 });
 
@@ -90,6 +92,7 @@ describe('nesting depth', () => {
     expect(results[0]).toMatchObject({ id: fits, status: 'applied' });
     expect(results[1]).toMatchObject({ id: over, status: 'rejected' });
     expect(results[1]!.reason).toMatch(/nests 101 levels deep; data may nest at most 100 levels/);
+    expect(results[1]).toMatchObject({ code: 'too-deep', size: 101, limit: MAX_DATA_DEPTH });
   });
 
   it('a 10,000-level nesting is rejected without failing its batch (the issue: a 500 lost the sibling)', async () => {
@@ -148,6 +151,7 @@ describe('ids', () => {
     const message = messageChangeText(fresh('m-conv'), stamp(t0), '{"text":"x"}', 'conv\u0000');
     const results = await pushWithSibling([JSON.stringify(tab), JSON.stringify(project), message]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(results.map((r) => r.code)).toEqual(['malformed', 'malformed', 'malformed']);
     expect(results.map((r) => r.reason)).toEqual([
       expect.stringMatching(/^Malformed change: id must not contain control characters/),
       expect.stringMatching(/^Malformed change: projectId must not contain control characters/),

@@ -261,7 +261,25 @@ describe('message actions', () => {
   });
 
   it('says when an earlier message has not synced yet', () => {
-    renderWith(item(message({ parentId: 'not-here' }), { awaitingParent: true }));
+    renderWith(item(message({ role: 'user', parentId: 'not-here' }), { awaitingParent: true }));
     expect(screen.getByRole('note').textContent).toBe('An earlier message has not synced yet.');
+  });
+
+  it('an answer whose question is missing says so in place of the question, and why it may be', () => {
+    renderWith(item(message({ parentId: 'refused-question' }), { awaitingParent: true }));
+    const note = screen.getByRole('note');
+    expect(note.textContent).toMatch(/^The question to this answer was not synced to this device\. /);
+    expect(note.textContent).toMatch(/refused it \(for example, as too large\)/);
+    // The note comes before the answer itself, where the question would be.
+    const article = screen.getByRole('article', { name: 'Assistant message' });
+    expect(article.firstElementChild).toBe(note);
+  });
+
+  it('a message kept on this device only is marked so; a refused one says it did not sync', () => {
+    const { unmount } = renderWith(item(message({ role: 'user' }), { syncNote: 'local-only' }));
+    expect(screen.getByRole('note').textContent).toBe('Kept on this device only');
+    unmount();
+    renderWith(item(message({ role: 'user' }), { syncNote: 'refused' }));
+    expect(screen.getByRole('note').textContent).toMatch(/^Not synced: the sync server refused this message/);
   });
 });

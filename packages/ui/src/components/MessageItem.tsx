@@ -108,12 +108,46 @@ function StatusLine({
   }
 }
 
+/**
+ * In place of a message that is not here: usually still on its way, but a
+ * message the server refused (too large, say) never arrives, and an answer
+ * without its question must not pass for a whole conversation.
+ */
+function MissingParentNote({ answer }: { answer: boolean }) {
+  return (
+    <p className="awaiting-parent" role="note">
+      {answer
+        ? 'The question to this answer was not synced to this device.'
+        : 'An earlier message has not synced yet.'}
+      {answer && (
+        <span className="awaiting-parent-why">
+          {' '}
+          It may still be on its way, or the sync server refused it (for example, as too large) and it stays
+          on the device where it was asked.
+        </span>
+      )}
+    </p>
+  );
+}
+
+function SyncNote({ state }: { state: 'refused' | 'local-only' }) {
+  return (
+    <p className={`sync-note sync-note-${state}`} role="note">
+      {state === 'local-only'
+        ? 'Kept on this device only'
+        : 'Not synced: the sync server refused this message (see Refused changes under Sync status)'}
+    </p>
+  );
+}
+
 interface MessageItemProps {
   message: Message;
   /** An answer is streaming in this conversation in this tab: Retry, Regenerate, Edit and Delete wait. */
   live: boolean;
   /** The message's parent has not reached this device yet (sync). */
   awaitingParent: boolean;
+  /** The sync server refused this message, or the user keeps it on this device only. */
+  syncNote?: 'refused' | 'local-only';
   editing: boolean;
   onRetry(message: Message): void;
   onEdit(message: Message | undefined): void;
@@ -126,6 +160,7 @@ export const MessageItem = memo(function MessageItem({
   message,
   live,
   awaitingParent,
+  syncNote,
   editing,
   onRetry,
   onEdit,
@@ -133,10 +168,11 @@ export const MessageItem = memo(function MessageItem({
   onDelete,
 }: MessageItemProps) {
   const article = useRef<HTMLElement>(null);
-  const notice = awaitingParent && (
-    <p className="awaiting-parent" role="note">
-      An earlier message has not synced yet.
-    </p>
+  const notice = (
+    <>
+      {awaitingParent && <MissingParentNote answer={message.role === 'assistant'} />}
+      {syncNote && <SyncNote state={syncNote} />}
+    </>
   );
   const actions = (
     <MessageActions

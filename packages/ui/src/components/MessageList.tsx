@@ -10,6 +10,8 @@ import { useMessages } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
 import { viewMemory } from '../chat/view-memory.js';
 import { useJumpToMessage } from '../search-ui/jump.js';
+import { useMessageSyncNotes } from '../sync-ui/refused.js';
+import { getSyncRuntime } from '../sync-ui/sync-service.js';
 import { DeleteMessageDialog } from './DeleteMessageDialog.js';
 import { MessageItem } from './MessageItem.js';
 
@@ -31,6 +33,9 @@ export function MessageList({ conversationId, live, followSignal }: MessageListP
   const { messages, missingParentId, isPending, hasNextPage, isFetchingNextPage, fetchNextPage } =
     useMessages(conversationId);
   const [editingId, setEditingId] = useState<string | undefined>();
+  const syncNotes = useMessageSyncNotes(conversationId);
+  const syncNotesRef = useRef(syncNotes);
+  syncNotesRef.current = syncNotes;
   const [toDelete, setToDelete] = useState<Message | undefined>();
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -63,6 +68,10 @@ export function MessageList({ conversationId, live, followSignal }: MessageListP
         text,
         parentId: message.parentId,
       });
+      // The shortened version is what syncs now; the refused original stays here as an earlier version.
+      if (syncNotesRef.current.get(message.id) === 'refused') {
+        await getSyncRuntime()?.keepLocalOnly('message', message.id);
+      }
       setEditingId(undefined);
       atBottom.current = true;
     },
@@ -100,6 +109,8 @@ export function MessageList({ conversationId, live, followSignal }: MessageListP
       },
       [virtualizer],
     ),
+    // "Shorten" on a refused message opens it in its editor.
+    onEdit: setEditingId,
   });
 
   const loadOlder = useCallback(() => {
@@ -230,6 +241,7 @@ export function MessageList({ conversationId, live, followSignal }: MessageListP
                 message={message}
                 live={live}
                 awaitingParent={!!missingParentId && message.parentId === missingParentId}
+                syncNote={syncNotes.get(message.id)}
                 editing={message.id === editingId}
                 onRetry={onRetry}
                 onEdit={onEdit}

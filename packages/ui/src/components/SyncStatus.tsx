@@ -6,6 +6,7 @@ import '../sync-ui/sync.css';
 import { useLazyDialog } from './lazy-dialog.js';
 
 const loadConflictsDialog = () => import('../sync-ui/ConflictsDialog.js').then((m) => m.ConflictsDialog);
+const loadRefusalsDialog = () => import('../sync-ui/RefusalsDialog.js').then((m) => m.RefusalsDialog);
 
 /** Always visible: what sync is doing, when it last finished, "Sync now" and the conflicts. */
 export function SyncStatus() {
@@ -16,6 +17,8 @@ export function SyncStatus() {
   const serverUrl = useSyncSettings((s) => s.serverUrl);
   const [conflictsOpen, setConflictsOpen] = useState(false);
   const ConflictsDialog = useLazyDialog(loadConflictsDialog, conflictsOpen, () => setConflictsOpen(false));
+  const [refusalsOpen, setRefusalsOpen] = useState(false);
+  const RefusalsDialog = useLazyDialog(loadRefusalsDialog, refusalsOpen, () => setRefusalsOpen(false));
   const [syncing, setSyncing] = useState(false);
 
   const shown = withBrowserOffline(status, online);
@@ -49,7 +52,7 @@ export function SyncStatus() {
           )}
         </span>
       </p>
-      {(active || status.conflicts > 0) && (
+      {(active || status.conflicts > 0 || status.rejected > 0) && (
         <div className="sync-actions">
           {active && (
             <button
@@ -69,10 +72,16 @@ export function SyncStatus() {
               Conflicts ({status.conflicts})
             </button>
           )}
+          {status.rejected > 0 && (
+            <button type="button" className="chip sync-refused" onClick={() => setRefusalsOpen(true)}>
+              Refused changes ({status.rejected})
+            </button>
+          )}
         </div>
       )}
       {active && !online && <p className="sync-hint">Offline: changes sync when the network is back.</p>}
       {ConflictsDialog && <ConflictsDialog open={conflictsOpen} onClose={() => setConflictsOpen(false)} />}
+      {RefusalsDialog && <RefusalsDialog open={refusalsOpen} onClose={() => setRefusalsOpen(false)} />}
     </div>
   );
 }

@@ -10,18 +10,27 @@ export interface JumpTarget {
   messageId: string;
   /** Tells two requests for the same message apart (the second click jumps again). */
   seq: number;
+  /** Open the message's editor once it is in view (e.g. to shorten a message the server refused). */
+  edit?: boolean;
 }
 
 interface JumpState {
   target?: JumpTarget;
-  jumpTo(conversationId: string, messageId: string): void;
+  jumpTo(conversationId: string, messageId: string, opts?: { edit?: boolean }): void;
   done(seq: number): void;
 }
 
 export const useJump = create<JumpState>()((set, get) => ({
   target: undefined,
-  jumpTo: (conversationId, messageId) =>
-    set({ target: { conversationId, messageId, seq: (get().target?.seq ?? 0) + 1 } }),
+  jumpTo: (conversationId, messageId, opts) =>
+    set({
+      target: {
+        conversationId,
+        messageId,
+        seq: (get().target?.seq ?? 0) + 1,
+        ...(opts?.edit && { edit: true }),
+      },
+    }),
   done: (seq) => {
     if (get().target?.seq === seq) set({ target: undefined });
   },
@@ -38,6 +47,8 @@ interface JumpListOptions {
   fetchNextPage(): unknown;
   /** Brings message `index` into view (the virtualiser's scrollToIndex). */
   scrollToIndex(index: number): void;
+  /** Opens the editor of a message the jump asked to edit. */
+  onEdit?(messageId: string): void;
 }
 
 /**
@@ -54,6 +65,7 @@ export function useJumpToMessage(opts: JumpListOptions): string | undefined {
     isFetchingNextPage,
     fetchNextPage,
     scrollToIndex,
+    onEdit,
   } = opts;
   const target = useJump((s) => (s.target?.conversationId === conversationId ? s.target : undefined));
   const done = useJump((s) => s.done);
@@ -73,7 +85,18 @@ export function useJumpToMessage(opts: JumpListOptions): string | undefined {
     done(target.seq);
     scrollToIndex(index);
     setHighlighted(target.messageId);
-  }, [target, isPending, messages, hasNextPage, isFetchingNextPage, fetchNextPage, scrollToIndex, done]);
+    if (target.edit) onEdit?.(target.messageId);
+  }, [
+    target,
+    isPending,
+    messages,
+    hasNextPage,
+    isFetchingNextPage,
+    fetchNextPage,
+    scrollToIndex,
+    done,
+    onEdit,
+  ]);
 
   useEffect(() => {
     if (!highlighted) return;

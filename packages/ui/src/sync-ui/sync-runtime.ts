@@ -6,6 +6,8 @@
 import {
   type ChatStorageAdapter,
   createSyncEngine,
+  type RecordKind,
+  type RefusedRecord,
   type SyncableChatStorage,
   type SyncConflict,
   type SyncEngine,
@@ -35,6 +37,11 @@ export interface SyncRuntime {
   listConflicts(): Promise<SyncConflict[]>;
   restoreConflict(id: string): Promise<void>;
   dismissConflict(id: string): Promise<void>;
+  /** Records the server refused, and records kept on this device only (kept across reloads). */
+  listRefused(): Promise<RefusedRecord[]>;
+  keepLocalOnly(kind: RecordKind, id: string): Promise<void>;
+  /** Sends a refused or device-only record again (now, when sync is on). */
+  retryRefused(kind: RecordKind, id: string): Promise<void>;
   /** Waits for the settings in effect now to be applied. */
   settled(): Promise<void>;
   /** Stops syncing for good in this page (before the database goes away). */
@@ -188,6 +195,17 @@ export function createSyncRuntime(opts: SyncRuntimeOptions): SyncRuntime {
     },
     async dismissConflict(id) {
       await conflictsSource()?.dismissConflict(id);
+      notify();
+    },
+    async listRefused() {
+      return (await conflictsSource()?.listRefused()) ?? [];
+    },
+    async keepLocalOnly(kind, id) {
+      await conflictsSource()?.keepLocalOnly(kind, id);
+      notify();
+    },
+    async retryRefused(kind, id) {
+      await conflictsSource()?.retryRefused(kind, id);
       notify();
     },
     settled: () => chain,

@@ -1,0 +1,277 @@
+// The sync wire protocol (DESIGN.md "Sync wire protocol v1" and "Protocol
+// 1.1"), written once: limits, zod schemas of every request and answer (the
+// types derive from them), the envelope rules for ids and stamps, and the
+// refusal codes. The client, both storage adapters and the server import it,
+// the server through the light `@chatkeep/storage/protocol` entry, which
+// pulls in no storage code.
+import '../zod-config.js';
+import { z } from 'zod';
+import { ChatStorageError } from '../errors.js';
+import { parseHlc } from '../hlc.js';
+import { describeZodError, messageSchema, syncedConversationSchema } from '../schema.js';
+import type { Message, ServerRecordChange, SyncedConversation } from '../types.js';
+
+export { compareHlc, formatHlc, isValidClientId, parseHlc } from '../hlc.js';
+export { newId } from '../ids.js';
+export { describeZodError } from '../schema.js';
+
+// ---- limits ------------------------------------------------------------------
+
+const MiB = 1024 * 1024;
+export const MAX_CHANGES_PER_PUSH = 1000;
+/** Request bodies other than a push (sign-up, login). */
+export const MAX_BODY_BYTES = 8 * MiB;
+export const MAX_PUSH_BYTES = 16 * MiB;
+/** The JSON text of one record's data. */
+export const MAX_RECORD_BYTES = 4 * MiB;
+/** How deeply a record's data may nest: the data object itself is level 1. */
+export const MAX_DATA_DEPTH = 100;
+/** Ids are 1 to this many characters (code points). */
+export const MAX_ID_LENGTH = 200;
+/** No answer body is larger than this: pull pages stop early, stale results drop data. */
+export const MAX_ANSWER_BYTES = 16 * MiB;
+/** How far ahead of the server clock a stamp may be. */
+export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_PULL_LIMIT = 500;
+export const MAX_PULL_LIMIT = 1000;
+
+/** The protocol this module describes: 1.1 adds project records, live events and bootstrap reads to v1. */
+export const PROTOCOL_VERSION = '1.1';
+
+// ---- envelope rules ------------------------------------------------------------
+
+/** Why `value` is not a valid id, or undefined when it is one. */
+export function idProblem(value: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  // With the u flag a lone surrogate is a code point of category Cs; a pair is not.
+  if (/\p{Cs}/u.test(value)) return 'must be well-formed Unicode (it holds a lone surrogate)';
+  // Code points, not UTF-16 units: an emoji is one character.
+  let length = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) length++;
+  }
+  if (length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters (it has ${length})`;
+  if (/\p{Cc}/u.test(value)) return 'must not contain control characters';
+  return undefined;
+}
+
+const recordId = z.string().superRefine((value, ctx) => {
+  const problem = idProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const hlcSchema = z.string().refine((s) => parseHlc(s) !== undefined, {
+  message: 'must be a stamp of the form <15-digit ms>:<5-digit counter>:<clientId>',
+});
+// Only "a JSON object" here: z.record would copy every record on the way. What
+// a record holds is checked by the client (parseRemoteChanges); the server
+// keeps it opaque.
+const dataObject = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  { message: 'must be a JSON object' },
+);
+
+// ---- schemas ---------------------------------------------------------------------
+
+export const credentialsSchema = z.object({
+  username: z.string({ error: 'username must be a string' }),
+  password: z.string({ error: 'password must be a string' }),
+});
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+export const authResponseSchema = z.object({ token: z.string().min(1), userId: z.string().min(1) });
+export type AuthResponse = z.infer<typeof authResponseSchema>;
+
+/** GET /v1/auth/sessions: the user's live sessions, most recently used first. */
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number(),
+  /** The session of the token that asked. */
+  current: z.boolean(),
+  userAgent: z.string().nullable(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+export const sessionsResponseSchema = z.object({ sessions: z.array(sessionInfoSchema) });
+export type SessionsResponse = z.infer<typeof sessionsResponseSchema>;
+
+/** `project` records (protocol 1.1) carry a project's name to every device; v1 clients never send one. */
+export const recordKindSchema = z.enum(['conversation', 'message', 'project']);
+export type WireRecordKind = z.infer<typeof recordKindSchema>;
+
+/**
+ * One change as a client sends it. A message carries `conversationId` on the
+ * change (protocol 1.1) or in `data` (v1 clients).
+ */
+export const changeSchema = z.object({
+  kind: recordKindSchema,
+  id: recordId,
+  projectId: recordId,
+  conversationId: recordId.optional(),
+  hlc: hlcSchema,
+  deleted: z.boolean(),
+  data: dataObject.nullable(),
+});
+export type Change = z.infer<typeof changeSchema>;
+
+export const pushRequestSchema = z.object({
+  clientId: z.string(),
+  changes: z.array(changeSchema),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+/**
+ * A stored change as the server answers it. In a `stale` result whose record
+ * would not fit the answer, `data` is absent and `truncated` is true: the
+ * client gets the record by pulling.
+ */
+export const serverChangeSchema = changeSchema.extend({
+  data: changeSchema.shape.data.optional(),
+  truncated: z.literal(true).optional(),
+  version: z.number().int().positive(),
+});
+export type ServerChange = z.infer<typeof serverChangeSchema>;
+
+/**
+ * Why the server refused a change, for programs: `size` and `limit` carry the
+ * figures in the unit of the code (bytes for `too-large`, levels for
+ * `too-deep`, milliseconds ahead for `clock-ahead`; `encryption-required`: the
+ * account takes only encrypted records). A client that does not
+ * know a code shows `reason`, which is always there.
+ */
+export const REFUSAL_CODES = [
+  'too-large',
+  'too-deep',
+  'clock-ahead',
+  'malformed',
+  'encryption-required',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+export interface Refusal {
+  /** For people, from the server (in English). */
+  reason: string;
+  /** One of REFUSAL_CODES, or a newer server's code this client does not know. */
+  code?: string;
+  limit?: number;
+  size?: number;
+}
+
+export const resultSchema = z.object({
+  kind: z.string(),
+  id: z.string(),
+  status: z.enum(['applied', 'stale', 'rejected']),
+  version: z.number().int().positive().optional(),
+  current: serverChangeSchema.optional(),
+  reason: z.string().optional(),
+  code: z.string().optional(),
+  limit: z.number().nonnegative().optional(),
+  size: z.number().nonnegative().optional(),
+});
+export type Result = z.infer<typeof resultSchema>;
+
+export const pushResponseSchema = z.object({ results: z.array(resultSchema), cursor: z.string() });
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+const limitParam = z
+  .string()
+  .regex(/^\d+$/, 'limit must be a positive whole number')
+  .transform(Number)
+  .refine((n) => n >= 1, 'limit must be at least 1')
+  .optional();
+
+export const pullQuerySchema = z.object({ since: z.string().optional(), limit: limitParam });
+
+/**
+ * A page read by id, for GET /v1/sync/conversations and /v1/sync/conversations/:id/messages: ids
+ * greater than `after` (omitted: from the first).
+ */
+export const pageByIdQuerySchema = z.object({ after: z.string().optional(), limit: limitParam });
+
+export const pullResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  cursor: z.string(),
+  hasMore: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+/**
+ * GET /v1/sync/conversations[?after=<id>&limit=<n>]: conversation records by id, each page read in one
+ * snapshot. The first page carries the cursor to pull on from; later pages carry none, since a newer
+ * snapshot's cursor could skip what changed between the pages. `hasMore` is absent from a server that
+ * does not page (everything in one answer).
+ */
+export const conversationsResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  cursor: z.string().optional(),
+  hasMore: z.boolean().optional(),
+});
+export type ConversationsResponse = z.infer<typeof conversationsResponseSchema>;
+
+/** GET /v1/sync/conversations/:id/messages: a page of the conversation's messages by id. */
+export const messagesResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  hasMore: z.boolean(),
+});
+export type MessagesResponse = z.infer<typeof messagesResponseSchema>;
+
+/** `protocol` and `store` are absent from a v1 server's answer. */
+export const healthResponseSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  protocol: z.string().optional(),
+  /** Which database this instance keeps its data in. */
+  store: z.enum(['sqlite', 'postgres']).optional(),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+export const errorResponseSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorResponse = z.infer<typeof errorResponseSchema>;
+
+// ---- pulled records (client side) ----------------------------------------------
+
+/**
+ * Checks a pulled page before anything is written, so a bad record applies
+ * nothing: the envelope by the wire rules, the record by the storage schema,
+ * and that the record is the one the envelope names. Summaries a device
+ * derives itself (messageCount, lastMessage) are ignored, not refused.
+ * Project records (1.1) are left out: this client keeps project names on
+ * each device and does not apply them.
+ */
+export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRecordChange[] {
+  if (!Array.isArray(changes))
+    throw new ChatStorageError('invalid-input', 'applyRemote: changes must be an array.');
+  if (cursor !== undefined && typeof cursor !== 'string') {
+    throw new ChatStorageError('invalid-input', 'applyRemote: cursor, when given, must be a string.');
+  }
+  const valid: ServerRecordChange[] = [];
+  changes.forEach((raw, i) => {
+    const fail = (what: string) =>
+      new ChatStorageError('invalid-input', `Remote change [${i}] ${what}; the page was not applied.`);
+    const envelope = serverChangeSchema.safeParse(raw);
+    if (!envelope.success) throw fail(`is not a valid change: ${describeZodError(envelope.error)}`);
+    const { kind, id, projectId, hlc, deleted, data, version } = envelope.data;
+    if (kind === 'project') return;
+    if (deleted) {
+      valid.push({ kind, id, projectId, hlc, deleted, data: null, version });
+      return;
+    }
+    if (!data) throw fail(`(${kind} ${id}) is a put without data`);
+    let record: SyncedConversation | Message;
+    if (kind === 'conversation') {
+      const { messageCount: _c, lastMessage: _l, ...synced } = data;
+      const parsed = syncedConversationSchema.safeParse(synced);
+      if (!parsed.success) throw fail(`(${kind} ${id}) has invalid data: ${describeZodError(parsed.error)}`);
+      record = parsed.data as SyncedConversation;
+    } else {
+      const parsed = messageSchema.safeParse(data);
+      if (!parsed.success) throw fail(`(${kind} ${id}) has invalid data: ${describeZodError(parsed.error)}`);
+      record = parsed.data as Message;
+    }
+    if (record.id !== id || record.projectId !== projectId) {
+      throw fail(`(${kind} ${id}) carries data for ${kind} ${record.id} in project ${record.projectId}`);
+    }
+    valid.push({ kind, id, projectId, hlc, deleted, data: record, version });
+  });
+  return valid;
+}

@@ -51,11 +51,19 @@ export function foldedAbove(
   nodeId: string,
 ): [string, Folded][] {
   const out: [string, Folded][] = [];
-  const seen = new Set<string>();
+  // Called for every message: a loop through left-out nodes is told by a count of
+  // steps (more than the mapping's nodes), not by a set of the nodes passed.
+  let steps = 0;
+  let limit = Number.POSITIVE_INFINITY;
   let node = mapping[nodeId];
   let at = isRecord(node) && typeof node.parent === 'string' ? node.parent : null;
-  while (at !== null && !read.has(at) && !seen.has(at)) {
-    seen.add(at);
+  while (at !== null && !read.has(at)) {
+    if (++steps === 3) limit = Object.keys(mapping).length;
+    if (steps > limit) {
+      // Round a loop: each node once, as first passed.
+      const first = out.filter(([id], i) => out.findIndex(([other]) => other === id) === i);
+      return first.reverse();
+    }
     const fold = folded.get(at);
     if (fold) out.push([at, fold]);
     node = mapping[at];

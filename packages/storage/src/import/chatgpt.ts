@@ -105,13 +105,11 @@ function readConversation(
   const openCalls = new Map<string | null, readonly ToolCall[]>([[null, []]]);
   const claimed = new Set<string>();
   for (const { nodeId, parentId, createdAt } of nodes) {
-    const { message: m, call, edited, notes: own } = read.get(nodeId)!;
-    const message: MessageInput = {
-      ...m,
-      parentId,
-      createdAt,
-      updatedAt: edited !== undefined && edited > createdAt ? edited : createdAt,
-    };
+    // The reader's own object, used once: placed in the tree in place rather than copied.
+    const { message, call, edited, notes: own } = read.get(nodeId)!;
+    message.parentId = parentId;
+    message.createdAt = createdAt;
+    message.updatedAt = edited !== undefined && edited > createdAt ? edited : createdAt;
     foldInto(message, foldedAbove(mapping, read, folded, nodeId), claimed, notes);
     notes.push(...own);
     let open = openCalls.get(parentId) ?? [];
@@ -182,14 +180,17 @@ function keptAbove(mapping: Json, read: Map<string, ReadNode>, nodeId: string): 
  * the tree repair to report; a loop through left-out nodes ends at null.
  */
 function keptAtOrAbove(mapping: Json, read: Map<string, ReadNode>, nodeId: string): string | null {
-  const seen = new Set<string>();
+  // Called for every node, and the answer is nearly always the node or its parent: a
+  // count of steps (more than the mapping's nodes means a loop) costs no allocation.
+  let steps = 0;
+  let limit = Number.POSITIVE_INFINITY;
   for (let at: string | null = nodeId; at !== null; ) {
     const kept = read.get(at);
     if (kept) return kept.message.id;
     const node: unknown = mapping[at];
     if (!isRecord(node)) return at;
-    if (seen.has(at)) return null;
-    seen.add(at);
+    if (++steps === 3) limit = Object.keys(mapping).length;
+    if (steps > limit) return null;
     at = typeof node.parent === 'string' ? node.parent : null;
   }
   return null;

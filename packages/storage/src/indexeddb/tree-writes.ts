@@ -29,6 +29,7 @@ import {
   conversationRange,
   ensureProject,
   issueAll,
+  putAll,
   showingLeaf,
   summarize,
   type WriteScope,
@@ -511,9 +512,9 @@ async function writePlanned(scope: WriteScope, planned: Planned[]): Promise<void
     { kind: 'conversation' as const, id: conversation.id, projectId: conversation.projectId, deleted: false },
   ]);
   await Promise.all([
-    issueAll(
+    putAll(
+      unwrap(messages),
       planned.flatMap((p) => p.saved),
-      (m) => messages.put(m),
     ),
     issueAll(planned, (p) => conversations.put(p.conversation)),
     stampMany(stamps),

@@ -116,15 +116,36 @@ export async function stampLocalMany(
   );
   const written = new Map<string, StoredSyncMetadata>();
   const stamps: string[] = [];
-  await issueAll(records, (record, i) => {
+  const metas = records.map((record, i) => {
     const key = `${record.kind}\u0000${record.id}`;
     const hlc = clock.next();
     const meta = pendingMeta(written.get(key) ?? previous[i], record, hlc);
     written.set(key, meta);
     stamps.push(hlc);
-    return store.put(meta);
+    return meta;
   });
+  await putAll(unwrap(store), metas);
   return stamps;
+}
+
+/**
+ * Puts many records into one store and waits for the last. Requests of a
+ * transaction complete in the order issued, so one success listener is
+ * enough: the browser does not call into script (and `idb` make a promise)
+ * for each of thousands of records. The first failing request rejects; it
+ * aborts the transaction as any failed request does.
+ */
+export function putAll(store: IDBObjectStore, values: readonly unknown[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let last: IDBRequest | undefined;
+    const failed = (event: Event) => reject((event.target as IDBRequest).error);
+    for (const value of values) {
+      last = store.put(value);
+      last.onerror = failed;
+    }
+    if (last) last.onsuccess = () => resolve();
+    else resolve();
+  });
 }
 
 /**

@@ -219,15 +219,20 @@ export function freshDeviceFigures(runs: FreshDeviceRuns): Figure[] {
       target: 2000,
       chatkeep: summarize(runs.sidebarMs),
     },
-    {
-      id: 'Sync open',
-      name: 'Fresh device: a conversation opened mid-download to its latest page shown',
-      unit: 'ms',
-      better: 'lower',
-      target: 1000,
-      chatkeep: summarize(opens.map((x) => x.ms)),
-      note: `opened at 25%, 50% and 75% of the download, each the conversation the download would have reached last (at 50% the 10,000-message one while still queued); conversations of about 100 messages: ${ms(normal)}, slowest ${Math.round(Math.max(0, ...normal.map((x) => x.ms)))} ms; the 10,000-message one: ${ms(big)}`,
-    },
+    // A small dataset (the smoke run) can finish its download before a conversation is left to open.
+    ...(opens.length === 0
+      ? []
+      : ([
+          {
+            id: 'Sync open',
+            name: 'Fresh device: a conversation opened mid-download to its latest page shown',
+            unit: 'ms',
+            better: 'lower',
+            target: 1000,
+            chatkeep: summarize(opens.map((x) => x.ms)),
+            note: `opened at 25%, 50% and 75% of the download, each the conversation the download would have reached last (at 50% the 10,000-message one while still queued); conversations of about 100 messages: ${ms(normal)}, slowest ${Math.round(Math.max(0, ...normal.map((x) => x.ms)))} ms; the 10,000-message one: ${ms(big)}`,
+          },
+        ] satisfies Figure[])),
     {
       id: 'Sync backfill',
       name: `Fresh device: the whole history (${runs.messages.toLocaleString('en-US')} messages) against the IndexedDB write floor`,

@@ -3,47 +3,9 @@
 // A keys write locks the user's version_counters row, as a push does, so a
 // push committed after the write sees the new setting on every instance.
 import type pg from 'pg';
+import { type KeysRow, type ShareRow, toKeys, toShare } from './account-rows.js';
 import { inTransaction } from './pg-transaction.js';
 import type { AccountKeysOutcome, AccountKeysRecord, AccountKeysWrite, ShareRecord } from './types.js';
-
-interface KeysRow {
-  material: string | null;
-  encrypted: boolean;
-  revision: number;
-  updated_at: number;
-}
-
-interface ShareRow {
-  id: string;
-  user_id: string;
-  data: string | null;
-  size: number;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-const NO_KEYS: AccountKeysRecord = { material: null, encrypted: false, revision: 0, updatedAt: 0 };
-
-function toKeys(row: KeysRow | undefined): AccountKeysRecord {
-  if (!row) return NO_KEYS;
-  return {
-    material: row.material,
-    encrypted: row.encrypted,
-    revision: row.revision,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toShare(row: ShareRow): ShareRecord {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    data: row.data,
-    size: row.size,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-  };
-}
 
 /** Whether the user's pushes must be encrypted; called inside the push transaction. */
 export async function refusesPlaintext(client: pg.PoolClient, userId: string): Promise<boolean> {

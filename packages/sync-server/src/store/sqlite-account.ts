@@ -3,46 +3,8 @@
 // from the record store: SqliteSyncStore delegates to it. better-sqlite3 runs
 // each call to completion, so a read-compare-write here is atomic.
 import type Database from 'better-sqlite3';
+import { type KeysRow, type ShareRow, toKeys, toShare } from './account-rows.js';
 import type { AccountKeysOutcome, AccountKeysRecord, AccountKeysWrite, ShareRecord } from './types.js';
-
-interface KeysRow {
-  material: string | null;
-  encrypted: 0 | 1;
-  revision: number;
-  updated_at: number;
-}
-
-interface ShareRow {
-  id: string;
-  user_id: string;
-  data: string | null;
-  size: number;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-const NO_KEYS: AccountKeysRecord = { material: null, encrypted: false, revision: 0, updatedAt: 0 };
-
-function toKeys(row: KeysRow | undefined): AccountKeysRecord {
-  if (!row) return NO_KEYS;
-  return {
-    material: row.material,
-    encrypted: row.encrypted === 1,
-    revision: row.revision,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toShare(row: ShareRow): ShareRecord {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    data: row.data,
-    size: row.size,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-  };
-}
 
 export class SqliteAccountTables {
   private readonly stmt;

@@ -15,6 +15,8 @@ export * from './schema.js';
 export * from './search/index.js';
 export * from './streaming/index.js';
 export * from './sync/index.js';
+export * from './tags/index.js';
 export { MemoryStorage } from './test-support/memory-storage.js';
 export * from './tree/index.js';
 export type * from './types.js';
+export * from './usage/index.js';

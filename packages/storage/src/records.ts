@@ -3,6 +3,7 @@
 import { ChatStorageError } from './errors.js';
 import { newId } from './ids.js';
 import { previewOf, validateConversationPatch, validateMessageInput } from './schema.js';
+import { normalizeTags } from './tags/tags.js';
 import { checkParentUnchanged } from './tree/validate.js';
 import type {
   Conversation,
@@ -107,6 +108,8 @@ export function patchConversation(
   now: number,
 ): Conversation {
   const valid = validateConversationPatch(patch);
+  // Tags edited by a person are kept tidy: trimmed, single-spaced, no repeats in another case.
+  if (valid.tags) valid.tags = normalizeTags(valid.tags);
   const defined = Object.fromEntries(Object.entries(valid).filter(([, v]) => v !== undefined));
   return { ...existing, ...defined, updatedAt: now };
 }

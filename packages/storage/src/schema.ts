@@ -3,6 +3,7 @@
 import './zod-config.js';
 import { z } from 'zod';
 import { ChatStorageError } from './errors.js';
+import { MAX_TAG_LENGTH, MAX_TAGS } from './tags/tags.js';
 import type { Conversation, Message, MessageInput, SyncedConversation } from './types.js';
 
 /** True for values that survive JSON.stringify/parse unchanged (no functions, cycles, NaN, class instances). */
@@ -99,7 +100,9 @@ const conversationFields = {
   updatedAt: time,
   archived: z.boolean(),
   pinned: z.boolean(),
-  tags: z.array(z.string().max(100)).max(100),
+  tags: z
+    .array(z.string().max(MAX_TAG_LENGTH, `must be at most ${MAX_TAG_LENGTH} characters`))
+    .max(MAX_TAGS, `must be at most ${MAX_TAGS} tags`),
   activeLeafId: id.optional(),
   forkedFrom: z.strictObject({ conversationId: id, messageId: id }).optional(),
 };

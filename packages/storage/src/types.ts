@@ -1,6 +1,9 @@
 // The data model and storage contract of DESIGN.md. Every other module of
 // the package, the UI and the sync server take their types from here.
 
+import type { TagCount } from './tags/tags.js';
+import type { UsageQuery, UsageSummary } from './usage/summary.js';
+
 export type Role = 'user' | 'assistant' | 'system' | 'tool';
 export type MessageStatus = 'pending' | 'streaming' | 'complete' | 'error' | 'interrupted';
 
@@ -170,6 +173,10 @@ export interface ChatStorageAdapter {
   ): Promise<Conversation>;
   /** The messages with these ids, in the same order; undefined where there is none. One read for all. */
   getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]>;
+  /** Every tag used in the project (archived conversations included) with how many conversations carry it, by name. */
+  listTags(projectId: string): Promise<TagCount[]>;
+  /** Messages, answers and reported tokens per day, project and model over a window; reads only the window's messages. */
+  usageSummary(query: UsageQuery): Promise<UsageSummary>;
   /** Upserts the conversation and messages in one transaction; never deletes messages missing from the input. */
   saveConversation(conversation: ConversationInput, messages: MessageInput[]): Promise<void>;
   subscribe(listener: (change: StorageChange) => void): () => void;

@@ -12,6 +12,7 @@ import { pagingRules } from './paging.js';
 import { subscribeRules } from './subscribe.js';
 import { summaryRules } from './summaries.js';
 import { syncBookkeepingRules } from './sync-bookkeeping.js';
+import { tagAndUsageRules } from './tags-usage.js';
 import { treeRules } from './tree.js';
 
 export type { ContractTarget } from './context.js';
@@ -30,5 +31,6 @@ export function describeStorageContract(target: ContractTarget): void {
     conflictRules(ctx);
     modelRules(ctx);
     treeRules(ctx);
+    tagAndUsageRules(ctx);
   });
 }

@@ -15,6 +15,7 @@ import {
 import { validateConversationPatch, validateMessageInput } from '../schema.js';
 import { parseRemoteChanges } from '../sync/protocol.js';
 import { describeRefused, refusedState } from '../sync/refusals.js';
+import type { TagCount } from '../tags/tags.js';
 import type {
   BootstrapProgress,
   ChatStorageAdapter,
@@ -36,6 +37,7 @@ import type {
   SyncMetadata,
   SyncSource,
 } from '../types.js';
+import type { UsageQuery, UsageSummary } from '../usage/summary.js';
 import { applyRemoteChanges } from './apply-remote.js';
 import { BranchReader, childrenRange } from './branch.js';
 import { openDatabase } from './database.js';
@@ -69,6 +71,7 @@ import {
   type WriteTx,
 } from './tx.js';
 import { newClientId } from './upgrade.js';
+import { readTags, readUsage } from './usage.js';
 
 export interface IndexedDBAdapterOptions {
   /** Database name, also the name of the cross-tab channel. Default 'chatkeep'. */
@@ -312,6 +315,14 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       const store = this.db.transaction('messages', 'readonly').store;
       return Promise.all(ids.map((id) => store.get(id)));
     });
+  }
+
+  async listTags(projectId: string): Promise<TagCount[]> {
+    return this.read(() => readTags(this.db, projectId));
+  }
+
+  async usageSummary(query: UsageQuery): Promise<UsageSummary> {
+    return this.read(() => readUsage(this.db, query, this.now()));
   }
 
   async saveConversation(input: ConversationInput, messages: MessageInput[]): Promise<void> {

@@ -9,6 +9,7 @@ import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
 import { compareConversationsNewestFirst } from '../records.js';
 import { describeRefused, refusedState } from '../sync/refusals.js';
+import { collectTags, type TagCount } from '../tags/tags.js';
 import type {
   BootstrapProgress,
   Conversation,
@@ -29,6 +30,7 @@ import type {
   SyncConflict,
   SyncMetadata,
 } from '../types.js';
+import { checkUsageQuery, type UsageQuery, type UsageSummary, UsageTally } from '../usage/summary.js';
 import { applyRemote } from './apply-remote.js';
 import * as conflicts from './conflicts.js';
 import { removeAll } from './fallback-copy.js';
@@ -247,6 +249,27 @@ export class LocalStorageAdapter implements SyncableChatStorage {
 
   loadConversation(conversationId: string): Promise<Message[]> {
     return this.read((s) => s.entry(conversationId)?.messages ?? []);
+  }
+
+  listTags(projectId: string): Promise<TagCount[]> {
+    return this.read((s) =>
+      collectTags(Object.values(s.projectIndex(projectId)).sort(compareConversationsNewestFirst)),
+    );
+  }
+
+  /** As in IndexedDB: only conversations touched in the window are opened (see indexeddb/usage.ts). */
+  usageSummary(query: UsageQuery): Promise<UsageSummary> {
+    return this.read((s) => {
+      const tally = new UsageTally(checkUsageQuery(query, this.now()));
+      const projectIds = tally.query.projectId ? [tally.query.projectId] : s.projects();
+      for (const projectId of projectIds) {
+        for (const c of Object.values(s.projectIndex(projectId))) {
+          if (c.updatedAt < tally.query.since) continue;
+          for (const message of s.messagesOf(c.id)) tally.add(message);
+        }
+      }
+      return tally.result();
+    });
   }
 
   getMessagesByIds(ids: readonly string[]): Promise<(Message | undefined)[]> {

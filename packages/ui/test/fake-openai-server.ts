@@ -39,6 +39,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 /**
  * Scenarios by model name: `fake-model` (text or calculator tool), `bad-key` (401), `broken` (500 mid-way).
+ * Every finished stream ends with a usage chunk (no choices), as OpenAI sends with
+ * `stream_options.include_usage`: 10 prompt tokens plus one per message sent, 7 completion tokens.
  * With `fake-model`, a message saying "half a call" gets a calculator call whose arguments stop
  * half-way, and the stream then stays open without another byte until the client goes away.
  */
@@ -144,7 +146,12 @@ export async function startFakeOpenAI(opts: { chunkDelayMs?: number } = {}): Pro
     await send({
       ...chunk({}),
       choices: [],
-      usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
+      // The prompt grows by a token per message sent, so that successive answers report different figures.
+      usage: {
+        prompt_tokens: 10 + body.messages.length,
+        completion_tokens: 7,
+        total_tokens: 17 + body.messages.length,
+      },
     });
     res.write('data: [DONE]\n\n');
     res.end();

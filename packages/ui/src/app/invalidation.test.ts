@@ -3,7 +3,7 @@ import { createInvalidator } from './invalidation.js';
 import { queryKeys } from './query-keys.js';
 
 describe('change feed to query invalidation', () => {
-  it('invalidates the project list, the conversation and its messages for a message write', () => {
+  it('invalidates the project list, usage figures, the conversation and its messages for a message write', () => {
     const invalidated: unknown[] = [];
     const queue: (() => void)[] = [];
     const invalidate = createInvalidator(
@@ -19,6 +19,7 @@ describe('change feed to query invalidation', () => {
     queue.shift()?.();
     expect(invalidated).toEqual([
       queryKeys.conversations('p1'),
+      queryKeys.usage,
       queryKeys.conversation('c1'),
       queryKeys.messages('c1'),
       queryKeys.tree('c1'),
@@ -42,7 +43,7 @@ describe('change feed to query invalidation', () => {
     }
     expect(queue).toHaveLength(1);
     queue.shift()?.();
-    expect(invalidated).toHaveLength(5);
+    expect(invalidated).toHaveLength(6);
     expect(invalidated).toContainEqual(queryKeys.projects);
   });
 });

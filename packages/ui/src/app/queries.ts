@@ -1,5 +1,5 @@
 // Read hooks: the only way components read history.
-import type { ChatStorageAdapter, Conversation, Message } from '@chatkeep/storage';
+import { type ChatStorageAdapter, type Conversation, type Message, usageWindow } from '@chatkeep/storage';
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { queryKeys } from './query-keys.js';
@@ -96,4 +96,19 @@ export function useVersions(message: Pick<Message, 'id' | 'conversationId'>) {
     // A storage that cannot list versions shows no switch rather than retrying.
     retry: false,
   }).data;
+}
+
+/** Every tag of the project with how many conversations carry it. */
+export function useTags(projectId: string) {
+  const storage = useStorage();
+  return useQuery({ queryKey: queryKeys.tags(projectId), queryFn: () => storage.listTags(projectId) }).data;
+}
+
+/** Usage figures of the last `days` days (today included), of one project or all. */
+export function useUsageSummary(days: number, projectId?: string) {
+  const storage = useStorage();
+  return useQuery({
+    queryKey: queryKeys.usageSummary(days, projectId),
+    queryFn: () => storage.usageSummary({ ...usageWindow(days), ...(projectId ? { projectId } : {}) }),
+  });
 }

@@ -3,6 +3,11 @@ import type { StorageChange } from '@chatkeep/storage';
 export const queryKeys = {
   projects: ['projects'] as const,
   conversations: (projectId: string) => ['conversations', projectId] as const,
+  /** Under the project's conversations: refreshed whenever they are. */
+  tags: (projectId: string) => ['conversations', projectId, 'tags'] as const,
+  /** Every usage figure: refreshed by any message write. */
+  usage: ['usage'] as const,
+  usageSummary: (days: number, projectId: string | undefined) => ['usage', days, projectId ?? '*'] as const,
   conversation: (id: string) => ['conversation', id] as const,
   messages: (conversationId: string) => ['messages', conversationId] as const,
   /** Everything read across branches: invalidated as one, by prefix. */
@@ -18,6 +23,7 @@ export function keysForChange(change: StorageChange): (readonly string[])[] {
   if (change.conversations.length > 0) {
     keys.push(queryKeys.projects);
   }
+  if (change.messages.length > 0) keys.push(queryKeys.usage);
   const conversationIds = new Set<string>();
   for (const c of change.conversations) conversationIds.add(c.id);
   for (const m of change.messages) conversationIds.add(m.conversationId);

@@ -207,6 +207,23 @@ describe('the chat loop against the endpoint', () => {
     await storage.close();
   });
 
+  it('keeps the usage of the final chunk on each answer, which usageSummary adds up', async () => {
+    const storage = await openTestStorage();
+    const { id: conversationId } = await storage.createConversation({ projectId: 'p' });
+    expect(await (await askFakeModel(storage, conversationId, 'hello')).outcome).toEqual({ status: 'complete' });
+    expect(await (await askFakeModel(storage, conversationId, 'again')).outcome).toEqual({ status: 'complete' });
+    const answers = (await storage.loadConversation(conversationId)).filter((m) => m.role === 'assistant');
+    // The second request carries three messages (question, answer, question): 13 prompt tokens.
+    expect(answers.map((m) => m.metadata?.tokens)).toEqual([
+      { input: 11, output: 7 },
+      { input: 13, output: 7 },
+    ]);
+    const usage = await storage.usageSummary({ since: 0 });
+    expect(usage.totals).toMatchObject({ messages: 4, answers: 2, inputTokens: 24, outputTokens: 14 });
+    expect(usage.models).toMatchObject([{ model: 'fake-model', answers: 2 }]);
+    await storage.close();
+  });
+
   it('saves a tool call while its arguments are still arriving, and keeps them when stopped', async () => {
     const storage = await openTestStorage();
     const { id: conversationId } = await storage.createConversation({ projectId: 'p' });

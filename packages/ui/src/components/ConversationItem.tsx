@@ -1,5 +1,5 @@
 import type { Conversation } from '@chatkeep/storage';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { TitleInput } from './TitleInput.js';
 
 interface ConversationItemProps {
@@ -10,6 +10,7 @@ interface ConversationItemProps {
   onTogglePin(): void;
   onToggleArchive(): void;
   onExport?(): void;
+  onEditTags?(): void;
   onDelete(): void;
 }
 
@@ -18,7 +19,9 @@ export function ConversationItem(props: ConversationItemProps) {
   const [editing, setEditing] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
+  const tagsId = useId();
   const title = conversation.title || 'New chat';
+  const tags = conversation.tags ?? [];
 
   useEffect(() => {
     if (!menuOpen) return;
@@ -64,8 +67,10 @@ export function ConversationItem(props: ConversationItemProps) {
       ) : (
         <button
           type="button"
-          className="conversation-open"
+          className={tags.length ? 'conversation-open has-tags' : 'conversation-open'}
           aria-current={active ? 'page' : undefined}
+          // The title stays the button's name; the tags are its description.
+          aria-describedby={tags.length ? tagsId : undefined}
           onClick={props.onOpen}
           title={conversation.lastMessage}
         >
@@ -75,6 +80,16 @@ export function ConversationItem(props: ConversationItemProps) {
             </span>
           )}
           <span className="conversation-title">{title}</span>
+          {tags.length > 0 && (
+            <span id={tagsId} className="conversation-tags" aria-hidden="true">
+              <span className="visually-hidden">Tagged </span>
+              {tags.map((t) => (
+                <span key={t} className="tag">
+                  {t}
+                </span>
+              ))}
+            </span>
+          )}
         </button>
       )}
       <button
@@ -105,6 +120,11 @@ export function ConversationItem(props: ConversationItemProps) {
           <button type="button" role="menuitem" onClick={act(props.onToggleArchive)}>
             {conversation.archived ? 'Unarchive' : 'Archive'}
           </button>
+          {props.onEditTags && (
+            <button type="button" role="menuitem" onClick={act(props.onEditTags)}>
+              Tags…
+            </button>
+          )}
           {props.onExport && (
             <button type="button" role="menuitem" onClick={act(props.onExport)}>
               Export

@@ -1,13 +1,14 @@
 // The actions of one message (DESIGN.md "UI contract"): copy, edit,
 // regenerate, fork, delete, and the "‹ 2/3 ›" switch between versions.
 // Shown on hover and focus, always on touch screens (styles.css).
-import { type Message, messageSection } from '@chatkeep/storage';
+import { type Message, messageSection, reportedTokens } from '@chatkeep/storage';
 import { useState } from 'react';
 import { regenerateAnswer } from '../app/chat-controller.js';
 import { useVersions } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
 import { useUi } from '../app/ui-store.js';
 import { describeError } from '../chat/run-turn.js';
+import { AnswerUsage } from '../usage-ui/AnswerUsage.js';
 
 interface MessageActionsProps {
   message: Message;
@@ -70,6 +71,7 @@ export function MessageActions({ message, live, onEdit, onDelete }: MessageActio
         <button type="button" className="ghost-button" disabled={live} onClick={onDelete}>
           Delete message
         </button>
+        {message.role === 'assistant' && <AnswerUsage tokens={reportedTokens(message)} />}
       </div>
       {notice && (
         <span className={notice.failed ? 'action-notice failed' : 'action-notice'} role="status">

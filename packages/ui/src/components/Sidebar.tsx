@@ -1,4 +1,4 @@
-import type { Conversation } from '@chatkeep/storage';
+import { type Conversation, hasEveryTag } from '@chatkeep/storage';
 import { forwardRef, useDeferredValue, useMemo, useState } from 'react';
 import { useConversations, useConversationTree } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
@@ -9,11 +9,14 @@ import { viewMemory } from '../chat/view-memory.js';
 import { ContentResults } from '../search-ui/ContentResults.js';
 import { useSearchIndexLifecycle } from '../search-ui/use-content-search.js';
 import { useSyncSettings } from '../sync-ui/sync-service.js';
+import { TagFilter } from '../tags-ui/TagFilter.js';
+import { useTagFilter } from '../tags-ui/tag-filter.js';
 import { ConversationItem } from './ConversationItem.js';
 import { Dialog } from './Dialog.js';
 import { useLazyDialog } from './lazy-dialog.js';
 import { ProjectSwitcher } from './ProjectSwitcher.js';
 
+const loadTagsDialog = () => import('../tags-ui/TagsDialog.js').then((m) => m.TagsDialog);
 const loadExportDialog = () =>
   import('../data-ui/ExportConversationDialog.js').then((m) => m.ExportConversationDialog);
 
@@ -52,6 +55,9 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const ExportConversationDialog = useLazyDialog(loadExportDialog, toExport !== undefined, () =>
     setToExport(undefined),
   );
+  const [toTag, setToTag] = useState<Conversation | undefined>();
+  const TagsDialog = useLazyDialog(loadTagsDialog, toTag !== undefined, () => setToTag(undefined));
+  const tagFilter = useTagFilter(projectId);
   const [actionError, setActionError] = useState<string | undefined>();
   const syncing = useSyncSettings((s) => s.enabled && !!s.account);
   useSearchIndexLifecycle();
@@ -59,9 +65,12 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const visible = useMemo(
     () =>
       (conversations ?? []).filter(
-        (c) => (view === 'archived' ? c.archived : !c.archived) && (!search || matchesTitle(c, search)),
+        (c) =>
+          (view === 'archived' ? c.archived : !c.archived) &&
+          (!search || matchesTitle(c, search)) &&
+          hasEveryTag(c, tagFilter),
       ),
-    [conversations, view, search],
+    [conversations, view, search, tagFilter],
   );
   const groups = useMemo(
     () =>
@@ -120,6 +129,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
             Archived{archivedCount ? ` (${archivedCount})` : ''}
           </button>
         </fieldset>
+        <TagFilter projectId={projectId} conversations={conversations} />
       </div>
       {actionError && (
         <p className="sidebar-error" role="alert">
@@ -140,9 +150,11 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           <p className="muted nav-empty">
             {search
               ? 'No conversation title matches.'
-              : view === 'archived'
-                ? 'Nothing archived.'
-                : 'No conversations yet.'}
+              : tagFilter.length
+                ? 'No conversation here has every chosen tag.'
+                : view === 'archived'
+                  ? 'Nothing archived.'
+                  : 'No conversations yet.'}
           </p>
         ) : (
           groups.map((group) => (
@@ -162,6 +174,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
                       if (!c.archived && c.id === activeId) openConversation(null);
                     }}
                     onExport={() => setToExport(c)}
+                    onEditTags={() => setToTag(c)}
                     onDelete={() => setToDelete(c)}
                   />
                 ))}
@@ -182,6 +195,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </button>
         </div>
       </footer>
+      {TagsDialog && toTag && <TagsDialog conversation={toTag} onClose={() => setToTag(undefined)} />}
       {ExportConversationDialog && (
         <ExportConversationDialog conversation={toExport} onClose={() => setToExport(undefined)} />
       )}

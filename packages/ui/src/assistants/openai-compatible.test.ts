@@ -210,8 +210,12 @@ describe('the chat loop against the endpoint', () => {
   it('keeps the usage of the final chunk on each answer, which usageSummary adds up', async () => {
     const storage = await openTestStorage();
     const { id: conversationId } = await storage.createConversation({ projectId: 'p' });
-    expect(await (await askFakeModel(storage, conversationId, 'hello')).outcome).toEqual({ status: 'complete' });
-    expect(await (await askFakeModel(storage, conversationId, 'again')).outcome).toEqual({ status: 'complete' });
+    expect(await (await askFakeModel(storage, conversationId, 'hello')).outcome).toEqual({
+      status: 'complete',
+    });
+    expect(await (await askFakeModel(storage, conversationId, 'again')).outcome).toEqual({
+      status: 'complete',
+    });
     const answers = (await storage.loadConversation(conversationId)).filter((m) => m.role === 'assistant');
     // The second request carries three messages (question, answer, question): 13 prompt tokens.
     expect(answers.map((m) => m.metadata?.tokens)).toEqual([

@@ -54,7 +54,7 @@ export function UsageSection() {
           ))}
         </fieldset>
         <label className="usage-project">
-          <span>Project</span>
+          <span>Usage for</span>
           <select value={projectId} onChange={(e) => setProjectId(e.target.value)}>
             <option value="">All projects</option>
             {(projects ?? []).map((p) => (

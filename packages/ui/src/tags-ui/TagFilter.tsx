@@ -17,8 +17,13 @@ export function TagFilter({
   const toggle = useTagFilterStore((s) => s.toggle);
   const clear = useTagFilterStore((s) => s.clear);
   const [open, setOpen] = useState(false);
-  const tags = useMemo(() => collectTags(conversations ?? []), [conversations]);
   const chosenKeys = new Set(chosen.map(tagKey));
+  const tags = useMemo(() => {
+    const inUse = collectTags(conversations ?? []);
+    // A chosen tag no conversation carries any more stays listed, so that it can be unchecked.
+    const missing = chosen.filter((t) => !inUse.some((u) => tagKey(u.tag) === tagKey(t)));
+    return [...inUse, ...missing.map((tag) => ({ tag, count: 0 }))];
+  }, [conversations, chosen]);
   if (tags.length === 0 && chosen.length === 0) return null;
   return (
     <div className="tag-filter">

@@ -83,8 +83,9 @@ export function ConversationItem(props: ConversationItemProps) {
           {tags.length > 0 && (
             <span id={tagsId} className="conversation-tags" aria-hidden="true">
               <span className="visually-hidden">Tagged </span>
-              {tags.map((t) => (
-                <span key={t} className="tag">
+              {tags.map((t, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: imported or synced tags may repeat; the position keeps keys unique
+                <span key={`${i}:${t}`} className="tag">
                   {t}
                 </span>
               ))}

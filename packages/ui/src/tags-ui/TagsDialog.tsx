@@ -60,8 +60,9 @@ export function TagsDialog({ conversation, onClose }: { conversation: Conversati
         <p className="muted">No tags yet.</p>
       ) : (
         <ul className="tag-list" aria-label="Tags">
-          {live.tags.map((tag) => (
-            <li key={tag} className="tag-chip">
+          {live.tags.map((tag, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: imported or synced tags may repeat; the position keeps keys unique
+            <li key={`${i}:${tag}`} className="tag-chip">
               <span>{tag}</span>
               <button
                 type="button"

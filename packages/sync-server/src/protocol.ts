@@ -34,14 +34,11 @@ export const accountKeysPutSchema = z.strictObject({
 export type AccountKeysPut = z.infer<typeof accountKeysPutSchema>;
 
 /** POST /v1/shares: the encrypted snapshot itself; the key stays in the link's fragment. */
-export const shareBodySchema = encryptedDataSchema;
-export const shareCreatedSchema = z.object({ id: z.string() });
-
-export const shareInfoSchema = z.object({
-  id: z.string(),
-  size: z.number(),
-  createdAt: z.number(),
-  revokedAt: z.number().nullable(),
-});
-export const sharesResponseSchema = z.object({ shares: z.array(shareInfoSchema) });
-export type SharesResponse = z.infer<typeof sharesResponseSchema>;
+export {
+  type ShareInfo,
+  type SharesResponse,
+  shareCreatedSchema,
+  shareDataSchema as shareBodySchema,
+  shareInfoSchema,
+  sharesResponseSchema,
+} from '@chatkeep/storage/crypto';

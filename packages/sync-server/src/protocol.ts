@@ -1,9 +1,10 @@
 // The wire protocol is written once, in @chatkeep/storage/protocol (shared
 // with the client and both storage adapters); this module re-exports it so
 // that the server's imports stay short (that entry loads no storage code),
-// and adds the schemas of the account-keys and share endpoints, which only
-// the server reads and which take their shapes from @chatkeep/storage/crypto.
-import { encryptedDataSchema, keyMaterialSchema } from '@chatkeep/storage/crypto';
+// and adds the schemas of the account-keys endpoints, which only the server
+// reads and which take their shapes from @chatkeep/storage/crypto (where the
+// share endpoints' schemas live, since the client reads those too).
+import { keyMaterialSchema } from '@chatkeep/storage/crypto';
 import { z } from 'zod';
 
 /** Every kind the server stores; the storage package's own RecordKind leaves out projects. */

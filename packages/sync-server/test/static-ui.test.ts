@@ -6,7 +6,8 @@ import { request, signup, startTestServer, type TestServer, tempDir } from './he
 
 const ui = tempDir('chatkeep-ui-');
 const INDEX = '<!doctype html><title>Chatkeep app</title><div id="root"></div>';
-const SHARE = '<!doctype html><title>Shared conversation</title><script>/* share */</script><div id="root"></div>';
+const SHARE =
+  '<!doctype html><title>Shared conversation</title><script>/* share */</script><div id="root"></div>';
 let server: TestServer;
 
 beforeAll(async () => {

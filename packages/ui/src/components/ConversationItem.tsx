@@ -10,6 +10,7 @@ interface ConversationItemProps {
   onTogglePin(): void;
   onToggleArchive(): void;
   onExport?(): void;
+  onShare?(): void;
   onDelete(): void;
 }
 
@@ -108,6 +109,11 @@ export function ConversationItem(props: ConversationItemProps) {
           {props.onExport && (
             <button type="button" role="menuitem" onClick={act(props.onExport)}>
               Export
+            </button>
+          )}
+          {props.onShare && (
+            <button type="button" role="menuitem" onClick={act(props.onShare)}>
+              Share link
             </button>
           )}
           <button type="button" role="menuitem" className="danger" onClick={act(props.onDelete)}>

@@ -101,7 +101,6 @@ function StatusLine({ message, onRetry }: { message: Message; onRetry?(): void }
   }
 }
 
-
 interface MessageViewProps {
   message: Message;
   /** Focus target (an edit that is cancelled comes back here). */

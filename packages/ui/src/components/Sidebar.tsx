@@ -16,6 +16,7 @@ import { ProjectSwitcher } from './ProjectSwitcher.js';
 
 const loadExportDialog = () =>
   import('../data-ui/ExportConversationDialog.js').then((m) => m.ExportConversationDialog);
+const loadShareDialog = () => import('../share-ui/ShareDialog.js').then((m) => m.ShareDialog);
 
 interface SidebarProps {
   onOpenSettings(): void;
@@ -52,6 +53,8 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const ExportConversationDialog = useLazyDialog(loadExportDialog, toExport !== undefined, () =>
     setToExport(undefined),
   );
+  const [toShare, setToShare] = useState<Conversation | undefined>();
+  const ShareDialog = useLazyDialog(loadShareDialog, toShare !== undefined, () => setToShare(undefined));
   const [actionError, setActionError] = useState<string | undefined>();
   const syncing = useSyncSettings((s) => s.enabled && !!s.account);
   useSearchIndexLifecycle();
@@ -162,6 +165,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
                       if (!c.archived && c.id === activeId) openConversation(null);
                     }}
                     onExport={() => setToExport(c)}
+                    onShare={() => setToShare(c)}
                     onDelete={() => setToDelete(c)}
                   />
                 ))}
@@ -185,6 +189,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
       {ExportConversationDialog && (
         <ExportConversationDialog conversation={toExport} onClose={() => setToExport(undefined)} />
       )}
+      {ShareDialog && <ShareDialog conversation={toShare} onClose={() => setToShare(undefined)} />}
       <Dialog
         title="Delete conversation?"
         open={!!toDelete}

@@ -2,6 +2,7 @@
 // feature adds itself here; the dialog renders them after the assistant choice.
 import type { ComponentType } from 'react';
 import { ExportImportSection } from '../data-ui/ExportImportSection.js';
+import { SharedLinksSection } from '../share-ui/SharedLinksSection.js';
 
 export interface SettingsSection {
   id: string;
@@ -12,3 +13,4 @@ export interface SettingsSection {
 export const settingsSections: SettingsSection[] = [];
 
 settingsSections.push({ id: 'export-import', title: 'Export and import', Component: ExportImportSection });
+settingsSections.push({ id: 'shared-links', title: 'Shared links', Component: SharedLinksSection });

@@ -10,6 +10,7 @@ export function SharePage({ href }: { href: string }) {
 
   useEffect(() => {
     let live = true;
+    setState({ kind: 'loading' });
     void loadShare(href).then((next) => {
       if (live) setState(next);
     });
@@ -19,7 +20,8 @@ export function SharePage({ href }: { href: string }) {
   }, [href]);
 
   useEffect(() => {
-    if (state.kind === 'ready') document.title = `${state.shared.conversation.title || 'Shared conversation'} · Chatkeep`;
+    if (state.kind === 'ready')
+      document.title = `${state.shared.conversation.title || 'Shared conversation'} · Chatkeep`;
   }, [state]);
 
   return (

@@ -4,7 +4,9 @@
 import { importShareSnapshot, openChatStorage } from '@chatkeep/storage';
 import { useUi } from '../app/ui-store.js';
 
-export async function importIntoChatkeep(snapshot: unknown): Promise<{ conversationId: string; imported: boolean }> {
+export async function importIntoChatkeep(
+  snapshot: unknown,
+): Promise<{ conversationId: string; imported: boolean }> {
   const adapter = await openChatStorage();
   try {
     const ui = useUi.getState();

@@ -11,7 +11,14 @@ import {
 } from '@chatkeep/storage';
 import { decryptShare } from '@chatkeep/storage/crypto';
 
-export type ShareProblem = 'not-a-link' | 'no-key' | 'withdrawn' | 'not-found' | 'wrong-key' | 'unreadable' | 'unreachable';
+export type ShareProblem =
+  | 'not-a-link'
+  | 'no-key'
+  | 'withdrawn'
+  | 'not-found'
+  | 'wrong-key'
+  | 'unreadable'
+  | 'unreachable';
 
 export type ShareState =
   | { kind: 'loading' }

@@ -31,3 +31,12 @@ export function rememberShare(id: string, label: ShareLabel, storage: Storage = 
     // A full localStorage only costs the label: the link still works and is listed.
   }
 }
+
+/** Forgets every label ("Clear all conversations": titles are history too). The links stay listed and revocable. */
+export function forgetShares(storage: Storage = localStorage): void {
+  try {
+    storage.removeItem(KEY);
+  } catch {
+    // Nothing to forget where storage cannot be reached.
+  }
+}

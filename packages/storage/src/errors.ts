@@ -22,7 +22,10 @@ export type ChatStorageErrorCode =
   | 'wrong-recovery-key'
   | 'invalid-recovery-key'
   | 'invalid-key-material'
-  | 'decrypt-failed';
+  | 'decrypt-failed'
+  // Share links (see share/): a snapshot over the size limit, a link its owner withdrew.
+  | 'share-too-large'
+  | 'share-withdrawn';
 
 /** Every failure the storage package reports: `code` for programs, `message` for people. */
 export class ChatStorageError extends Error {

@@ -13,6 +13,7 @@ export * from './localstorage/index.js';
 export { type OpenChatStorageOptions, openChatStorage } from './open.js';
 export * from './schema.js';
 export * from './search/index.js';
+export * from './share/index.js';
 export * from './streaming/index.js';
 export * from './sync/index.js';
 export * from './tags/index.js';

@@ -8,11 +8,13 @@ import type { z } from 'zod';
 import { HttpError } from './errors.js';
 import { MAX_BODY_BYTES } from './protocol.js';
 
-function tooLarge(maxBytes: number): HttpError {
+const SMALLER_BATCHES = 'send the changes in smaller batches';
+
+function tooLarge(maxBytes: number, whatToDo: string): HttpError {
   return new HttpError(
     413,
     'payload-too-large',
-    `The request body is larger than ${maxBytes} bytes (${maxBytes / 1024 / 1024} MiB); send the changes in smaller batches.`,
+    `The request body is larger than ${maxBytes} bytes (${maxBytes / 1024 / 1024} MiB); ${whatToDo}.`,
   );
 }
 
@@ -24,10 +26,15 @@ function tooLarge(maxBytes: number): HttpError {
  * joined copy), in few copies, and a client that declares 16 MiB but sends
  * little makes the server allocate little.
  */
-export async function readText(c: Context, maxBytes: number): Promise<string> {
+export async function readText(
+  c: Context,
+  maxBytes: number,
+  /** What the sender should do about a body over the limit. */
+  whatToDo = SMALLER_BATCHES,
+): Promise<string> {
   const declared = c.req.header('Content-Length');
   const length = declared === undefined ? undefined : Number(declared);
-  if (length !== undefined && length > maxBytes) throw tooLarge(maxBytes);
+  if (length !== undefined && length > maxBytes) throw tooLarge(maxBytes, whatToDo);
   const body = c.req.raw.body;
   if (!body) return '';
   const reader = body.getReader();
@@ -40,7 +47,7 @@ export async function readText(c: Context, maxBytes: number): Promise<string> {
     const needed = size + value.byteLength;
     if (needed > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
+      throw tooLarge(maxBytes, whatToDo);
     }
     if (needed > buffer.length) {
       const limit = needed <= capacity ? capacity : maxBytes;

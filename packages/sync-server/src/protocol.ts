@@ -1,9 +1,10 @@
 // The wire protocol is written once, in @chatkeep/storage/protocol (shared
 // with the client and both storage adapters); this module re-exports it so
 // that the server's imports stay short (that entry loads no storage code),
-// and adds the schemas of the account-keys and share endpoints, which only
-// the server reads and which take their shapes from @chatkeep/storage/crypto.
-import { encryptedDataSchema, keyMaterialSchema } from '@chatkeep/storage/crypto';
+// and adds the schemas of the account-keys endpoints, which only the server
+// reads and which take their shapes from @chatkeep/storage/crypto (where the
+// share endpoints' schemas live, since the client reads those too).
+import { keyMaterialSchema } from '@chatkeep/storage/crypto';
 import { z } from 'zod';
 
 /** Every kind the server stores; the storage package's own RecordKind leaves out projects. */
@@ -34,14 +35,11 @@ export const accountKeysPutSchema = z.strictObject({
 export type AccountKeysPut = z.infer<typeof accountKeysPutSchema>;
 
 /** POST /v1/shares: the encrypted snapshot itself; the key stays in the link's fragment. */
-export const shareBodySchema = encryptedDataSchema;
-export const shareCreatedSchema = z.object({ id: z.string() });
-
-export const shareInfoSchema = z.object({
-  id: z.string(),
-  size: z.number(),
-  createdAt: z.number(),
-  revokedAt: z.number().nullable(),
-});
-export const sharesResponseSchema = z.object({ shares: z.array(shareInfoSchema) });
-export type SharesResponse = z.infer<typeof sharesResponseSchema>;
+export {
+  type ShareInfo,
+  type SharesResponse,
+  shareCreatedSchema,
+  shareDataSchema as shareBodySchema,
+  shareInfoSchema,
+  sharesResponseSchema,
+} from '@chatkeep/storage/crypto';

@@ -1,5 +1,7 @@
-// Serves the built UI: files from uiDir, index.html for any other GET path
-// (SPA routes), long caching for hashed /assets, no caching for index.html.
+// Serves the built UI: files from uiDir, share.html for share links
+// (/s/<id>: a page of its own that loads none of the app), index.html for
+// any other GET path (SPA routes), long caching for hashed /assets, no
+// caching for the pages.
 // When the UI has not been built, `/` explains how to build it. index.html
 // carries the CSP that allows its own inline scripts by hash.
 import { readFile, stat } from 'node:fs/promises';
@@ -40,12 +42,26 @@ function resolveInside(root: string, urlPath: string): string | undefined {
 export function staticUi(uiDir: string) {
   const root = normalize(uiDir);
   const indexPath = join(root, 'index.html');
+  const sharePath = join(root, 'share.html');
+
+  /** A page with the CSP that allows its own inline scripts; undefined when it is not built. */
+  const page = async (c: Context, file: string, extra: Record<string, string> = {}) => {
+    if (!(await isFile(file))) return undefined;
+    const html = await readFile(file, 'utf8');
+    return c.body(html, 200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      // Read with the page: a rebuilt app's inline script is allowed without a restart.
+      'Content-Security-Policy': appCsp(inlineScriptHashes(html)),
+      ...extra,
+    });
+  };
 
   return async (c: Context): Promise<Response> => {
     const path = c.req.path;
     const file = path === '/' ? undefined : resolveInside(root, path);
-    // /index.html is the page itself, answered below with its CSP.
-    if (file && file !== indexPath && (await isFile(file))) {
+    // The pages are answered below with their CSP.
+    if (file && file !== indexPath && file !== sharePath && (await isFile(file))) {
       const hashed = path.startsWith('/assets/');
       return c.body(await readFile(file), 200, {
         'Content-Type': getMimeType(file) ?? 'application/octet-stream',
@@ -56,15 +72,10 @@ export function staticUi(uiDir: string) {
       // A missing hashed asset is a real 404, not an SPA route.
       return c.text('Not found', 404, { 'Cache-Control': 'no-cache' });
     }
-    if (await isFile(indexPath)) {
-      const html = await readFile(indexPath, 'utf8');
-      return c.body(html, 200, {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Cache-Control': 'no-cache',
-        // Read with the page: a rebuilt app's inline script is allowed without a restart.
-        'Content-Security-Policy': appCsp(inlineScriptHashes(html)),
-      });
+    if (path.startsWith('/s/') || file === sharePath) {
+      const shared = await page(c, sharePath, { 'X-Robots-Tag': 'noindex' });
+      if (shared) return shared;
     }
-    return c.html(NOT_BUILT, 200, { 'Cache-Control': 'no-cache' });
+    return (await page(c, indexPath)) ?? c.html(NOT_BUILT, 200, { 'Cache-Control': 'no-cache' });
   };
 }

@@ -1,7 +1,7 @@
 // Share links over real HTTP on both stores: an owner stores an encrypted
 // snapshot, anyone with the id reads it, only the owner lists and revokes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_RECORD_BYTES, type SharesResponse } from '../src/protocol.js';
+import { MAX_RECORD_BYTES, MAX_SHARE_BYTES, type SharesResponse } from '../src/protocol.js';
 import { envelope } from './encryption-fixtures.js';
 import { request, signup, type TestServer } from './helpers.js';
 import { STORES, type StoreServers, storeServers } from './store-servers.js';
@@ -107,10 +107,18 @@ describe.each(STORES)('shares on %s', (storeName) => {
     expect((await list(token)).body.shares).toEqual([]);
   });
 
-  it('a share larger than the record limit is refused with 413', async () => {
+  it('a share may exceed the record limit up to 16 MiB; past it, 413 says what to do', async () => {
     const { token } = await signup(server.url);
-    const big = { ...envelope(), ct: 'A'.repeat(MAX_RECORD_BYTES) };
-    const res = await create(token, big);
+    // Over the 4 MiB record limit: a long conversation still fits one share.
+    const large = { ...envelope(), ct: 'A'.repeat(MAX_RECORD_BYTES + 1024) };
+    const created = await create(token, large);
+    expect(created.status).toBe(201);
+    expect((await read(created.body.id)).body).toEqual(large);
+    const envelopeBytes = JSON.stringify({ ...envelope(), ct: '' }).length;
+    const tooBig = { ...envelope(), ct: 'A'.repeat(MAX_SHARE_BYTES - envelopeBytes + 1) };
+    const res = await create(token, tooBig);
     expect(res.status).toBe(413);
+    expect(res.body.error.message).toMatch(/16 MiB.*share only the active branch/);
+    expect((await list(token)).body.shares).toHaveLength(1);
   });
 });

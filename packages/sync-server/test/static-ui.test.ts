@@ -6,11 +6,14 @@ import { request, signup, startTestServer, type TestServer, tempDir } from './he
 
 const ui = tempDir('chatkeep-ui-');
 const INDEX = '<!doctype html><title>Chatkeep app</title><div id="root"></div>';
+const SHARE =
+  '<!doctype html><title>Shared conversation</title><script>/* share */</script><div id="root"></div>';
 let server: TestServer;
 
 beforeAll(async () => {
   mkdirSync(join(ui.path, 'assets'));
   writeFileSync(join(ui.path, 'index.html'), INDEX);
+  writeFileSync(join(ui.path, 'share.html'), SHARE);
   writeFileSync(join(ui.path, 'assets', 'index-abc123.js'), 'console.log("app")');
   writeFileSync(join(ui.path, 'assets', 'index-abc123.css'), 'body{margin:0}');
   writeFileSync(join(ui.path, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
@@ -64,6 +67,23 @@ describe('serving the built UI', () => {
       expect(res.body).toBe(INDEX);
       expect(res.headers.get('cache-control')).toBe('no-cache');
     }
+  });
+
+  it('share links (/s/<id>) get the share page, with its CSP, not indexed; other paths the app', async () => {
+    for (const path of ['/s/AbCdEfGhIjKlMnOpQrStUv', '/s/x/']) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.body).toBe(SHARE);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('x-robots-tag')).toBe('noindex');
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    expect((await get('/share.html')).body).toBe(SHARE);
+    expect((await get('/share.html')).headers.get('content-security-policy')).toMatch(/'sha256-/);
+    expect((await get('/sx')).body).toBe(INDEX);
   });
 
   it('a missing hashed asset is a 404, not the app page', async () => {

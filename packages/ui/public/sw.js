@@ -95,6 +95,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/v1/'))
     return;
+  // A share page (/s/<id>) needs the network anyway, and must never be saved as the app's page.
+  if (url.pathname.startsWith('/s/')) return;
   if (request.mode === 'navigate') event.respondWith(networkFirstPage(event));
   else if (url.pathname.startsWith('/assets/') || url.pathname === '/favicon.svg') {
     event.respondWith(cacheFirstAsset(request));

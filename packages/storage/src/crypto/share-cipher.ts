@@ -3,14 +3,14 @@
 // browsers never send) opens this one snapshot and nothing else of the account.
 import { ChatStorageError } from '../errors.js';
 import { fromBase64url, toBase64url } from './base64url.js';
-import { type EncryptedData, encryptedDataSchema } from './wire.js';
+import { type ShareData, shareDataSchema } from './wire.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const SHARE_AAD = encoder.encode('chatkeep/share/v1');
 
 /** `data` for POST /v1/shares, and the key (43 base64url characters) for the link's fragment. */
-export async function encryptShare(value: unknown): Promise<{ data: EncryptedData; key: string }> {
+export async function encryptShare(value: unknown): Promise<{ data: ShareData; key: string }> {
   const raw = crypto.getRandomValues(new Uint8Array(32));
   const key = await crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt']);
   const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -27,7 +27,7 @@ export async function encryptShare(value: unknown): Promise<{ data: EncryptedDat
 /** The snapshot, or ChatStorageError 'decrypt-failed' when the link is damaged or the data altered. */
 export async function decryptShare(data: unknown, keyText: string): Promise<unknown> {
   const raw = fromBase64url(keyText);
-  const parsed = encryptedDataSchema.safeParse(data);
+  const parsed = shareDataSchema.safeParse(data);
   const iv = parsed.success ? fromBase64url(parsed.data.iv) : undefined;
   const ct = parsed.success ? fromBase64url(parsed.data.ct) : undefined;
   if (raw?.length !== 32) {

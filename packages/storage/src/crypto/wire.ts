@@ -3,6 +3,7 @@
 // material. The server checks shape and size only; the client checks content.
 import '../zod-config.js';
 import { z } from 'zod';
+import { MAX_SHARE_BYTES } from '../sync/protocol.js';
 import { isBase64url } from './base64url.js';
 
 /** base64url text of `min` to `max` characters. */
@@ -60,3 +61,29 @@ export const keyMaterialSchema = z.strictObject({
   keyCheck: base64url('keyCheck', 16, 128),
 });
 export type KeyMaterial = z.infer<typeof keyMaterialSchema>;
+
+// ---- share links ---------------------------------------------------------------
+
+/**
+ * A share link's snapshot as POST /v1/shares takes it and GET /v1/shares/:id
+ * serves it: the same envelope, bounded by the share limit instead of the
+ * record limit (the whole body is at most MAX_SHARE_BYTES).
+ */
+export const shareDataSchema = encryptedDataSchema.extend({
+  ct: base64url('ct', MIN_CT_CHARS, MAX_SHARE_BYTES),
+});
+export type ShareData = z.infer<typeof shareDataSchema>;
+
+/** The answer to POST /v1/shares. */
+export const shareCreatedSchema = z.object({ id: z.string().min(1) });
+
+/** One of the owner's shares in GET /v1/shares: never its content. */
+export const shareInfoSchema = z.object({
+  id: z.string(),
+  size: z.number(),
+  createdAt: z.number(),
+  revokedAt: z.number().nullable(),
+});
+export type ShareInfo = z.infer<typeof shareInfoSchema>;
+export const sharesResponseSchema = z.object({ shares: z.array(shareInfoSchema) });
+export type SharesResponse = z.infer<typeof sharesResponseSchema>;

@@ -107,15 +107,26 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-export function createSyncClient(opts: SyncClientOptions): SyncClient {
+/** One JSON request to the server: its answer checked with `schema` (null: no body expected). */
+export type ServerRequest = <T>(
+  path: string,
+  init: { method: 'GET' | 'POST' | 'DELETE'; token?: string; body?: unknown },
+  schema: z.ZodType<T> | null,
+) => Promise<T>;
+
+/**
+ * Requests to the server at `opts.serverUrl` with the sync client's timeout
+ * and errors (SyncRequestError), for every endpoint group (sync, share links).
+ */
+export function createServerRequest(opts: SyncClientOptions): ServerRequest {
   const base = normaliseServerUrl(opts.serverUrl);
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const timers = opts.timers ?? systemTimers;
   const timeoutMs = opts.requestTimeoutMs ?? 30_000;
 
-  async function request<T>(
+  return async function request<T>(
     path: string,
-    init: { method: 'GET' | 'POST'; token?: string; body?: unknown },
+    init: { method: 'GET' | 'POST' | 'DELETE'; token?: string; body?: unknown },
     schema: z.ZodType<T> | null,
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -183,8 +194,11 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
     } finally {
       timers.clearTimeout(timer);
     }
-  }
+  };
+}
 
+export function createSyncClient(opts: SyncClientOptions): SyncClient {
+  const request = createServerRequest(opts);
   return {
     health: () => request('/v1/health', { method: 'GET' }, healthResponseSchema),
     signup: (username, password) =>

@@ -24,6 +24,8 @@ export const MAX_BODY_BYTES = 8 * MiB;
 export const MAX_PUSH_BYTES = 16 * MiB;
 /** The JSON text of one record's data. */
 export const MAX_RECORD_BYTES = 4 * MiB;
+/** One share link's encrypted snapshot, the body of POST /v1/shares (DESIGN.md "Share links"). */
+export const MAX_SHARE_BYTES = 16 * MiB;
 /** How deeply a record's data may nest: the data object itself is level 1. */
 export const MAX_DATA_DEPTH = 100;
 /** Ids are 1 to this many characters (code points). */

@@ -8,7 +8,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../errors.js';
 import { readText } from '../json-body.js';
-import { MAX_RECORD_BYTES, type SharesResponse, shareBodySchema } from '../protocol.js';
+import { MAX_SHARE_BYTES, type SharesResponse, shareBodySchema } from '../protocol.js';
 import type { SyncStore } from '../store/types.js';
 
 const JSON_TYPE = 'application/json';
@@ -43,7 +43,11 @@ export function shareRoutes({
   const app = new Hono<AppEnv>();
 
   app.post('/', auth, async (c) => {
-    const text = await readText(c, MAX_RECORD_BYTES);
+    const text = await readText(
+      c,
+      MAX_SHARE_BYTES,
+      'share only the active branch, or a shorter conversation',
+    );
     let body: unknown;
     try {
       body = JSON.parse(text);

@@ -11,6 +11,7 @@ interface ConversationItemProps {
   onToggleArchive(): void;
   onExport?(): void;
   onEditTags?(): void;
+  onShare?(): void;
   onDelete(): void;
 }
 
@@ -129,6 +130,11 @@ export function ConversationItem(props: ConversationItemProps) {
           {props.onExport && (
             <button type="button" role="menuitem" onClick={act(props.onExport)}>
               Export
+            </button>
+          )}
+          {props.onShare && (
+            <button type="button" role="menuitem" onClick={act(props.onShare)}>
+              Share link
             </button>
           )}
           <button type="button" role="menuitem" className="danger" onClick={act(props.onDelete)}>

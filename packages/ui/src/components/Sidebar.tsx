@@ -19,6 +19,7 @@ import { ProjectSwitcher } from './ProjectSwitcher.js';
 const loadTagsDialog = () => import('../tags-ui/TagsDialog.js').then((m) => m.TagsDialog);
 const loadExportDialog = () =>
   import('../data-ui/ExportConversationDialog.js').then((m) => m.ExportConversationDialog);
+const loadShareDialog = () => import('../share-ui/ShareDialog.js').then((m) => m.ShareDialog);
 
 interface SidebarProps {
   onOpenSettings(): void;
@@ -58,6 +59,8 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const [toTag, setToTag] = useState<Conversation | undefined>();
   const TagsDialog = useLazyDialog(loadTagsDialog, toTag !== undefined, () => setToTag(undefined));
   const tagFilter = useTagFilter(projectId);
+  const [toShare, setToShare] = useState<Conversation | undefined>();
+  const ShareDialog = useLazyDialog(loadShareDialog, toShare !== undefined, () => setToShare(undefined));
   const [actionError, setActionError] = useState<string | undefined>();
   const syncing = useSyncSettings((s) => s.enabled && !!s.account);
   useSearchIndexLifecycle();
@@ -175,6 +178,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
                     }}
                     onExport={() => setToExport(c)}
                     onEditTags={() => setToTag(c)}
+                    onShare={() => setToShare(c)}
                     onDelete={() => setToDelete(c)}
                   />
                 ))}
@@ -199,6 +203,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
       {ExportConversationDialog && (
         <ExportConversationDialog conversation={toExport} onClose={() => setToExport(undefined)} />
       )}
+      {ShareDialog && <ShareDialog conversation={toShare} onClose={() => setToShare(undefined)} />}
       <Dialog
         title="Delete conversation?"
         open={!!toDelete}

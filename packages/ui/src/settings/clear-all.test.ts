@@ -1,6 +1,7 @@
 import { newId, openChatStorage } from '@chatkeep/storage';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStorage } from '../../test/memory-storage.js';
+import { rememberShare, shareLabels } from '../share-ui/share-labels.js';
 import type { SyncRuntime } from '../sync-ui/sync-runtime.js';
 import { createSyncSettings } from '../sync-ui/sync-settings.js';
 import { clearAllLocalData, countLocalData, describeClearAll } from './clear-all.js';
@@ -51,6 +52,7 @@ describe('clear all conversations', () => {
     const runtime = { shutdown } as unknown as SyncRuntime;
 
     const endSession = vi.fn(async () => true);
+    rememberShare('s1', { title: 'A', conversationId: 'a', url: 'http://127.0.0.1:9/s/s1#k' });
 
     await clearAllLocalData({ adapter: storage, settings, runtime, dbName, endSession });
 
@@ -64,6 +66,8 @@ describe('clear all conversations', () => {
       account: null,
       serverUrl: 'http://127.0.0.1:9',
     });
+    // The titles of shared conversations go with them (the links stay listed, untitled).
+    expect(shareLabels()).toEqual({});
     const reopened = await openChatStorage({ dbName });
     expect(await countLocalData(reopened)).toEqual({ projects: 0, conversations: 0, messages: 0 });
     await reopened.close();

@@ -2,6 +2,7 @@
 // feature adds itself here; the dialog renders them after the assistant choice.
 import type { ComponentType } from 'react';
 import { ExportImportSection } from '../data-ui/ExportImportSection.js';
+import { SharedLinksSection } from '../share-ui/SharedLinksSection.js';
 import { UsageSection } from '../usage-ui/UsageSection.js';
 
 export interface SettingsSection {
@@ -14,3 +15,4 @@ export const settingsSections: SettingsSection[] = [];
 
 settingsSections.push({ id: 'export-import', title: 'Export and import', Component: ExportImportSection });
 settingsSections.push({ id: 'usage', title: 'Usage', Component: UsageSection });
+settingsSections.push({ id: 'shared-links', title: 'Shared links', Component: SharedLinksSection });

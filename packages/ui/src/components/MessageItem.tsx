@@ -1,10 +1,12 @@
 import type { Message, ToolCall } from '@chatkeep/storage';
 import { memo, useRef } from 'react';
 import { DEMO_MODEL } from '../assistants/demo.js';
+import { queuedMark } from '../chat/outbox.js';
 import { AttachmentList } from './AttachmentList.js';
 import { Markdown } from './Markdown.js';
 import { MessageActions } from './MessageActions.js';
 import { MessageEditor } from './MessageEditor.js';
+import { QueuedNote } from './QueuedNote.js';
 import { ReasoningBlock } from './ReasoningBlock.js';
 
 function json(value: unknown): string {
@@ -204,6 +206,7 @@ export const MessageItem = memo(function MessageItem({
     );
   }
   const isUser = message.role === 'user';
+  const queued = isUser ? queuedMark(message) : undefined;
   const model = message.metadata?.model;
   const author = isUser
     ? 'You'
@@ -220,6 +223,7 @@ export const MessageItem = memo(function MessageItem({
       className={`message message-${message.role}`}
       aria-label={`${author} message`}
       data-status={message.status}
+      data-queued={queued ? 'true' : undefined}
       data-message-id={message.id}
     >
       {notice}
@@ -249,6 +253,7 @@ export const MessageItem = memo(function MessageItem({
       {message.toolCalls?.map((call) => (
         <ToolCallBlock key={call.id} call={call} />
       ))}
+      {queued && !editing && <QueuedNote message={message} mark={queued} />}
       <StatusLine message={message} canRetry={!live} onRetry={() => onRetry(message)} />
       {!editing && actions}
     </article>

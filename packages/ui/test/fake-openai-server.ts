@@ -61,7 +61,7 @@ export async function startFakeOpenAI(opts: { chunkDelayMs?: number } = {}): Pro
       res.writeHead(204).end();
       return;
     }
-    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+    if (req.method === 'GET' && req.url === '/v1/models') {
       const wrongKey = req.headers.authorization === `Bearer ${WRONG_KEY}`;
       res.writeHead(wrongKey ? 401 : 200, { 'content-type': 'application/json' });
       res.end(

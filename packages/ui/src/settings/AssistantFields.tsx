@@ -214,7 +214,7 @@ export function AssistantFields({ state }: { state: AssistantFormState }) {
         </div>
       )}
       <label className="field">
-        <span>Messages sent to the model</span>
+        <span>Messages sent with each request</span>
         <input
           className="settings-number"
           inputMode="numeric"

@@ -90,14 +90,11 @@ function turnOptions(
   projectId: string,
   signal: AbortSignal,
 ) {
-  const settings = currentAssistantSettings();
   return {
     storage,
     locks: streamLocks(),
-    assistant: createAssistant(settings),
+    assistant: createAssistant(currentAssistantSettings()),
     contextMessages: useAssistantSettings.getState().contextMessages,
-    // Only an endpoint can be out of reach; the demo always answers.
-    queueWhenUnreachable: settings.kind === 'openai',
     conversationId,
     projectId,
     signal,
@@ -148,6 +145,8 @@ export async function sendMessage(
   try {
     const { message, outcome } = await sendUserMessage({
       ...turnOptions(storage, id, input.projectId, controller.signal),
+      // A question can wait for its endpoint; a Regenerate or Retry says what failed instead.
+      queueWhenUnreachable: true,
       text: input.text,
       ...parent,
     });
@@ -218,6 +217,7 @@ export async function sendQueued(
     const controller = begin(conversationId);
     const outcome = runAnswer({
       ...turnOptions(storage, conversationId, projectId, controller.signal),
+      queueWhenUnreachable: true,
       parentId: message.id,
     });
     follow(conversationId, queueIfUnreachable(storage, message, outcome));

@@ -3,6 +3,7 @@
 // temperature and max tokens, "Test connection", and how many messages the
 // model is sent. The dialog's Save button saves it through `useAssistantForm`.
 import { useEffect, useState } from 'react';
+import { Dialog } from '../components/Dialog.js';
 import { ENDPOINT_PRESETS, useAssistantSettings } from './assistant-settings.js';
 import { checkEndpoint, type EndpointCheck } from './endpoint-check.js';
 import {
@@ -232,5 +233,28 @@ export function AssistantFields({ state }: { state: AssistantFormState }) {
         </p>
       )}
     </fieldset>
+  );
+}
+
+/** Asked when Settings is closed with Esc, × or the backdrop while model settings are unsaved. */
+export function DiscardModelSettings(props: { open: boolean; onKeep(): void; onDiscard(): void }) {
+  return (
+    <Dialog
+      title="Discard unsaved model settings?"
+      open={props.open}
+      onClose={props.onKeep}
+      footer={
+        <>
+          <button type="button" className="ghost-button" onClick={props.onKeep}>
+            Keep editing
+          </button>
+          <button type="button" className="danger-button" onClick={props.onDiscard}>
+            Discard
+          </button>
+        </>
+      }
+    >
+      <p>The changes to the assistant and model settings have not been saved.</p>
+    </Dialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Dialog } from '../components/Dialog.js';
 import { SyncSection } from '../sync-ui/SyncSection.js';
-import { AssistantFields, useAssistantForm } from './AssistantFields.js';
+import { AssistantFields, DiscardModelSettings, useAssistantForm } from './AssistantFields.js';
 import { parseArchiveDays, useRetention } from './retention-settings.js';
 import { StorageSection } from './StorageSection.js';
 import { settingsSections } from './sections.js';
@@ -35,96 +35,78 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
   };
 
   return (
-    <>
-      <Dialog
-        title="Settings"
-        open={open}
-        onClose={requestClose}
-        wide
-        footer={
-          <>
-            <button type="button" className="ghost-button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" form="settings-form" className="primary-button">
-              Save
-            </button>
-          </>
-        }
+    <Dialog
+      title="Settings"
+      open={open}
+      onClose={requestClose}
+      wide
+      footer={
+        <>
+          <button type="button" className="ghost-button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="settings-form" className="primary-button">
+            Save
+          </button>
+        </>
+      }
+    >
+      <form
+        id="settings-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
       >
-        <form
-          id="settings-form"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            save();
-          }}
-        >
-          <AssistantFields state={assistant} />
-          <fieldset className="settings-section">
-            <legend>Auto-archive</legend>
-            <label className="field">
-              <span>Archive conversations untouched for this many days (0 = never)</span>
-              <input
-                className="settings-number"
-                type="number"
-                inputMode="numeric"
-                min={0}
-                step={1}
-                value={archiveDays}
-                onChange={(e) => setArchiveDays(e.target.value)}
-              />
-            </label>
-            <p className="muted">
-              Checked when Chatkeep starts and once a day. Archived conversations leave the main list but are
-              kept, searchable and synced; pinned ones are never archived. Applies when you press Save.
+        <AssistantFields state={assistant} />
+        <fieldset className="settings-section">
+          <legend>Auto-archive</legend>
+          <label className="field">
+            <span>Archive conversations untouched for this many days (0 = never)</span>
+            <input
+              className="settings-number"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              step={1}
+              value={archiveDays}
+              onChange={(e) => setArchiveDays(e.target.value)}
+            />
+          </label>
+          <p className="muted">
+            Checked when Chatkeep starts and once a day. Archived conversations leave the main list but are
+            kept, searchable and synced; pinned ones are never archived. Applies when you press Save.
+          </p>
+          {archiveError && (
+            <p className="field-error" role="alert">
+              {archiveError}
             </p>
-            {archiveError && (
-              <p className="field-error" role="alert">
-                {archiveError}
-              </p>
-            )}
-          </fieldset>
-        </form>
-        <section className="settings-section" aria-label="Sync">
-          <h3>Sync</h3>
-          <SyncSection />
+          )}
+        </fieldset>
+      </form>
+      <section className="settings-section" aria-label="Sync">
+        <h3>Sync</h3>
+        <SyncSection />
+      </section>
+      <section className="settings-section" aria-label="Storage">
+        <h3>Storage</h3>
+        <StorageSection />
+      </section>
+      {settingsSections.map(({ id, title, Component }) => (
+        <section key={id} className="settings-section" aria-label={title}>
+          <h3>{title}</h3>
+          <Component />
         </section>
-        <section className="settings-section" aria-label="Storage">
-          <h3>Storage</h3>
-          <StorageSection />
-        </section>
-        {settingsSections.map(({ id, title, Component }) => (
-          <section key={id} className="settings-section" aria-label={title}>
-            <h3>{title}</h3>
-            <Component />
-          </section>
-        ))}
-      </Dialog>
-      <Dialog
-        title="Discard unsaved model settings?"
+      ))}
+      <DiscardModelSettings
         open={open && confirmDiscard}
-        onClose={() => setConfirmDiscard(false)}
-        footer={
-          <>
-            <button type="button" className="ghost-button" onClick={() => setConfirmDiscard(false)}>
-              Keep editing
-            </button>
-            <button
-              type="button"
-              className="danger-button"
-              onClick={() => {
-                setConfirmDiscard(false);
-                onClose();
-              }}
-            >
-              Discard
-            </button>
-          </>
-        }
-      >
-        <p>The changes to the assistant and model settings have not been saved.</p>
-      </Dialog>
-    </>
+        onKeep={() => setConfirmDiscard(false)}
+        onDiscard={() => {
+          setConfirmDiscard(false);
+          onClose();
+        }}
+      />
+    </Dialog>
   );
 }

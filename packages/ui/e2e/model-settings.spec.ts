@@ -8,7 +8,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => server.close());
 
-test.describe.configure({ timeout: 60_000 });
+test.describe.configure({ timeout: 90_000 });
 
 test('model settings: Test connection and the model list, a key per endpoint, unsaved changes ask, settings used in requests', async ({
   page,

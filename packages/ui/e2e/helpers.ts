@@ -38,13 +38,13 @@ export async function waitForAnswerDone(page: Page) {
 
 export const conversations = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
 
-/** Chooses an OpenAI-compatible endpoint with this model in Settings. */
-export async function useEndpoint(page: Page, baseURL: string, model: string) {
+/** Chooses an OpenAI-compatible endpoint in Settings and saves it. */
+export async function useEndpoint(page: Page, baseURL: string, model: string, apiKey = 'sk-test') {
   await page.getByRole('button', { name: 'Settings' }).click();
   const dialog = page.getByRole('dialog', { name: 'Settings' });
   await dialog.getByRole('radio', { name: /OpenAI-compatible endpoint/ }).check();
   await dialog.getByRole('textbox', { name: 'Base URL' }).fill(baseURL);
-  await dialog.getByRole('textbox', { name: 'API key' }).fill('sk-test');
+  await dialog.getByRole('textbox', { name: 'API key' }).fill(apiKey);
   await dialog.getByRole('textbox', { name: 'Model' }).fill(model);
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toHaveCount(0);

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { type FakeOpenAI, startFakeOpenAI } from '../test/fake-openai-server.js';
-import { openApp, send, waitForAnswerDone } from './helpers.js';
+import { openApp, send, useEndpoint as useEndpointAt, waitForAnswerDone } from './helpers.js';
 
 let server: FakeOpenAI;
 test.beforeAll(async () => {
@@ -8,16 +8,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => server.close());
 
-async function useEndpoint(page: Page, model: string) {
-  await page.getByRole('button', { name: 'Settings' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Settings' });
-  await dialog.getByRole('radio', { name: /OpenAI-compatible endpoint/ }).check();
-  await dialog.getByRole('textbox', { name: 'Base URL' }).fill(server.url);
-  await dialog.getByRole('textbox', { name: 'API key' }).fill('sk-test');
-  await dialog.getByRole('textbox', { name: 'Model' }).fill(model);
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(dialog).toHaveCount(0);
-}
+const useEndpoint = (page: Page, model: string) => useEndpointAt(page, server.url, model);
 
 test('an OpenAI-compatible endpoint streams text and tool-call deltas into saved messages', async ({
   page,

@@ -7,11 +7,20 @@ export interface FakeOpenAI {
   /** Base URL to give the client, ending in /v1. */
   url: string;
   /** Bodies of every chat.completions request, in order. */
-  requests: { model: string; messages: { role: string; content?: unknown; tool_call_id?: string }[] }[];
+  requests: {
+    model: string;
+    messages: { role: string; content?: unknown; tool_call_id?: string }[];
+    temperature?: number;
+    max_tokens?: number;
+  }[];
   close(): Promise<void>;
 }
 
 export const FAKE_TEXT = 'Hello from the **fake endpoint**. It streams in small pieces.';
+
+export const FAKE_MODELS = ['fake-model', 'bad-key', 'broken'];
+/** The API key `GET /models` refuses. */
+export const WRONG_KEY = 'sk-wrong';
 
 type Chunk = Record<string, unknown>;
 
@@ -38,6 +47,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 /**
+ * `GET /models` lists the scenario models, or answers 401 to the key `sk-wrong`.
  * Scenarios by model name: `fake-model` (text or calculator tool), `bad-key` (401), `broken` (500 mid-way).
  * Every finished stream ends with a usage chunk (no choices), as OpenAI sends with
  * `stream_options.include_usage`: 10 prompt tokens plus one per message sent, 7 completion tokens.
@@ -51,6 +61,18 @@ export async function startFakeOpenAI(opts: { chunkDelayMs?: number } = {}): Pro
     cors(res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204).end();
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      const wrongKey = req.headers.authorization === `Bearer ${WRONG_KEY}`;
+      res.writeHead(wrongKey ? 401 : 200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          wrongKey
+            ? { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }
+            : { object: 'list', data: FAKE_MODELS.map((id) => ({ id, object: 'model', owned_by: 'fake' })) },
+        ),
+      );
       return;
     }
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {

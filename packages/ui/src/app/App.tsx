@@ -62,6 +62,8 @@ function startWith(adapter: ChatStorageAdapter): Boot {
     // (the open one is recovered as soon as its messages are read).
     whenIdle(() => void recoverAllRecent(adapter, streamLocks()).catch(() => {}));
     whenIdle(() => void preloadAssistants().catch(() => {}));
+    // Messages left waiting for the network when the app last closed.
+    whenIdle(() => void import('./outbox-service.js').then(({ startOutbox }) => startOutbox(adapter)));
   });
   const migration = new Promise<MigrationNotice | undefined>((resolve) =>
     afterFirstPaint(() =>

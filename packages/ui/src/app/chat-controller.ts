@@ -4,13 +4,34 @@ import {
   type ChatStorageAdapter,
   defaultStreamLocks,
   type Message,
+  newId,
   type StreamLocks,
 } from '@chatkeep/storage';
 import { create } from 'zustand';
 import { createAssistant } from '../assistants/index.js';
-import { answerAgain, sendUserMessage, type TurnOutcome } from '../chat/run-turn.js';
+import {
+  cancelQueued,
+  claimQueued,
+  defaultOutboxLock,
+  editQueued,
+  Outbox,
+  type OutboxLock,
+  queuedMetadata,
+  queueMessage,
+} from '../chat/outbox.js';
+import {
+  answerAgain,
+  runAnswer,
+  saveUserMessage,
+  sendUserMessage,
+  type TurnOutcome,
+} from '../chat/run-turn.js';
 import { titleFromMessage } from '../chat/title.js';
-import { currentAssistantSettings } from '../settings/assistant-settings.js';
+import {
+  currentAssistantSettings,
+  needsNetwork,
+  useAssistantSettings,
+} from '../settings/assistant-settings.js';
 
 interface StreamsState {
   /** Conversations with an answer streaming in this tab. */
@@ -30,6 +51,12 @@ let locks: StreamLocks | undefined;
 const streamLocks = () => {
   locks ??= defaultStreamLocks();
   return locks;
+};
+
+let outboxParts: { outbox: Outbox; lock: OutboxLock } | undefined;
+const outboxes = () => {
+  outboxParts ??= { outbox: new Outbox(localStorage), lock: defaultOutboxLock() };
+  return outboxParts;
 };
 
 export function isLiveHere(conversationId: string): boolean {
@@ -67,6 +94,7 @@ function turnOptions(
     storage,
     locks: streamLocks(),
     assistant: createAssistant(currentAssistantSettings()),
+    contextMessages: useAssistantSettings.getState().contextMessages,
     conversationId,
     projectId,
     signal,
@@ -95,14 +123,34 @@ export async function sendMessage(
     conversationId = conversation.id;
   }
   const id = conversationId;
+  const parent = input.parentId !== undefined ? { parentId: input.parentId } : {};
+  const { kind, endpoint } = useAssistantSettings.getState();
+  if (!navigator.onLine && needsNetwork(kind, endpoint.baseURL)) {
+    // Offline with a remote model: saved now, sent when the network is back.
+    const { outbox } = outboxes();
+    const messageId = newId();
+    outbox.add({ messageId, conversationId: id });
+    await saveUserMessage({
+      storage,
+      conversationId: id,
+      projectId: input.projectId,
+      text: input.text,
+      id: messageId,
+      metadata: queuedMetadata(),
+      ...parent,
+    });
+    return id;
+  }
   const controller = begin(id);
   try {
-    const { outcome } = await sendUserMessage({
+    const { message, outcome } = await sendUserMessage({
       ...turnOptions(storage, id, input.projectId, controller.signal),
+      // A question can wait for its endpoint; a Regenerate or Retry says what failed instead.
+      queueWhenUnreachable: true,
       text: input.text,
-      ...(input.parentId !== undefined ? { parentId: input.parentId } : {}),
+      ...parent,
     });
-    follow(id, outcome);
+    follow(id, queueIfUnreachable(storage, message, outcome));
   } catch (error) {
     end(id, undefined);
     throw error;
@@ -125,6 +173,71 @@ export function regenerateAnswer(
     conversationId,
     answerAgain({ ...turnOptions(storage, conversationId, projectId, controller.signal), replaced }),
   );
+}
+
+/** The endpoint could not be reached: the question waits in the outbox instead. */
+async function queueIfUnreachable(
+  storage: ChatStorageAdapter,
+  message: Message,
+  outcome: Promise<TurnOutcome>,
+): Promise<TurnOutcome> {
+  const result = await outcome;
+  if (result.status === 'unreachable') {
+    // Offline, the waiting note says it all; online, the reason tells what to check.
+    await queueMessage(storage, outboxes().outbox, message, navigator.onLine ? result.error : undefined);
+  }
+  return result;
+}
+
+/**
+ * Sends the messages waiting in the outbox (all, or `only` these): each is
+ * claimed under the cross-tab lock first, so it is sent once whichever tabs
+ * ask. Resolves once the answers have started.
+ */
+export async function sendQueued(
+  storage: ChatStorageAdapter,
+  only?: Pick<Message, 'id' | 'conversationId'>[],
+): Promise<number> {
+  const { outbox, lock } = outboxes();
+  // A message marked but not listed (its tab closed in between) can still be sent by hand.
+  for (const m of only ?? []) outbox.add({ messageId: m.id, conversationId: m.conversationId });
+  const leaves = await claimQueued({
+    storage,
+    outbox,
+    lock,
+    ...(only ? { only: only.map((m) => m.id) } : {}),
+  });
+  for (const message of leaves) {
+    const { conversationId, projectId } = message;
+    if (controllers.has(conversationId)) {
+      // An answer is already streaming there in this tab: this one waits for the next round.
+      await queueMessage(storage, outbox, message);
+      continue;
+    }
+    const controller = begin(conversationId);
+    const outcome = runAnswer({
+      ...turnOptions(storage, conversationId, projectId, controller.signal),
+      queueWhenUnreachable: true,
+      parentId: message.id,
+    });
+    follow(conversationId, queueIfUnreachable(storage, message, outcome));
+  }
+  return leaves.length;
+}
+
+/** Cancel sending: the waiting message is deleted. False when it was already on its way. */
+export function cancelQueuedMessage(storage: ChatStorageAdapter, message: Message): Promise<boolean> {
+  const { outbox, lock } = outboxes();
+  return cancelQueued({ storage, outbox, lock, message });
+}
+
+/** Edit before sending: the text is replaced in place. False when it was already on its way. */
+export function editQueuedMessage(
+  storage: ChatStorageAdapter,
+  message: Message,
+  text: string,
+): Promise<boolean> {
+  return editQueued({ storage, lock: outboxes().lock, message, text });
 }
 
 function follow(conversationId: string, outcome: Promise<TurnOutcome>) {

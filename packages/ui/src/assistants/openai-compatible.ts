@@ -5,6 +5,7 @@
 import type { Message } from '@chatkeep/storage';
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { EndpointUnreachableError } from './errors.js';
 import { builtinTools } from './tools.js';
 import type { Assistant, AssistantEvent, StepRequest } from './types.js';
 
@@ -14,6 +15,32 @@ export interface OpenAICompatibleSettings {
   model: string;
   /** Offer the built-in calculator and clock tools (some local models reject tools). */
   tools: boolean;
+  /** Sent as the first message of every request when not empty. */
+  systemPrompt?: string;
+  /** Left out when undefined, so that the endpoint's default applies. */
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/** The request's messages: the system prompt first, then the conversation. */
+export function requestMessages(
+  settings: Pick<OpenAICompatibleSettings, 'systemPrompt'>,
+  history: Message[],
+): ChatCompletionMessageParam[] {
+  const prompt = settings.systemPrompt?.trim();
+  return [...(prompt ? [{ role: 'system' as const, content: prompt }] : []), ...toOpenAIMessages(history)];
+}
+
+/** Temperature and max tokens, where set. */
+export function samplingOptions(settings: Pick<OpenAICompatibleSettings, 'temperature' | 'maxTokens'>): {
+  temperature?: number;
+  max_tokens?: number;
+} {
+  return {
+    ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+    // max_tokens rather than max_completion_tokens: the one Ollama, LM Studio and vLLM all read.
+    ...(settings.maxTokens !== undefined ? { max_tokens: settings.maxTokens } : {}),
+  };
 }
 
 /** Stored messages in the chat.completions shape. */
@@ -68,8 +95,10 @@ function callId(id: string, index: number): string {
 }
 
 /** An endpoint failure in words a person can act on. */
-export function describeEndpointError(error: unknown, baseURL: string): string {
+export function describeEndpointError(error: unknown, baseURL: string, online = isOnline()): string {
   if (error instanceof APIConnectionError) {
+    // Offline, the CORS and server hints would send the user looking for a fault that is not there.
+    if (!online) return `You are offline: ${baseURL} cannot be reached until the network is back.`;
     return `Could not reach ${baseURL}: check the base URL, that the server is running, and that it allows requests from this page (CORS).`;
   }
   if (error instanceof APIError) {
@@ -87,6 +116,10 @@ export function describeEndpointError(error: unknown, baseURL: string): string {
     );
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+function isOnline(): boolean {
+  return typeof navigator === 'undefined' || navigator.onLine !== false;
 }
 
 export function createOpenAICompatibleAssistant(settings: OpenAICompatibleSettings): Assistant {
@@ -120,10 +153,11 @@ export function createOpenAICompatibleAssistant(settings: OpenAICompatibleSettin
         const stream = await client.chat.completions.create(
           {
             model: settings.model,
-            messages: toOpenAIMessages(history),
+            messages: requestMessages(settings, history),
             stream: true,
             stream_options: { include_usage: true },
             ...(settings.tools ? { tools: toolSpecs } : {}),
+            ...samplingOptions(settings),
           },
           { signal },
         );
@@ -154,7 +188,10 @@ export function createOpenAICompatibleAssistant(settings: OpenAICompatibleSettin
         }
       } catch (error) {
         if (signal.aborted) throw error;
-        throw new Error(describeEndpointError(error, settings.baseURL));
+        const message = describeEndpointError(error, settings.baseURL);
+        throw error instanceof APIConnectionError
+          ? new EndpointUnreachableError(message)
+          : new Error(message);
       }
       yield* complete(Number.POSITIVE_INFINITY);
     },

@@ -9,6 +9,7 @@ import {
   StreamWriter,
   type StreamWriterOptions,
 } from '@chatkeep/storage';
+import { EndpointUnreachableError } from '../assistants/errors.js';
 import { runTool } from '../assistants/tools.js';
 import type { Assistant } from '../assistants/types.js';
 import { titleFromMessage } from './title.js';
@@ -27,6 +28,13 @@ export interface TurnOptions {
    * another version meanwhile.
    */
   parentId?: string | null;
+  /** How many messages of the branch the assistant is sent (the newest ones). */
+  contextMessages?: number;
+  /**
+   * When the endpoint cannot be reached at all, end with `unreachable` and
+   * keep no failed answer (the caller queues the question) instead of an error.
+   */
+  queueWhenUnreachable?: boolean;
   /** Tool round trips allowed in one answer. */
   maxSteps?: number;
   /** Timing, and the page whose hiding saves what is buffered (`window` in the app). */
@@ -40,10 +48,15 @@ export type TurnOutcome =
   | { status: 'complete' }
   | { status: 'stopped' }
   | { status: 'error'; error: string }
+  /**
+   * The endpoint could not be reached before anything arrived: no answer is
+   * kept, and the question can wait for the network.
+   */
+  | { status: 'unreachable'; error: string }
   /** The answer could not be saved (for example the disk is full). */
   | { status: 'not-saved'; error: unknown };
 
-/** How many earlier messages are sent along as context. */
+/** How many earlier messages are sent along as context unless told otherwise. */
 const CONTEXT_MESSAGES = 100;
 
 /**
@@ -54,22 +67,36 @@ const CONTEXT_MESSAGES = 100;
 export async function sendUserMessage(
   opts: TurnOptions & { text: string },
 ): Promise<{ message: Message; outcome: Promise<TurnOutcome> }> {
+  const message = await saveUserMessage(opts);
+  return { message, outcome: runAnswer({ ...opts, parentId: message.id }) };
+}
+
+/** Saves the user's message (and names a new conversation after it) without asking for an answer. */
+export async function saveUserMessage(
+  opts: Pick<TurnOptions, 'storage' | 'conversationId' | 'projectId' | 'parentId'> & {
+    text: string;
+    /** Made by the caller when it must know the id before the message is saved. */
+    id?: string;
+    metadata?: Message['metadata'];
+  },
+): Promise<Message> {
   const { storage, conversationId, projectId } = opts;
   const conversation = await storage.getConversation(conversationId);
   // Saved before anything is sent: a crash right after Send still keeps the question.
   const message = await storage.saveMessage({
-    id: newId(),
+    id: opts.id ?? newId(),
     conversationId,
     projectId,
     role: 'user',
     content: opts.text,
     status: 'complete',
+    ...(opts.metadata ? { metadata: opts.metadata } : {}),
     ...(opts.parentId !== undefined ? { parentId: opts.parentId } : {}),
   });
   if (conversation && !conversation.title) {
     await storage.updateConversation(conversationId, { title: titleFromMessage(opts.text) });
   }
-  return { message, outcome: runAnswer({ ...opts, parentId: message.id }) };
+  return message;
 }
 
 /**
@@ -87,10 +114,11 @@ async function historyUpTo(
   storage: ChatStorageAdapter,
   conversationId: string,
   parentId: string | null | undefined,
+  limit = CONTEXT_MESSAGES,
 ): Promise<Message[]> {
   if (parentId === null) return [];
   const page = await storage.getMessages(conversationId, {
-    limit: CONTEXT_MESSAGES,
+    limit,
     ...(parentId !== undefined ? { leafId: parentId } : {}),
   });
   return contextOf(page.messages);
@@ -111,7 +139,7 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
     // Each step follows the one before (the tool result, or the answer's first message).
     let parentId = opts.parentId;
     for (let step = 0; step < maxSteps; step++) {
-      const history = await historyUpTo(storage, conversationId, parentId);
+      const history = await historyUpTo(storage, conversationId, parentId, opts.contextMessages);
       const stopSaving = new AbortController();
       const writer = new StreamWriter({
         storage,
@@ -136,6 +164,18 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
         }
       } catch (error) {
         if (!stepSignal.aborted) {
+          if (
+            opts.queueWhenUnreachable &&
+            step === 0 &&
+            error instanceof EndpointUnreachableError &&
+            isEmpty(writer)
+          ) {
+            // Nothing was sent or received: no failed answer is left behind; the question waits instead.
+            await writer.fail(error.message);
+            if (writer.saveError) return { status: 'not-saved', error: writer.saveError };
+            await storage.deleteMessage(writer.id).catch(() => {});
+            return { status: 'unreachable', error: error.message };
+          }
           await writer.fail(describeError(error));
           return writer.saveError
             ? { status: 'not-saved', error: writer.saveError }
@@ -171,6 +211,10 @@ export function runAnswer(opts: TurnOptions): Promise<TurnOutcome> {
     }
     return { status: 'complete' };
   });
+}
+
+function isEmpty(writer: StreamWriter): boolean {
+  return writer.content === '' && writer.calls.length === 0;
 }
 
 /**

@@ -11,7 +11,8 @@ import { useInterruptedRecovery } from '../app/use-recovery.js';
 import { draftKey } from '../chat/view-memory.js';
 import {
   assistantLabel,
-  assistantUnavailableReason,
+  contextNote,
+  offlineComposerNote,
   useAssistantSettings,
 } from '../settings/assistant-settings.js';
 import { useConversationDownload } from '../sync-ui/use-conversation-download.js';
@@ -35,7 +36,7 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
   const setSidebarOpen = useUi((s) => s.setSidebarOpen);
   const conversation = useConversation(conversationId);
   const live = useStreams((s) => (conversationId ? !!s.live[conversationId] : false));
-  const { kind, endpoint } = useAssistantSettings();
+  const { kind, endpoint, contextMessages } = useAssistantSettings();
   const online = useOnline();
   const [editing, setEditing] = useState(false);
   const [follow, setFollow] = useState(0);
@@ -120,7 +121,8 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
           streaming={live}
           assistantLabel={label}
           isDemo={kind === 'demo'}
-          unavailable={assistantUnavailableReason(kind, endpoint, online)}
+          offlineNote={offlineComposerNote(kind, endpoint, online)}
+          contextNote={contextNote(conversation.data?.messageCount ?? 0, contextMessages)}
           onSend={send}
           onStop={() => conversationId && stopAnswer(conversationId)}
         />

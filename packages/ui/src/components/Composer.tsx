@@ -7,8 +7,10 @@ interface ComposerProps {
   streaming: boolean;
   assistantLabel: string;
   isDemo: boolean;
-  /** Why sending is not possible right now (e.g. offline with a remote model). */
-  unavailable?: string;
+  /** What happens to a message sent now (offline with a remote model: it waits). */
+  offlineNote?: string;
+  /** Shown when the model is sent only the end of a long conversation. */
+  contextNote?: string;
   onSend(text: string): Promise<void>;
   onStop(): void;
 }
@@ -18,7 +20,7 @@ export interface ComposerHandle {
 }
 
 export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer(
-  { draftKey, streaming, assistantLabel, isDemo, unavailable, onSend, onStop },
+  { draftKey, streaming, assistantLabel, isDemo, offlineNote, contextNote, onSend, onStop },
   handle,
 ) {
   const [text, setText] = useState(() => viewMemory().getDraft(draftKey));
@@ -46,7 +48,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
     viewMemory().setDraft(draftKey, value);
   };
 
-  const canSend = text.trim().length > 0 && !streaming && !sending && !unavailable;
+  const canSend = text.trim().length > 0 && !streaming && !sending;
 
   const send = async () => {
     if (!canSend) return;
@@ -106,8 +108,8 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         )}
       </div>
       <p className="composer-hint">
-        {unavailable ? (
-          <strong>{unavailable}</strong>
+        {offlineNote ? (
+          <strong>{offlineNote}</strong>
         ) : isDemo ? (
           <>
             <strong>Demo assistant</strong>: offline, scripted answers. Choose a model in Settings.
@@ -117,6 +119,11 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         )}{' '}
         Enter sends, Shift+Enter adds a line.
       </p>
+      {contextNote && (
+        <p className="composer-context" role="note">
+          {contextNote}. Change how many in Settings.
+        </p>
+      )}
     </form>
   );
 });

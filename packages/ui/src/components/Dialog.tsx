@@ -34,6 +34,8 @@ export function Dialog({ title, open, onClose, children, footer, wide }: DialogP
       aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
+        // Esc belongs to the topmost dialog only, not to one it is nested in.
+        e.stopPropagation();
         onClose();
       }}
       onClick={(e) => {

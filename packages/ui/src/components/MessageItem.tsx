@@ -1,8 +1,10 @@
 import type { Message } from '@chatkeep/storage';
 import { memo, useRef } from 'react';
+import { queuedMark } from '../chat/outbox.js';
 import { MessageActions } from './MessageActions.js';
 import { MessageEditor } from './MessageEditor.js';
 import { MessageView } from './MessageView.js';
+import { QueuedNote } from './QueuedNote.js';
 
 /**
  * In place of a message that is not here: usually still on its way, but a
@@ -64,6 +66,7 @@ export const MessageItem = memo(function MessageItem({
   onDelete,
 }: MessageItemProps) {
   const article = useRef<HTMLElement>(null);
+  const queued = message.role === 'user' ? queuedMark(message) : undefined;
   const notice = (
     <>
       {awaitingParent && <MissingParentNote answer={message.role === 'assistant'} />}
@@ -97,6 +100,7 @@ export const MessageItem = memo(function MessageItem({
         ) : undefined
       }
       actions={!editing && actions}
+      waiting={queued && !editing ? <QueuedNote message={message} mark={queued} /> : undefined}
       onRetry={live ? undefined : () => onRetry(message)}
     />
   );

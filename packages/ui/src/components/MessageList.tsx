@@ -4,10 +4,11 @@
 import type { Message } from '@chatkeep/storage';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { regenerateAnswer, sendMessage } from '../app/chat-controller.js';
+import { editQueuedMessage, regenerateAnswer, sendMessage, sendQueued } from '../app/chat-controller.js';
 import { reportMainViewCommitted } from '../app/first-paint.js';
 import { useMessages } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
+import { queuedMark } from '../chat/outbox.js';
 import { viewMemory } from '../chat/view-memory.js';
 import { useJumpToMessage } from '../search-ui/jump.js';
 import { useMessageSyncNotes } from '../sync-ui/refused.js';
@@ -62,6 +63,12 @@ export function MessageList({ conversationId, live, followSignal }: MessageListP
   const onEdit = useCallback((message: Message | undefined) => setEditingId(message?.id), []);
   const onSendEdit = useCallback(
     async (message: Message, text: string) => {
+      // Never sent yet: the waiting text is replaced, and goes at once when the network is there.
+      if (queuedMark(message) && (await editQueuedMessage(storage, message, text))) {
+        setEditingId(undefined);
+        if (navigator.onLine) await sendQueued(storage, [message]);
+        return;
+      }
       await sendMessage(storage, {
         projectId: message.projectId,
         conversationId: message.conversationId,

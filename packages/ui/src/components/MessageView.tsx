@@ -111,11 +111,13 @@ interface MessageViewProps {
   editor?: ReactNode;
   /** The message's actions, after its content. */
   actions?: ReactNode;
+  /** A question waiting for the network: its note, shown before the status line. */
+  waiting?: ReactNode;
   /** Offers Retry on a failed or interrupted answer. */
   onRetry?(): void;
 }
 
-export function MessageView({ message, articleRef, notice, editor, actions, onRetry }: MessageViewProps) {
+export function MessageView({ message, articleRef, notice, editor, actions, waiting, onRetry }: MessageViewProps) {
   if (message.role === 'tool') {
     return (
       <article
@@ -153,6 +155,7 @@ export function MessageView({ message, articleRef, notice, editor, actions, onRe
       className={`message message-${message.role}`}
       aria-label={`${author} message`}
       data-status={message.status}
+      data-queued={waiting ? 'true' : undefined}
       data-message-id={message.id}
     >
       {notice}
@@ -173,6 +176,7 @@ export function MessageView({ message, articleRef, notice, editor, actions, onRe
       {message.toolCalls?.map((call) => (
         <ToolCallBlock key={call.id} call={call} />
       ))}
+      {waiting}
       <StatusLine message={message} onRetry={onRetry} />
       {actions}
     </article>

@@ -1,45 +1,35 @@
 import { useEffect, useState } from 'react';
 import { Dialog } from '../components/Dialog.js';
 import { SyncSection } from '../sync-ui/SyncSection.js';
-import { ENDPOINT_PRESETS, type EndpointFields, useAssistantSettings } from './assistant-settings.js';
+import { AssistantFields, DiscardModelSettings, useAssistantForm } from './AssistantFields.js';
 import { parseArchiveDays, useRetention } from './retention-settings.js';
 import { StorageSection } from './StorageSection.js';
 import { settingsSections } from './sections.js';
 
 export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
-  const saved = useAssistantSettings();
-  const [kind, setKind] = useState(saved.kind);
-  const [endpoint, setEndpoint] = useState<EndpointFields>(saved.endpoint);
-  const [error, setError] = useState<string | undefined>();
+  const assistant = useAssistantForm(open);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [archiveDays, setArchiveDays] = useState(String(useRetention.getState().autoArchiveDays));
   const [archiveError, setArchiveError] = useState<string | undefined>();
 
   useEffect(() => {
     if (!open) return;
-    const s = useAssistantSettings.getState();
-    setKind(s.kind);
-    setEndpoint(s.endpoint);
-    setError(undefined);
+    setConfirmDiscard(false);
     setArchiveDays(String(useRetention.getState().autoArchiveDays));
     setArchiveError(undefined);
   }, [open]);
 
-  const set = (patch: Partial<EndpointFields>) => setEndpoint((e) => ({ ...e, ...patch }));
+  // Esc, × and the backdrop ask before unsaved model settings are thrown away.
+  const requestClose = () => {
+    if (assistant.dirty) setConfirmDiscard(true);
+    else onClose();
+  };
 
   const save = () => {
     const archive = parseArchiveDays(archiveDays);
     if ('error' in archive) return setArchiveError(archive.error);
     setArchiveError(undefined);
-    if (kind === 'openai') {
-      try {
-        const url = new URL(endpoint.baseURL);
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
-      } catch {
-        return setError('The base URL must be an http(s) address, such as http://localhost:11434/v1.');
-      }
-      if (!endpoint.model.trim()) return setError('Name the model to use, such as gpt-4o-mini or llama3.2.');
-    }
-    saved.save(kind, { ...endpoint, baseURL: endpoint.baseURL.trim(), model: endpoint.model.trim() });
+    if (!assistant.save()) return;
     useRetention.getState().setAutoArchiveDays(archive.days);
     onClose();
   };
@@ -48,7 +38,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
     <Dialog
       title="Settings"
       open={open}
-      onClose={onClose}
+      onClose={requestClose}
       wide
       footer={
         <>
@@ -69,87 +59,7 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
           save();
         }}
       >
-        <fieldset className="settings-section">
-          <legend>Assistant</legend>
-          <label className="radio">
-            <input type="radio" name="assistant" checked={kind === 'demo'} onChange={() => setKind('demo')} />
-            <span>
-              <strong>Demo assistant</strong> — offline and scripted, no account needed. Good for trying
-              Chatkeep.
-            </span>
-          </label>
-          <label className="radio">
-            <input
-              type="radio"
-              name="assistant"
-              checked={kind === 'openai'}
-              onChange={() => setKind('openai')}
-            />
-            <span>
-              <strong>OpenAI-compatible endpoint</strong> — OpenAI, Ollama, LM Studio, vLLM or any server with
-              the chat completions API.
-            </span>
-          </label>
-          {kind === 'openai' && (
-            <div className="endpoint-fields">
-              <fieldset className="presets">
-                <legend className="visually-hidden">Presets</legend>
-                {ENDPOINT_PRESETS.map((p) => (
-                  <button
-                    key={p.name}
-                    type="button"
-                    className="chip"
-                    onClick={() => set({ baseURL: p.baseURL, model: p.model })}
-                  >
-                    {p.name}
-                  </button>
-                ))}
-              </fieldset>
-              <label className="field">
-                <span>Base URL</span>
-                <input
-                  type="url"
-                  value={endpoint.baseURL}
-                  onChange={(e) => set({ baseURL: e.target.value })}
-                  placeholder="https://api.openai.com/v1"
-                />
-              </label>
-              <label className="field">
-                <span>API key</span>
-                <input
-                  type="password"
-                  autoComplete="off"
-                  value={endpoint.apiKey}
-                  onChange={(e) => set({ apiKey: e.target.value })}
-                  placeholder="Not needed for local servers"
-                />
-              </label>
-              <label className="field">
-                <span>Model</span>
-                <input value={endpoint.model} onChange={(e) => set({ model: e.target.value })} />
-              </label>
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={endpoint.tools}
-                  onChange={(e) => set({ tools: e.target.checked })}
-                />
-                <span>
-                  Let the model use the calculator and clock tools (turn off for models without tool support)
-                </span>
-              </label>
-              <p className="muted">
-                The key is kept in this browser only and sent only to this endpoint. Local servers must allow
-                requests from this page (for Ollama, set <code>OLLAMA_ORIGINS</code>).
-              </p>
-            </div>
-          )}
-          {error && (
-            <p className="field-error" role="alert">
-              {error}
-            </p>
-          )}
-        </fieldset>
+        <AssistantFields state={assistant} />
         <fieldset className="settings-section">
           <legend>Auto-archive</legend>
           <label className="field">
@@ -189,6 +99,14 @@ export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): vo
           <Component />
         </section>
       ))}
+      <DiscardModelSettings
+        open={open && confirmDiscard}
+        onKeep={() => setConfirmDiscard(false)}
+        onDiscard={() => {
+          setConfirmDiscard(false);
+          onClose();
+        }}
+      />
     </Dialog>
   );
 }

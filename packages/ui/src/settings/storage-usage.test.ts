@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { assistantUnavailableReason } from './assistant-settings.js';
 import { describeUsage, formatBytes, readStorageUsage } from './storage-usage.js';
 
 describe('storage usage', () => {
@@ -34,28 +33,5 @@ describe('storage usage', () => {
       }),
     ).toEqual({});
     expect(await readStorageUsage(undefined)).toEqual({});
-  });
-});
-
-describe('assistantUnavailableReason', () => {
-  const remote = { baseURL: 'https://api.openai.com/v1', model: 'gpt-4o-mini' };
-  it('offline, a remote model cannot answer and the reason names it', () => {
-    expect(assistantUnavailableReason('openai', remote, false)).toMatch(
-      /offline.*gpt-4o-mini.*demo assistant/,
-    );
-  });
-  it('the demo, a server on this machine, or being online never block sending', () => {
-    expect(assistantUnavailableReason('demo', remote, false)).toBeUndefined();
-    expect(assistantUnavailableReason('openai', remote, true)).toBeUndefined();
-    expect(
-      assistantUnavailableReason(
-        'openai',
-        { baseURL: 'http://localhost:11434/v1', model: 'llama3.2' },
-        false,
-      ),
-    ).toBeUndefined();
-    expect(
-      assistantUnavailableReason('openai', { baseURL: 'http://127.0.0.1:1234/v1', model: 'x' }, false),
-    ).toBeUndefined();
   });
 });

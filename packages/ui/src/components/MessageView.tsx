@@ -117,7 +117,15 @@ interface MessageViewProps {
   onRetry?(): void;
 }
 
-export function MessageView({ message, articleRef, notice, editor, actions, waiting, onRetry }: MessageViewProps) {
+export function MessageView({
+  message,
+  articleRef,
+  notice,
+  editor,
+  actions,
+  waiting,
+  onRetry,
+}: MessageViewProps) {
   if (message.role === 'tool') {
     return (
       <article

@@ -7,6 +7,7 @@ import { deleteWarning } from '../chat/delete-warning.js';
 import { groupConversations, matchesTitle } from '../chat/grouping.js';
 import { viewMemory } from '../chat/view-memory.js';
 import { ContentResults } from '../search-ui/ContentResults.js';
+import { SearchFilters } from '../search-ui/SearchFilters.js';
 import { useSearchIndexLifecycle } from '../search-ui/use-content-search.js';
 import { useSyncSettings } from '../sync-ui/sync-service.js';
 import { ConversationItem } from './ConversationItem.js';
@@ -112,6 +113,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
+        {search && <SearchFilters projectId={projectId} />}
         <fieldset className="view-switch" aria-label="Which conversations">
           <button type="button" aria-pressed={view === 'chats'} onClick={() => setView('chats')}>
             Chats

@@ -19,7 +19,7 @@ describe('the app shell (DESIGN.md UI contract)', () => {
     expect(screen.getByRole('button', { name: 'Keyboard shortcuts' })).toBeTruthy();
 
     fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
-    const settings = await screen.findByRole('dialog', { name: 'Settings' });
+    const settings = await screen.findByRole('dialog', { name: 'Settings' }, { timeout: 8000 });
     expect(within(settings).getByRole('radio', { name: /Demo assistant/ })).toHaveProperty('checked', true);
   });
 

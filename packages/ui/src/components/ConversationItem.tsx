@@ -18,6 +18,7 @@ export function ConversationItem(props: ConversationItemProps) {
   const [editing, setEditing] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
+  const menuButtonRef = useRef<HTMLButtonElement>(null);
   const title = conversation.title || 'New chat';
 
   useEffect(() => {
@@ -30,8 +31,11 @@ export function ConversationItem(props: ConversationItemProps) {
     return () => document.removeEventListener('mousedown', close);
   }, [menuOpen]);
 
+  // Focus goes back to ⋯ before the action runs, so a dialog the action
+  // opens returns focus there too when it closes.
   const act = (fn: () => void) => () => {
     setMenuOpen(false);
+    menuButtonRef.current?.focus();
     fn();
   };
 
@@ -41,6 +45,7 @@ export function ConversationItem(props: ConversationItemProps) {
     if (e.key === 'Escape') {
       e.stopPropagation();
       setMenuOpen(false);
+      menuButtonRef.current?.focus();
     } else if (e.key === 'ArrowDown') {
       e.preventDefault();
       items[(at + 1) % items.length]?.focus();
@@ -78,6 +83,7 @@ export function ConversationItem(props: ConversationItemProps) {
         </button>
       )}
       <button
+        ref={menuButtonRef}
         type="button"
         className="icon-button conversation-menu-button"
         aria-label={`Actions for ${title}`}

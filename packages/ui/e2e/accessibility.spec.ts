@@ -11,9 +11,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 // axe takes a few seconds a run on a busy machine.
 test.describe.configure({ timeout: 90_000 });
 
-test('axe finds no violations while an answer streams, in light and dark; Stop is announced', async ({
-  page,
-}) => {
+test('axe finds no violations while an answer streams, in light and dark', async ({ page }) => {
   await openApp(page);
   await send(page, 'Tell me a long story');
   await expect(page.getByText(/Part 1\./)).toBeVisible({ timeout: 30_000 });
@@ -21,8 +19,6 @@ test('axe finds no violations while an answer streams, in light and dark; Stop i
   await page.emulateMedia({ colorScheme: 'dark' });
   await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
   expect(await axeViolations(page)).toEqual([]);
-  await page.getByRole('button', { name: 'Stop' }).click({ force: true });
-  await expect(page.getByRole('status', { name: 'Announcements' })).toHaveText(/Answer stopped/);
 });
 
 test('axe finds no violations with an answer and open search filters; a finished answer is announced', async ({

@@ -2,7 +2,7 @@
 // per message with text, plus, per conversation, what was indexed (so a
 // reloaded index can tell which conversations changed while it was away).
 import type { Options } from 'minisearch';
-import type { Conversation, Message } from '../types.js';
+import type { Conversation, Message, Role } from '../types.js';
 import { indexTerm, tokenize } from './terms.js';
 
 export interface SearchDocument {
@@ -12,15 +12,18 @@ export interface SearchDocument {
   /** Indexed, never stored: snippets are cut from the message read back from storage. */
   text: string;
   time: number;
+  /** A message's role and model, for filters; absent on titles (and `model` on messages without one). */
+  role?: Role;
+  model?: string;
 }
 
 /**
  * Stored fields come back on every result: only what filtering and ranking
- * need. Project, archive flag and title are looked up per conversation; the
+ * need. Project, archive flag, tags and title are looked up per conversation; the
  * text of the hits shown is read from storage, so the index does not keep a
  * second copy of every message in memory.
  */
-export const STORED_FIELDS = ['conversationId', 'time'] as const;
+export const STORED_FIELDS = ['conversationId', 'time', 'role', 'model'] as const;
 
 export const MINISEARCH_OPTIONS: Options<SearchDocument> = {
   idField: 'id',
@@ -42,10 +45,26 @@ export function titleDocument(c: Conversation, conversationId = c.id): SearchDoc
   return { id: titleDocId(c.id), conversationId, text: c.title, time: c.updatedAt };
 }
 
-/** Messages without text (a bare tool call) have nothing to find and get no document. */
-export function messageDocument(m: Message, conversationId = m.conversationId): SearchDocument | undefined {
+/**
+ * Messages without text (a bare tool call) have nothing to find and get no
+ * document. `intern` lets every document of one model share one string.
+ */
+export function messageDocument(
+  m: Message,
+  conversationId = m.conversationId,
+  intern: (s: string) => string = (s) => s,
+): SearchDocument | undefined {
   if (m.content.trim() === '') return undefined;
-  return { id: messageDocId(m.id), conversationId, text: m.content, time: m.createdAt };
+  const doc: SearchDocument = {
+    id: messageDocId(m.id),
+    conversationId,
+    text: m.content,
+    time: m.createdAt,
+    role: intern(m.role) as Role,
+  };
+  const model = m.metadata?.model;
+  if (typeof model === 'string' && model !== '') doc.model = intern(model);
+  return doc;
 }
 
 /** What the index knows about one conversation. */
@@ -55,6 +74,7 @@ export interface IndexedConversation {
   projectId: string;
   title: string;
   archived: boolean;
+  tags: string[];
   /** The conversation's state when it was last indexed; see `fingerprint`. */
   fingerprint: string;
   /** Messages that have a document, to drop them with the conversation. */
@@ -66,5 +86,5 @@ export interface IndexedConversation {
  * moves `updatedAt`, `messageCount` or `lastMessage`, and edits move `updatedAt`.
  */
 export function fingerprint(c: Conversation): string {
-  return JSON.stringify([c.updatedAt, c.messageCount, c.lastMessage ?? null, c.title, c.archived]);
+  return JSON.stringify([c.updatedAt, c.messageCount, c.lastMessage ?? null, c.title, c.archived, c.tags]);
 }

@@ -1,3 +1,5 @@
+export type { SearchFilters } from './filters.js';
+export { allowsTypo, type MatchKind, TYPO_MIN_LENGTH, TYPO_THRESHOLD } from './matching.js';
 export {
   localStorageSearchStore,
   openIndexedDBSearchStore,

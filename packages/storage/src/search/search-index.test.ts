@@ -375,7 +375,7 @@ describe('a persisted search index', () => {
     expect(where(await index.search('default', 'train'))).toHaveLength(2);
   });
 
-  it('keeps no message text in the saved snapshot, only ids, conversation and time', async () => {
+  it('keeps no message text in the saved snapshot, only ids, conversation, time, role and model', async () => {
     const dbName = newDbName();
     const db = await openDb(dbName);
     await seed(db);
@@ -384,60 +384,33 @@ describe('a persisted search index', () => {
     await index.ready;
     await index.close();
     const snapshot = (await (await persisted(dbName)).load()) as SavedSnapshot;
-    expect(snapshot.version).toBe(3);
+    expect(snapshot.version).toBe(4);
     const stored = Object.values(snapshot.index.storedFields);
     expect(stored).toHaveLength(8);
-    for (const fields of stored) expect(Object.keys(fields).sort()).toEqual(['conversationId', 'time']);
+    // Titles have no role; the seeded messages name no model.
+    expect(stored.filter((f) => 'role' in f)).toHaveLength(5);
+    for (const fields of stored) {
+      expect(['conversationId', 'role', 'time']).toEqual(expect.arrayContaining(Object.keys(fields)));
+    }
     // (The last message's preview is part of each conversation's fingerprint; earlier messages appear nowhere.)
     expect(JSON.stringify(snapshot)).not.toContain('Book the train');
   });
 
-  it('migrates a version-1 snapshot (which stored message text) without reindexing', async () => {
+  it('rebuilds a version-3 snapshot, which lacks the roles, models and tags that filters need', async () => {
     const { dbName, db } = await seededWithSavedIndex();
-    // The version-1 layout: the same index, each document also storing text, projectId and role.
     const store = await persisted(dbName);
     const saved = (await store.load()) as SavedSnapshot;
-    const texts = new Map((await db.loadConversation('trip')).map((m) => [`m:${m.id}`, m.content]));
-    const storedFields = Object.fromEntries(
-      Object.entries(saved.index.storedFields).map(([shortId, fields]) => {
-        const docId = saved.index.documentIds[shortId] as string;
-        return [shortId, { ...fields, projectId: 'default', text: texts.get(docId) ?? 'x', role: 'user' }];
-      }),
-    );
-    await store.save({ ...saved, version: 1, index: { ...saved.index, storedFields } });
+    await store.save({ ...saved, version: 3 });
     store.close();
 
     const { adapter, calls } = counting(db);
     const second = track(createSearchIndex(adapter, { persist: await persisted(dbName), persistDelayMs: 0 }));
-    const hits = await second.search('default', 'night');
-    expect(hits.map(render)).toEqual(['The [night] train leaves at 23:00']);
-    expect(calls.loadConversation).toBe(0);
+    expect(where(await second.search('default', 'night', { roles: ['assistant'] }))).toEqual([
+      'trip/trip-m000001',
+    ]);
+    expect(calls.loadConversation).toBeGreaterThan(0);
     await second.close();
-  });
-
-  it('migrates a version-2 snapshot (which indexed stop words) by dropping their terms, once, without reindexing', async () => {
-    const { dbName, db } = await seededWithSavedIndex();
-    // The version-2 layout: the same index, with postings for the stop words too.
-    const store = await persisted(dbName);
-    const v3 = (await store.load()) as SavedSnapshot;
-    const [someTerm, postings] = v3.index.index[0]!;
-    expect(someTerm).not.toBe('the');
-    await store.save({
-      ...v3,
-      version: 2,
-      index: { ...v3.index, index: [...v3.index.index, ['the', postings]] },
-    });
-    store.close();
-
-    const { adapter, calls } = counting(db);
-    const second = track(createSearchIndex(adapter, { persist: await persisted(dbName), persistDelayMs: 0 }));
-    expect(where(await second.search('default', 'night'))).toEqual(['trip/trip-m000001']);
-    expect(calls.loadConversation).toBe(0);
-    await second.close();
-    const saved = (await (await persisted(dbName)).load()) as SavedSnapshot;
-    expect(saved.version).toBe(3);
-    expect(saved.index.index.map(([term]) => term)).not.toContain('the');
-    expect(saved.index.index).toHaveLength(v3.index.index.length);
+    expect(((await (await persisted(dbName)).load()) as SavedSnapshot).version).toBe(4);
   });
 
   it('can live in localStorage when IndexedDB is not available', async () => {
@@ -448,7 +421,7 @@ describe('a persisted search index', () => {
     const first = createSearchIndex(db, { persist: localStorageSearchStore({ dbName, storage }) });
     await first.ready;
     await first.close();
-    expect(storage.getItem(`${dbName}-search`)).toContain('"version":3');
+    expect(storage.getItem(`${dbName}-search`)).toContain('"version":4');
 
     const { adapter, calls } = counting(db);
     const second = track(

@@ -16,6 +16,8 @@ import {
   titleDocId,
   titleDocument,
 } from './documents.js';
+import { checkFilters, filterPredicate, type SearchFilters } from './filters.js';
+import { type MatchKind, matchQuery } from './matching.js';
 import { addChange, emptyPending, isEmpty, type Pending } from './pending.js';
 import type { SearchIndexStore } from './persist.js';
 import { markdownToPlainText } from './plain-text.js';
@@ -31,20 +33,30 @@ export interface SearchIndexOptions {
   onError?: (error: unknown) => void;
 }
 
-export interface SearchOptions {
+export interface SearchOptions extends SearchFilters {
   /** Most hits returned (default 20). */
   limit?: number;
+  /** How many of the best hits to skip: the next page starts at the previous page's end (default 0). */
+  offset?: number;
   /** Hits in archived conversations too (default true). */
   includeArchived?: boolean;
+  /** Title hits too (default true); false returns message hits only. */
+  titles?: boolean;
 }
 
 export interface SearchHit {
   conversationId: string;
+  /** The conversation's project. */
+  projectId: string;
   /** The conversation's current title. */
   title: string;
   /** The matching message; undefined when the title matched. */
   messageId?: string;
   role?: Role;
+  /** The model that wrote the matching message, when it says. */
+  model?: string;
+  /** Every query word found as written, one only as the start of a longer word, or one with a typo. */
+  match: MatchKind;
   /** The matched text around its matches; `highlight` segments are the matched words. */
   snippet: SnippetSegment[];
   /** The message's creation time, or the conversation's last update for a title hit. */
@@ -58,11 +70,17 @@ export interface SearchIndex {
   /** Resolves once the index has caught up with storage after opening. */
   readonly ready: Promise<void>;
   /**
-   * Titles and messages of `projectId` matching every word of `query`; the
-   * last letters of a word may be missing (prefix) and longer words may be
-   * misspelled (fuzzy). Waits for `ready` and for writes already reported.
+   * Titles and messages of `projectId` (of every project when null) matching
+   * every word of `query`, narrowed by the filters in `opts`. Hits where
+   * every word is found as written come first, then those where a word is
+   * the start of a longer one; only when those are few, words of five
+   * letters or more without digits may be misspelled by one letter (two from
+   * ten letters), and those hits come last. Waits for `ready` and for writes
+   * already reported.
    */
-  search(projectId: string, query: string, opts?: SearchOptions): Promise<SearchHit[]>;
+  search(projectId: string | null, query: string, opts?: SearchOptions): Promise<SearchHit[]>;
+  /** The models and tags that `projectId`'s indexed hits have (every project's when null), sorted: what filters can offer. */
+  facets(projectId: string | null): Promise<{ models: string[]; tags: string[] }>;
   /** Resolves when every write reported so far is in the index. */
   flush(): Promise<void>;
   /** Drops everything and indexes all conversations again. */
@@ -89,6 +107,14 @@ class LiveSearchIndex implements SearchIndex {
   readonly ready: Promise<void>;
   private index = new MiniSearch<SearchDocument>(MINISEARCH_OPTIONS);
   private conversations = new Map<string, IndexedConversation>();
+  /** One copy of each role and model name, shared by every document that has it. */
+  private readonly strings = new Map<string, string>();
+  private readonly intern = (s: string): string => {
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    this.strings.set(s, s);
+    return s;
+  };
   private pending = emptyPending();
   private queue: Promise<void> = Promise.resolve();
   private drainQueued = false;
@@ -108,32 +134,43 @@ class LiveSearchIndex implements SearchIndex {
     this.ready.catch(() => {});
   }
 
-  async search(projectId: string, query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
+  async search(projectId: string | null, query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
     if (this.closed) throw new ChatStorageError('closed', 'This search index was closed; create a new one.');
     const limit = opts.limit ?? 20;
+    const offset = opts.offset ?? 0;
     if (!Number.isInteger(limit) || limit < 1) {
       throw new ChatStorageError(
         'invalid-input',
         `search: limit must be a positive integer, got ${String(limit)}.`,
       );
     }
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new ChatStorageError(
+        'invalid-input',
+        `search: offset must be a whole number of hits to skip (0 or more), got ${String(offset)}.`,
+      );
+    }
+    checkFilters(opts);
     await this.ready;
     await this.flush();
     if (query.trim() === '') return [];
-    const includeArchived = opts.includeArchived ?? true;
-    const results = this.index.search(query, {
-      prefix: true,
-      fuzzy: (term) => (term.length >= 4 ? 0.2 : false),
-      combineWith: 'AND',
+    const accepts = filterPredicate(projectId, opts.includeArchived ?? true, opts);
+    const titles = opts.titles ?? true;
+    const results = matchQuery(this.index, query, {
       // A title names the whole conversation: rank it above a passing mention.
       boostDocument: (docId) => (isTitleDoc(String(docId)) ? 1.5 : 1),
       filter: (r) => {
-        const c = this.conversations.get(r.conversationId as string);
-        return !!c && c.projectId === projectId && (includeArchived || !c.archived);
+        const conversation = this.conversations.get(r.conversationId as string);
+        if (!conversation || (!titles && isTitleDoc(String(r.id)))) return false;
+        return accepts({
+          conversation,
+          role: r.role as Role | undefined,
+          model: r.model as string | undefined,
+          time: r.time as number,
+        });
       },
     });
-    results.sort((a, b) => b.score - a.score || (b.time as number) - (a.time as number));
-    const top = results.slice(0, limit);
+    const top = results.slice(offset, offset + limit);
     // The index keeps no text: read the messages shown, all in one request.
     const messageIds = top.filter((r) => !isTitleDoc(String(r.id))).map((r) => String(r.id).slice(2));
     const messages = new Map<string, Message>();
@@ -144,7 +181,14 @@ class LiveSearchIndex implements SearchIndex {
       const conversationId = r.conversationId as string;
       const c = this.conversations.get(conversationId);
       if (!c) continue;
-      const base = { conversationId, title: c.title, archived: c.archived, score: r.score };
+      const base = {
+        conversationId,
+        projectId: c.projectId,
+        title: c.title,
+        archived: c.archived,
+        score: r.score,
+        match: r.kind,
+      };
       if (isTitleDoc(id)) {
         hits.push({ ...base, snippet: buildSnippet(c.title, r.terms), time: r.time as number });
         continue;
@@ -156,11 +200,30 @@ class LiveSearchIndex implements SearchIndex {
         ...base,
         messageId: m.id,
         role: m.role,
+        ...(typeof m.metadata?.model === 'string' && { model: m.metadata.model }),
         snippet: buildSnippet(markdownToPlainText(m.content), r.terms),
         time: m.createdAt,
       });
     }
     return hits;
+  }
+
+  async facets(projectId: string | null): Promise<{ models: string[]; tags: string[] }> {
+    if (this.closed) throw new ChatStorageError('closed', 'This search index was closed; create a new one.');
+    await this.ready;
+    await this.flush();
+    const models = new Set<string>();
+    const tags = new Set<string>();
+    for (const c of this.conversations.values()) {
+      if (projectId !== null && c.projectId !== projectId) continue;
+      for (const tag of c.tags) tags.add(tag);
+      for (const id of c.messageIds) {
+        const model = this.index.getStoredFields(messageDocId(id))?.model;
+        if (typeof model === 'string') models.add(model);
+      }
+    }
+    const sorted = (set: Set<string>) => [...set].sort((a, b) => a.localeCompare(b));
+    return { models: sorted(models), tags: sorted(tags) };
   }
 
   flush(): Promise<void> {
@@ -270,14 +333,13 @@ class LiveSearchIndex implements SearchIndex {
 
   private async load(): Promise<void> {
     const saved = this.opts.persist
-      ? fromSnapshot(await this.opts.persist.load().catch(() => undefined))
+      ? fromSnapshot(await this.opts.persist.load().catch(() => undefined), this.intern)
       : undefined;
     if (saved) {
       this.index = saved.index;
       this.conversations = saved.conversations;
     }
-    // A migrated snapshot is saved in the current layout, so it is migrated once.
-    if ((await this.catchUp()) || saved?.migrated) this.markDirty();
+    if (await this.catchUp()) this.markDirty();
   }
 
   /** Reindexes conversations that changed since they were indexed; true when anything changed. */
@@ -315,6 +377,7 @@ class LiveSearchIndex implements SearchIndex {
       projectId: conversation.projectId,
       title: conversation.title,
       archived: conversation.archived,
+      tags: conversation.tags,
       fingerprint: '',
       messageIds: new Set(),
     };
@@ -332,12 +395,13 @@ class LiveSearchIndex implements SearchIndex {
   private putTitle(conversation: Conversation, known: IndexedConversation): void {
     known.title = conversation.title;
     known.archived = conversation.archived;
+    known.tags = conversation.tags;
     known.projectId = conversation.projectId;
     this.put(titleDocument(conversation, known.id));
   }
 
   private putMessage(message: Message, known: IndexedConversation): void {
-    const doc = messageDocument(message, known.id);
+    const doc = messageDocument(message, known.id, this.intern);
     if (doc) {
       this.put(doc);
       known.messageIds.add(message.id);

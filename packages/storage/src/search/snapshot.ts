@@ -1,10 +1,8 @@
 // The persisted form of a search index: MiniSearch's own serialisation plus
-// what was indexed per conversation. A snapshot of an unknown layout version
-// is ignored (and the index rebuilt), never half-read. Older layouts are
-// migrated, not rebuilt: version 1 also stored every message's text (dropped),
-// versions 1 and 2 also indexed stop words (their terms are dropped; a
-// document's field length counts words before stop words are taken out, so
-// the result is exactly the index a rebuild would make).
+// what was indexed per conversation. A snapshot of another layout version is
+// ignored (and the index rebuilt), never half-read: versions before 4 lack
+// each message's role and model and each conversation's tags, which the
+// search filters need and which only a rebuild can supply.
 import MiniSearch, { type AsPlainObject } from 'minisearch';
 import {
   type IndexedConversation,
@@ -12,13 +10,9 @@ import {
   type SearchDocument,
   STORED_FIELDS,
 } from './documents.js';
-import { STOP_WORDS } from './terms.js';
 
 /** Bump when documents, terms or this layout change; teach `fromSnapshot` the old one or let it rebuild. */
-export const SNAPSHOT_VERSION = 3;
-
-/** Version 1 stored text, projectId and role for each document; versions 1 and 2 indexed stop words. */
-const MIGRATABLE_VERSIONS = [1, 2, SNAPSHOT_VERSION];
+export const SNAPSHOT_VERSION = 4;
 
 type SavedConversation = Omit<IndexedConversation, 'id' | 'messageIds'> & { messageIds: string[] };
 
@@ -45,15 +39,15 @@ export function toSnapshot(
   };
 }
 
+/** `intern` makes every document of one model (or role) share one string. */
 export function fromSnapshot(
   value: unknown,
-):
-  | { index: MiniSearch<SearchDocument>; conversations: Map<string, IndexedConversation>; migrated: boolean }
-  | undefined {
+  intern: (s: string) => string = (s) => s,
+): { index: MiniSearch<SearchDocument>; conversations: Map<string, IndexedConversation> } | undefined {
   const snapshot = value as Partial<Snapshot> | undefined;
   if (
     !snapshot ||
-    !MIGRATABLE_VERSIONS.includes(snapshot.version as number) ||
+    snapshot.version !== SNAPSHOT_VERSION ||
     !snapshot.index ||
     !Array.isArray(snapshot.conversations)
   ) {
@@ -68,20 +62,17 @@ export function fromSnapshot(
           projectId: c.projectId,
           title: c.title,
           archived: c.archived,
+          tags: c.tags,
           fingerprint: c.fingerprint,
           messageIds: new Set(c.messageIds),
         },
       ]),
     );
-    const terms =
-      (snapshot.version as number) < 3
-        ? snapshot.index.index.filter(([term]) => !STOP_WORDS.has(term))
-        : snapshot.index.index;
     const index = MiniSearch.loadJS<SearchDocument>(
-      { ...snapshot.index, index: terms, storedFields: storedFieldsOf(snapshot.index, conversations) },
+      { ...snapshot.index, storedFields: storedFieldsOf(snapshot.index, conversations, intern) },
       MINISEARCH_OPTIONS,
     );
-    return { index, conversations, migrated: snapshot.version !== SNAPSHOT_VERSION };
+    return { index, conversations };
   } catch {
     // A damaged snapshot is only a cache: rebuild instead.
     return undefined;
@@ -89,13 +80,14 @@ export function fromSnapshot(
 }
 
 /**
- * Each document's stored fields reduced to `STORED_FIELDS` (an older snapshot
- * may hold more), with the conversation id replaced by the conversation
- * entry's own string: a deserialised snapshot has one copy per document.
+ * Each document's stored fields, with the conversation id replaced by the
+ * conversation entry's own string and roles and models interned: a
+ * deserialised snapshot has one copy of each per document.
  */
 function storedFieldsOf(
   index: AsPlainObject,
   conversations: Map<string, IndexedConversation>,
+  intern: (s: string) => string,
 ): AsPlainObject['storedFields'] {
   const out: AsPlainObject['storedFields'] = {};
   for (const [shortId, fields] of Object.entries(index.storedFields)) {
@@ -103,7 +95,10 @@ function storedFieldsOf(
     const conversation = conversations.get(stored.conversationId as string);
     if (!conversation) throw new Error(`document ${shortId} belongs to no indexed conversation`);
     const kept: Record<string, unknown> = {};
-    for (const field of STORED_FIELDS) kept[field] = stored[field];
+    for (const field of STORED_FIELDS) {
+      const value = stored[field];
+      if (value !== undefined) kept[field] = typeof value === 'string' ? intern(value) : value;
+    }
     kept.conversationId = conversation.id;
     out[shortId] = kept;
   }

@@ -20,7 +20,7 @@ describe('the app shell (DESIGN.md UI contract)', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
     // The dialog's code loads on first open: slow on a busy machine.
-    const settings = await screen.findByRole('dialog', { name: 'Settings' }, { timeout: 5000 });
+    const settings = await screen.findByRole('dialog', { name: 'Settings' }, { timeout: 8000 });
     expect(within(settings).getByRole('radio', { name: /Demo assistant/ })).toHaveProperty('checked', true);
   });
 

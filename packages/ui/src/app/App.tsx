@@ -7,9 +7,11 @@ import {
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { preloadAssistants } from '../assistants/index.js';
+import { Announcer } from '../components/Announcer.js';
 import { Banners } from '../components/Banners.js';
 import { ChatView } from '../components/ChatView.js';
 import type { ComposerHandle } from '../components/Composer.js';
+import { PHONE_LAYOUT, useMediaQuery } from '../components/focus.js';
 import { useLazyDialog } from '../components/lazy-dialog.js';
 import { MessageSkeleton } from '../components/MessageList.js';
 import { Sidebar } from '../components/Sidebar.js';
@@ -184,6 +186,8 @@ function Shell({ migration, onDismissMigration, fallbackMerge, onDismissFallback
   const mainViewPainted = useFirstPaintDone();
   const searchRef = useRef<HTMLInputElement>(null);
   const composerRef = useRef<ComposerHandle>(null);
+  // The open drawer on a phone is modal: the chat behind it takes no focus or clicks.
+  const drawerOver = useMediaQuery(PHONE_LAYOUT) && sidebarOpen;
 
   const newChat = () => {
     openConversation(null);
@@ -211,6 +215,17 @@ function Shell({ migration, onDismissMigration, fallbackMerge, onDismissFallback
 
   return (
     <div className="app">
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link to #message-box; the click moves focus there without changing the address */}
+      <a
+        className="skip-link"
+        href="#message-box"
+        onClick={(e) => {
+          e.preventDefault();
+          composerRef.current?.focus();
+        }}
+      >
+        Skip to message box
+      </a>
       <Sidebar
         ref={searchRef}
         onNewChat={newChat}
@@ -220,7 +235,7 @@ function Shell({ migration, onDismissMigration, fallbackMerge, onDismissFallback
         deferList={!mainViewPainted}
       />
       {sidebarOpen && <div className="scrim" aria-hidden="true" onClick={() => setSidebarOpen(false)} />}
-      <div className="main-column">
+      <div className="main-column" inert={drawerOver}>
         <Banners
           migration={migration}
           onDismissMigration={onDismissMigration}
@@ -231,6 +246,7 @@ function Shell({ migration, onDismissMigration, fallbackMerge, onDismissFallback
       </div>
       {SettingsDialog && <SettingsDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />}
       {ShortcutsDialog && <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />}
+      <Announcer />
     </div>
   );
 }

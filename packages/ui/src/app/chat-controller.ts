@@ -39,6 +39,8 @@ interface StreamsState {
   /** A write that failed (for example storage full), shown as an alert. */
   saveError?: string;
   clearSaveError(): void;
+  /** What screen readers are told when an answer ends; `seq` tells two equal texts apart. */
+  announcement?: { text: string; seq: number };
 }
 
 export const useStreams = create<StreamsState>((set) => ({
@@ -75,8 +77,24 @@ function end(conversationId: string, outcome: TurnOutcome | undefined, error?: u
   useStreams.setState((s) => {
     const { [conversationId]: _gone, ...live } = s.live;
     const failure = outcome?.status === 'not-saved' ? outcome.error : error;
-    return failure ? { live, saveError: saveErrorText(failure) } : { live };
+    const announcement = { text: announcementText(outcome, failure), seq: (s.announcement?.seq ?? 0) + 1 };
+    return failure ? { live, saveError: saveErrorText(failure), announcement } : { live, announcement };
   });
+}
+
+/** What a screen reader hears when an answer ends, however it ended. */
+export function announcementText(outcome: TurnOutcome | undefined, failure: unknown): string {
+  if (failure !== undefined && failure !== null) return saveErrorText(failure);
+  switch (outcome?.status) {
+    case 'complete':
+      return 'Answer finished';
+    case 'stopped':
+      return 'Answer stopped';
+    case 'error':
+      return `The answer failed: ${outcome.error}`;
+    default:
+      return 'The answer ended';
+  }
 }
 
 function saveErrorText(error: unknown): string {

@@ -85,6 +85,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
       <div className="composer-box">
         <textarea
           ref={ref}
+          id="message-box"
           aria-label="Message"
           placeholder={`Message ${assistantLabel}…`}
           rows={1}

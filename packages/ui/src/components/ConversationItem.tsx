@@ -21,6 +21,7 @@ export function ConversationItem(props: ConversationItemProps) {
   const [menuOpen, setMenuOpen] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
   const tagsId = useId();
+  const menuButtonRef = useRef<HTMLButtonElement>(null);
   const title = conversation.title || 'New chat';
   const tags = conversation.tags ?? [];
 
@@ -34,8 +35,11 @@ export function ConversationItem(props: ConversationItemProps) {
     return () => document.removeEventListener('mousedown', close);
   }, [menuOpen]);
 
+  // Focus goes back to ⋯ before the action runs, so a dialog the action
+  // opens returns focus there too when it closes.
   const act = (fn: () => void) => () => {
     setMenuOpen(false);
+    menuButtonRef.current?.focus();
     fn();
   };
 
@@ -45,6 +49,7 @@ export function ConversationItem(props: ConversationItemProps) {
     if (e.key === 'Escape') {
       e.stopPropagation();
       setMenuOpen(false);
+      menuButtonRef.current?.focus();
     } else if (e.key === 'ArrowDown') {
       e.preventDefault();
       items[(at + 1) % items.length]?.focus();
@@ -95,6 +100,7 @@ export function ConversationItem(props: ConversationItemProps) {
         </button>
       )}
       <button
+        ref={menuButtonRef}
         type="button"
         className="icon-button conversation-menu-button"
         aria-label={`Actions for ${title}`}

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { returnFocus } from './focus.js';
 
 interface DialogProps {
   title: string;
@@ -9,10 +10,22 @@ interface DialogProps {
   wide?: boolean;
 }
 
-/** A modal on the native <dialog>: focus trapping, Esc and the backdrop come from the browser. */
+/**
+ * A modal on the native <dialog>: focus trapping, Esc and the backdrop come
+ * from the browser. Focus returns to the control that opened it when it
+ * closes (the browser would only do so for close(), not for the element
+ * leaving the page, which is how it closes here).
+ */
 export function Dialog({ title, open, onClose, children, footer, wide }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+
+  // Before the effect below opens the dialog, which moves focus into it.
+  useEffect(() => {
+    if (!open) return;
+    const opener = document.activeElement;
+    return () => returnFocus(opener, ref.current);
+  }, [open]);
 
   useEffect(() => {
     const dialog = ref.current;

@@ -217,7 +217,16 @@ export function MessageList({ conversationId, live, followSignal }: MessageListP
 
   const items = virtualizer.getVirtualItems();
   return (
-    <div className="message-scroll" ref={scrollRef} onScroll={onScroll} data-testid="message-scroll">
+    // Focusable so that keyboard users can scroll it even when it holds no
+    // control (an answer streaming in shows no message actions yet).
+    <div
+      className="message-scroll"
+      ref={scrollRef}
+      onScroll={onScroll}
+      data-testid="message-scroll"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+      tabIndex={0}
+    >
       {isFetchingNextPage && (
         <p className="loading-older" role="status">
           Loading earlier messages…

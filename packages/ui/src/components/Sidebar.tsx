@@ -1,5 +1,5 @@
 import { type Conversation, hasEveryTag } from '@chatkeep/storage';
-import { forwardRef, useDeferredValue, useMemo, useState } from 'react';
+import { forwardRef, useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { useConversations, useConversationTree } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
 import { useActiveConversationId, useUi } from '../app/ui-store.js';
@@ -7,12 +7,14 @@ import { deleteWarning } from '../chat/delete-warning.js';
 import { groupConversations, matchesTitle } from '../chat/grouping.js';
 import { viewMemory } from '../chat/view-memory.js';
 import { ContentResults } from '../search-ui/ContentResults.js';
+import { SearchFilters } from '../search-ui/SearchFilters.js';
 import { useSearchIndexLifecycle } from '../search-ui/use-content-search.js';
 import { useSyncSettings } from '../sync-ui/sync-service.js';
 import { TagFilter } from '../tags-ui/TagFilter.js';
 import { useTagFilter } from '../tags-ui/tag-filter.js';
 import { ConversationItem } from './ConversationItem.js';
 import { Dialog } from './Dialog.js';
+import { PHONE_LAYOUT, useFocusTrap, useMediaQuery } from './focus.js';
 import { useLazyDialog } from './lazy-dialog.js';
 import { ProjectSwitcher } from './ProjectSwitcher.js';
 
@@ -64,6 +66,11 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const [actionError, setActionError] = useState<string | undefined>();
   const syncing = useSyncSettings((s) => s.enabled && !!s.account);
   useSearchIndexLifecycle();
+  // On a phone the open sidebar is a drawer over the chat: it holds focus until closed.
+  const asideRef = useRef<HTMLElement>(null);
+  const phone = useMediaQuery(PHONE_LAYOUT);
+  const closeDrawer = useCallback(() => setSidebarOpen(false), [setSidebarOpen]);
+  useFocusTrap(asideRef, phone && sidebarOpen, closeDrawer);
 
   const visible = useMemo(
     () =>
@@ -97,7 +104,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   };
 
   return (
-    <aside className={sidebarOpen ? 'sidebar open' : 'sidebar'} aria-label="Sidebar">
+    <aside ref={asideRef} className={sidebarOpen ? 'sidebar open' : 'sidebar'} aria-label="Sidebar">
       <div className="sidebar-top">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -124,6 +131,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
+        {search && <SearchFilters projectId={projectId} />}
         <fieldset className="view-switch" aria-label="Which conversations">
           <button type="button" aria-pressed={view === 'chats'} onClick={() => setView('chats')}>
             Chats

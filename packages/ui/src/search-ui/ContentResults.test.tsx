@@ -7,8 +7,10 @@ import { StorageProvider } from '../app/storage-context.js';
 import { useUi } from '../app/ui-store.js';
 import { ContentResults } from './ContentResults.js';
 import { useJump } from './jump.js';
+import { SearchFilters } from './SearchFilters.js';
+import { useSearchFilters } from './search-filters.js';
 import { closeSearchIndex, getSearchIndex } from './search-index.js';
-import { searchMessages } from './use-content-search.js';
+import { CONTENT_SEARCH_LIMIT, searchMessages } from './use-content-search.js';
 
 let storage: ChatStorageAdapter;
 
@@ -22,6 +24,9 @@ afterEach(async () => {
   await closeSearchIndex(storage);
   await storage.close();
   useJump.setState({ target: undefined });
+  useSearchFilters.getState().set({ scope: 'project' });
+  useSearchFilters.getState().reset();
+  useUi.getState().setProject('default');
 });
 
 async function seed() {
@@ -57,6 +62,7 @@ function renderResults(query: string, projectId = 'default') {
   return render(
     <QueryClientProvider client={client}>
       <StorageProvider value={storage}>
+        <SearchFilters projectId={projectId} />
         <ContentResults projectId={projectId} query={query} />
       </StorageProvider>
     </QueryClientProvider>,
@@ -66,10 +72,11 @@ function renderResults(query: string, projectId = 'default') {
 describe('content search in the sidebar', () => {
   it('searchMessages returns message hits of the project only, never title hits', async () => {
     await seed();
-    const hits = await searchMessages(storage, 'default', 'dough');
+    const { hits, hasMore } = await searchMessages(storage, 'default', 'dough');
     expect(hits.map((h) => h.messageId).sort()).toEqual(['m1', 'm2']);
     expect(hits.every((h) => h.conversationId === 'c-bread')).toBe(true);
-    expect(await searchMessages(storage, 'default', '   ')).toEqual([]);
+    expect(hasMore).toBe(false);
+    expect(await searchMessages(storage, 'default', '   ')).toEqual({ hits: [], hasMore: false });
   });
 
   it('lists each match with its conversation title, a highlighted snippet and the time', async () => {
@@ -125,5 +132,51 @@ describe('content search in the sidebar', () => {
     await waitFor(() => expect(screen.getByRole('button', { name: /Baking/ })).toBeTruthy(), {
       timeout: 3000,
     });
+  });
+
+  it('"All projects" searches every project and names the project of each hit; opening one switches to it', async () => {
+    await seed();
+    renderResults('dough');
+    const list = await screen.findByRole('region', { name: 'Message matches' });
+    await waitFor(() => expect(within(list).getAllByRole('button')).toHaveLength(2));
+    fireEvent.click(screen.getByRole('button', { name: 'All projects' }));
+    await waitFor(() => expect(within(list).getAllByRole('button')).toHaveLength(3));
+    const other = within(list).getByRole('button', { name: /Dough in another project/ });
+    expect(other.textContent).toContain('Project: work');
+    fireEvent.click(other);
+    expect(useUi.getState().projectId).toBe('work');
+    expect(useUi.getState().activeByProject.work).toBe('c-other');
+  });
+
+  it('narrows by role with the filters', async () => {
+    await seed();
+    renderResults('dough');
+    const list = await screen.findByRole('region', { name: 'Message matches' });
+    await waitFor(() => expect(within(list).getAllByRole('button')).toHaveLength(2));
+    fireEvent.click(screen.getByRole('button', { name: 'Filters' }));
+    fireEvent.change(screen.getByRole('combobox', { name: 'Role' }), { target: { value: 'assistant' } });
+    await waitFor(() => expect(within(list).getAllByRole('button')).toHaveLength(1));
+    expect(within(list).getByRole('button').textContent).toContain('Assistant:');
+    expect(screen.getByRole('button', { name: 'Filters (1)' })).toBeTruthy();
+  });
+
+  it('"Show more" lists the next page of hits after the first', async () => {
+    const count = CONTENT_SEARCH_LIMIT + 5;
+    await storage.saveConversation(
+      { id: 'c-many', projectId: 'default', title: 'Many' },
+      Array.from({ length: count }, (_, i) => ({
+        id: `n${String(i).padStart(3, '0')}`,
+        conversationId: 'c-many',
+        projectId: 'default',
+        role: 'user' as const,
+        content: `pancake number ${i}`,
+      })),
+    );
+    renderResults('pancake');
+    const list = await screen.findByRole('region', { name: 'Message matches' });
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(CONTENT_SEARCH_LIMIT));
+    fireEvent.click(within(list).getByRole('button', { name: 'Show more' }));
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(count));
+    expect(within(list).queryByRole('button', { name: 'Show more' })).toBeNull();
   });
 });

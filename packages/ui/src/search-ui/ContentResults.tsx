@@ -11,8 +11,12 @@ import './search.css';
 const ROLE_LABEL = { user: 'You', assistant: 'Assistant', system: 'System', tool: 'Tool' } as const;
 
 export function ContentResults({ projectId, query }: { projectId: string; query: string }) {
-  const { hits, searching, error } = useContentSearch(projectId, query);
+  const { hits, searching, error, hasMore, loadingMore, showMore, allProjects } = useContentSearch(
+    projectId,
+    query,
+  );
   const openConversation = useUi((s) => s.openConversation);
+  const setProject = useUi((s) => s.setProject);
   const jumpTo = useJump((s) => s.jumpTo);
 
   if (!query.trim()) return null;
@@ -30,30 +34,50 @@ export function ContentResults({ projectId, query }: { projectId: string; query:
       ) : hits.length === 0 ? (
         <p className="muted nav-empty">{searching ? 'Searching messages…' : 'No message matches.'}</p>
       ) : (
-        <ul>
-          {hits.map((hit) => (
-            <li key={hit.messageId}>
-              <button
-                type="button"
-                className="content-hit"
-                onClick={() => {
-                  jumpTo(hit.conversationId, hit.messageId!);
-                  openConversation(hit.conversationId);
-                }}
-              >
-                <span className="content-hit-head">
-                  <span className="content-hit-title">{hit.title || 'New chat'}</span>
-                  <time dateTime={new Date(hit.time).toISOString()}>{formatHitTime(hit.time)}</time>
-                </span>
-                <span className="content-hit-snippet">
-                  {hit.role && <span className="content-hit-role">{ROLE_LABEL[hit.role]}: </span>}
-                  <Snippet segments={hit.snippet} />
-                </span>
-                {hit.archived && <span className="content-hit-tag">Archived</span>}
-              </button>
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul>
+            {hits.map((hit) => (
+              <li key={hit.messageId}>
+                <button
+                  type="button"
+                  className="content-hit"
+                  onClick={() => {
+                    if (hit.projectId !== projectId) setProject(hit.projectId);
+                    jumpTo(hit.conversationId, hit.messageId!);
+                    openConversation(hit.conversationId);
+                  }}
+                >
+                  <span className="content-hit-head">
+                    <span className="content-hit-title">{hit.title || 'New chat'}</span>
+                    <time dateTime={new Date(hit.time).toISOString()}>{formatHitTime(hit.time)}</time>
+                  </span>
+                  <span className="content-hit-snippet">
+                    {hit.role && <span className="content-hit-role">{ROLE_LABEL[hit.role]}: </span>}
+                    <Snippet segments={hit.snippet} />
+                  </span>
+                  {(allProjects || hit.archived) && (
+                    <span className="content-hit-tags">
+                      {allProjects && (
+                        <span className="content-hit-tag content-hit-project">Project: {hit.projectId}</span>
+                      )}
+                      {hit.archived && <span className="content-hit-tag">Archived</span>}
+                    </span>
+                  )}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {hasMore && (
+            <button
+              type="button"
+              className="ghost-button show-more"
+              disabled={loadingMore}
+              onClick={showMore}
+            >
+              {loadingMore ? 'Loading more…' : 'Show more'}
+            </button>
+          )}
+        </>
       )}
     </section>
   );

@@ -2,18 +2,20 @@
 // changes (a new answer may now match), previous hits kept while the next
 // search runs so the list does not flicker. The index (MiniSearch and the
 // code that keeps it current) loads on first use, after the first paint.
-import type { ChatStorageAdapter, SearchHit } from '@chatkeep/storage';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import type { ChatStorageAdapter, SearchHit, SearchOptions } from '@chatkeep/storage';
+import { keepPreviousData, useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
 import { useStorage } from '../app/storage-context.js';
+import { searchOptions, useSearchFilters } from './search-filters.js';
 
+/** Hits per page; "Show more" asks for the next page. */
 export const CONTENT_SEARCH_LIMIT = 30;
 const TYPING_DELAY_MS = 200;
 /** Streaming writes many times a second; results need not follow every word. */
 const REFRESH_DELAY_MS = 500;
 
-export const contentSearchKey = (projectId: string, query: string) =>
-  ['content-search', projectId, query] as const;
+export const contentSearchKey = (projectId: string | null, query: string, opts: SearchOptions) =>
+  ['content-search', projectId, query, opts] as const;
 
 type SearchIndexModule = typeof import('./search-index.js');
 let searchIndexModule: SearchIndexModule | undefined;
@@ -28,16 +30,38 @@ async function getSearchIndex(adapter: ChatStorageAdapter) {
   return (await loadSearchIndexModule()).getSearchIndex(adapter);
 }
 
-/** Message hits only: title hits are what the title filter already lists. */
+export interface SearchPage {
+  hits: SearchHit[];
+  /** Whether hits follow this page. */
+  hasMore: boolean;
+}
+
+/**
+ * One page of message hits (title hits are what the title filter already
+ * lists) of `projectId`, or of every project when null.
+ */
 export async function searchMessages(
   adapter: ChatStorageAdapter,
-  projectId: string,
+  projectId: string | null,
   query: string,
-): Promise<SearchHit[]> {
-  if (query.trim() === '') return [];
+  opts: SearchOptions = {},
+  offset = 0,
+): Promise<SearchPage> {
+  if (query.trim() === '') return { hits: [], hasMore: false };
   const index = await getSearchIndex(adapter);
-  const hits = await index.search(projectId, query, { limit: CONTENT_SEARCH_LIMIT });
-  return hits.filter((hit) => hit.messageId !== undefined);
+  // One more than shown tells whether there is a next page.
+  const hits = await index.search(projectId, query, {
+    ...opts,
+    titles: false,
+    offset,
+    limit: CONTENT_SEARCH_LIMIT + 1,
+  });
+  return { hits: hits.slice(0, CONTENT_SEARCH_LIMIT), hasMore: hits.length > CONTENT_SEARCH_LIMIT };
+}
+
+/** The models and tags the search can be narrowed to, loaded when the filters are shown. */
+export async function searchFacets(adapter: ChatStorageAdapter, projectId: string | null) {
+  return (await getSearchIndex(adapter)).facets(projectId);
 }
 
 export function useDebounced<T>(value: T, delayMs: number): T {
@@ -81,6 +105,17 @@ export function useContentSearch(projectId: string, query: string) {
   const storage = useStorage();
   const queryClient = useQueryClient();
   const settled = useDebounced(query.trim(), TYPING_DELAY_MS);
+  const scope = useSearchFilters((s) => s.scope);
+  const role = useSearchFilters((s) => s.role);
+  const model = useSearchFilters((s) => s.model);
+  const tag = useSearchFilters((s) => s.tag);
+  const from = useSearchFilters((s) => s.from);
+  const to = useSearchFilters((s) => s.to);
+  const opts = useMemo(
+    () => searchOptions({ scope, role, model, tag, from, to }),
+    [scope, role, model, tag, from, to],
+  );
+  const searchedProject = scope === 'all' ? null : projectId;
 
   useEffect(() => {
     if (!settled) return;
@@ -97,16 +132,24 @@ export function useContentSearch(projectId: string, query: string) {
     };
   }, [storage, queryClient, settled]);
 
-  const result = useQuery({
-    queryKey: contentSearchKey(projectId, settled),
-    queryFn: () => searchMessages(storage, projectId, settled),
+  const result = useInfiniteQuery({
+    queryKey: contentSearchKey(searchedProject, settled, opts),
+    queryFn: ({ pageParam }) => searchMessages(storage, searchedProject, settled, opts, pageParam),
+    initialPageParam: 0,
+    getNextPageParam: (last, pages) => (last.hasMore ? pages.length * CONTENT_SEARCH_LIMIT : undefined),
     enabled: settled !== '',
     placeholderData: keepPreviousData,
   });
+  const hits = useMemo(() => result.data?.pages.flatMap((p) => p.hits) ?? [], [result.data]);
   return {
-    hits: settled ? (result.data ?? []) : [],
+    hits: settled ? hits : [],
     /** True while the typed text has not been searched yet. */
-    searching: query.trim() !== '' && (query.trim() !== settled || result.isFetching),
+    searching:
+      query.trim() !== '' && (query.trim() !== settled || (result.isFetching && !result.isFetchingNextPage)),
     error: result.error,
+    hasMore: settled !== '' && result.hasNextPage,
+    loadingMore: result.isFetchingNextPage,
+    showMore: () => void result.fetchNextPage(),
+    allProjects: searchedProject === null,
   };
 }

@@ -2,6 +2,7 @@
 // feature adds itself here; the dialog renders them after the assistant choice.
 import type { ComponentType } from 'react';
 import { ExportImportSection } from '../data-ui/ExportImportSection.js';
+import { AppearanceSection } from './AppearanceSection.js';
 
 export interface SettingsSection {
   id: string;
@@ -11,4 +12,5 @@ export interface SettingsSection {
 
 export const settingsSections: SettingsSection[] = [];
 
+settingsSections.push({ id: 'appearance', title: 'Appearance', Component: AppearanceSection });
 settingsSections.push({ id: 'export-import', title: 'Export and import', Component: ExportImportSection });

@@ -35,9 +35,7 @@ test('code is highlighted with its language and math typeset, after the first pa
   await openApp(page);
   // Nothing heavy before it is needed: the first screen loads neither KaTeX nor the grammars.
   const loaded = () =>
-    page.evaluate(() =>
-      performance.getEntriesByType('resource').some((r) => /markdown-rich/.test(r.name)),
-    );
+    page.evaluate(() => performance.getEntriesByType('resource').some((r) => /markdown-rich/.test(r.name)));
   expect(await loaded()).toBe(false);
 
   await send(page, 'Show me some markdown');

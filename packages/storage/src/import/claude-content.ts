@@ -212,7 +212,9 @@ function citationUrl(c: unknown): string | undefined {
 }
 
 /** Each cited web page once, in order of first citation, as AI SDK `source-url` parts keep them. */
-function citedSources(citations: unknown[]): { sourceType: 'url'; id: string; url: string; title?: string }[] {
+function citedSources(
+  citations: unknown[],
+): { sourceType: 'url'; id: string; url: string; title?: string }[] {
   const byUrl = new Map<string, { sourceType: 'url'; id: string; url: string; title?: string }>();
   for (const c of citations) {
     const url = citationUrl(c);

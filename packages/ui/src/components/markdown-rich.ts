@@ -6,9 +6,9 @@
 // which the Content-Security-Policy allows.
 import 'katex/dist/katex.min.css';
 import './code-theme.css';
+import type { Options } from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import rehypeKatex from 'rehype-katex';
-import type { Options } from 'react-markdown';
 
 type Plugins = NonNullable<Options['rehypePlugins']>;
 

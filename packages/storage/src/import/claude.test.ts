@@ -242,7 +242,7 @@ describe("importing Claude.ai's conversations.json", () => {
       { sourceType: 'url', id: 'cite-24', url: 'https://example.com/pots' },
     ]);
     // Every citation as exported, the ones without a web address (or with an unsafe one) too.
-    expect((answer?.metadata?.claude as { citations: unknown[] }).citations).toHaveLength(5);
+    expect((answer?.metadata?.claude as { citations?: unknown[] } | undefined)?.citations).toHaveLength(5);
     expect(report.counts.map((c) => c.text)).toContain('2 cited sources kept as links');
     expect(report.conversations[0]?.notes.map((n) => n.text)).toContain(
       '2 cited sources are listed as links under the answer (metadata.sources); 2 citations without a web address are kept in metadata.claude.citations, not shown.',

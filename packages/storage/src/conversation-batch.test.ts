@@ -94,7 +94,7 @@ describe.each([
     expect(await db.getConversation('first')).toBeUndefined();
   });
 
-  it("keeps what the server acknowledged of a record whose id comes back in a new conversation", async () => {
+  it('keeps what the server acknowledged of a record whose id comes back in a new conversation', async () => {
     // A deleted message leaves a sync entry with its server version; a new
     // conversation (nothing of it stored) that uses the id again must not lose it.
     const db = await open();

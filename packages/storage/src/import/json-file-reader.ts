@@ -169,7 +169,11 @@ const CONVERSATIONS = 'conversations';
 
 /** An object's fields before the list: `{"format":...,"version":2,` closed as an object; undefined when they are not JSON. */
 function parseHeader(bytes: Uint8Array): Record<string, unknown> | undefined {
-  const text = decoder.decode(bytes).replace(/^\uFEFF/, '').trimEnd().replace(/,$/, '');
+  const text = decoder
+    .decode(bytes)
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .replace(/,$/, '');
   try {
     const value: unknown = JSON.parse(`${text}}`);
     return isRecord(value) ? value : undefined;

@@ -32,6 +32,7 @@ test('Markdown renders, but raw HTML and unsafe links never run', async ({ page 
 test('code is highlighted with its language and math typeset, after the first paint; the theme switches at once and stays', async ({
   page,
 }) => {
+  test.setTimeout(60_000); // a streamed answer, Settings and a reload, one after the other
   await openApp(page);
   // Nothing heavy before it is needed: the first screen loads neither KaTeX nor the grammars.
   const loaded = () =>

@@ -94,6 +94,34 @@ describe.each([
     expect(await db.getConversation('first')).toBeUndefined();
   });
 
+  it('keeps what the server acknowledged of a record whose id comes back in a new conversation', async () => {
+    // A deleted message leaves a sync entry with its server version; a new
+    // conversation (nothing of it stored) that uses the id again must not lose it.
+    const db = await open();
+    const first = conversationWith('first', ['kept', 'gone']);
+    await db.saveConversation(first.conversation, first.messages);
+    const pending = await db.pendingChanges(10);
+    await db.markPushed(
+      pending.map((c, i) => ({ kind: c.kind, id: c.id, hlc: c.hlc, version: i + 1 })),
+      1,
+    );
+    const version = (await db.getSyncMetadata('message', 'first-m000001'))?.version;
+    expect(version).toBeGreaterThan(0);
+    await db.deleteMessage('first-m000001');
+    const again = conversationWith('again', ['back']);
+    again.messages[0]!.id = 'first-m000001';
+    await batchSaverOf(db)![saveConversationBatch]([
+      { ...again, validated: true },
+      { ...conversationWith('other', ['new']), validated: true },
+    ]);
+    expect((await db.loadConversation('again')).map((m) => m.content)).toEqual(['back']);
+    expect(await db.getConversation('other')).toMatchObject({ messageCount: 1 });
+    expect(await db.getSyncMetadata('message', 'first-m000001')).toMatchObject({
+      syncStatus: 'pending',
+      version,
+    });
+  });
+
   it('upserts a conversation listed twice in a batch onto its first copy', async () => {
     const db = await open();
     const a = conversationWith('a', ['one']);

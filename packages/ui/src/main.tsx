@@ -1,7 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, boot } from './app/App.js';
+import { startTheme } from './settings/theme.js';
 import './styles.css';
+
+startTheme();
 
 // Storage opens while React renders the shell; App picks up the same start.
 void boot().catch(() => {

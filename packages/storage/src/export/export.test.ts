@@ -271,4 +271,14 @@ describe('Markdown export', () => {
     );
     expect(code).toEqual([{ city: 'Oslo' }, { celsius: -3 }]);
   });
+
+  it('keeps code fences and math exactly as written', async () => {
+    const db = await openDb();
+    const text =
+      'Energy $E=mc^2$, \\(a^2+b^2\\) and\n\n$$\n\\int_0^1 x\\,dx\n$$\n\n\\[\\frac{1}{2}\\]\n\n```python\nprint("$5 and $10")\n```';
+    const { conversation, messages } = conversationWith('math', ['Show me', text]);
+    await db.saveConversation(conversation, messages);
+    const markdown = await exportConversations(db, { format: 'markdown', conversationIds: ['math'] });
+    expect(markdown).toContain(text);
+  });
 });

@@ -41,7 +41,7 @@ export function readChatkeepExport(data: unknown, opts: ReaderOptions): ImportPl
     );
   }
   const plan: ImportPlan = { items: [], skipped: [] };
-  const seen = new Set<string>();
+  const seen = opts.seen ?? new Set<string>();
   data.conversations.forEach((entry, index) => {
     const where = `conversations[${index}]`;
     if (!isRecord(entry)) {

@@ -1,9 +1,11 @@
 // The content of one Claude.ai message: its text blocks become `content`,
 // thinking becomes `metadata.reasoning` (shown as the answer's reasoning),
 // tool_use blocks become tool calls and each tool_result a `tool` message
-// after it. What has no place of its own (unknown blocks, citations, the
-// text Claude extracted from attached documents) is kept in
-// `metadata.claude` and named in the report, never dropped.
+// after it. Cited web pages are listed as links under the answer (and in
+// `metadata.sources`, as AI SDK apps keep them). What has no place of its
+// own (unknown blocks, the citations as exported, the text Claude extracted
+// from attached documents) is kept in `metadata.claude` and named in the
+// report, never dropped.
 import { toJson } from '../ai-sdk/json.js';
 import type { Attachment, MessageInput, MessageMetadata, Role, ToolCall } from '../types.js';
 import { isRecord } from './plan.js';
@@ -97,7 +99,11 @@ export function readClaudeMessage(m: Json, base: Base): ClaudeMessage {
     }
   }
   // Older exports have only `text`; newer ones repeat the text blocks in it.
-  const text = texts.length > 0 ? texts.join('\n\n') : (str(m.text) ?? '');
+  let text = texts.length > 0 ? texts.join('\n\n') : (str(m.text) ?? '');
+  const sources = citedSources(citations);
+  if (sources.length > 0) {
+    text = `${text}\n\nSources:\n${sources.map((s) => `- [${markdownLabel(s.title ?? s.url)}](${s.url})`).join('\n')}`;
+  }
 
   const metadata: MessageMetadata = {};
   const claude: Json = {};
@@ -146,7 +152,26 @@ export function readClaudeMessage(m: Json, base: Base): ClaudeMessage {
       missing.length,
     );
   }
-  if (citations.length > 0) claude.citations = toJson(citations) ?? [];
+  if (citations.length > 0) {
+    claude.citations = toJson(citations) ?? [];
+    if (sources.length > 0) metadata.sources = sources;
+    const unlinked = citations.length - citations.filter((c) => citationUrl(c) !== undefined).length;
+    note(
+      'source',
+      [
+        sources.length > 0
+          ? `${sources.length === 1 ? '1 cited source is' : `${sources.length} cited sources are`} listed as ${sources.length === 1 ? 'a link' : 'links'} under the answer (metadata.sources)`
+          : '',
+        unlinked > 0
+          ? `${unlinked === 1 ? '1 citation without a web address is' : `${unlinked} citations without a web address are`} kept in metadata.claude.citations, not shown`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('; ')
+        .concat('.'),
+      Math.max(sources.length, 1),
+    );
+  }
   if (unknown.length > 0) {
     claude.blocks = toJson(unknown) ?? [];
     const kinds = [...new Set(unknown.map((b) => (isRecord(b) && str(b.type)) || typeof b))];
@@ -177,5 +202,36 @@ export function readClaudeMessage(m: Json, base: Base): ClaudeMessage {
   const empty = text.trim() === '' && calls.length === 0 && results.length === 0 && !message.metadata;
   return { pieces: empty ? undefined : [message, ...results], notes };
 }
+
+/** A citation's web address, from the fields Claude.ai's exports have used; only http(s). */
+function citationUrl(c: unknown): string | undefined {
+  if (!isRecord(c)) return undefined;
+  const details = isRecord(c.details) ? c.details : isRecord(c.source) ? c.source : {};
+  const url = str(c.url) ?? str(details.url);
+  return url && /^https?:\/\//i.test(url) ? url : undefined;
+}
+
+/** Each cited web page once, in order of first citation, as AI SDK `source-url` parts keep them. */
+function citedSources(
+  citations: unknown[],
+): { sourceType: 'url'; id: string; url: string; title?: string }[] {
+  const byUrl = new Map<string, { sourceType: 'url'; id: string; url: string; title?: string }>();
+  for (const c of citations) {
+    const url = citationUrl(c);
+    if (!url || byUrl.has(url) || !isRecord(c)) continue;
+    const details = isRecord(c.details) ? c.details : isRecord(c.source) ? c.source : {};
+    const title = str(c.title) ?? str(details.title);
+    byUrl.set(url, {
+      sourceType: 'url',
+      id: str(c.uuid) ?? `source-${byUrl.size + 1}`,
+      url,
+      ...(title ? { title } : {}),
+    });
+  }
+  return [...byUrl.values()];
+}
+
+/** Text safe inside a Markdown link's brackets. */
+const markdownLabel = (text: string) => text.replace(/[[\]\\]/g, '\\$&').replace(/\s+/g, ' ');
 
 const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');

@@ -189,6 +189,66 @@ describe("importing Claude.ai's conversations.json", () => {
     );
   });
 
+  it('lists cited web pages as links under the answer and in metadata, keeps every citation, and says so', async () => {
+    const db = await openDb();
+    const web = (url: string, title?: string) => ({
+      uuid: `cite-${url.length}`,
+      start_index: 0,
+      end_index: 10,
+      details: { type: 'web_search_citation', url, ...(title ? { title } : {}) },
+    });
+    const file = [
+      {
+        uuid: 'cited',
+        name: 'Cited',
+        chat_messages: [
+          { uuid: 'q', sender: 'human', text: 'Where do peas grow?', created_at: '2025-01-01T00:00:01Z' },
+          {
+            uuid: 'a',
+            sender: 'assistant',
+            text: '',
+            created_at: '2025-01-01T00:00:02Z',
+            parent_message_uuid: 'q',
+            content: [
+              {
+                type: 'text',
+                text: 'In cool weather.',
+                citations: [
+                  web('https://example.org/peas', 'Peas [guide]'),
+                  web('https://example.org/peas', 'Peas [guide]'),
+                ],
+              },
+              {
+                type: 'text',
+                text: 'Also in pots.',
+                citations: [
+                  web('https://example.com/pots'),
+                  { uuid: 'doc', details: { type: 'document_citation', file: 'notes.pdf' } },
+                  web('javascript:alert(1)'),
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ];
+    const { report } = await importConversations(db, JSON.stringify(file));
+    const answer = (await db.loadConversation('cited')).find((m) => m.id === 'a');
+    expect(answer?.content).toBe(
+      'In cool weather.\n\nAlso in pots.\n\nSources:\n- [Peas \\[guide\\]](https://example.org/peas)\n- [https://example.com/pots](https://example.com/pots)',
+    );
+    expect(answer?.metadata?.sources).toEqual([
+      { sourceType: 'url', id: 'cite-24', url: 'https://example.org/peas', title: 'Peas [guide]' },
+      { sourceType: 'url', id: 'cite-24', url: 'https://example.com/pots' },
+    ]);
+    // Every citation as exported, the ones without a web address (or with an unsafe one) too.
+    expect((answer?.metadata?.claude as { citations?: unknown[] } | undefined)?.citations).toHaveLength(5);
+    expect(report.counts.map((c) => c.text)).toContain('2 cited sources kept as links');
+    expect(report.conversations[0]?.notes.map((n) => n.text)).toContain(
+      '2 cited sources are listed as links under the answer (metadata.sources); 2 citations without a web address are kept in metadata.claude.citations, not shown.',
+    );
+  });
+
   it('reads an older flat export in order and names an untitled chat by its first prompt', async () => {
     const db = await openDb();
     await importConversations(db, claude);

@@ -19,7 +19,7 @@ export function isBinaryInput(input: unknown): input is Blob | ArrayBuffer | Arr
 }
 
 /** The input's bytes, a piece at a time. */
-async function* piecesOf(input: Blob | ArrayBuffer | ArrayBufferView): AsyncGenerator<Uint8Array> {
+export async function* piecesOf(input: Blob | ArrayBuffer | ArrayBufferView): AsyncGenerator<Uint8Array> {
   if (isBlob(input)) {
     const reader = input.stream().getReader();
     try {

@@ -60,4 +60,21 @@ describe('import into IndexedDB (Chromium)', () => {
     for (const id of stored) expect(await db.loadConversation(id)).toHaveLength(10);
     expect(error.message).toContain(`(${ids[saved]})`);
   });
+
+  it('refuses only the conversation whose message id another conversation already uses', async () => {
+    // New conversations are added without reading back; Chromium's ConstraintError sends the batch the careful way.
+    const { file } = await exportOf(5, 4);
+    const db = await open();
+    const taken = conversationWith('taken', ['already here']);
+    taken.messages[0]!.id = 'c002-m000001';
+    await db.saveConversation(taken.conversation, taken.messages);
+    const result = await importConversations(db, file);
+    expect(result.conversations).toBe(4);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({ id: 'c002', reason: expect.stringMatching(/belongs to conversation taken/) }),
+    ]);
+    expect(await db.getConversation('c002')).toBeUndefined();
+    expect((await db.loadConversation('taken')).map((m) => m.content)).toEqual(['already here']);
+    expect(await db.getConversation('c003')).toMatchObject({ messageCount: 4 });
+  });
 });

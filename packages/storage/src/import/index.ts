@@ -147,13 +147,16 @@ export async function importConversations(
   const reported: Parameters<typeof buildReport>[0][number][] = [];
   /** Each file's format (a zip may hold several), recognised from its first part. */
   const formats = new Map<string, Exclude<ImportFormat, 'auto'>>();
+  /** Each file's conversation ids read so far, across its groups. */
+  const seen = new Map<string, Set<string>>();
   /** Reads and saves one part of a file (all of it, unless it is a large list read a group at a time). */
   const importPart = async (data: unknown, file = '') => {
     // A later group that starts with a damaged entry is still read as the file's format.
     const format =
       formats.get(file) ?? (!opts.format || opts.format === 'auto' ? detectFormat(data) : opts.format);
     formats.set(file, format);
-    const plan = read(format, data, { projectId: opts.projectId, now });
+    if (!seen.has(file)) seen.set(file, new Set());
+    const plan = read(format, data, { projectId: opts.projectId, now, seen: seen.get(file) });
     result ??= {
       conversations: 0,
       messages: 0,

@@ -15,6 +15,16 @@ const COMMA = 0x2c;
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 export class JsonArraySplitter {
+  /**
+   * @param inObject the array is a value inside an object (a Chatkeep
+   *   export's "conversations"): what follows its closing "]" is kept in
+   *   `rest` for the caller to check, instead of being refused.
+   */
+  constructor(private readonly inObject = false) {}
+
+  /** With `inObject`: the bytes after the closing "]". */
+  readonly rest: Uint8Array[] = [];
+
   /** 'before': nothing but whitespace seen; 'between': inside the array, between elements. */
   private state: 'before' | 'between' | 'element' | 'after' = 'before';
   /** Nesting inside the current element (0 for a string or a number). */
@@ -46,6 +56,11 @@ export class JsonArraySplitter {
           }
           continue;
         case 'after':
+          if (this.inObject) {
+            this.rest.push(chunk.slice(i));
+            i = chunk.length;
+            continue;
+          }
           if (!isSpace(b)) throw this.error(i, 'unexpected text after the closing "]"');
           continue;
         case 'between':

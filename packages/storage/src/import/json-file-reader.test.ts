@@ -47,4 +47,39 @@ describe('reading a JSON file that arrives in pieces', () => {
       { format: 'chatkeep', conversations: [] },
     ]);
   });
+
+  it('reads a Chatkeep export a group of conversations at a time, each group with the header', async () => {
+    const file = {
+      format: 'chatkeep',
+      version: 2,
+      exportedAt: '2025-01-31T12:00:00.000Z',
+      conversations: conversations.map((c) => ({ id: c.id, title: '{"[', messages: [{ text: c.text }] })),
+    };
+    for (const size of [1 << 20, 65_521]) {
+      const groups = (await read(`\uFEFF${JSON.stringify(file, null, 1)}`, size)) as (typeof file)[];
+      expect(groups.length).toBeGreaterThan(2);
+      for (const group of groups) {
+        expect(group).toMatchObject({ format: 'chatkeep', version: 2, exportedAt: file.exportedAt });
+      }
+      expect(groups.flatMap((g) => g.conversations.map((c) => c.id))).toEqual(conversations.map((c) => c.id));
+    }
+  });
+
+  it('reads fields after the list, and refuses a Chatkeep export cut short or with text after it', async () => {
+    const groups = await read('{"format":"chatkeep","version":2,"conversations":[{"id":"a"}],"note":"x"}', 5);
+    expect(groups).toEqual([{ format: 'chatkeep', version: 2, conversations: [{ id: 'a' }] }]);
+    await expect(read('{"format":"chatkeep","version":2,"conversations":[{"id":"a"}]')).rejects.toThrow(
+      'test.json: the file ends before its closing "}": it may be cut short',
+    );
+    await expect(read('{"format":"chatkeep","version":2,"conversations":[{"id":"a"}]} x')).rejects.toThrow(
+      'unexpected text after the list of conversations',
+    );
+  });
+
+  it('hands any other object on whole, even one with a "conversations" list or key text inside strings', async () => {
+    const other = { format: 'elsewhere', conversations: [{ id: 'a' }] };
+    expect(await read(JSON.stringify(other), 4)).toEqual([other]);
+    const nested = { chat: { conversations: [1] }, title: '"conversations":[' };
+    expect(await read(JSON.stringify(nested), 4)).toEqual([nested]);
+  });
 });

@@ -2,10 +2,14 @@
 // a stream) and hands its content on in groups: an array of conversations is
 // parsed a few megabytes at a time and each group is imported before more is
 // read, so a large export never sits in memory whole, as text and as objects
-// at once. Files that are one conversation (an array of AI SDK messages) or
-// an object (a Chatkeep export) are handed on whole.
+// at once. A Chatkeep export (an object whose "conversations" array follows
+// its header) is read the same way, each group handed on with the header.
+// Files that are one conversation (an array of AI SDK messages) or any other
+// object are handed on whole.
 import { ChatStorageError } from '../errors.js';
+import { CHATKEEP_EXPORT_FORMAT } from '../export/format.js';
 import { JsonArraySplitter } from './json-array-splitter.js';
+import { ObjectHeadScanner } from './json-object-head.js';
 import { isRecord } from './plan.js';
 
 /** Imports what was read from `file`: an array of conversations, or the whole file's value. */
@@ -17,8 +21,12 @@ const GROUP_BYTES = 8 << 20;
 const decoder = new TextDecoder();
 
 export class JsonFileReader {
-  private mode: 'unknown' | 'stream' | 'whole' = 'unknown';
-  private readonly splitter = new JsonArraySplitter();
+  private mode: 'unknown' | 'stream' | 'object-head' | 'whole' = 'unknown';
+  private splitter = new JsonArraySplitter();
+  /** While an object's start is read: finds its "conversations" array. */
+  private head: ObjectHeadScanner | undefined;
+  /** A streamed object's fields before its list (a Chatkeep export's format and version): each group is handed on inside them. */
+  private header: Record<string, unknown> | undefined;
   /** Parsed elements not yet handed on. */
   private group: unknown[] = [];
   private groupBytes = 0;
@@ -46,7 +54,11 @@ export class JsonFileReader {
         this.whole.push(bytes.slice());
         return;
       }
-      if (first !== 0x5b /* [ */) {
+      if (first === 0x7b /* { */) {
+        this.mode = 'object-head';
+        this.head = new ObjectHeadScanner(CONVERSATIONS);
+        for (const held of this.whole) this.head.push(held);
+      } else if (first !== 0x5b /* [ */) {
         this.mode = 'whole';
       } else {
         this.mode = 'stream';
@@ -54,8 +66,31 @@ export class JsonFileReader {
         for (const held of this.whole.splice(0)) this.split(held);
       }
     }
-    if (this.mode === 'whole') this.whole.push(bytes.slice());
+    if (this.mode === 'object-head') this.scanHead(bytes);
+    else if (this.mode === 'whole') this.whole.push(bytes.slice());
     else this.split(bytes);
+  }
+
+  /** Reads an object's start; streams its "conversations" when it is a Chatkeep export's. */
+  private scanHead(bytes: Uint8Array): void {
+    const found = this.head!.push(bytes);
+    if (!found) {
+      this.whole.push(bytes.slice());
+      if (this.head!.gaveUp) this.mode = 'whole';
+      return;
+    }
+    const before = concat([...this.whole, bytes.subarray(0, found.at)]);
+    const header = parseHeader(before.subarray(0, found.keyStart));
+    if (!header || header.format !== CHATKEEP_EXPORT_FORMAT) {
+      this.mode = 'whole';
+      this.whole.push(bytes.slice());
+      return;
+    }
+    this.whole = [];
+    this.header = header;
+    this.mode = 'stream';
+    this.splitter = new JsonArraySplitter(true);
+    this.split(bytes.subarray(found.at));
   }
 
   /** Imports the groups that are full. */
@@ -68,10 +103,11 @@ export class JsonFileReader {
     if (this.mode === 'stream') {
       try {
         this.splitter.end();
+        if (this.header) checkObjectEnd(this.splitter.rest);
       } catch (error) {
         throw this.failure((error as Error).message, error);
       }
-      if (this.group.length > 0) await this.handOn();
+      if (this.group.length > 0 || this.header) await this.handOn();
       return;
     }
     const bytes = concat(this.whole);
@@ -121,11 +157,42 @@ export class JsonFileReader {
       this.group = group;
       return;
     }
-    await this.sink(group, this.name);
+    await this.sink(this.header ? { ...this.header, [CONVERSATIONS]: group } : group, this.name);
   }
 
   private failure(what: string, cause: unknown): ChatStorageError {
     return new ChatStorageError('import-failed', `${this.name}: ${what}`, { cause });
+  }
+}
+
+const CONVERSATIONS = 'conversations';
+
+/** An object's fields before the list: `{"format":...,"version":2,` closed as an object; undefined when they are not JSON. */
+function parseHeader(bytes: Uint8Array): Record<string, unknown> | undefined {
+  const text = decoder
+    .decode(bytes)
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .replace(/,$/, '');
+  try {
+    const value: unknown = JSON.parse(`${text}}`);
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What follows a streamed object's list must close the object (more fields may come first). */
+function checkObjectEnd(rest: Uint8Array[]): void {
+  const text = decoder.decode(concat(rest));
+  try {
+    JSON.parse(`{"${CONVERSATIONS}":[]${text}`);
+  } catch {
+    throw new Error(
+      text.trim() === ''
+        ? 'the file ends before its closing "}": it may be cut short'
+        : `unexpected text after the list of conversations: ${JSON.stringify(text.trim().slice(0, 40))}`,
+    );
   }
 }
 

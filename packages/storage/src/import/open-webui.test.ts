@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { exportConversations } from '../export/index.js';
 import { openDb } from '../export/test-support/databases.js';
 import { importConversations } from './index.js';
+import { splitReasoning } from './open-webui-reasoning.js';
 
 const chats = readFileSync(new URL('./fixtures/open-webui-chats.json', import.meta.url), 'utf8');
 
@@ -174,5 +175,64 @@ describe('importing an Open WebUI chat export', () => {
     const before = await exportConversations(db, { format: 'json', now: () => 0 });
     await importConversations(db, chats, { format: 'open-webui' });
     expect(await exportConversations(db, { format: 'json', now: () => 0 })).toBe(before);
+  });
+});
+
+describe("Open WebUI's reasoning inside an answer", () => {
+  it('keeps <details type="reasoning"> and <think> as the answer\'s reasoning, not as text, and says so', async () => {
+    const db = await openDb();
+    const answer = (id: string, parentId: string, content: string, timestamp: number) => ({
+      id,
+      parentId,
+      childrenIds: [],
+      role: 'assistant',
+      content,
+      timestamp,
+    });
+    const file = [
+      {
+        id: 'thinking',
+        title: 'Thinking',
+        chat: {
+          history: {
+            currentId: 'a2',
+            messages: {
+              q: {
+                id: 'q',
+                parentId: null,
+                childrenIds: ['a1', 'a2'],
+                role: 'user',
+                content: 'Why?',
+                timestamp: 1,
+              },
+              a1: answer(
+                'a1',
+                'q',
+                '<details type="reasoning" done="true" duration="3">\n<summary>Thought for 3 seconds</summary>\n> First, the sky.\n> \n> Then **light**.\n</details>\nBecause of Rayleigh scattering.',
+                2,
+              ),
+              a2: answer('a2', 'q', '<think>\nShort answer wanted.\n</think>\n\nScattering.', 3),
+            },
+          },
+        },
+      },
+    ];
+    const { report } = await importConversations(db, JSON.stringify(file));
+    const byId = new Map((await db.loadConversation('thinking')).map((m) => [m.id, m]));
+    expect(byId.get('a1')).toMatchObject({
+      content: 'Because of Rayleigh scattering.',
+      metadata: { reasoning: 'First, the sky.\n\nThen **light**.', reasoningRecap: 'Thought for 3 seconds' },
+    });
+    expect(byId.get('a2')).toMatchObject({
+      content: 'Scattering.',
+      metadata: { reasoning: 'Short answer wanted.' },
+    });
+    expect(report.counts.map((c) => c.text)).toContain('2 answers\' reasoning kept as "Reasoning" blocks');
+  });
+
+  it('leaves other <details> blocks and user text as written', () => {
+    const text = '<details type="tool_calls"><summary>Tool</summary>x</details>\nDone.';
+    expect(splitReasoning(text)).toEqual({ content: text });
+    expect(splitReasoning('plain')).toEqual({ content: 'plain' });
   });
 });

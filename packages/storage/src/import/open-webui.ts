@@ -7,6 +7,7 @@
 import { toJson } from '../ai-sdk/json.js';
 import { toEpochMs } from '../ai-sdk/time.js';
 import type { Attachment, ConversationInput, MessageInput, MessageMetadata, Role } from '../types.js';
+import { splitReasoning } from './open-webui-reasoning.js';
 import {
   DEFAULT_PROJECT_ID,
   describeConversation,
@@ -201,8 +202,14 @@ function readMessage(
     return { skip: `role ${JSON.stringify(m.role)} is not user, assistant, system or tool.` };
   }
   const role = m.role as Role;
-  const content = typeof m.content === 'string' ? m.content : '';
   const metadata: MessageMetadata = {};
+  let content = typeof m.content === 'string' ? m.content : '';
+  if (role === 'assistant') {
+    const split = splitReasoning(content);
+    content = split.content;
+    if (split.reasoning !== undefined) metadata.reasoning = split.reasoning;
+    if (split.recap !== undefined) metadata.reasoningRecap = split.recap;
+  }
   if (typeof m.model === 'string' && m.model) metadata.model = m.model;
   if (typeof m.modelName === 'string' && m.modelName) metadata.modelName = m.modelName;
   const usage = isRecord(m.usage) ? m.usage : undefined;
@@ -221,7 +228,12 @@ function readMessage(
   }
   if (usage) rest.usage = toJson(usage);
   if (Object.keys(rest).length > 0) metadata.openWebui = rest;
-  if (content.trim() === '' && attachments.length === 0 && metadata.error === undefined) {
+  if (
+    content.trim() === '' &&
+    attachments.length === 0 &&
+    metadata.error === undefined &&
+    metadata.reasoning === undefined
+  ) {
     return { note: { kind: 'empty', messageId: id, text: `An empty ${role} message was left out.` } };
   }
   const message: MessageInput = {
@@ -248,6 +260,13 @@ function messageNotes(message: MessageInput): ImportNote[] {
       messageId: message.id,
       text: `${missing.length === 1 ? 'File' : 'Files'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not included in the export; listed by name only.`,
       ...(missing.length > 1 ? { count: missing.length } : {}),
+    });
+  }
+  if (message.metadata?.reasoning !== undefined) {
+    notes.push({
+      kind: 'reasoning',
+      messageId: message.id,
+      text: 'Reasoning written into the answer (<details type="reasoning"> or <think>) is kept as its collapsible "Reasoning" block.',
     });
   }
   const error = message.metadata?.error;

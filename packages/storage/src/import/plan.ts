@@ -28,6 +28,8 @@ export interface ReaderOptions {
   /** Project to import into; defaults per format (a Chatkeep file keeps its own projects). */
   projectId?: string;
   now: number;
+  /** Conversation ids already read from this file (a large file is read in groups): a repeat is skipped. */
+  seen?: Set<string>;
 }
 
 export const DEFAULT_PROJECT_ID = 'default';

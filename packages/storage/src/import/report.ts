@@ -15,6 +15,7 @@ export type ImportNoteKind =
   | 'tool'
   | 'browsing'
   | 'citation'
+  | 'source'
   | 'hidden'
   | 'error'
   | 'unknown'
@@ -67,6 +68,7 @@ const KIND_WORDS: Record<ImportNoteKind, readonly [one: string, other: string]> 
     'citation mark replaced by its link or removed',
     'citation marks replaced by their links or removed',
   ],
+  source: ['cited source kept as a link', 'cited sources kept as links'],
   hidden: ['hidden context kept out of the chat', 'hidden contexts kept out of the chat'],
   error: ['error message kept', 'error messages kept'],
   unknown: ['part of an unknown type kept in metadata', 'parts of an unknown type kept in metadata'],

@@ -157,7 +157,7 @@ describe('importing a file given as bytes', () => {
     expect(result.files).toBeUndefined();
   });
 
-  it('reads a list of AI SDK messages as one conversation, and a Chatkeep export whole', async () => {
+  it('reads a list of AI SDK messages as one conversation, and a Chatkeep export a group of conversations at a time', async () => {
     const db = await openDb();
     const messages = [
       { id: 'u1', role: 'user', content: 'Hi' },

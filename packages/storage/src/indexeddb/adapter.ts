@@ -338,7 +338,15 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       input: item.conversation,
       inputs: checkSaveConversationArgs(item.conversation, item.messages, item.validated),
     }));
-    await this.write((scope) => saveBatches(scope, checked, this.now()));
+    try {
+      await this.write((scope) => saveBatches(scope, checked, this.now(), true));
+    } catch (error) {
+      // A record the fast path took for new was stored after all (an id shared
+      // with another conversation, the sync entry of a deleted one): nothing
+      // was written; saved again reading everything back first.
+      if ((error as { cause?: { name?: string } }).cause?.name !== 'ConstraintError') throw error;
+      await this.write((scope) => saveBatches(scope, checked, this.now(), false));
+    }
   }
 
   /** Brings in the copy kept in localStorage while IndexedDB could not be used (fallback-merge.ts). */
@@ -547,9 +555,9 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
           if (!clock) throw new Error('this transaction does not stamp local writes');
           return stampLocal(tx, clock, record);
         },
-        stampMany: (records) => {
+        stampMany: (records, absent) => {
           if (!clock) throw new Error('this transaction does not stamp local writes');
-          return stampLocalMany(tx, clock, records);
+          return stampLocalMany(tx, clock, records, absent);
         },
       });
       if (clock) await saveClock(tx, clock);

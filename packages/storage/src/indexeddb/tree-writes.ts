@@ -22,7 +22,7 @@ import {
   subtreeIds,
 } from '../tree/branches.js';
 import { checkNoCycles, checkParent } from '../tree/validate.js';
-import type { Conversation, ConversationInput, Message, MessageInput } from '../types.js';
+import type { Conversation, ConversationInput, Message, MessageInput, RecordKind } from '../types.js';
 import { BranchReader } from './branch.js';
 import { readBack } from './read-back.js';
 import {
@@ -398,6 +398,7 @@ export async function saveBatches(
   scope: WriteScope,
   items: { input: ConversationInput; inputs: MessageInput[] }[],
   now: number,
+  assumeNew = false,
 ): Promise<void> {
   const ids = items.map((i) => i.input.id);
   if (new Set(ids).size < ids.length) {
@@ -407,10 +408,25 @@ export async function saveBatches(
   }
   const { tx } = scope;
   const messageIds = items.flatMap((i) => i.inputs.map((m) => m.id));
-  const [existing, stored] = await Promise.all([
+  const [existing, entries] = await Promise.all([
     readBack(tx.objectStore('conversations'), ids),
-    readBack(tx.objectStore('messages'), messageIds),
+    assumeNew
+      ? readBack(
+          tx.objectStore('sync_metadata'),
+          ids.map((id): [RecordKind, string] => ['conversation', id]),
+        )
+      : [],
   ]);
+  // None of the conversations is stored or was ever (no sync entry, not even
+  // a deletion's): their messages are new too, barring an id that another
+  // conversation uses, and reading thousands of them back would find nothing.
+  // The messages and their sync entries are then added, not put: a record
+  // stored after all fails the transaction, and the caller saves again with
+  // everything read back (assumeNew false).
+  const fresh = assumeNew && existing.every((c) => !c) && entries.every((e) => !e);
+  const stored = fresh
+    ? new Array<Message | undefined>(messageIds.length)
+    : await readBack(tx.objectStore('messages'), messageIds);
   const held = await Promise.all(
     items.map((item, k) => (existing[k] ? loadAll(tx, item.input.id) : Promise.resolve([]))),
   );
@@ -425,7 +441,7 @@ export async function saveBatches(
     for (const m of plan.saved) storedById.set(m.id, m);
     return plan;
   });
-  await writePlanned(scope, planned);
+  await writePlanned(scope, planned, fresh);
 }
 
 interface Planned {
@@ -501,23 +517,36 @@ function planConversation(
   return { conversation, saved };
 }
 
-/** Writes planned conversations and their messages with their sync entries, every request issued at once. */
-async function writePlanned(scope: WriteScope, planned: Planned[]): Promise<void> {
+/**
+ * Writes planned conversations and their messages with their sync entries,
+ * every request issued at once. `fresh`: none of them is stored yet (see
+ * saveBatches); they are added, so that one stored after all fails the write.
+ */
+async function writePlanned(scope: WriteScope, planned: Planned[], fresh = false): Promise<void> {
   const { tx, changes, stampMany } = scope;
   const messages = tx.objectStore('messages');
   const conversations = tx.objectStore('conversations');
-  // Each conversation is stamped after its messages, as when saved one by one.
-  const stamps = planned.flatMap(({ conversation, saved }) => [
-    ...saved.map((m) => ({ kind: 'message' as const, id: m.id, projectId: m.projectId, deleted: false })),
-    { kind: 'conversation' as const, id: conversation.id, projectId: conversation.projectId, deleted: false },
-  ]);
+  const messageStamps = (p: Planned) =>
+    p.saved.map((m) => ({ kind: 'message' as const, id: m.id, projectId: m.projectId, deleted: false }));
+  const conversationStamp = ({ conversation }: Planned) => ({
+    kind: 'conversation' as const,
+    id: conversation.id,
+    projectId: conversation.projectId,
+    deleted: false,
+  });
+  // Each conversation is stamped after its messages, as when saved one by one
+  // (fresh: every message first, stamped at once, then the conversations).
+  const stamping = fresh
+    ? [stampMany(planned.flatMap(messageStamps), true), stampMany(planned.map(conversationStamp), true)]
+    : [stampMany(planned.flatMap((p) => [...messageStamps(p), conversationStamp(p)]))];
   await Promise.all([
     putAll(
       unwrap(messages),
       planned.flatMap((p) => p.saved),
+      fresh ? 'add' : 'put',
     ),
     issueAll(planned, (p) => conversations.put(p.conversation)),
-    stampMany(stamps),
+    ...stamping,
     ...[...new Set(planned.map((p) => p.conversation.projectId))].map((id) => ensureProject(tx, id)),
   ]);
   for (const { conversation, saved } of planned) {

@@ -22,8 +22,13 @@ export interface WriteScope {
   tx: WriteTx;
   changes: ChangeSet;
   stamp(record: StampedRecord): Promise<string>;
-  /** The same for many records at once, without a round trip per record. */
-  stampMany(records: StampedRecord[]): Promise<string[]>;
+  /**
+   * The same for many records at once, without a round trip per record.
+   * With `absent`, the caller knows that none of the records has an entry
+   * yet: nothing is read back, and each entry is added, so that an entry
+   * stored after all fails the transaction instead of being overwritten.
+   */
+  stampMany(records: StampedRecord[], absent?: boolean): Promise<string[]>;
 }
 
 /** Every key of one conversation's messages in the chronological index. */
@@ -108,12 +113,15 @@ export async function stampLocalMany(
   tx: WriteTx,
   clock: HlcClock,
   records: { kind: RecordKind; id: string; projectId: string; deleted: boolean }[],
+  absent = false,
 ): Promise<string[]> {
   const store = tx.objectStore('sync_metadata');
-  const previous = await readBack(
-    store,
-    records.map((r): [RecordKind, string] => [r.kind, r.id]),
-  );
+  const previous = absent
+    ? []
+    : await readBack(
+        store,
+        records.map((r): [RecordKind, string] => [r.kind, r.id]),
+      );
   const written = new Map<string, StoredSyncMetadata>();
   const stamps: string[] = [];
   const metas = records.map((record, i) => {
@@ -124,7 +132,7 @@ export async function stampLocalMany(
     stamps.push(hlc);
     return meta;
   });
-  await putAll(unwrap(store), metas);
+  await putAll(unwrap(store), metas, absent && written.size === metas.length ? 'add' : 'put');
   return stamps;
 }
 
@@ -133,14 +141,19 @@ export async function stampLocalMany(
  * transaction complete in the order issued, so one success listener is
  * enough: the browser does not call into script (and `idb` make a promise)
  * for each of thousands of records. The first failing request rejects; it
- * aborts the transaction as any failed request does.
+ * aborts the transaction as any failed request does (with `add`, a key
+ * already stored fails with a ConstraintError).
  */
-export function putAll(store: IDBObjectStore, values: readonly unknown[]): Promise<void> {
+export function putAll(
+  store: IDBObjectStore,
+  values: readonly unknown[],
+  how: 'put' | 'add' = 'put',
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let last: IDBRequest | undefined;
     const failed = (event: Event) => reject((event.target as IDBRequest).error);
     for (const value of values) {
-      last = store.put(value);
+      last = how === 'add' ? store.add(value) : store.put(value);
       last.onerror = failed;
     }
     if (last) last.onsuccess = () => resolve();

@@ -75,6 +75,7 @@ describe('demo assistant', () => {
     const text = textOf(await collect([msg('user', 'Show me some markdown')]));
     expect(text).toContain('| Feature |');
     expect(text).toContain('```ts');
+    expect(text).toContain('$E=mc^2$');
   });
 
   it('stops streaming when aborted', async () => {

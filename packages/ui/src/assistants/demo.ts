@@ -88,6 +88,12 @@ function markdownShowcase(): string {
     "const conversation = await storage.createConversation({ projectId: 'default' });",
     '```',
     '',
+    'Math is typeset: $E=mc^2$ inline, and on its own line',
+    '',
+    '$$',
+    '\\int_0^1 x^2\\,dx = \\frac{1}{3}',
+    '$$',
+    '',
     '- [x] Task lists work too',
     '- [ ] Press the copy button on the code block above',
   ].join('\n');

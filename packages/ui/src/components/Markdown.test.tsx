@@ -1,6 +1,8 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { Markdown, safeUrl } from './Markdown.js';
+import { normalizeMathDelimiters } from './math-delimiters.js';
+import { loadRichMarkdown } from './rich-markdown.js';
 
 describe('Markdown rendering', () => {
   it('keeps only http, https and mailto links', () => {
@@ -34,5 +36,82 @@ describe('Markdown rendering', () => {
     expect(screen.getByRole('table')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Copy code' })).toBeTruthy();
     expect(screen.getByText('const x = 1;')).toBeTruthy();
+  });
+});
+
+describe('code highlighting and math', () => {
+  it('labels a fenced block with its language before and after highlighting', async () => {
+    const { container } = render(<Markdown text={'```python\ndef f(x):\n    return 42\n```'} />);
+    expect(container.querySelector('.code-language')?.textContent).toBe('python');
+    await loadRichMarkdown();
+    await waitFor(() => expect(container.querySelector('.hljs-keyword')?.textContent).toBe('def'));
+    expect(container.querySelector('.hljs-number')?.textContent).toBe('42');
+    expect(container.querySelector('pre')?.textContent).toBe('def f(x):\n    return 42\n');
+    expect(container.querySelector('.code-language')?.textContent).toBe('python');
+  });
+
+  it('leaves a block without a language unhighlighted and unlabelled', async () => {
+    await loadRichMarkdown();
+    const { container } = render(<Markdown text={'```\nif x then y\n```'} />);
+    expect(container.querySelector('.code-language')).toBeNull();
+    expect(container.querySelector('[class^="hljs-"]')).toBeNull();
+    expect(container.querySelector('pre')?.textContent).toBe('if x then y\n');
+  });
+
+  it('typesets $...$, $$...$$, \\(...\\) and \\[...\\] with KaTeX', async () => {
+    await loadRichMarkdown();
+    const { container } = render(
+      <Markdown
+        text={
+          'Energy $E=mc^2$ and \\(a^2+b^2\\).\n\n$$\n\\int_0^1 x\\,dx\n$$\n\n\\[\n\\frac{1}{2}\n\\]\n\nInline display $$x_1$$ here.'
+        }
+      />,
+    );
+    await waitFor(() => expect(container.querySelectorAll('.katex').length).toBe(5));
+    const tex = [...container.querySelectorAll('annotation')].map((a) => a.textContent?.trim());
+    expect(tex).toEqual(['E=mc^2', 'a^2+b^2', '\\int_0^1 x\\,dx', '\\frac{1}{2}', 'x_1']);
+    // $$...$$ and \[...\] are display math, also inside a paragraph.
+    expect(container.querySelectorAll('.katex-display').length).toBe(3);
+    expect(container.textContent).not.toContain('\\(');
+  });
+
+  it('keeps prices as text: "$5 and $10" is not math', async () => {
+    await loadRichMarkdown();
+    const { container } = render(<Markdown text={'It costs $5 and $10, or $20-$30. Also $ x $ stays.'} />);
+    expect(container.querySelector('.katex, code')).toBeNull();
+    expect(container.textContent).toBe('It costs $5 and $10, or $20-$30. Also $ x $ stays.');
+  });
+
+  it('leaves math delimiters inside code as written', async () => {
+    await loadRichMarkdown();
+    const text = 'Use `\\(x\\)` or `$y$`:\n\n```latex\n\\[ z \\] and $w$\n```';
+    const { container } = render(<Markdown text={text} />);
+    expect(container.querySelector('.katex')).toBeNull();
+    const code = [...container.querySelectorAll('code')].map((c) => c.textContent);
+    expect(code).toEqual(['\\(x\\)', '$y$', '\\[ z \\] and $w$\n']);
+  });
+
+  it('renders math safely: no links, HTML or scripts from TeX', async () => {
+    await loadRichMarkdown();
+    const { container } = render(
+      <Markdown
+        text={
+          '$\\href{javascript:alert(1)}{x}$ and $\\htmlId{pwn}{y}$ and $<img src=x onerror=alert(1)>$ and $\\unknownmacro$'
+        }
+      />,
+    );
+    await waitFor(() => expect(container.querySelectorAll('.katex, .katex-error').length).toBeGreaterThan(0));
+    expect(container.querySelector('a, img, script, #pwn')).toBeNull();
+    expect(container.querySelector('[href], [id], [onerror]')).toBeNull();
+  });
+});
+
+describe('math delimiters', () => {
+  it('rewrites \\(...\\) and \\[...\\] outside code only, and not escaped ones', () => {
+    expect(normalizeMathDelimiters('a \\( x \\) b \\[y\\]')).toBe('a $x$ b $$y$$');
+    expect(normalizeMathDelimiters('`\\(x\\)` \\(z\\)')).toBe('`\\(x\\)` $z$');
+    expect(normalizeMathDelimiters('```\n\\(x\\)\n```\n\\(z\\)')).toBe('```\n\\(x\\)\n```\n$z$');
+    expect(normalizeMathDelimiters('\\\\(not math\\\\)')).toBe('\\\\(not math\\\\)');
+    expect(normalizeMathDelimiters('no math here')).toBe('no math here');
   });
 });

@@ -1,8 +1,13 @@
 // Assistant text as Markdown. Raw HTML is never rendered (it shows as text),
 // and only http, https and mailto links survive; they open in a new tab.
-import { type ComponentProps, memo, useRef, useState } from 'react';
+// Code is highlighted and math typeset once the rich renderer has loaded
+// (rich-markdown.ts); until then both show as written.
+import { type ComponentProps, memo, useMemo, useRef, useState } from 'react';
 import ReactMarkdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
+import { needsRichRendering, normalizeMathDelimiters, remarkMathRules } from './math-delimiters.js';
+import { useRichPlugins } from './rich-markdown.js';
 
 const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
@@ -43,8 +48,27 @@ function SafeLink({ href, children, node: _node, ...rest }: ComponentProps<'a'> 
   );
 }
 
-function CodeBlock({ children, node: _node, ...rest }: ComponentProps<'pre'> & { node?: unknown }) {
+interface HastElement {
+  type: string;
+  tagName?: string;
+  properties?: { className?: unknown };
+  children?: HastElement[];
+}
+
+/** The language a fenced block names (```python), from its code element's class. */
+export function codeLanguage(pre: HastElement | undefined): string | undefined {
+  const code = pre?.children?.find((c) => c.type === 'element' && c.tagName === 'code');
+  const classes = code?.properties?.className;
+  if (!Array.isArray(classes)) return undefined;
+  for (const c of classes) {
+    if (typeof c === 'string' && c.startsWith('language-')) return c.slice('language-'.length);
+  }
+  return undefined;
+}
+
+function CodeBlock({ children, node, ...rest }: ComponentProps<'pre'> & { node?: HastElement }) {
   const ref = useRef<HTMLPreElement>(null);
+  const language = codeLanguage(node);
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     const text = ref.current?.textContent ?? '';
@@ -58,6 +82,7 @@ function CodeBlock({ children, node: _node, ...rest }: ComponentProps<'pre'> & {
   };
   return (
     <div className="code-block">
+      {language && <span className="code-language">{language}</span>}
       <button type="button" className="copy-button" onClick={copy} aria-label="Copy code">
         {copied ? 'Copied' : 'Copy'}
       </button>
@@ -73,15 +98,22 @@ function SafeImage({ src, alt, node: _node, ...rest }: ComponentProps<'img'> & {
   return <img {...rest} src={src} alt={alt ?? ''} loading="lazy" referrerPolicy="no-referrer" />;
 }
 
+const remarkPlugins = [remarkGfm, remarkMath, remarkMathRules, remarkHtmlAsText];
+const components = { a: SafeLink, pre: CodeBlock, img: SafeImage };
+
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const rich = needsRichRendering(text);
+  const rehypePlugins = useRichPlugins(rich);
+  const source = useMemo(() => (rich ? normalizeMathDelimiters(text) : text), [rich, text]);
   return (
     <div className="markdown">
       <ReactMarkdown
-        remarkPlugins={[remarkGfm, remarkHtmlAsText]}
+        remarkPlugins={remarkPlugins}
+        rehypePlugins={rehypePlugins}
         urlTransform={safeUrl}
-        components={{ a: SafeLink, pre: CodeBlock, img: SafeImage }}
+        components={components}
       >
-        {text}
+        {source}
       </ReactMarkdown>
     </div>
   );

@@ -4,6 +4,7 @@ import type { ComponentType } from 'react';
 import { ExportImportSection } from '../data-ui/ExportImportSection.js';
 import { SharedLinksSection } from '../share-ui/SharedLinksSection.js';
 import { UsageSection } from '../usage-ui/UsageSection.js';
+import { AppearanceSection } from './AppearanceSection.js';
 
 export interface SettingsSection {
   id: string;
@@ -13,6 +14,7 @@ export interface SettingsSection {
 
 export const settingsSections: SettingsSection[] = [];
 
+settingsSections.push({ id: 'appearance', title: 'Appearance', Component: AppearanceSection });
 settingsSections.push({ id: 'export-import', title: 'Export and import', Component: ExportImportSection });
 settingsSections.push({ id: 'usage', title: 'Usage', Component: UsageSection });
 settingsSections.push({ id: 'shared-links', title: 'Shared links', Component: SharedLinksSection });

@@ -9,6 +9,7 @@ import { errorRules } from './errors.js';
 import { messageRules } from './messages.js';
 import { modelRules } from './model.js';
 import { pagingRules } from './paging.js';
+import { projectRules } from './projects.js';
 import { subscribeRules } from './subscribe.js';
 import { summaryRules } from './summaries.js';
 import { syncBookkeepingRules } from './sync-bookkeeping.js';
@@ -30,5 +31,6 @@ export function describeStorageContract(target: ContractTarget): void {
     conflictRules(ctx);
     modelRules(ctx);
     treeRules(ctx);
+    projectRules(ctx);
   });
 }

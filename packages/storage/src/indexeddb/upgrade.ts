@@ -100,11 +100,18 @@ export async function upgradeToV3(tx: UpgradeTx): Promise<void> {
  * stamped for sync: every device derives the same record from the same id.
  */
 export async function upgradeToV4(tx: UpgradeTx, now: () => number): Promise<void> {
-  const store = tx.objectStore('projects');
+  // Each record is dated by its project's oldest conversation.
+  const oldest = new Map<string, number>();
+  for await (const cursor of tx.objectStore('conversations')) {
+    const { projectId, createdAt } = cursor.value;
+    oldest.set(projectId, Math.min(oldest.get(projectId) ?? createdAt, createdAt));
+  }
   const at = now();
-  for await (const cursor of store) {
+  for await (const cursor of tx.objectStore('projects')) {
     const record = cursor.value as Partial<Project> & { id: string };
-    if (typeof record.name !== 'string') await cursor.update(implicitProject(record.id, at));
+    if (typeof record.name !== 'string') {
+      await cursor.update(implicitProject(record.id, oldest.get(record.id) ?? at));
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type ConversationEntry,
   type Keys,
   LAYOUT_VERSION,
+  type ProjectIndex,
   type ProjectRecords,
   type StoredMeta,
 } from './layout.js';
@@ -40,7 +41,12 @@ function upgradeToLayout3(tx: KeyValueTx, keys: Keys, now: number): void {
   const ids = tx.get<string[]>(keys.projects) ?? [];
   if (!Array.isArray(ids)) throw corrupted(keys.projects, 'does not hold a list of projects');
   const records = tx.get<ProjectRecords>(keys.projectRecords) ?? {};
-  for (const id of ids) records[id] ??= { project: implicitProject(id, now) };
+  for (const id of ids) {
+    // Dated by its oldest conversation, so that two tabs upgrading at once write the same record.
+    const index = tx.get<ProjectIndex>(keys.project(id)) ?? {};
+    const oldest = Math.min(...Object.values(index).map((c) => c.createdAt));
+    records[id] ??= { project: implicitProject(id, Number.isFinite(oldest) ? oldest : now) };
+  }
   tx.set(keys.projectRecords, records);
 }
 

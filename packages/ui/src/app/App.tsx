@@ -14,6 +14,7 @@ import { useLazyDialog } from '../components/lazy-dialog.js';
 import { MessageSkeleton } from '../components/MessageList.js';
 import { Sidebar } from '../components/Sidebar.js';
 import { StorageBlocked } from '../components/StorageBlocked.js';
+import { startUrlSync } from '../routes/url-sync.js';
 import { SyncStatus } from '../components/SyncStatus.js';
 import { type MigrationNotice, requestPersistentStorage } from './boot.js';
 import { stopAnswer, streamLocks } from './chat-controller.js';
@@ -51,6 +52,8 @@ export function boot(): Promise<Boot> {
 
 /** What runs once storage is open: first reads, then the work that waits for the first paint. */
 function startWith(adapter: ChatStorageAdapter): Boot {
+  // The address names what to open (a link, Back, a reload) before anything is read.
+  startUrlSync(adapter);
   // The first storage read is the page the reader is waiting for.
   prefetchOpenConversation(adapter);
   afterFirstPaint(() => {

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { forwardRef, useLayoutEffect, useState } from 'react';
+import { forwardRef, useEffect, useLayoutEffect, useState } from 'react';
 import { sendMessage, stopAnswer, useStreams } from '../app/chat-controller.js';
 import { reportMainViewCommitted } from '../app/first-paint.js';
 import { useConversation } from '../app/queries.js';
@@ -14,6 +14,7 @@ import {
   assistantUnavailableReason,
   useAssistantSettings,
 } from '../settings/assistant-settings.js';
+import { MissingConversation } from '../routes/MissingConversation.js';
 import { useConversationDownload } from '../sync-ui/use-conversation-download.js';
 import { Composer, type ComposerHandle } from './Composer.js';
 import { MessageList, MessageSkeleton } from './MessageList.js';
@@ -42,6 +43,12 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
   useInterruptedRecovery(conversationId);
   // A new device still downloading its history fetches this conversation first.
   const downloading = useConversationDownload(conversationId);
+
+  const followConversation = useUi((s) => s.followConversation);
+  const movedTo = conversation.data && conversation.data.projectId !== projectId ? conversation.data.projectId : null;
+  useEffect(() => {
+    if (movedTo && conversationId) followConversation(conversationId, movedTo);
+  }, [movedTo, conversationId, followConversation]);
 
   const label = assistantLabel(kind, endpoint.model);
   const missing = conversationId && conversation.isSuccess && !conversation.data;
@@ -93,10 +100,7 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
         <SyncBadge />
       </header>
       {missing ? (
-        <div className="empty-state">
-          <h2>This conversation is gone</h2>
-          <p>It was deleted, perhaps in another tab. Start a new chat or pick one from the list.</p>
-        </div>
+        <MissingConversation conversationId={conversationId} />
       ) : conversationId ? (
         conversation.isPending ? (
           <MessageSkeleton />

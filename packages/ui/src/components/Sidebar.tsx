@@ -6,6 +6,8 @@ import { useActiveConversationId, useUi } from '../app/ui-store.js';
 import { deleteWarning } from '../chat/delete-warning.js';
 import { groupConversations, matchesTitle } from '../chat/grouping.js';
 import { viewMemory } from '../chat/view-memory.js';
+import { MoveConversationDialog } from '../projects/MoveConversationDialog.js';
+import { ProjectDropTargets } from '../projects/ProjectDropTargets.js';
 import { ContentResults } from '../search-ui/ContentResults.js';
 import { useSearchIndexLifecycle } from '../search-ui/use-content-search.js';
 import { useSyncSettings } from '../sync-ui/sync-service.js';
@@ -54,6 +56,8 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   );
   const [actionError, setActionError] = useState<string | undefined>();
   const syncing = useSyncSettings((s) => s.enabled && !!s.account);
+  const [toMove, setToMove] = useState<Conversation | undefined>();
+  const [dragging, setDragging] = useState(false);
   useSearchIndexLifecycle();
 
   const visible = useMemo(
@@ -100,6 +104,9 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </button>
         </div>
         <ProjectSwitcher />
+        {dragging && (
+          <ProjectDropTargets projectId={projectId} onDone={() => setDragging(false)} onError={setActionError} />
+        )}
         <button type="button" className="primary-button new-chat" onClick={props.onNewChat}>
           New chat
         </button>
@@ -129,7 +136,13 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </button>
         </p>
       )}
-      <nav className="conversation-nav" aria-label="Conversations">
+      <nav
+        className="conversation-nav"
+        aria-label="Conversations"
+        // Shown a moment after the drag starts: changing the page during dragstart would cancel the drag.
+        onDragStart={() => setTimeout(() => setDragging(true), 0)}
+        onDragEnd={() => setDragging(false)}
+      >
         {isPending ? (
           <div className="skeleton-nav" aria-hidden="true">
             <div className="skeleton" />
@@ -162,6 +175,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
                       if (!c.archived && c.id === activeId) openConversation(null);
                     }}
                     onExport={() => setToExport(c)}
+                    onMove={() => setToMove(c)}
                     onDelete={() => setToDelete(c)}
                   />
                 ))}
@@ -182,6 +196,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </button>
         </div>
       </footer>
+      {toMove && <MoveConversationDialog conversation={toMove} onClose={() => setToMove(undefined)} />}
       {ExportConversationDialog && (
         <ExportConversationDialog conversation={toExport} onClose={() => setToExport(undefined)} />
       )}

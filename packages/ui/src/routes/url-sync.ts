@@ -64,7 +64,12 @@ export function startUrlSync(adapter: ChatStorageAdapter, win: HistoryWindow = w
     const next = pathOfState(state);
     if (next === pathOfState(prev) || next === win.location.pathname) return;
     waitingFor = undefined;
-    win.history.pushState(null, '', next);
+    // A new chat that becomes a conversation (its first message) takes the new chat's entry:
+    // Back then goes to the conversation before, not to an empty page.
+    const fromNewChat =
+      state.projectId === prev.projectId && (prev.activeByProject[prev.projectId] ?? null) === null;
+    if (fromNewChat) win.history.replaceState(null, '', next);
+    else win.history.pushState(null, '', next);
   });
 
   const onPop = () => {

@@ -31,7 +31,10 @@ export function checkProjectName(name: unknown): string {
     );
   }
   if (/\p{Cc}/u.test(trimmed)) {
-    throw new ChatStorageError('invalid-input', 'A project name must not contain control characters (line breaks, tabs).');
+    throw new ChatStorageError(
+      'invalid-input',
+      'A project name must not contain control characters (line breaks, tabs).',
+    );
   }
   return trimmed;
 }
@@ -86,7 +89,10 @@ export function checkMoveTarget(id: string, moveTo: unknown, exists: boolean): s
 }
 
 export function projectNotFound(id: string): ChatStorageError {
-  return new ChatStorageError('not-found', `Project ${id} does not exist on this device; nothing was deleted.`);
+  return new ChatStorageError(
+    'not-found',
+    `Project ${id} does not exist on this device; nothing was deleted.`,
+  );
 }
 
 /** By name, then id: the order of project lists. */

@@ -105,5 +105,6 @@ test('a project is renamed, gets conversations by its menu and by dragging, and 
   await remove.getByRole('button', { name: 'Delete project' }).click();
   await expect(chosen).toHaveText('default');
   await expect(project.locator('option')).toHaveText(['default']);
-  for (const name of ['Stays here', 'Moved by menu', 'Moved by drag']) await expect(item(page, name)).toBeVisible();
+  for (const name of ['Stays here', 'Moved by menu', 'Moved by drag'])
+    await expect(item(page, name)).toBeVisible();
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Project, ServerRecordChange, StorageChange } from '../types.js';
 import { put, remoteConversation, remoteMessage } from './apply-remote.js';
-import { type ContractContext, expectStorageError, FAR_FUTURE, messageInput, remoteStamp } from './context.js';
+import {
+  type ContractContext,
+  expectStorageError,
+  FAR_FUTURE,
+  messageInput,
+  remoteStamp,
+} from './context.js';
 import { noise } from './errors.js';
 
 /** A project record as another device syncs it. */
@@ -72,7 +78,13 @@ export function projectRules(ctx: ContractContext): void {
       const db = await ctx.open();
       const project = await db.saveProject({ id: 'p-1', name: 'Travel' });
       const [change] = (await db.pendingChanges(10)).filter((c) => c.kind === 'project');
-      expect(change).toMatchObject({ kind: 'project', id: 'p-1', projectId: 'p-1', deleted: false, data: project });
+      expect(change).toMatchObject({
+        kind: 'project',
+        id: 'p-1',
+        projectId: 'p-1',
+        deleted: false,
+        data: project,
+      });
       await db.markPushed([{ kind: 'project', id: 'p-1', hlc: change!.hlc, version: 1 }], Date.now());
       await db.saveProject({ id: 'p-1', name: 'Travel' });
       expect(await db.pendingChanges(10)).toEqual([]);
@@ -86,7 +98,11 @@ export function projectRules(ctx: ContractContext): void {
       db.subscribe((c) => seen.push(c));
       await db.saveProject({ id: 'p-1', name: 'Travel' });
       await expect.poll(() => seen.length).toBe(1);
-      expect(seen[0]).toMatchObject({ origin: 'local', projectId: 'p-1', projects: [{ id: 'p-1', deleted: false }] });
+      expect(seen[0]).toMatchObject({
+        origin: 'local',
+        projectId: 'p-1',
+        projects: [{ id: 'p-1', deleted: false }],
+      });
     });
   });
 
@@ -163,13 +179,21 @@ export function projectRules(ctx: ContractContext): void {
       const t = FAR_FUTURE;
       await db.applyRemote([
         put(remoteConversation({ id: 'rc', projectId: 'from', title: 'Remote' }), remoteStamp(t), 1),
-        put(remoteMessage({ id: 'rm', conversationId: 'rc', projectId: 'from', parentId: null }), remoteStamp(t, 'remote', 1), 2),
+        put(
+          remoteMessage({ id: 'rm', conversationId: 'rc', projectId: 'from', parentId: null }),
+          remoteStamp(t, 'remote', 1),
+          2,
+        ),
       ]);
       const seen: StorageChange[] = [];
       db.subscribe((change) => seen.push(change));
       await db.applyRemote([
         put(remoteConversation({ id: 'rc', projectId: 'to', title: 'Remote' }), remoteStamp(t + 1), 3),
-        put(remoteMessage({ id: 'rm', conversationId: 'rc', projectId: 'to', parentId: null }), remoteStamp(t + 1, 'remote', 1), 4),
+        put(
+          remoteMessage({ id: 'rm', conversationId: 'rc', projectId: 'to', parentId: null }),
+          remoteStamp(t + 1, 'remote', 1),
+          4,
+        ),
       ]);
       expect(await db.listConversations('from')).toEqual([]);
       expect(await db.listConversations('to')).toMatchObject([{ id: 'rc', messageCount: 1 }]);
@@ -220,7 +244,12 @@ export function projectRules(ctx: ContractContext): void {
       expect(await db.getConversation(a.id)).toBeUndefined();
       expect(await db.loadConversation(b.id)).toEqual([]);
       const pending = await db.pendingChanges(20);
-      expect(pending.filter((p) => p.deleted).map((p) => [p.kind, p.id]).sort()).toEqual(
+      expect(
+        pending
+          .filter((p) => p.deleted)
+          .map((p) => [p.kind, p.id])
+          .sort(),
+      ).toEqual(
         [
           ['conversation', a.id],
           ['conversation', b.id],

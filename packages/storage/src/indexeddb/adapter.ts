@@ -5,6 +5,7 @@ import { ChangeFeed } from '../change-feed.js';
 import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import type { FallbackCopy } from '../localstorage/fallback-copy.js';
+import { checkProjectId, compareProjects } from '../projects.js';
 import {
   checkSaveConversationArgs,
   clampLimit,
@@ -13,7 +14,6 @@ import {
   patchMessage,
 } from '../records.js';
 import { validateConversationPatch, validateMessageInput } from '../schema.js';
-import { checkProjectId, compareProjects } from '../projects.js';
 import { parseRemoteChanges } from '../sync/protocol.js';
 import { describeRefused, refusedState } from '../sync/refusals.js';
 import type {

@@ -1,8 +1,9 @@
 // In-place upgrades of the localStorage layout, run once when a database is
 // opened, all in one KeyValueTx: the data is upgraded whole or not at all.
+
+import { implicitProject } from '../projects.js';
 import { compareMessages } from '../records.js';
 import type { Message } from '../types.js';
-import { implicitProject } from '../projects.js';
 import {
   type ConversationEntry,
   type Keys,

@@ -88,7 +88,11 @@ describe.each(ADAPTER_KINDS)('projects across devices (%s)', (kind) => {
     await b.sync();
     expect(await b.adapter.listConversations('home')).toEqual([]);
     expect(await b.adapter.listConversations('work')).toMatchObject([{ id: c.id, messageCount: 3 }]);
-    expect((await b.adapter.loadConversation(c.id)).map((m) => m.projectId)).toEqual(['work', 'work', 'work']);
+    expect((await b.adapter.loadConversation(c.id)).map((m) => m.projectId)).toEqual([
+      'work',
+      'work',
+      'work',
+    ]);
     expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
   });
 

@@ -9,12 +9,12 @@ import { useUi } from '../app/ui-store.js';
 import { useOnline } from '../app/use-online.js';
 import { useInterruptedRecovery } from '../app/use-recovery.js';
 import { draftKey } from '../chat/view-memory.js';
+import { MissingConversation } from '../routes/MissingConversation.js';
 import {
   assistantLabel,
   assistantUnavailableReason,
   useAssistantSettings,
 } from '../settings/assistant-settings.js';
-import { MissingConversation } from '../routes/MissingConversation.js';
 import { useConversationDownload } from '../sync-ui/use-conversation-download.js';
 import { Composer, type ComposerHandle } from './Composer.js';
 import { MessageList, MessageSkeleton } from './MessageList.js';
@@ -45,7 +45,8 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
   const downloading = useConversationDownload(conversationId);
 
   const followConversation = useUi((s) => s.followConversation);
-  const movedTo = conversation.data && conversation.data.projectId !== projectId ? conversation.data.projectId : null;
+  const movedTo =
+    conversation.data && conversation.data.projectId !== projectId ? conversation.data.projectId : null;
   useEffect(() => {
     if (movedTo && conversationId) followConversation(conversationId, movedTo);
   }, [movedTo, conversationId, followConversation]);

@@ -105,7 +105,11 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
         </div>
         <ProjectSwitcher />
         {dragging && (
-          <ProjectDropTargets projectId={projectId} onDone={() => setDragging(false)} onError={setActionError} />
+          <ProjectDropTargets
+            projectId={projectId}
+            onDone={() => setDragging(false)}
+            onError={setActionError}
+          />
         )}
         <button type="button" className="primary-button new-chat" onClick={props.onNewChat}>
           New chat

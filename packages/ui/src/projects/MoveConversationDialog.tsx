@@ -6,7 +6,13 @@ import { useProjectRecords } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
 import { Dialog } from '../components/Dialog.js';
 
-export function MoveConversationDialog({ conversation, onClose }: { conversation: Conversation; onClose(): void }) {
+export function MoveConversationDialog({
+  conversation,
+  onClose,
+}: {
+  conversation: Conversation;
+  onClose(): void;
+}) {
   const storage = useStorage();
   const others = (useProjectRecords() ?? []).filter((p) => p.id !== conversation.projectId);
   const [target, setTarget] = useState<string | undefined>();

@@ -21,7 +21,9 @@ describe('project names and delete warnings', () => {
   });
 
   it('gives no message count before it is known, and says when nothing but the name goes', () => {
-    expect(projectDeleteWarning('Work', 2, undefined, undefined, false)).toMatch(/^“Work” holds 2 conversations\. /);
+    expect(projectDeleteWarning('Work', 2, undefined, undefined, false)).toMatch(
+      /^“Work” holds 2 conversations\. /,
+    );
     expect(projectDeleteWarning('Empty', 0, 0, undefined, false)).toBe(
       'The project “Empty” is empty; deleting it removes only its name.',
     );

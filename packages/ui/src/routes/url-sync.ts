@@ -25,7 +25,11 @@ export function startUrlSync(adapter: ChatStorageAdapter, win: HistoryWindow = w
   /** A linked conversation not on this device: opened as soon as it arrives (sync). */
   let waitingFor: string | undefined;
 
-  const set = (projectId: string, conversationId: string | null, restore?: { projectId: string; id: string | null }) => {
+  const set = (
+    projectId: string,
+    conversationId: string | null,
+    restore?: { projectId: string; id: string | null },
+  ) => {
     applying += 1;
     try {
       useUi.setState((s) => {
@@ -88,7 +92,8 @@ export function startUrlSync(adapter: ChatStorageAdapter, win: HistoryWindow = w
   const ready = ROUTED.test(initial)
     ? apply(parsePath(initial)).then(() => {
         // The start page shows what was open last: its address says so.
-        if (!stopped && win.location.pathname === '/') win.history.replaceState(null, '', pathOfState(useUi.getState()));
+        if (!stopped && win.location.pathname === '/')
+          win.history.replaceState(null, '', pathOfState(useUi.getState()));
       })
     : Promise.resolve();
 

@@ -2,9 +2,11 @@
 // project; the conversation moves with all its messages.
 import type { Conversation } from '@chatkeep/storage';
 import { useState } from 'react';
+import { useStreams } from '../app/chat-controller.js';
 import { useProjectRecords } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
 import { Dialog } from '../components/Dialog.js';
+import { MOVE_WHILE_STREAMING } from './names.js';
 
 export function MoveConversationDialog({
   conversation,
@@ -18,9 +20,11 @@ export function MoveConversationDialog({
   const [target, setTarget] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const chosen = target ?? others[0]?.id;
+  const streaming = useStreams((s) => !!s.live[conversation.id]);
 
   const move = async () => {
     if (!chosen) return;
+    if (useStreams.getState().live[conversation.id]) return setError(MOVE_WHILE_STREAMING);
     try {
       await storage.moveConversation(conversation.id, chosen);
       onClose();
@@ -39,7 +43,12 @@ export function MoveConversationDialog({
           <button type="button" className="ghost-button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="primary-button" disabled={!chosen} onClick={() => void move()}>
+          <button
+            type="button"
+            className="primary-button"
+            disabled={!chosen || streaming}
+            onClick={() => void move()}
+          >
             Move
           </button>
         </>
@@ -59,6 +68,7 @@ export function MoveConversationDialog({
           </select>
         </label>
       )}
+      {streaming && <p className="muted">{MOVE_WHILE_STREAMING}</p>}
       {error && (
         <p className="field-error" role="alert">
           {error}

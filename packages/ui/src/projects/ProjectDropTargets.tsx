@@ -1,8 +1,10 @@
 // While a conversation is dragged, the other projects are listed as places
 // to drop it: dropping moves it there with all its messages.
 import { useState } from 'react';
+import { useStreams } from '../app/chat-controller.js';
 import { useProjectRecords } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
+import { MOVE_WHILE_STREAMING } from './names.js';
 
 /** The drag data that carries a conversation's id. */
 export const CONVERSATION_DRAG_TYPE = 'application/x-chatkeep-conversation';
@@ -40,7 +42,8 @@ export function ProjectDropTargets({ projectId, onDone, onError }: ProjectDropTa
               e.preventDefault();
               const id = e.dataTransfer.getData(CONVERSATION_DRAG_TYPE);
               onDone();
-              if (id) {
+              if (id && useStreams.getState().live[id]) onError(MOVE_WHILE_STREAMING);
+              else if (id) {
                 storage
                   .moveConversation(id, p.id)
                   .catch((error: unknown) => onError(error instanceof Error ? error.message : String(error)));

@@ -31,3 +31,7 @@ export function projectDeleteWarning(
   const where = syncing ? 'from this device and, through sync, from your other devices' : 'from this device';
   return `“${name}” holds ${held}. They will be deleted ${where}, with the project. This cannot be undone.`;
 }
+
+/** Why a conversation cannot move now: its answer is still being written (in its current project). */
+export const MOVE_WHILE_STREAMING =
+  'Wait for the answer to finish (or stop it) before moving this conversation.';

@@ -114,4 +114,19 @@ describe.each(ADAPTER_KINDS)('projects across devices (%s)', (kind) => {
     expect((await b.adapter.listConversations('keep')).map((x) => x.id)).toEqual([moved.id]);
     expect(await b.adapter.getConversation(deleted.id)).toBeUndefined();
   });
+
+  it('a device that joins later gets the names of projects made before it', async () => {
+    const { token, userId } = await server.signup();
+    const a = await openDevice('a', { serverUrl: server.url, token, userId, store: newDeviceStore(kind) });
+    open.push(a);
+    await a.adapter.saveProject({ id: 'p-old', name: 'Named before' });
+    await a.adapter.createConversation({ projectId: 'p-old', title: 'kept' });
+    await a.sync();
+    // A fresh device lists conversations in one snapshot and pulls only after it.
+    const c = await openDevice('c', { serverUrl: server.url, token, userId, store: newDeviceStore(kind) });
+    open.push(c);
+    await c.sync();
+    expect(await names(c)).toEqual([['p-old', 'Named before']]);
+    expect((await c.adapter.listConversations('p-old')).map((x) => x.title)).toEqual(['kept']);
+  });
 });

@@ -81,13 +81,6 @@ export function startUrlSync(adapter: ChatStorageAdapter, win: HistoryWindow = w
   };
   win.addEventListener('popstate', onPop);
 
-  const unsubscribeFeed = adapter.subscribe((change) => {
-    const id = waitingFor;
-    if (id && change.conversations.some((c) => c.id === id && !c.deleted)) {
-      void apply({ kind: 'conversation', conversationId: id });
-    }
-  });
-
   const initial = win.location.pathname;
   const ready = ROUTED.test(initial)
     ? apply(parsePath(initial)).then(() => {
@@ -96,6 +89,18 @@ export function startUrlSync(adapter: ChatStorageAdapter, win: HistoryWindow = w
           win.history.replaceState(null, '', pathOfState(useUi.getState()));
       })
     : Promise.resolve();
+
+  // Listened to once the page's address is applied: the first storage reads are the open conversation's.
+  let unsubscribeFeed = () => {};
+  void ready.then(() => {
+    if (stopped) return;
+    unsubscribeFeed = adapter.subscribe((change) => {
+      const id = waitingFor;
+      if (id && change.conversations.some((c) => c.id === id && !c.deleted)) {
+        void apply({ kind: 'conversation', conversationId: id });
+      }
+    });
+  });
 
   return {
     ready,

@@ -52,8 +52,8 @@ test('a project is renamed, gets conversations by its menu and by dragging, and 
   page,
 }) => {
   await openApp(page);
-  // Answers finish before their conversations move.
-  await chat(page, 'Stays here', { waitForAnswer: true });
+  // Answers finish before their conversations move (a conversation still being answered does not move).
+  await chat(page, 'Stays here');
   await chat(page, 'Moved by menu', { waitForAnswer: true });
   await chat(page, 'Moved by drag', { waitForAnswer: true });
   const project = page.getByRole('combobox', { name: 'Project', exact: true });

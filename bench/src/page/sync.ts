@@ -365,8 +365,12 @@ function openExisting(dbName: string): Promise<IDBDatabase> {
 
 function writeBatch(db: IDBDatabase, batch: ServerRecordChange[], at: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(['conversations', 'messages', 'sync_metadata'], 'readwrite');
-    const records = { conversation: tx.objectStore('conversations'), message: tx.objectStore('messages') };
+    const tx = db.transaction(['conversations', 'messages', 'projects', 'sync_metadata'], 'readwrite');
+    const records = {
+      conversation: tx.objectStore('conversations'),
+      message: tx.objectStore('messages'),
+      project: tx.objectStore('projects'),
+    };
     const metadata = tx.objectStore('sync_metadata');
     for (const r of batch) {
       records[r.kind].put(r.data);

@@ -21,7 +21,7 @@ export class ChangeFeed {
 
   /** Call after the transaction committed, never before. */
   emit(change: StorageChange): void {
-    if (change.conversations.length === 0 && change.messages.length === 0) return;
+    if (change.conversations.length === 0 && change.messages.length === 0 && !change.projects?.length) return;
     this.deliver(change);
     this.channel?.postMessage(change);
   }

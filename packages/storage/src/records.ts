@@ -172,7 +172,7 @@ export function upsertConversation(
   if (existing && existing.projectId !== input.projectId) {
     throw new ChatStorageError(
       'invalid-input',
-      `Conversation ${input.id} belongs to project ${existing.projectId}; saveConversation cannot move it to ${input.projectId}.`,
+      `Conversation ${input.id} belongs to project ${existing.projectId}; saveConversation cannot move it to ${input.projectId}; use moveConversation.`,
     );
   }
   const base =

@@ -4,7 +4,7 @@ import './zod-config.js';
 import { z } from 'zod';
 import { ChatStorageError } from './errors.js';
 import { MAX_TAG_LENGTH, MAX_TAGS } from './tags/tags.js';
-import type { Conversation, Message, MessageInput, SyncedConversation } from './types.js';
+import type { Conversation, Message, MessageInput, Project, SyncedConversation } from './types.js';
 
 /** True for values that survive JSON.stringify/parse unchanged (no functions, cycles, NaN, class instances). */
 export function isJsonValue(value: unknown, seen = new Set<object>()): boolean {
@@ -124,6 +124,18 @@ export const conversationPatchSchema = z.strictObject({
 });
 
 /** "messages[3].role: must be one of user, assistant, system, tool" */
+/** A project record as stored and synced (a name of 1-100 characters, see projects.ts). */
+export const projectSchema = z.strictObject({
+  id,
+  name: z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export function validateProject(value: unknown): Project {
+  return parse(projectSchema, value, 'project') as Project;
+}
+
 export function describeZodError(error: z.ZodError, prefix = ''): string {
   return error.issues
     .slice(0, 5)

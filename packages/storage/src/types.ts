@@ -90,6 +90,19 @@ export interface Conversation {
   forkedFrom?: ForkOrigin;
 }
 
+/**
+ * A project: a named set of conversations. The id is stable and never
+ * shown; the name is what people see and rename. Ids in use before projects
+ * had names (the names themselves, `default` among them) stay ids, with a
+ * record named after the id.
+ */
+export interface Project {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface ForkOrigin {
   conversationId: string;
   messageId: string;
@@ -131,6 +144,8 @@ export interface StorageChange {
   projectId: string;
   conversations: { id: string; deleted: boolean }[];
   messages: { id: string; conversationId: string; deleted: boolean }[];
+  /** Project records written (created, renamed) or deleted; absent when none was. */
+  projects?: { id: string; deleted: boolean }[];
 }
 
 export type StorageKind = 'indexeddb' | 'localstorage';
@@ -145,7 +160,19 @@ export interface ChatStorageAdapter {
   /** Removes the conversation and its messages in one transaction. */
   deleteConversation(id: string): Promise<void>;
   clearProject(projectId: string): Promise<void>;
+  /** Ids of the projects on this device (with a record or conversations), sorted. */
   listProjects(): Promise<string[]>;
+  /** Every project with its name, by name; a record exists for every project id in use. */
+  getProjects(): Promise<Project[]>;
+  /** Creates project `id` or renames it. The name is trimmed; an empty, overlong or taken name is refused. */
+  saveProject(project: { id: string; name: string }): Promise<Project>;
+  /**
+   * Deletes the project and, in the same transaction, its conversations with
+   * their messages, or moves them to project `moveTo` when given.
+   */
+  deleteProject(id: string, opts?: { moveTo?: string }): Promise<void>;
+  /** Moves a conversation and all its messages to another project, in one transaction. */
+  moveConversation(conversationId: string, projectId: string): Promise<Conversation>;
   /** Upsert by id; never removes anything not named. */
   saveMessage(m: MessageInput): Promise<Message>;
   updateMessage(id: string, patch: Partial<Message>): Promise<Message>;
@@ -185,7 +212,7 @@ export interface ChatStorageAdapter {
 
 // ---- Sync: what the client sync engine needs from an adapter ----------------
 
-export type RecordKind = 'conversation' | 'message';
+export type RecordKind = 'conversation' | 'message' | 'project';
 export type SyncStatus = 'local-only' | 'pending' | 'synced' | 'conflict';
 
 /**
@@ -194,7 +221,7 @@ export type SyncStatus = 'local-only' | 'pending' | 'synced' | 'conflict';
  * derived on each device from the messages it holds.
  */
 export type SyncedConversation = Omit<Conversation, 'messageCount' | 'lastMessage'>;
-export type RecordData = SyncedConversation | Message;
+export type RecordData = SyncedConversation | Message | Project;
 
 /** A record change as it travels on the wire (DESIGN.md "Change"). */
 export interface RecordChange {

@@ -61,7 +61,7 @@ describe('serving the built UI', () => {
   });
 
   it('answers unknown GET paths outside /v1 with index.html (SPA routes)', async () => {
-    for (const path of ['/c/0192', '/settings', '/deep/link/with.dot']) {
+    for (const path of ['/c/0192', '/p/default', '/p/My%20Project', '/settings', '/deep/link/with.dot']) {
       const res = await get(path);
       expect(res.status, path).toBe(200);
       expect(res.body).toBe(INDEX);

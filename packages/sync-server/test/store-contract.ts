@@ -391,6 +391,34 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         });
       });
 
+      it('the first conversation page also carries the project records, first; later pages do not', async () => {
+        const userId = await newUser();
+        const name = (id: string) =>
+          JSON.stringify({ id, name: `Project ${id}`, createdAt: 1, updatedAt: 1 });
+        const project = (id: string) => ({
+          kind: 'project' as const,
+          id,
+          projectId: id,
+          hlc: stamp(),
+          deleted: false,
+        });
+        await store.push(userId, [
+          { ...project('p2'), data: name('p2') },
+          { ...project('p1'), data: name('p1') },
+        ]);
+        await store.push(userId, [conv('c1'), conv('c2'), conv('c3')]);
+        const first = await store.conversationPage(userId, '', 2, MiB);
+        expect(first.changes.map((c) => [c.kind, c.id])).toEqual([
+          ['project', 'p1'],
+          ['project', 'p2'],
+          ['conversation', 'c1'],
+          ['conversation', 'c2'],
+        ]);
+        expect(first.hasMore).toBe(true);
+        const next = await store.conversationPage(userId, first.changes.at(-1)!.id, 2, MiB);
+        expect(next.changes.map((c) => c.id)).toEqual(['c3']);
+      });
+
       it('conversation pages by id, count and bytes hold each conversation once and none is missed', async () => {
         const userId = await newUser();
         const ids = Array.from({ length: 23 }, (_, i) => `c${String(i).padStart(2, '0')}`);

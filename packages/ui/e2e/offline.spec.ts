@@ -27,9 +27,13 @@ test('once loaded, the app also starts offline, with its history', async ({ page
   await reloadUnderServiceWorker(page);
 
   await context.setOffline(true);
+  // The conversation's own address starts offline: the service worker answers it with the saved page.
+  await expect(page).toHaveURL(/\/c\/[^/]+$/);
   await page.reload();
   await expect(page.getByRole('alert')).toContainText('works offline');
   await expect(page.locator('article.message-user')).toContainText('Saved before going offline');
+  await page.goto('/p/default');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
 });
 
 test('started offline, the parts loaded on demand still open: settings, shortcuts, search', async ({

@@ -24,14 +24,15 @@ test('conversations never leak between projects', async ({ page }) => {
   const dialog = page.getByRole('dialog', { name: 'New project' });
   await dialog.getByRole('textbox', { name: 'Project name' }).fill('Work');
   await dialog.getByRole('button', { name: 'Create' }).click();
-  await expect(page.getByRole('combobox', { name: 'Project' })).toHaveValue('Work');
+  const chosen = page.getByRole('combobox', { name: 'Project' }).locator('option:checked');
+  await expect(chosen).toHaveText('Work');
   await expect(item(page, 'Default project question')).toHaveCount(0);
   await expect(conversations(page)).toContainText('No conversations yet.');
 
   await chat(page, 'Work project question');
   await expect(item(page, 'Work project question')).toBeVisible();
   await page.reload();
-  await expect(page.getByRole('combobox', { name: 'Project' })).toHaveValue('Work');
+  await expect(chosen).toHaveText('Work');
   await expect(item(page, 'Work project question')).toBeVisible();
   await expect(item(page, 'Default project question')).toHaveCount(0);
 

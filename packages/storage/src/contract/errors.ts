@@ -3,7 +3,7 @@ import { ChatStorageError } from '../errors.js';
 import { type ContractContext, expectStorageError, messageInput } from './context.js';
 
 /** Text that does not compress: browsers may compress stored values, and quota counts what is stored. */
-function noise(length: number): string {
+export function noise(length: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 .,';
   let seed = 0x9e3779b9;
   let out = '';

@@ -9,6 +9,7 @@ import { errorRules } from './errors.js';
 import { messageRules } from './messages.js';
 import { modelRules } from './model.js';
 import { pagingRules } from './paging.js';
+import { projectRules } from './projects.js';
 import { subscribeRules } from './subscribe.js';
 import { summaryRules } from './summaries.js';
 import { syncBookkeepingRules } from './sync-bookkeeping.js';
@@ -32,5 +33,6 @@ export function describeStorageContract(target: ContractTarget): void {
     modelRules(ctx);
     treeRules(ctx);
     tagAndUsageRules(ctx);
+    projectRules(ctx);
   });
 }

@@ -5,6 +5,7 @@ import { ChangeFeed } from '../change-feed.js';
 import { type ConversationBatchItem, saveConversationBatch } from '../conversation-batch.js';
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import type { FallbackCopy } from '../localstorage/fallback-copy.js';
+import { checkProjectId, compareProjects } from '../projects.js';
 import {
   checkSaveConversationArgs,
   clampLimit,
@@ -26,6 +27,7 @@ import type {
   Message,
   MessageInput,
   MessagePage,
+  Project,
   PushAck,
   RecordChange,
   RecordKind,
@@ -42,6 +44,7 @@ import { applyRemoteChanges } from './apply-remote.js';
 import { BranchReader, childrenRange } from './branch.js';
 import { openDatabase } from './database.js';
 import { applyFallbackCopy, type FallbackMergeCounts, mergeFallbackCopy } from './merge-fallback.js';
+import * as projects from './projects.js';
 import { removeConversation } from './remove.js';
 import { ALL_STORES } from './schema.js';
 import * as sync from './sync.js';
@@ -140,7 +143,7 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
         );
       }
       await store.put(conversation);
-      await ensureProject(scope.tx, conversation.projectId);
+      await ensureProject(scope.tx, conversation.projectId, conversation.createdAt);
       await stampConversation(scope, conversation);
       return conversation;
     });
@@ -203,6 +206,30 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
 
   async listProjects(): Promise<string[]> {
     return this.read(() => this.db.getAllKeys('projects'));
+  }
+
+  async getProjects(): Promise<Project[]> {
+    return this.read(async () => (await this.db.getAll('projects')).sort(compareProjects));
+  }
+
+  async saveProject(project: { id: string; name: string }): Promise<Project> {
+    this.assertOpen();
+    return this.write((scope) => projects.saveProject(scope, project, this.now()));
+  }
+
+  async deleteProject(id: string, opts: { moveTo?: string } = {}): Promise<void> {
+    this.assertOpen();
+    await this.write((scope) => projects.deleteProject(scope, id, opts, this.now()));
+  }
+
+  async moveConversation(conversationId: string, projectId: string): Promise<Conversation> {
+    this.assertOpen();
+    const target = checkProjectId(projectId, 'moveConversation');
+    return this.write(async (scope) => {
+      const existing = await scope.tx.objectStore('conversations').get(conversationId);
+      if (!existing) throw notFoundConversation(conversationId);
+      return projects.moveConversationTo(scope, existing, target, this.now());
+    });
   }
 
   // ---- messages -------------------------------------------------------------

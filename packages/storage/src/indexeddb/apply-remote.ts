@@ -1,11 +1,13 @@
 // The pull side of SyncSource: applying a page of remote changes in one
 // transaction, last write wins by stamp, losing local edits kept as conflicts.
 import { createHlcClock } from '../hlc.js';
+import { implicitProject } from '../projects.js';
 import { syncedPart } from '../records.js';
 import { conflictOf, losesLocalEdit, remoteWins } from '../sync/conflicts.js';
 import type {
   Conversation,
   Message,
+  Project,
   RecordData,
   RecordKind,
   ServerRecordChange,
@@ -15,7 +17,7 @@ import { chronologicalKey } from './branch.js';
 import { BulkRequests, readSyncEntries } from './bulk.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
-import { type ChangeSet, refreshSummary, saveClock, syncedMeta, type WriteTx } from './tx.js';
+import { type ChangeSet, projectRange, refreshSummary, saveClock, syncedMeta, type WriteTx } from './tx.js';
 
 export async function applyRemoteChanges(
   tx: WriteTx,
@@ -104,7 +106,8 @@ async function applyPage(
     // A delete or a changed message makes the prefetched summaries stale:
     // from here on, this page reads them afresh.
     if (r.deleted || (local && r.kind === 'message')) page.exact = false;
-    if (local?.syncStatus === 'pending' || local?.syncStatus === 'local-only') {
+    // A project's name is last write wins without a kept conflict: a rename is one word, not history.
+    if (r.kind !== 'project' && (local?.syncStatus === 'pending' || local?.syncStatus === 'local-only')) {
       const mine = await currentData(tx, local);
       if (losesLocalEdit(r.kind, local, mine, r.data)) await keepConflict(r.kind, r.id, local, mine, r.hlc);
     }
@@ -159,7 +162,7 @@ async function prefetchPage(
     if (r.deleted) continue;
     projectIds.add(r.projectId);
     if (r.kind === 'message') conversationIds.add((r.data as Message).conversationId);
-    else putConversations.add(r.id);
+    else if (r.kind === 'conversation') putConversations.add(r.id);
   }
   const held = async (id: string): Promise<[string, HeldConversation]> => [
     id,
@@ -221,9 +224,9 @@ function conversationDeleted(page: PageState, conversationId: string): boolean {
   );
 }
 
-function ensureProject(page: PageState, projectId: string): void {
+function ensureProject(page: PageState, projectId: string, at: number): void {
   if (page.projects.has(projectId)) return;
-  page.bulk.put('projects', { id: projectId });
+  page.bulk.put('projects', implicitProject(projectId, at));
   page.projects.add(projectId);
 }
 
@@ -269,6 +272,10 @@ async function applyOne(
   r: ServerRecordChange,
   onLostMessage: (message: Message, meta: StoredSyncMetadata) => Promise<void>,
 ): Promise<void> {
+  if (r.kind === 'project') {
+    await applyProject(tx, changes, page, r);
+    return;
+  }
   if (r.kind === 'conversation') {
     page.deletedConversations.set(r.id, r.deleted);
     if (r.deleted) {
@@ -288,8 +295,10 @@ async function applyOne(
     };
     if (held?.lastMessage !== undefined) stored.lastMessage = held.lastMessage;
     page.bulk.put('conversations', stored);
+    // Moved on another device: the list it left changes too.
+    if (held && held.projectId !== data.projectId) changes.conversation(held.projectId, data.id, false);
     touch(page, data.id);
-    ensureProject(page, data.projectId);
+    ensureProject(page, data.projectId, data.createdAt);
     changes.conversation(data.projectId, data.id, false);
     return;
   }
@@ -304,7 +313,33 @@ async function applyOne(
   }
   const message = await withParent(tx, r.data as Message);
   page.bulk.put('messages', message);
-  ensureProject(page, message.projectId);
+  ensureProject(page, message.projectId, message.createdAt);
   touch(page, message.conversationId, message.updatedAt);
   changes.message(message, false);
+}
+
+/**
+ * A project record from another device: its name, or its deletion. The
+ * deleting device sent its conversations' deletes or moves as their own
+ * changes; a conversation it did not know of (made here meanwhile) keeps
+ * the project alive here, so the record stays while any remains.
+ */
+async function applyProject(
+  tx: WriteTx,
+  changes: ChangeSet,
+  page: PageState,
+  r: ServerRecordChange,
+): Promise<void> {
+  // Requests run in order: the count sees the conversations this page already moved or deleted.
+  if (r.deleted) {
+    const left = await tx.objectStore('conversations').index('byProjectUpdated').count(projectRange(r.id));
+    if (left > 0) return;
+    await tx.objectStore('projects').delete(r.id);
+    page.projects.delete(r.id);
+    changes.project(r.id, true);
+    return;
+  }
+  await tx.objectStore('projects').put(r.data as Project);
+  page.projects.add(r.id);
+  changes.project(r.id, false);
 }

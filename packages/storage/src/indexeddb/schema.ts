@@ -1,11 +1,11 @@
 // The IndexedDB schema as types: every store, key, index and value is checked.
 import type { DBSchema } from 'idb';
-import type { Conversation, Message, RecordKind, SyncConflict, SyncMetadata } from '../types.js';
+import type { Conversation, Message, Project, RecordKind, SyncConflict, SyncMetadata } from '../types.js';
 
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
-/** A project exists as soon as any record of it is written, until clearProject. */
-export interface ProjectRecord {
+/** Versions 1-3: a project existed as soon as any record of it was written, with no name. */
+export interface ProjectRecordV1 {
   id: string;
 }
 
@@ -33,7 +33,7 @@ export interface ChatkeepSchemaV1 extends DBSchema {
     value: MessageV1;
     indexes: { byConversationCreated: [string, number, string] };
   };
-  projects: { key: string; value: ProjectRecord };
+  projects: { key: string; value: ProjectRecordV1 };
 }
 
 /** Small values the adapter keeps about itself. */
@@ -65,7 +65,7 @@ export interface ChatkeepSchemaV2 extends ChatkeepSchemaV1 {
 }
 
 /**
- * Version 3 (current): conversations are message trees. Every message has a
+ * Version 3: conversations are message trees. Every message has a
  * parentId; `byParent` lists a message's children (versions of the next
  * message) oldest first. Roots (parentId null) are not in it: IndexedDB
  * leaves out records whose key would hold null.
@@ -77,7 +77,8 @@ export interface ChatkeepSchema extends DBSchema {
     value: Message;
     indexes: { byConversationCreated: [string, number, string]; byParent: [string, number, string] };
   };
-  projects: ChatkeepSchemaV2['projects'];
+  /** Version 4: every project has a record with its name (projects.ts). */
+  projects: { key: string; value: Project };
   sync_metadata: ChatkeepSchemaV2['sync_metadata'];
   conflicts: ChatkeepSchemaV2['conflicts'];
   meta: ChatkeepSchemaV2['meta'];

@@ -25,7 +25,7 @@ type Stamp = (record: {
 
 /** Oldest stamp first, read through the sparse outbox index. */
 export async function pendingChanges(db: Db, limit: number): Promise<RecordChange[]> {
-  const tx = db.transaction(['sync_metadata', 'conversations', 'messages'], 'readonly');
+  const tx = db.transaction(['sync_metadata', 'conversations', 'messages', 'projects'], 'readonly');
   const metas: StoredSyncMetadata[] = [];
   let cursor = await tx.objectStore('sync_metadata').index('outbox').openCursor();
   while (cursor && metas.length < limit) {
@@ -46,6 +46,9 @@ export async function pendingChanges(db: Db, limit: number): Promise<RecordChang
     } else if (meta.kind === 'conversation') {
       const conversation = await tx.objectStore('conversations').get(meta.id);
       if (conversation) changes.push({ ...base, data: syncedPart(conversation) });
+    } else if (meta.kind === 'project') {
+      const project = await tx.objectStore('projects').get(meta.id);
+      if (project) changes.push({ ...base, data: project });
     } else {
       const message = await tx.objectStore('messages').get(meta.id);
       if (message) changes.push({ ...base, data: message });

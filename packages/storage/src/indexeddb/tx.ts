@@ -5,6 +5,7 @@ import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import { unwrap } from 'idb';
 import type { ChangeFeed } from '../change-feed.js';
 import { createHlcClock, type HlcClock } from '../hlc.js';
+import { implicitProject } from '../projects.js';
 import { withSummary } from '../records.js';
 import { localWriteStatus } from '../sync/refusals.js';
 import type { Conversation, Message, RecordKind, StorageChange } from '../types.js';
@@ -222,9 +223,10 @@ export async function refreshSummary(tx: WriteTx, id: string, touchedAt?: number
   if (conversation) await tx.objectStore('conversations').put(await summarize(tx, conversation, touchedAt));
 }
 
-export async function ensureProject(tx: WriteTx, projectId: string): Promise<void> {
+/** Gives a project id in use a record named after it, when it has none (not stamped: see projects.ts). */
+export async function ensureProject(tx: WriteTx, projectId: string, at = Date.now()): Promise<void> {
   const store = tx.objectStore('projects');
-  if (!(await store.getKey(projectId))) await store.put({ id: projectId });
+  if (!(await store.getKey(projectId))) await store.put(implicitProject(projectId, at));
 }
 
 /** Collects what one transaction wrote, to report it once per project after commit. */
@@ -262,6 +264,15 @@ export class ChangeSet {
       this.entry(m.projectId).messages.push(entry);
       this.seen.set(key, entry);
     }
+  }
+
+  /** A project record written or deleted; reported under its own id. */
+  project(id: string, deleted: boolean): void {
+    const entry = this.entry(id);
+    entry.projects ??= [];
+    const existing = entry.projects.find((p) => p.id === id);
+    if (existing) existing.deleted = deleted;
+    else entry.projects.push({ id, deleted });
   }
 
   emit(feed: ChangeFeed, origin: StorageChange['origin']): void {

@@ -3,7 +3,8 @@
 import { type IDBPDatabase, type IDBPTransaction, type StoreNames, unwrap } from 'idb';
 import { createHlcClock } from '../hlc.js';
 import { newId } from '../ids.js';
-import type { Message } from '../types.js';
+import { implicitProject } from '../projects.js';
+import type { Message, Project } from '../types.js';
 import type { ChatkeepSchema, ChatkeepSchemaV1, MessageV1, StoredSyncMetadata } from './schema.js';
 
 type UpgradeTx = IDBPTransaction<ChatkeepSchema, StoreNames<ChatkeepSchema>[], 'versionchange'>;
@@ -93,6 +94,27 @@ export async function upgradeToV3(tx: UpgradeTx): Promise<void> {
   }
 }
 
+/**
+ * v4: projects have names. Every project id already in use keeps its id
+ * and gets a record named after it, so nothing else needs rewriting. Not
+ * stamped for sync: every device derives the same record from the same id.
+ */
+export async function upgradeToV4(tx: UpgradeTx, now: () => number): Promise<void> {
+  // Each record is dated by its project's oldest conversation.
+  const oldest = new Map<string, number>();
+  for await (const cursor of tx.objectStore('conversations')) {
+    const { projectId, createdAt } = cursor.value;
+    oldest.set(projectId, Math.min(oldest.get(projectId) ?? createdAt, createdAt));
+  }
+  const at = now();
+  for await (const cursor of tx.objectStore('projects')) {
+    const record = cursor.value as Partial<Project> & { id: string };
+    if (typeof record.name !== 'string') {
+      await cursor.update(implicitProject(record.id, oldest.get(record.id) ?? at));
+    }
+  }
+}
+
 /** A client id for HLC stamps: a UUIDv7 without dashes. */
 export function newClientId(): string {
   return newId().replaceAll('-', '');
@@ -108,4 +130,5 @@ export async function upgradeDatabase(
   if (oldVersion < 1) createV1(db as unknown as IDBPDatabase<ChatkeepSchemaV1>);
   if (oldVersion < 2) await upgradeToV2(db, tx, now);
   if (oldVersion < 3) await upgradeToV3(tx);
+  if (oldVersion < 4) await upgradeToV4(tx, now);
 }

@@ -7,6 +7,7 @@ import { type ConversationBatchItem, saveConversationBatch } from '../conversati
 import { ChatStorageError, isQuotaError } from '../errors.js';
 import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
+import { compareProjects } from '../projects.js';
 import { compareConversationsNewestFirst } from '../records.js';
 import { describeRefused, refusedState } from '../sync/refusals.js';
 import { collectTags, type TagCount } from '../tags/tags.js';
@@ -19,6 +20,7 @@ import type {
   Message,
   MessageInput,
   MessagePage,
+  Project,
   PushAck,
   RecordChange,
   RecordKind,
@@ -37,6 +39,7 @@ import { removeAll } from './fallback-copy.js';
 import { Keys, LAYOUT_VERSION, type StoredMeta } from './layout.js';
 import * as local from './local-writes.js';
 import { withStorageLock } from './lock.js';
+import * as projects from './projects.js';
 import { Session } from './session.js';
 import * as outbox from './sync-source.js';
 import { corrupted, KeyValueTx, parseStored } from './transaction.js';
@@ -110,10 +113,10 @@ function loadMeta(storage: Storage, keys: Keys): StoredMeta {
 }
 
 /** Upgrades an older layout in place, under the database's lock so that two tabs never both do it. */
-async function upgrade(storage: Storage, keys: Keys): Promise<StoredMeta> {
+async function upgrade(storage: Storage, keys: Keys, now: () => number): Promise<StoredMeta> {
   const run = () => {
     try {
-      return upgradeLayout(new KeyValueTx(storage), keys, loadMeta(storage, keys));
+      return upgradeLayout(new KeyValueTx(storage), keys, loadMeta(storage, keys), now());
     } catch (error) {
       if (isQuotaError(error)) {
         throw new ChatStorageError(
@@ -161,7 +164,7 @@ export class LocalStorageAdapter implements SyncableChatStorage {
         error,
       );
     }
-    if (meta.layout < LAYOUT_VERSION) meta = await upgrade(storage, keys);
+    if (meta.layout < LAYOUT_VERSION) meta = await upgrade(storage, keys, now);
     const clock = createHlcClock({ clientId: meta.clientId, now, last: meta.clock });
     return new LocalStorageAdapter(storage, keys, clock, now, new ChangeFeed(dbName));
   }
@@ -197,7 +200,27 @@ export class LocalStorageAdapter implements SyncableChatStorage {
   }
 
   listProjects(): Promise<string[]> {
-    return this.read((s) => [...s.projects()]);
+    return this.read((s) => [...new Set([...s.projects(), ...Object.keys(s.projectRecords())])].sort());
+  }
+
+  getProjects(): Promise<Project[]> {
+    return this.read((s) =>
+      Object.values(s.projectRecords())
+        .map((r) => r.project)
+        .sort(compareProjects),
+    );
+  }
+
+  saveProject(project: { id: string; name: string }): Promise<Project> {
+    return this.write((s) => projects.saveProject(s, project, this.now()));
+  }
+
+  deleteProject(id: string, opts?: { moveTo?: string }): Promise<void> {
+    return this.write((s) => projects.deleteProject(s, id, opts));
+  }
+
+  moveConversation(conversationId: string, projectId: string): Promise<Conversation> {
+    return this.write((s) => projects.moveConversation(s, conversationId, projectId));
   }
 
   saveConversation(conversation: ConversationInput, messages: MessageInput[]): Promise<void> {

@@ -5,6 +5,7 @@ import { conflictOf, losesLocalEdit, remoteWins } from '../sync/conflicts.js';
 import { parseRemoteChanges } from '../sync/protocol.js';
 import type {
   Message,
+  Project,
   RecordData,
   RecordKind,
   ServerRecordChange,
@@ -81,12 +82,21 @@ export function applyRemote(
       continue;
     }
 
+    if (r.kind === 'project') {
+      // A project's name is last write wins without a kept conflict: a rename is one word, not history.
+      applyProject(s, r, synced(r));
+      applied += 1;
+      continue;
+    }
+
     if (r.kind === 'conversation') {
       const data = r.data as SyncedConversation | null;
       keepIfLost('conversation', r.id, local, currentData(s, 'conversation', r.id), data, r.hlc);
       if (data) {
         // updatedAt only moves forward: local message writes may already have moved it past the remote value.
         const held = s.entry(r.id)?.conversation;
+        // Moved on another device: the list it left changes too.
+        if (held && held.projectId !== data.projectId) s.noteConversation(held.projectId, r.id, false);
         s.storeConversation({
           ...data,
           updatedAt: Math.max(data.updatedAt, held?.updatedAt ?? 0),
@@ -148,4 +158,23 @@ export function applyRemote(
 
   if (cursor !== undefined) s.setCursor(cursor);
   return { applied, conflicts };
+}
+
+/**
+ * A project record from another device: its name, or its deletion. The
+ * deleting device sent its conversations' deletes or moves as their own
+ * changes; a conversation it did not know of (made here meanwhile) keeps
+ * the project alive here, so the record stays while any remains.
+ */
+function applyProject(s: Session, r: ServerRecordChange, meta: SyncMetadata): void {
+  if (r.deleted) {
+    if (Object.keys(s.projectIndex(r.id)).length > 0) return;
+    s.forgetProject(r.id);
+    s.setMeta(meta, r.id);
+    s.noteProject(r.id, true);
+    return;
+  }
+  s.storeProject(r.data as Project);
+  s.setMeta(meta, r.id);
+  s.noteProject(r.id, false);
 }

@@ -1,9 +1,9 @@
 // What the localStorage adapter keeps under which key. Everything lives under
 // `chatkeep:<dbName>:`; each conversation has a key of its own, so a write
 // rewrites one conversation and a few small index keys, never the whole history.
-import type { Conversation, Message, RecordKind, SyncMetadata } from '../types.js';
+import type { Conversation, Message, Project, RecordKind, SyncMetadata } from '../types.js';
 
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 /** `meta`: who this device is and how far sync got. */
 export interface StoredMeta {
@@ -36,6 +36,9 @@ export interface ConversationEntry {
 /** `project:<projectId>`: the summaries of a project's conversations, by id, for listing. */
 export type ProjectIndex = Record<string, Conversation>;
 
+/** `project-records` (layout 3): each project's record and its live sync metadata, by project id. */
+export type ProjectRecords = Record<string, { project: Project; meta?: SyncMetadata }>;
+
 /** `messages`: which conversation each stored message belongs to. */
 export type MessageIndex = Record<string, string>;
 
@@ -64,6 +67,9 @@ export class Keys {
   }
   get projects() {
     return `${this.prefix}projects`;
+  }
+  get projectRecords() {
+    return `${this.prefix}project-records`;
   }
   get messages() {
     return `${this.prefix}messages`;

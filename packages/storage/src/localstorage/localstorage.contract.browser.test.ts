@@ -70,7 +70,7 @@ describe('upgrading a localStorage database of the previous release (Chromium)',
     for (const [key, value] of Object.entries(layout1)) localStorage.setItem(key, value);
     const before = Object.keys(layout1).filter((k) => k.includes(':conv:'));
     const [tab1, tab2] = await Promise.all([LocalStorageAdapter.open(), LocalStorageAdapter.open()]);
-    expect(JSON.parse(localStorage.getItem('chatkeep:chatkeep:meta')!)).toMatchObject({ layout: 2 });
+    expect(JSON.parse(localStorage.getItem('chatkeep:chatkeep:meta')!)).toMatchObject({ layout: 3 });
     const chain = ['trip-1', 'trip-2', 'trip-3', 'trip-4', 'trip-5', 'trip-6'];
     for (const tab of [tab1, tab2]) {
       const trip = await tab.loadConversation('conv-trip');

@@ -4,12 +4,14 @@
 // through here, so the indexes cannot drift from the records.
 import { ChatStorageError } from '../errors.js';
 import type { HlcClock } from '../hlc.js';
+import { implicitProject } from '../projects.js';
 import { compareMessages, withSummary } from '../records.js';
 import { localWriteStatus } from '../sync/refusals.js';
 import { activeBranch } from '../tree/index.js';
 import type {
   Conversation,
   Message,
+  Project,
   RecordKind,
   StorageChange,
   SyncConflict,
@@ -22,6 +24,7 @@ import {
   type MessageIndex,
   type Outbox,
   type ProjectIndex,
+  type ProjectRecords,
   recordKey,
   type StoredMeta,
   type Tombstones,
@@ -89,6 +92,10 @@ export class Session {
     return this.object<ProjectIndex>(this.keys.project(projectId), 'a project index');
   }
 
+  projectRecords(): ProjectRecords {
+    return this.object<ProjectRecords>(this.keys.projectRecords, 'project records');
+  }
+
   projects(): string[] {
     const key = this.keys.projects;
     const list = this.tx.get<string[]>(key) ?? [];
@@ -135,6 +142,9 @@ export class Session {
     if (kind === 'conversation') {
       const live = this.entry(id)?.meta;
       if (live) return live;
+    } else if (kind === 'project') {
+      const live = this.projectRecords()[id]?.meta;
+      if (live) return live;
     } else {
       const found = this.findMessage(id);
       const live = found?.entry.messageMetas[id];
@@ -152,6 +162,16 @@ export class Session {
     if (meta.deleted) {
       tombstones[key] = meta;
       this.tx.set(this.keys.tombstones, tombstones);
+    } else if (meta.kind === 'project') {
+      const records = this.projectRecords();
+      const record = records[meta.id];
+      if (!record) throw new Error(`no stored project ${meta.id} for its metadata`);
+      record.meta = meta;
+      this.tx.set(this.keys.projectRecords, records);
+      if (key in tombstones) {
+        delete tombstones[key];
+        this.tx.set(this.keys.tombstones, tombstones);
+      }
     } else {
       const entry = this.entry(conversationId);
       if (!entry) throw new Error(`no stored conversation ${conversationId} for the metadata of ${key}`);
@@ -215,6 +235,24 @@ export class Session {
     if (!projects.includes(conversation.projectId)) {
       this.tx.set(this.keys.projects, [...projects, conversation.projectId].sort());
     }
+    this.ensureProjectRecord(conversation.projectId, conversation.createdAt);
+  }
+
+  /** Gives a project id in use a record named after it, when it has none (not stamped: see projects.ts). */
+  ensureProjectRecord(projectId: string, at: number): void {
+    const records = this.projectRecords();
+    if (records[projectId]) return;
+    records[projectId] = { project: implicitProject(projectId, at) };
+    this.tx.set(this.keys.projectRecords, records);
+  }
+
+  /** Writes a project record, keeping its sync metadata, and lists its id. */
+  storeProject(project: Project): void {
+    const records = this.projectRecords();
+    records[project.id] = { ...records[project.id], project };
+    this.tx.set(this.keys.projectRecords, records);
+    const projects = this.projects();
+    if (!projects.includes(project.id)) this.tx.set(this.keys.projects, [...projects, project.id].sort());
   }
 
   /** A conversation's messages, every branch, chronological (empty when it has no entry). */
@@ -306,6 +344,16 @@ export class Session {
   /** Removes a project from the project list (its conversations must be gone already). */
   forgetProject(projectId: string): void {
     this.tx.delete(this.keys.project(projectId));
+    const records = this.projectRecords();
+    if (records[projectId]) {
+      delete records[projectId];
+      this.tx.set(this.keys.projectRecords, records);
+    }
+    const outbox = this.outbox();
+    if (recordKey('project', projectId) in outbox) {
+      delete outbox[recordKey('project', projectId)];
+      this.tx.set(this.keys.outbox, outbox);
+    }
     const projects = this.projects();
     if (projects.includes(projectId)) {
       this.tx.set(
@@ -340,6 +388,14 @@ export class Session {
     const at = change.conversations.findIndex((c) => c.id === id);
     if (at >= 0) change.conversations[at] = { id, deleted };
     else change.conversations.push({ id, deleted });
+  }
+
+  noteProject(id: string, deleted: boolean): void {
+    const change = this.changeFor(id);
+    change.projects ??= [];
+    const at = change.projects.findIndex((p) => p.id === id);
+    if (at >= 0) change.projects[at] = { id, deleted };
+    else change.projects.push({ id, deleted });
   }
 
   noteMessage(projectId: string, id: string, conversationId: string, deleted: boolean): void {

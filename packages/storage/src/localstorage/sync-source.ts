@@ -7,9 +7,9 @@ import type { PushAck, RecordChange, RecordData, RecordKind, RejectInput, SyncMe
 import { splitRecordKey } from './layout.js';
 import type { Session } from './session.js';
 
-/** The conversation whose entry holds a record's live metadata. */
+/** The conversation whose entry holds a record's live metadata (a project keeps its own). */
 export function homeOf(s: Session, kind: RecordKind, id: string): string {
-  return kind === 'conversation' ? id : (s.messageIndex()[id] ?? '');
+  return kind === 'message' ? (s.messageIndex()[id] ?? '') : id;
 }
 
 /** The record's current data as it syncs, or null when it is not stored here. */
@@ -18,6 +18,7 @@ export function currentData(s: Session, kind: RecordKind, id: string): RecordDat
     const conversation = s.conversation(id);
     return conversation ? syncedPart(conversation) : null;
   }
+  if (kind === 'project') return s.projectRecords()[id]?.project ?? null;
   return s.findMessage(id)?.message ?? null;
 }
 

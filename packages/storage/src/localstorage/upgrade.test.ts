@@ -46,7 +46,7 @@ describe('upgrading a localStorage database of the previous release', () => {
       const expected = [...before[conversationId]!].sort((a, b) => chain.indexOf(a.id) - chain.indexOf(b.id));
       expect(messages.map(({ parentId: _p, ...rest }) => rest)).toEqual(expected);
     }
-    expect(JSON.parse(storage.getItem(`${PREFIX}meta`)!)).toMatchObject({ layout: 2 });
+    expect(JSON.parse(storage.getItem(`${PREFIX}meta`)!)).toMatchObject({ layout: 3 });
   });
 
   it('shows the same history as before: the active branch is the whole conversation', async () => {
@@ -95,6 +95,21 @@ describe('upgrading a localStorage database of the previous release', () => {
     expect(restored).toMatchObject({ content: 'newest, edited here', parentId: 'notes-c' });
     const layoutClock = JSON.parse(layout1[`${PREFIX}meta`]).clock as string;
     expect((await db.getSyncMetadata('message', 'notes-d'))!.hlc > layoutClock).toBe(true);
+  });
+
+  it('gives every project in use a record named after its id, dated by its oldest conversation', async () => {
+    const storage = previousRelease();
+    const db = await LocalStorageAdapter.open({ storage });
+    const ids = JSON.parse(layout1[`${PREFIX}projects`]) as string[];
+    const projects = await db.getProjects();
+    expect(projects.map((p) => [p.id, p.name])).toEqual(ids.map((id) => [id, id]));
+    for (const project of projects) {
+      const conversations = await db.listConversations(project.id, { includeArchived: true });
+      expect(project.createdAt).toBe(Math.min(...conversations.map((c) => c.createdAt)));
+    }
+    // Not pushed: every device derives the same record from the same id.
+    expect((await db.pendingChanges(100)).filter((c) => c.kind === 'project')).toEqual([]);
+    expect(await db.listProjects()).toEqual(ids);
   });
 
   it('is safe to run twice, and in two tabs opening at once', async () => {

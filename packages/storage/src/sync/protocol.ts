@@ -8,8 +8,8 @@ import '../zod-config.js';
 import { z } from 'zod';
 import { ChatStorageError } from '../errors.js';
 import { parseHlc } from '../hlc.js';
-import { describeZodError, messageSchema, syncedConversationSchema } from '../schema.js';
-import type { Message, ServerRecordChange, SyncedConversation } from '../types.js';
+import { describeZodError, messageSchema, projectSchema, syncedConversationSchema } from '../schema.js';
+import type { Message, Project, ServerRecordChange, SyncedConversation } from '../types.js';
 
 export { compareHlc, formatHlc, isValidClientId, parseHlc } from '../hlc.js';
 export { newId } from '../ids.js';
@@ -237,8 +237,7 @@ export type ErrorResponse = z.infer<typeof errorResponseSchema>;
  * nothing: the envelope by the wire rules, the record by the storage schema,
  * and that the record is the one the envelope names. Summaries a device
  * derives itself (messageCount, lastMessage) are ignored, not refused.
- * Project records (1.1) are left out: this client keeps project names on
- * each device and does not apply them.
+ * Project records (1.1) carry a project's name: their id is the project's.
  */
 export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRecordChange[] {
   if (!Array.isArray(changes))
@@ -253,12 +252,20 @@ export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRe
     const envelope = serverChangeSchema.safeParse(raw);
     if (!envelope.success) throw fail(`is not a valid change: ${describeZodError(envelope.error)}`);
     const { kind, id, projectId, hlc, deleted, data, version } = envelope.data;
-    if (kind === 'project') return;
     if (deleted) {
       valid.push({ kind, id, projectId, hlc, deleted, data: null, version });
       return;
     }
     if (!data) throw fail(`(${kind} ${id}) is a put without data`);
+    if (kind === 'project') {
+      const parsed = projectSchema.safeParse(data);
+      if (!parsed.success) throw fail(`(${kind} ${id}) has invalid data: ${describeZodError(parsed.error)}`);
+      if (parsed.data.id !== id || projectId !== id) {
+        throw fail(`(${kind} ${id}) carries data for project ${parsed.data.id} under project ${projectId}`);
+      }
+      valid.push({ kind, id, projectId, hlc, deleted, data: parsed.data as Project, version });
+      return;
+    }
     let record: SyncedConversation | Message;
     if (kind === 'conversation') {
       const { messageCount: _c, lastMessage: _l, ...synced } = data;

@@ -24,3 +24,15 @@ export function pageWithin<R extends { data: string | null }>(
   }
   return { changes, hasMore: false };
 }
+
+/**
+ * The first page of the conversation list also carries the user's project
+ * records (their names), read in the same snapshot: a new device starts its
+ * pull at that snapshot's version, so it would otherwise never see a project
+ * named before it joined. Few and small, so they never make a page of their
+ * own; they come first, so paging on by the last conversation's id is unchanged.
+ */
+export function withProjects(page: PullPage, after: string, projects: () => StoredChange[]): PullPage {
+  if (after !== '') return page;
+  return { ...page, changes: [...projects(), ...page.changes] };
+}

@@ -8,7 +8,7 @@ import type { RecordKind } from '../protocol.js';
 import { type ApplyStep, applyChangeAsync, type StepAnswer } from '../sync/apply-change.js';
 import { plaintextRefusal } from '../sync/encrypted-data.js';
 import { applicationOrder } from '../sync/resolve.js';
-import { pageWithin } from './paging.js';
+import { pageWithin, withProjects } from './paging.js';
 import { PgAccountTables, refusesPlaintext } from './pg-account.js';
 import { PgAuthTables } from './pg-auth.js';
 import { CHANGE_CHANNEL, changePayload, PgChangeListener } from './pg-changes.js';
@@ -437,7 +437,17 @@ export class PgSyncStore implements SyncStore {
           limit + 1,
           maxDataBytes,
         ]);
-        return { ...pageWithin(rows, limit, maxDataBytes, toStored), version: max.rows[0]?.v ?? 0 };
+        const projects =
+          after === ''
+            ? (
+                await client.query<RecordRow>(
+                  `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = $1 AND kind = 'project' ORDER BY id`,
+                  [userId],
+                )
+              ).rows.map(toStored)
+            : [];
+        const page = pageWithin(rows, limit, maxDataBytes, toStored);
+        return { ...withProjects(page, after, () => projects), version: max.rows[0]?.v ?? 0 };
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     );

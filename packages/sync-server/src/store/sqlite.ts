@@ -10,7 +10,7 @@ import { applyChangeSync } from '../sync/apply-change.js';
 import { plaintextRefusal } from '../sync/encrypted-data.js';
 import { applicationOrder } from '../sync/resolve.js';
 import { migrate } from './migrations.js';
-import { pageWithin } from './paging.js';
+import { pageWithin, withProjects } from './paging.js';
 import { SqliteAccountTables } from './sqlite-account.js';
 import { SqliteAuthTables } from './sqlite-auth.js';
 import {
@@ -120,6 +120,9 @@ function prepareStatements(db: Database.Database) {
     messagesOf: db.prepare<[string, string, string, number], RecordRow>(
       `SELECT ${HEAD_COLUMNS}, data FROM records
        WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
+    ),
+    projectsOf: db.prepare<[string], RecordRow>(
+      `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = 'project' ORDER BY id`,
     ),
     conversationsOf: db.prepare<[string, string, number], RecordRow>(
       `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = 'conversation' AND id > ?
@@ -326,7 +329,8 @@ export class SqliteSyncStore implements SyncStore {
     return this.db.transaction(() => {
       const version = this.stmt.maxVersion.get(userId)?.v ?? 0;
       const rows = this.stmt.conversationsOf.iterate(userId, after, limit + 1);
-      return { ...pageWithin(rows, limit, maxDataBytes, toStored), version };
+      const page = pageWithin(rows, limit, maxDataBytes, toStored);
+      return { ...withProjects(page, after, () => this.stmt.projectsOf.all(userId).map(toStored)), version };
     })();
   }
 

@@ -36,7 +36,8 @@ describe('security headers on everything the server serves', () => {
     const replies = {
       '/': await get('/'),
       '/index.html': await get('/index.html'),
-      'SPA route': await get('/c/some-conversation'),
+      'conversation route': await get('/c/some-conversation'),
+      'project route': await get('/p/some%20project'),
       asset: await get('/assets/app.js'),
       'missing asset': await get('/assets/gone.js'),
       'service worker': await get('/sw.js'),

@@ -17,6 +17,7 @@ import { MessageSkeleton } from '../components/MessageList.js';
 import { Sidebar } from '../components/Sidebar.js';
 import { StorageBlocked } from '../components/StorageBlocked.js';
 import { SyncStatus } from '../components/SyncStatus.js';
+import { startUrlSync } from '../routes/url-sync.js';
 import { type MigrationNotice, requestPersistentStorage } from './boot.js';
 import { stopAnswer, streamLocks } from './chat-controller.js';
 import { afterFirstPaint, useFirstPaintDone } from './first-paint.js';
@@ -53,6 +54,8 @@ export function boot(): Promise<Boot> {
 
 /** What runs once storage is open: first reads, then the work that waits for the first paint. */
 function startWith(adapter: ChatStorageAdapter): Boot {
+  // The address names what to open (a link, Back, a reload) before anything is read.
+  startUrlSync(adapter);
   // The first storage read is the page the reader is waiting for.
   prefetchOpenConversation(adapter);
   afterFirstPaint(() => {

@@ -46,4 +46,23 @@ describe('change feed to query invalidation', () => {
     expect(invalidated).toHaveLength(6);
     expect(invalidated).toContainEqual(queryKeys.projects);
   });
+
+  it('a project renamed (here, in another tab or by sync) invalidates the project lists', () => {
+    const invalidated: unknown[] = [];
+    const queue: (() => void)[] = [];
+    const invalidate = createInvalidator(
+      { invalidateQueries: async (f: { queryKey: unknown }) => void invalidated.push(f.queryKey) } as never,
+      (fn) => queue.push(fn),
+    );
+    invalidate({
+      origin: 'sync',
+      projectId: 'p1',
+      conversations: [],
+      messages: [],
+      projects: [{ id: 'p1', deleted: false }],
+    });
+    queue.shift()?.();
+    // By prefix, ['projects'] covers the records with names (['projects', 'records']).
+    expect(invalidated).toEqual([queryKeys.conversations('p1'), queryKeys.projects]);
+  });
 });

@@ -1,5 +1,11 @@
 // Read hooks: the only way components read history.
-import { type ChatStorageAdapter, type Conversation, type Message, usageWindow } from '@chatkeep/storage';
+import {
+  type ChatStorageAdapter,
+  type Conversation,
+  type Message,
+  type Project,
+  usageWindow,
+} from '@chatkeep/storage';
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { queryKeys } from './query-keys.js';
@@ -10,6 +16,12 @@ export const MESSAGE_PAGE_SIZE = 50;
 export function useProjects(): string[] | undefined {
   const storage = useStorage();
   return useQuery({ queryKey: queryKeys.projects, queryFn: () => storage.listProjects() }).data;
+}
+
+/** Every project with its name, by name. */
+export function useProjectRecords(): Project[] | undefined {
+  const storage = useStorage();
+  return useQuery({ queryKey: queryKeys.projectRecords, queryFn: () => storage.getProjects() }).data;
 }
 
 /**

@@ -2,6 +2,8 @@ import type { StorageChange } from '@chatkeep/storage';
 
 export const queryKeys = {
   projects: ['projects'] as const,
+  /** Under `projects`: invalidated with it. */
+  projectRecords: ['projects', 'records'] as const,
   conversations: (projectId: string) => ['conversations', projectId] as const,
   /** Under the project's conversations: refreshed whenever they are. */
   tags: (projectId: string) => ['conversations', projectId, 'tags'] as const,
@@ -20,7 +22,7 @@ export const queryKeys = {
 /** The queries a committed write makes stale. */
 export function keysForChange(change: StorageChange): (readonly string[])[] {
   const keys: (readonly string[])[] = [queryKeys.conversations(change.projectId)];
-  if (change.conversations.length > 0) {
+  if (change.conversations.length > 0 || (change.projects?.length ?? 0) > 0) {
     keys.push(queryKeys.projects);
   }
   if (change.messages.length > 0) keys.push(queryKeys.usage);

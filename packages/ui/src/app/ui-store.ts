@@ -17,6 +17,8 @@ export interface UiState {
   setProject(projectId: string): void;
   addProject(projectId: string): void;
   openConversation(id: string | null): void;
+  /** The open conversation is in another project now (moved here, on another device, or opened by link): go with it. */
+  followConversation(id: string, projectId: string): void;
   setView(view: 'chats' | 'archived'): void;
   setSearch(search: string): void;
   setSidebarOpen(open: boolean): void;
@@ -43,6 +45,14 @@ export const useUi = create<UiState>()(
         })),
       openConversation: (id) =>
         set((s) => ({ activeByProject: { ...s.activeByProject, [s.projectId]: id }, sidebarOpen: false })),
+      followConversation: (id, projectId) =>
+        set((s) => {
+          if (s.projectId === projectId) return s;
+          // The project left no longer shows it: it opens on a new chat.
+          const activeByProject = { ...s.activeByProject, [projectId]: id };
+          if (activeByProject[s.projectId] === id) activeByProject[s.projectId] = null;
+          return { projectId, activeByProject, search: '', view: 'chats' as const };
+        }),
       setView: (view) => set({ view }),
       setSearch: (search) => set({ search }),
       setSidebarOpen: (sidebarOpen) => set({ sidebarOpen }),

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { forwardRef, useLayoutEffect, useState } from 'react';
+import { forwardRef, useEffect, useLayoutEffect, useState } from 'react';
 import { sendMessage, stopAnswer, useStreams } from '../app/chat-controller.js';
 import { reportMainViewCommitted } from '../app/first-paint.js';
 import { useConversation } from '../app/queries.js';
@@ -9,6 +9,7 @@ import { useUi } from '../app/ui-store.js';
 import { useOnline } from '../app/use-online.js';
 import { useInterruptedRecovery } from '../app/use-recovery.js';
 import { draftKey } from '../chat/view-memory.js';
+import { MissingConversation } from '../routes/MissingConversation.js';
 import {
   assistantLabel,
   contextNote,
@@ -43,6 +44,13 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
   useInterruptedRecovery(conversationId);
   // A new device still downloading its history fetches this conversation first.
   const downloading = useConversationDownload(conversationId);
+
+  const followConversation = useUi((s) => s.followConversation);
+  const movedTo =
+    conversation.data && conversation.data.projectId !== projectId ? conversation.data.projectId : null;
+  useEffect(() => {
+    if (movedTo && conversationId) followConversation(conversationId, movedTo);
+  }, [movedTo, conversationId, followConversation]);
 
   const label = assistantLabel(kind, endpoint.model);
   const missing = conversationId && conversation.isSuccess && !conversation.data;
@@ -94,10 +102,7 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
         <SyncBadge />
       </header>
       {missing ? (
-        <div className="empty-state">
-          <h2>This conversation is gone</h2>
-          <p>It was deleted, perhaps in another tab. Start a new chat or pick one from the list.</p>
-        </div>
+        <MissingConversation conversationId={conversationId} />
       ) : conversationId ? (
         conversation.isPending ? (
           <MessageSkeleton />

@@ -1,5 +1,6 @@
 import type { Conversation } from '@chatkeep/storage';
 import { useEffect, useId, useRef, useState } from 'react';
+import { CONVERSATION_DRAG_TYPE } from '../projects/ProjectDropTargets.js';
 import { TitleInput } from './TitleInput.js';
 
 interface ConversationItemProps {
@@ -12,6 +13,8 @@ interface ConversationItemProps {
   onExport?(): void;
   onEditTags?(): void;
   onShare?(): void;
+  /** "Move to project…": absent where there is nowhere to move. */
+  onMove?(): void;
   onDelete(): void;
 }
 
@@ -60,7 +63,14 @@ export function ConversationItem(props: ConversationItemProps) {
   };
 
   return (
-    <li className={active ? 'conversation active' : 'conversation'}>
+    <li
+      className={active ? 'conversation active' : 'conversation'}
+      draggable={!editing}
+      onDragStart={(e) => {
+        e.dataTransfer.setData(CONVERSATION_DRAG_TYPE, conversation.id);
+        e.dataTransfer.effectAllowed = 'move';
+      }}
+    >
       {editing ? (
         <TitleInput
           initial={conversation.title}
@@ -141,6 +151,11 @@ export function ConversationItem(props: ConversationItemProps) {
           {props.onShare && (
             <button type="button" role="menuitem" onClick={act(props.onShare)}>
               Share link
+            </button>
+          )}
+          {props.onMove && (
+            <button type="button" role="menuitem" onClick={act(props.onMove)}>
+              Move to project…
             </button>
           )}
           <button type="button" role="menuitem" className="danger" onClick={act(props.onDelete)}>

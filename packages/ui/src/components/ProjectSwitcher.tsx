@@ -1,33 +1,35 @@
-import { useMemo, useState } from 'react';
-import { useProjects } from '../app/queries.js';
+import { newId } from '@chatkeep/storage';
+import { useEffect, useMemo, useState } from 'react';
+import { useProjectRecords } from '../app/queries.js';
+import { useStorage } from '../app/storage-context.js';
 import { useUi } from '../app/ui-store.js';
-import { Dialog } from './Dialog.js';
+import { ProjectActions } from '../projects/ProjectActions.js';
+import { ProjectNameDialog } from '../projects/ProjectNameDialog.js';
 
 export function ProjectSwitcher() {
+  const storage = useStorage();
   const projectId = useUi((s) => s.projectId);
   const known = useUi((s) => s.knownProjects);
   const setProject = useUi((s) => s.setProject);
-  const addProject = useUi((s) => s.addProject);
-  const stored = useProjects();
+  const stored = useProjectRecords();
   const [creating, setCreating] = useState(false);
-  const [name, setName] = useState('');
-  const [error, setError] = useState<string | undefined>();
 
-  const projects = useMemo(
-    () => [...new Set([...known, ...(stored ?? []), projectId])].sort((a, b) => a.localeCompare(b)),
-    [known, stored, projectId],
-  );
+  // Projects made here before projects had records (remembered by this page only) get one, named after the id.
+  useEffect(() => {
+    if (!stored) return;
+    const missing = known.filter((id) => !stored.some((p) => p.id === id));
+    if (missing.length === 0) return;
+    void Promise.allSettled(missing.map((id) => storage.saveProject({ id, name: id }))).then(() =>
+      useUi.setState({ knownProjects: [] }),
+    );
+  }, [known, stored, storage]);
 
-  const create = () => {
-    const trimmed = name.trim();
-    if (!trimmed) return setError('Give the project a name.');
-    if (trimmed.length > 100) return setError('Use at most 100 characters.');
-    if (projects.includes(trimmed)) return setError(`A project named “${trimmed}” already exists.`);
-    addProject(trimmed);
-    setCreating(false);
-    setName('');
-    setError(undefined);
-  };
+  const projects = useMemo(() => {
+    const list = (stored ?? []).map((p) => ({ id: p.id, name: p.name }));
+    // The open project is listed while its record is on its way (a new, still empty one).
+    if (!list.some((p) => p.id === projectId)) list.push({ id: projectId, name: projectId });
+    return list;
+  }, [stored, projectId]);
 
   return (
     <div className="project-switcher">
@@ -37,8 +39,8 @@ export function ProjectSwitcher() {
       <div className="project-row">
         <select id="project-select" value={projectId} onChange={(e) => setProject(e.target.value)}>
           {projects.map((p) => (
-            <option key={p} value={p}>
-              {p}
+            <option key={p.id} value={p.id}>
+              {p.name}
             </option>
           ))}
         </select>
@@ -46,47 +48,21 @@ export function ProjectSwitcher() {
           New project
         </button>
       </div>
-      <Dialog
-        title="New project"
-        open={creating}
-        onClose={() => setCreating(false)}
-        footer={
-          <>
-            <button type="button" className="ghost-button" onClick={() => setCreating(false)}>
-              Cancel
-            </button>
-            <button type="submit" form="new-project-form" className="primary-button">
-              Create
-            </button>
-          </>
-        }
-      >
-        <form
-          id="new-project-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create();
+      <ProjectActions projectId={projectId} />
+      {creating && (
+        <ProjectNameDialog
+          title="New project"
+          submitLabel="Create"
+          initial=""
+          hint="Each project keeps its own conversations."
+          onClose={() => setCreating(false)}
+          onSubmit={async (name) => {
+            const project = await storage.saveProject({ id: newId(), name });
+            setCreating(false);
+            setProject(project.id);
           }}
-        >
-          <label className="field">
-            <span>Project name</span>
-            <input
-              autoFocus
-              value={name}
-              onChange={(e) => {
-                setName(e.target.value);
-                setError(undefined);
-              }}
-            />
-          </label>
-          <p className="muted">Each project keeps its own conversations.</p>
-          {error && (
-            <p className="field-error" role="alert">
-              {error}
-            </p>
-          )}
-        </form>
-      </Dialog>
+        />
+      )}
     </div>
   );
 }

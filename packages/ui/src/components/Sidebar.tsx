@@ -6,6 +6,8 @@ import { useActiveConversationId, useUi } from '../app/ui-store.js';
 import { deleteWarning } from '../chat/delete-warning.js';
 import { groupConversations, matchesTitle } from '../chat/grouping.js';
 import { viewMemory } from '../chat/view-memory.js';
+import { MoveConversationDialog } from '../projects/MoveConversationDialog.js';
+import { ProjectDropTargets } from '../projects/ProjectDropTargets.js';
 import { ContentResults } from '../search-ui/ContentResults.js';
 import { SearchFilters } from '../search-ui/SearchFilters.js';
 import { useSearchIndexLifecycle } from '../search-ui/use-content-search.js';
@@ -65,6 +67,8 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
   const ShareDialog = useLazyDialog(loadShareDialog, toShare !== undefined, () => setToShare(undefined));
   const [actionError, setActionError] = useState<string | undefined>();
   const syncing = useSyncSettings((s) => s.enabled && !!s.account);
+  const [toMove, setToMove] = useState<Conversation | undefined>();
+  const [dragging, setDragging] = useState(false);
   useSearchIndexLifecycle();
   // On a phone the open sidebar is a drawer over the chat: it holds focus until closed.
   const asideRef = useRef<HTMLElement>(null);
@@ -119,6 +123,13 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </button>
         </div>
         <ProjectSwitcher />
+        {dragging && (
+          <ProjectDropTargets
+            projectId={projectId}
+            onDone={() => setDragging(false)}
+            onError={setActionError}
+          />
+        )}
         <button type="button" className="primary-button new-chat" onClick={props.onNewChat}>
           New chat
         </button>
@@ -150,7 +161,13 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
           </button>
         </p>
       )}
-      <nav className="conversation-nav" aria-label="Conversations">
+      <nav
+        className="conversation-nav"
+        aria-label="Conversations"
+        // Shown a moment after the drag starts: changing the page during dragstart would cancel the drag.
+        onDragStart={() => setTimeout(() => setDragging(true), 0)}
+        onDragEnd={() => setDragging(false)}
+      >
         {isPending ? (
           <div className="skeleton-nav" aria-hidden="true">
             <div className="skeleton" />
@@ -187,6 +204,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
                     onExport={() => setToExport(c)}
                     onEditTags={() => setToTag(c)}
                     onShare={() => setToShare(c)}
+                    onMove={() => setToMove(c)}
                     onDelete={() => setToDelete(c)}
                   />
                 ))}
@@ -208,6 +226,7 @@ export const Sidebar = forwardRef<HTMLInputElement, SidebarProps>(function Sideb
         </div>
       </footer>
       {TagsDialog && toTag && <TagsDialog conversation={toTag} onClose={() => setToTag(undefined)} />}
+      {toMove && <MoveConversationDialog conversation={toMove} onClose={() => setToMove(undefined)} />}
       {ExportConversationDialog && (
         <ExportConversationDialog conversation={toExport} onClose={() => setToExport(undefined)} />
       )}

@@ -111,6 +111,8 @@ function summary(record: SyncConflict['local'] | Conversation | Message | undefi
     const flags = [record.archived && 'archived', record.pinned && 'pinned'].filter(Boolean).join(', ');
     return `“${record.title || 'New chat'}”${flags ? ` (${flags})` : ''}`;
   }
+  // Project names are last write wins without conflicts; one here came from an older version.
+  if (!('content' in record)) return `project “${record.name}”`;
   const text = record.content.length > 160 ? `${record.content.slice(0, 160)}…` : record.content;
   return `“${text}”`;
 }

@@ -91,6 +91,21 @@ export function upgradeFromV2Rules(target: { name: string; factory: () => IDBFac
       await db.close();
     });
 
+    it('gives every project in use a record named after its id; nothing is pushed for it', async () => {
+      const { open } = await upgraded();
+      const db = await open();
+      expect((await db.getProjects()).map((p) => [p.id, p.name])).toEqual([
+        ['default', 'default'],
+        ['work', 'work'],
+      ]);
+      expect(await db.listProjects()).toEqual(['default', 'work']);
+      expect((await db.pendingChanges(100)).filter((c) => c.kind === 'project')).toEqual([]);
+      // A rename keeps the id the conversations already carry.
+      await db.saveProject({ id: 'work', name: 'Office' });
+      expect((await db.listConversations('work', { includeArchived: true })).length).toBeGreaterThan(0);
+      await db.close();
+    });
+
     it('two tabs opening the old database at once both end on the upgraded one, upgraded once', async () => {
       const { open } = await upgraded();
       const [a, b] = await Promise.all([open(), open()]);

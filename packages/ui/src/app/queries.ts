@@ -24,6 +24,15 @@ export function useProjectRecords(): Project[] | undefined {
   return useQuery({ queryKey: queryKeys.projectRecords, queryFn: () => storage.getProjects() }).data;
 }
 
+/** A project's name by its id (the id itself until the records are read, or for a project without one). */
+export function useProjectName(): (projectId: string) => string {
+  const projects = useProjectRecords();
+  return useMemo(() => {
+    const names = new Map((projects ?? []).map((p) => [p.id, p.name]));
+    return (projectId) => names.get(projectId) ?? projectId;
+  }, [projects]);
+}
+
 /**
  * Every conversation of the project, archived ones included (the views
  * filter them). Not read while `enabled` is false.

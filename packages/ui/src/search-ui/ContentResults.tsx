@@ -1,6 +1,7 @@
 // Content matches listed under the title matches in the sidebar. Opening
 // one opens its conversation at that message.
 import { queryTerms } from '@chatkeep/storage';
+import { useProjectName } from '../app/queries.js';
 import { useUi } from '../app/ui-store.js';
 import { formatHitTime } from './format-time.js';
 import { useJump } from './jump.js';
@@ -15,6 +16,7 @@ export function ContentResults({ projectId, query }: { projectId: string; query:
     projectId,
     query,
   );
+  const projectName = useProjectName();
   const openConversation = useUi((s) => s.openConversation);
   const setProject = useUi((s) => s.setProject);
   const jumpTo = useJump((s) => s.jumpTo);
@@ -58,7 +60,9 @@ export function ContentResults({ projectId, query }: { projectId: string; query:
                   {(allProjects || hit.archived) && (
                     <span className="content-hit-tags">
                       {allProjects && (
-                        <span className="content-hit-tag content-hit-project">Project: {hit.projectId}</span>
+                        <span className="content-hit-tag content-hit-project">
+                          Project: {projectName(hit.projectId)}
+                        </span>
                       )}
                       {hit.archived && <span className="content-hit-tag">Archived</span>}
                     </span>

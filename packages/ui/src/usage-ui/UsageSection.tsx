@@ -3,7 +3,7 @@
 // figures come from storage's usageSummary; this only renders them.
 import type { UsageFigures } from '@chatkeep/storage';
 import { useState } from 'react';
-import { useProjects, useUsageSummary } from '../app/queries.js';
+import { useProjectName, useProjects, useUsageSummary } from '../app/queries.js';
 import { formatCount } from './format.js';
 import { UsageChart } from './UsageChart.js';
 import './usage.css';
@@ -39,6 +39,7 @@ export function UsageSection() {
   const [days, setDays] = useState<(typeof PERIODS)[number]>(30);
   const [projectId, setProjectId] = useState('');
   const projects = useProjects();
+  const projectName = useProjectName();
   const usage = useUsageSummary(days, projectId || undefined);
   const summary = usage.data;
   const active = summary?.days.filter((d) => d.messages > 0).reverse() ?? [];
@@ -59,7 +60,7 @@ export function UsageSection() {
             <option value="">All projects</option>
             {(projects ?? []).map((p) => (
               <option key={p} value={p}>
-                {p}
+                {projectName(p)}
               </option>
             ))}
           </select>
@@ -116,7 +117,7 @@ export function UsageSection() {
                 <tbody>
                   {summary.projects.map((p) => (
                     <tr key={p.projectId}>
-                      <th scope="row">{p.projectId}</th>
+                      <th scope="row">{projectName(p.projectId)}</th>
                       <Figures f={p} />
                     </tr>
                   ))}

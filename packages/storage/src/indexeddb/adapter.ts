@@ -463,6 +463,11 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     await this.write(({ tx }) => sync.resetSyncState(tx));
   }
 
+  async restampAll(): Promise<number> {
+    this.assertOpen();
+    return this.write(({ tx, nextStamp }) => sync.restampAll(tx, { next: nextStamp }));
+  }
+
   // ---- internals ----------------------------------------------------------------
 
   private lose(reason: string): void {
@@ -539,6 +544,10 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
         stampMany: (records) => {
           if (!clock) throw new Error('this transaction does not stamp local writes');
           return stampLocalMany(tx, clock, records);
+        },
+        nextStamp: () => {
+          if (!clock) throw new Error('this transaction does not stamp local writes');
+          return clock.next();
         },
       });
       if (clock) await saveClock(tx, clock);

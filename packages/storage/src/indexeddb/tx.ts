@@ -24,6 +24,8 @@ export interface WriteScope {
   stamp(record: StampedRecord): Promise<string>;
   /** The same for many records at once, without a round trip per record. */
   stampMany(records: StampedRecord[]): Promise<string[]>;
+  /** A new stamp from the same clock, for a body that writes the sync entries itself. */
+  nextStamp(): string;
 }
 
 /** Every key of one conversation's messages in the chronological index. */

@@ -2,6 +2,7 @@
 // responses checked with zod, every failure a SyncRequestError whose code
 // says what the engine should do about it (retry, sign out, give up).
 import type { z } from 'zod';
+import { type AccountKeysResponse, accountKeysResponseSchema, type KeyMaterial } from '../crypto/wire.js';
 import { ChatStorageError, type ChatStorageErrorCode } from '../errors.js';
 import { describeZodError } from '../schema.js';
 import type { RecordChange, ServerRecordChange } from '../types.js';
@@ -70,7 +71,7 @@ export interface MessagesResponse {
   changes: ServerRecordChange[];
   hasMore: boolean;
 }
-export type { AuthResponse, HealthResponse };
+export type { AccountKeysResponse, AuthResponse, HealthResponse };
 
 export interface SyncClientOptions {
   serverUrl: string;
@@ -96,6 +97,15 @@ export interface SyncClient {
     after: string | undefined,
     limit: number,
   ): Promise<MessagesResponse>;
+  /** The account's end-to-end encryption keys (null when none are set) and their revision. */
+  accountKeys(token: string): Promise<AccountKeysResponse>;
+  /** Stores key material, changing it only from revision `previous` (409 `request-refused` otherwise). */
+  putAccountKeys(
+    token: string,
+    body: { keys: KeyMaterial; encrypted: boolean; previous: number },
+  ): Promise<AccountKeysResponse>;
+  /** Forgets the keys and lets plaintext in again, from revision `previous`. */
+  deleteAccountKeys(token: string, previous: number): Promise<AccountKeysResponse>;
 }
 
 /** Parses `Retry-After`: delta seconds or an HTTP date. */
@@ -115,7 +125,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
 
   async function request<T>(
     path: string,
-    init: { method: 'GET' | 'POST'; token?: string; body?: unknown },
+    init: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; token?: string; body?: unknown },
     schema: z.ZodType<T> | null,
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -222,6 +232,15 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         messagesResponseSchema,
       ) as Promise<MessagesResponse>;
     },
+    accountKeys: (token) => request('/v1/account/keys', { method: 'GET', token }, accountKeysResponseSchema),
+    putAccountKeys: (token, body) =>
+      request('/v1/account/keys', { method: 'PUT', token, body }, accountKeysResponseSchema),
+    deleteAccountKeys: (token, previous) =>
+      request(
+        `/v1/account/keys?previous=${encodeURIComponent(String(previous))}`,
+        { method: 'DELETE', token },
+        accountKeysResponseSchema,
+      ),
   };
 }
 

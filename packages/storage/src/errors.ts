@@ -22,7 +22,10 @@ export type ChatStorageErrorCode =
   | 'wrong-recovery-key'
   | 'invalid-recovery-key'
   | 'invalid-key-material'
-  | 'decrypt-failed';
+  | 'decrypt-failed'
+  // The account is end-to-end encrypted and this device has not unlocked it
+  // (sync/encryption.ts): syncing waits for the passphrase or recovery key.
+  | 'encryption-locked';
 
 /** Every failure the storage package reports: `code` for programs, `message` for people. */
 export class ChatStorageError extends Error {

@@ -6,12 +6,11 @@
 import { encryptedDataSchema, keyMaterialSchema } from '@chatkeep/storage/crypto';
 import { z } from 'zod';
 
+/** GET /v1/account/keys and the answer to a PUT: written once, with the key material's shape. */
+export { type AccountKeysResponse, accountKeysResponseSchema } from '@chatkeep/storage/crypto';
 /** Every kind the server stores; the storage package's own RecordKind leaves out projects. */
 export type { WireRecordKind as RecordKind } from '@chatkeep/storage/protocol';
 export * from '@chatkeep/storage/protocol';
-
-/** GET /v1/account/keys and the answer to a PUT: written once, with the key material's shape. */
-export { type AccountKeysResponse, accountKeysResponseSchema } from '@chatkeep/storage/crypto';
 
 /** PUT /v1/account/keys: `previous` is the revision the device read (0 when there were none). */
 export const accountKeysPutSchema = z.strictObject({

@@ -153,7 +153,15 @@ export async function restampAll(tx: WriteTx, clock: { next(): string }): Promis
     const { kind, id, projectId, deleted, syncStatus, version, lastSyncedAt } = cursor.value;
     if (syncStatus !== 'local-only') {
       const hlc = clock.next();
-      const meta: StoredSyncMetadata = { kind, id, projectId, hlc, deleted, syncStatus: 'pending', outbox: hlc };
+      const meta: StoredSyncMetadata = {
+        kind,
+        id,
+        projectId,
+        hlc,
+        deleted,
+        syncStatus: 'pending',
+        outbox: hlc,
+      };
       if (version !== undefined) meta.version = version;
       if (lastSyncedAt !== undefined) meta.lastSyncedAt = lastSyncedAt;
       await cursor.update(meta);

@@ -2,7 +2,12 @@
 // responses checked with zod, every failure a SyncRequestError whose code
 // says what the engine should do about it (retry, sign out, give up).
 import type { z } from 'zod';
-import { type AccountKeysResponse, accountKeysResponseSchema, type KeyMaterial } from '../crypto/wire.js';
+import {
+  type AccountKeysResponse,
+  accountKeysResponseSchema,
+  type EncryptedData,
+  type KeyMaterial,
+} from '../crypto/wire.js';
 import { ChatStorageError, type ChatStorageErrorCode } from '../errors.js';
 import { describeZodError } from '../schema.js';
 import type { RecordChange, ServerRecordChange } from '../types.js';
@@ -47,6 +52,15 @@ export class SyncRequestError extends ChatStorageError {
 /** A stale result's `current` that would not fit the server's answer: everything but its data. */
 export type TruncatedChange = Omit<ServerRecordChange, 'data'> & { truncated: true };
 
+/**
+ * A change as pushed: a record as stored, or (end-to-end encrypted) its
+ * envelope under an opaque project id, with a message's conversationId beside it.
+ */
+export type OutgoingChange = Omit<RecordChange, 'data'> & {
+  conversationId?: string;
+  data: RecordChange['data'] | EncryptedData;
+};
+
 export type PushResult = Omit<Result, 'current' | 'kind'> & {
   kind: string;
   current?: ServerRecordChange | TruncatedChange;
@@ -86,7 +100,7 @@ export interface SyncClient {
   signup(username: string, password: string): Promise<AuthResponse>;
   login(username: string, password: string): Promise<AuthResponse>;
   logout(token: string): Promise<void>;
-  push(token: string, body: { clientId: string; changes: RecordChange[] }): Promise<PushResponse>;
+  push(token: string, body: { clientId: string; changes: OutgoingChange[] }): Promise<PushResponse>;
   pull(token: string, since: string | undefined, limit: number): Promise<PullResponse>;
   /** Protocol 1.1: the user's conversation records in one snapshot, with its cursor (paged after `after` when given). */
   conversations(token: string, page?: { after?: string; limit?: number }): Promise<ConversationsResponse>;

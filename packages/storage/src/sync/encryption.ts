@@ -75,6 +75,8 @@ export class SyncEncryption {
   private seal: RecordSeal | undefined;
   private keys: AccountKeysResponse | undefined;
   private checkedAt = Number.NEGATIVE_INFINITY;
+  /** The key check of the last key this device held, also while locked out of a replaced one. */
+  private heldCheck: string | undefined;
   private readonly quarantine = new Map<string, QuarantinedRecord>();
   /** The client the sync steps use: sealing and opening records as the state says. */
   readonly client: SyncClient;
@@ -112,6 +114,7 @@ export class SyncEncryption {
   reset(): void {
     this.keys = undefined;
     this.seal = undefined;
+    this.heldCheck = undefined;
     this.checkedAt = Number.NEGATIVE_INFINITY;
     this.quarantine.clear();
     this.setState('unknown');
@@ -195,8 +198,12 @@ export class SyncEncryption {
       'passphrase' in secret
         ? await unlockWithPassphrase(keys.keys, secret.passphrase)
         : await unlockWithRecoveryKey(keys.keys, secret.recoveryKey);
+    // The account's keys were replaced since this device last held one: what it
+    // pushed went under the lost key, so it sends everything again.
+    const replaced = this.heldCheck !== undefined && this.heldCheck !== dataKey.check;
     await this.holdKey(dataKey, userId, opts.remember ?? true);
     await this.adopt(keys);
+    if (replaced) await this.opts.adapter.restampAll();
     await this.opts.resume();
   }
 
@@ -257,6 +264,7 @@ export class SyncEncryption {
 
   private async holdKey(dataKey: DataKey, userId: string | undefined, remember: boolean): Promise<void> {
     this.seal = new RecordSeal(dataKey);
+    this.heldCheck = dataKey.check;
     if (userId === undefined) return;
     if (remember) await this.opts.keyStore.save(userId, { base: dataKey.base, check: dataKey.check });
     else await this.opts.keyStore.forget(userId);
@@ -280,7 +288,10 @@ export class SyncEncryption {
       if (remembered?.check === check) {
         const restored = await restoreDataKey(remembered.base);
         // The stored key must still be what it says it is.
-        if (restored.check === check) this.seal = new RecordSeal(restored);
+        if (restored.check === check) {
+          this.seal = new RecordSeal(restored);
+          this.heldCheck ??= check;
+        }
       }
     }
     this.setState(this.seal ? 'on' : 'locked');
@@ -293,7 +304,7 @@ export class SyncEncryption {
   }
 
   private report(change: ServerRecordChange, failure: QuarantinedRecord['failure'], message: string): void {
-    const key = `${change.kind}:${change.id}@${change.hlc}`;
+    const key = `${change.kind}:${change.id}`;
     this.quarantine.delete(key);
     this.quarantine.set(key, {
       kind: change.kind,
@@ -311,7 +322,11 @@ export class SyncEncryption {
   }
 
   /** The records of a pulled page that may be applied; the others are quarantined. */
-  private async openAll(token: string, changes: ServerRecordChange[]): Promise<ServerRecordChange[]> {
+  private async openAll(
+    token: string,
+    changes: ServerRecordChange[],
+    rechecked = false,
+  ): Promise<ServerRecordChange[]> {
     const sealed = (c: ServerRecordChange) => !c.deleted && isSealed(c.data);
     const plain = (c: ServerRecordChange) => !c.deleted && !isSealed(c.data);
     if (this.current !== 'on' && changes.some(sealed)) {
@@ -339,11 +354,20 @@ export class SyncEncryption {
       await seal.learn(await this.opts.adapter.listProjects());
     }
     const opened = await Promise.all(changes.map((change) => seal.open(change)));
+    if (!rechecked && opened.some((r) => !r.ok && r.failure === 'authentication-failed')) {
+      // Perhaps the account got new keys (replaced from another device): read them before blaming the records.
+      await this.check(token, true);
+      if (this.current === 'locked') throw new EncryptionLockedError();
+      if (this.seal !== seal) return this.openAll(token, changes, true);
+    }
     const kept: ServerRecordChange[] = [];
     let quarantined = false;
     opened.forEach((result, i) => {
-      if (result.ok) kept.push(result.change);
-      else {
+      if (result.ok) {
+        kept.push(result.change);
+        // A readable version replaces whatever was quarantined of the record.
+        if (this.quarantine.delete(`${result.change.kind}:${result.change.id}`)) quarantined = true;
+      } else {
         this.report(changes[i]!, result.failure, result.message);
         quarantined = true;
       }

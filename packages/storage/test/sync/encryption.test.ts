@@ -292,4 +292,36 @@ describe('end-to-end encrypted sync', () => {
       'plain text',
     ]);
   });
+
+  it('with passphrase and recovery key both lost, a device replaces the server copy; the old key is told it is locked out', async () => {
+    const { device } = await account();
+    const a = await device('a');
+    await write(a.adapter, 'Kept here', ['still on this device']);
+    await turnOn(a);
+    const b = await device('b');
+    await write(b.adapter, 'Only on b', ['b has this']);
+    expect(b.engine.getStatus().state).toBe('locked');
+    // An ordinary set-up is refused: the account has keys.
+    await expect(b.engine.encryption.prepare('fresh start', FAST)).rejects.toMatchObject({
+      code: 'invalid-input',
+    });
+
+    await (await b.engine.encryption.prepare('fresh start', { ...FAST, replace: true })).turnOn();
+    await settle(b.engine);
+    expect(b.engine.getStatus()).toMatchObject({ state: 'synced', encryption: 'on' });
+    // A's records are under the lost key: B cannot read them and says so.
+    expect(b.engine.getStatus().quarantined).toBeGreaterThan(0);
+
+    // A's key no longer opens the account: A stops instead of quarantining B's records.
+    await a.engine.syncNow();
+    expect(a.engine.getStatus()).toMatchObject({ state: 'locked', quarantined: 0 });
+    await a.engine.encryption.unlock({ passphrase: 'fresh start' });
+    await settle(a.engine);
+    const titles = (await a.adapter.listConversations('p1')).map((c) => c.title).sort();
+    expect(titles).toEqual(['Kept here', 'Only on b']);
+    // A had pushed under the lost key: once unlocked with the new one it sends everything again.
+    await b.sync();
+    expect((await b.adapter.listConversations('p1')).map((c) => c.title).sort()).toEqual(titles);
+    expect(b.engine.getStatus().quarantined).toBe(0);
+  });
 });

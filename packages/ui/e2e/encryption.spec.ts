@@ -25,7 +25,7 @@ test('turning on end-to-end encryption: the other device asks for the passphrase
   await settings.getByLabel('New passphrase').fill(PASSPHRASE);
   await settings.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
   await settings.getByRole('button', { name: 'Continue' }).click();
-  const recoveryKey = (await settings.getByLabel('Your recovery key').textContent()) ?? '';
+  const recoveryKey = await settings.getByLabel('Your recovery key').inputValue();
   expect(recoveryKey).toMatch(/^([0-9A-Z]{4}-){13}[0-9A-Z]{4}$/);
   const confirm = settings.getByRole('button', { name: 'Turn on encryption' });
   // Not before the recovery key was confirmed by typing its last group back.

@@ -122,7 +122,7 @@ export function EncryptionSection() {
         />
       )}
       {panel.step === 'turn-off' && (
-        <div className="encryption-panel" role="group" aria-label="Turn off encryption">
+        <fieldset className="encryption-panel" aria-label="Turn off encryption">
           <p>
             Turn off end-to-end encryption? Every conversation is uploaded again unencrypted, and the sync
             server can read it from then on.
@@ -145,10 +145,10 @@ export function EncryptionSection() {
               Cancel
             </button>
           </div>
-        </div>
+        </fieldset>
       )}
       {panel.step === 'lost' && (
-        <div className="encryption-panel" role="group" aria-label="Lost passphrase and recovery key">
+        <fieldset className="encryption-panel" aria-label="Lost passphrase and recovery key">
           <p>
             Without the passphrase or the recovery key, the copy on the sync server cannot be read by anyone,
             you included. You can replace it with what this device holds: conversations that are only on other
@@ -166,7 +166,7 @@ export function EncryptionSection() {
               Cancel
             </button>
           </div>
-        </div>
+        </fieldset>
       )}
       {error && (
         <p className="field-error" role="alert">
@@ -340,9 +340,15 @@ function RecoveryKeyConfirmation(props: {
         Write this recovery key down and keep it safe. It is shown only now; with it you can unlock your
         conversations if you forget the passphrase.
       </p>
-      <code className="recovery-key" aria-label="Your recovery key">
-        {props.recoveryKey}
-      </code>
+      <label className="field">
+        <span>Your recovery key</span>
+        <input
+          className="recovery-key"
+          readOnly
+          value={props.recoveryKey}
+          onFocus={(e) => e.target.select()}
+        />
+      </label>
       <label className="field">
         <span>Type the last group of the recovery key</span>
         <input autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />

@@ -30,7 +30,7 @@ export {
 export { indexedDbKeyStore, type KeyStore, memoryKeyStore, type RememberedKey } from './key-store.js';
 export { electLeader, type Leadership, type LockManagerLike } from './leader.js';
 export type { RejectedChange } from './push.js';
-export type { QuarantinedRecord } from './record-seal.js';
+export { type QuarantinedRecord, RecordSeal } from './record-seal.js';
 export { describeRefusal, formatBytes } from './refusals.js';
 export {
   describeSyncStatus,

@@ -40,9 +40,15 @@ const PASSPHRASE = 'bench passphrase of four words';
 
 async function get<T>(server: string, account: Account, path: string): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const response = await fetch(`${server}${path}`, {
-      headers: { authorization: `Bearer ${account.token}` },
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${server}${path}`, { headers: { authorization: `Bearer ${account.token}` } });
+    } catch (error) {
+      // A connection reset on a machine this busy: try again, as the engine's download would.
+      if (attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
     if (response.status === 429 && attempt < 20) {
       await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get('retry-after') ?? '1')));
       continue;

@@ -1,7 +1,7 @@
 // `node bench/dist/node/run.js [--smoke] [--only M1,M6,...] [--json <file>] [--markdown <file>]`
 // (or `--report <json> --markdown <file>` to render an earlier run again):
 // runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, PushPg, PullPg,
-// PushPg3, PullPg3, EventLatency, IdleStreams, Sync, SyncLatency)
+// PushPg3, PullPg3, EventLatency, IdleStreams, Sync, SyncLatency, Encryption)
 // against the built packages and writes the raw JSON and, when asked,
 // BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +28,7 @@ import {
 } from './app-figures.js';
 import { appendFigure } from './append-figure.js';
 import { launch, openBenchPage } from './browser.js';
+import { encryptionFigureRows, encryptionFigures } from './encryption-figures.js';
 import type { BenchResult, Figure } from './figures.js';
 import { machineInfo } from './machine.js';
 import { pgClusterFigures } from './pg-cluster-figures.js';
@@ -62,6 +63,7 @@ const FIGURE_IDS = [
   'Sync',
   'SyncLatency',
   'Tree',
+  'Encryption',
 ] as const;
 type FigureId = (typeof FIGURE_IDS)[number];
 
@@ -238,6 +240,13 @@ async function main() {
       clusterWant.throughput || clusterWant.latency || clusterWant.idle
         ? await pgClusterFigures(ROOT, spec, runs, clusterWant, options.smoke)
         : undefined;
+
+    if (want('Encryption'))
+      log('end-to-end encryption: push, pull and download with it off and on, key set-up');
+    // Three runs of each variant: six pushes of the sample and twelve full reads take long enough.
+    const encryption = want('Encryption')
+      ? await encryptionFigures(server.url, spec, Math.min(runs, 3), log)
+      : undefined;
 
     const context = await launch(profileDir);
     const chromiumVersion = context.browser()?.version() ?? 'unknown';
@@ -549,6 +558,7 @@ async function main() {
         note: `${(cluster.idle.rssMB - cluster.idle.idleRssMB).toFixed(1)} MB above the same process with no stream open (${cluster.idle.idleRssMB.toFixed(1)} MB before they opened, ${cluster.idle.startRssMB.toFixed(1)} MB just after start; the users signed up through another instance)`,
       },
       ...(sync ? freshDeviceFigures(sync) : []),
+      ...(encryption ? encryptionFigureRows(encryption) : []),
     ];
     const figures = [...measured, ...(latency ? syncLatencyFigures(latency) : [])].filter((f): f is Figure =>
       Boolean(f),
@@ -588,6 +598,7 @@ async function main() {
           steps: sync.steps,
         },
         syncLatency: latency,
+        encryption,
       },
     };
     await mkdir(dirname(options.json), { recursive: true });

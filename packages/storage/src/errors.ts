@@ -25,7 +25,10 @@ export type ChatStorageErrorCode =
   | 'decrypt-failed'
   // Share links (see share/): a snapshot over the size limit, a link its owner withdrew.
   | 'share-too-large'
-  | 'share-withdrawn';
+  | 'share-withdrawn'
+  // The account is end-to-end encrypted and this device has not unlocked it
+  // (sync/encryption.ts): syncing waits for the passphrase or recovery key.
+  | 'encryption-locked';
 
 /** Every failure the storage package reports: `code` for programs, `message` for people. */
 export class ChatStorageError extends Error {

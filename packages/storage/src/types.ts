@@ -370,6 +370,14 @@ export interface SyncSource {
   dismissConflict(conflictId: string): Promise<void>;
   /** Forgets the cursor and marks every record pending: used when sync is turned on for another account. */
   resetSyncState(): Promise<void>;
+  /**
+   * Gives every record (tombstones too, not those kept on this device only) a
+   * new stamp and puts it in the outbox, without any refusal; the cursor
+   * stays. Used when end-to-end encryption is turned on or off: the server
+   * keeps the greatest stamp, so only newer stamps replace what it holds.
+   * Returns how many records were stamped.
+   */
+  restampAll(): Promise<number>;
   /** The fresh-device download's progress; undefined when none is under way. */
   getBootstrap(): Promise<BootstrapProgress | undefined>;
   /** Stores the download's progress; undefined once it is done. resetSyncState forgets it too. */

@@ -7,21 +7,11 @@
 import { keyMaterialSchema } from '@chatkeep/storage/crypto';
 import { z } from 'zod';
 
+/** GET /v1/account/keys and the answer to a PUT: written once, with the key material's shape. */
+export { type AccountKeysResponse, accountKeysResponseSchema } from '@chatkeep/storage/crypto';
 /** Every kind the server stores; the storage package's own RecordKind leaves out projects. */
 export type { WireRecordKind as RecordKind } from '@chatkeep/storage/protocol';
 export * from '@chatkeep/storage/protocol';
-
-/**
- * GET /v1/account/keys and the answer to a PUT: the key material (null when
- * none is set), whether plaintext pushes are refused, and the revision a
- * device must name to change them.
- */
-export const accountKeysResponseSchema = z.object({
-  keys: keyMaterialSchema.nullable(),
-  encrypted: z.boolean(),
-  revision: z.number().int().nonnegative(),
-});
-export type AccountKeysResponse = z.infer<typeof accountKeysResponseSchema>;
 
 /** PUT /v1/account/keys: `previous` is the revision the device read (0 when there were none). */
 export const accountKeysPutSchema = z.strictObject({

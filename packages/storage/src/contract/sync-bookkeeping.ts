@@ -245,6 +245,34 @@ export function syncBookkeepingRules(ctx: ContractContext): void {
       expect(meta?.lastSyncedAt).toBeUndefined();
       expect((await db.pendingChanges(10)).map((x) => x.id)).toEqual([c.id, m.id]);
     });
+    it('restampAll puts every record and tombstone back in the outbox under newer stamps, keeping the cursor', async () => {
+      const db = await ctx.open();
+      const c = await db.createConversation({ projectId: 'p1' });
+      const m = await db.saveMessage(messageInput(c));
+      const gone = await db.createConversation({ projectId: 'p1' });
+      await db.deleteConversation(gone.id);
+      const local = await db.createConversation({ projectId: 'p1' });
+      const before = await db.pendingChanges(10);
+      await db.markPushed(
+        before.map((x, i) => ({ kind: x.kind, id: x.id, hlc: x.hlc, version: i + 1 })),
+        5,
+      );
+      await db.keepLocalOnly('conversation', local.id);
+      await db.applyRemote([], 'cursor-3');
+      expect(await db.pendingCount()).toBe(0);
+
+      expect(await db.restampAll()).toBe(3);
+      expect(await db.getCursor()).toBe('cursor-3');
+      const after = await db.pendingChanges(10);
+      expect(after.map((x) => x.id).sort()).toEqual([c.id, m.id, gone.id].sort());
+      for (const change of after) {
+        const old = before.find((x) => x.id === change.id)!;
+        expect(change.hlc > old.hlc).toBe(true);
+        expect(change.deleted).toBe(change.id === gone.id);
+      }
+      expect((await db.getSyncMetadata('conversation', local.id))?.syncStatus).toBe('local-only');
+    });
+
     it("a fresh device's download progress survives reopening and is forgotten by resetSyncState", async () => {
       const name = ctx.newDbName();
       const db = await ctx.open(name);

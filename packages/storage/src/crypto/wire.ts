@@ -62,6 +62,18 @@ export const keyMaterialSchema = z.strictObject({
 });
 export type KeyMaterial = z.infer<typeof keyMaterialSchema>;
 
+/**
+ * GET /v1/account/keys and the answer to a PUT or DELETE: the key material
+ * (null when none is set), whether plaintext pushes are refused, and the
+ * revision a device must name to change them.
+ */
+export const accountKeysResponseSchema = z.object({
+  keys: keyMaterialSchema.nullable(),
+  encrypted: z.boolean(),
+  revision: z.number().int().nonnegative(),
+});
+export type AccountKeysResponse = z.infer<typeof accountKeysResponseSchema>;
+
 // ---- share links ---------------------------------------------------------------
 
 /**

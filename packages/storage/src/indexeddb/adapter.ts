@@ -509,6 +509,11 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     await this.write(({ tx }) => sync.resetSyncState(tx));
   }
 
+  async restampAll(): Promise<number> {
+    this.assertOpen();
+    return this.write(({ tx, nextStamp }) => sync.restampAll(tx, { next: nextStamp }));
+  }
+
   // ---- internals ----------------------------------------------------------------
 
   private lose(reason: string): void {
@@ -585,6 +590,10 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
         stampMany: (records, absent) => {
           if (!clock) throw new Error('this transaction does not stamp local writes');
           return stampLocalMany(tx, clock, records, absent);
+        },
+        nextStamp: () => {
+          if (!clock) throw new Error('this transaction does not stamp local writes');
+          return clock.next();
         },
       });
       if (clock) await saveClock(tx, clock);

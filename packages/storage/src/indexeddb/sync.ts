@@ -148,6 +148,33 @@ export async function resetSyncState(tx: WriteTx): Promise<void> {
   }
 }
 
+/** Every record stamped anew and pending, in one transaction (see SyncSource.restampAll). */
+export async function restampAll(tx: WriteTx, clock: { next(): string }): Promise<number> {
+  let count = 0;
+  let cursor = await tx.objectStore('sync_metadata').openCursor();
+  while (cursor) {
+    const { kind, id, projectId, deleted, syncStatus, version, lastSyncedAt } = cursor.value;
+    if (syncStatus !== 'local-only') {
+      const hlc = clock.next();
+      const meta: StoredSyncMetadata = {
+        kind,
+        id,
+        projectId,
+        hlc,
+        deleted,
+        syncStatus: 'pending',
+        outbox: hlc,
+      };
+      if (version !== undefined) meta.version = version;
+      if (lastSyncedAt !== undefined) meta.lastSyncedAt = lastSyncedAt;
+      await cursor.update(meta);
+      count += 1;
+    }
+    cursor = await cursor.continue();
+  }
+  return count;
+}
+
 /** Writes a conflict's losing version back as a new local write. */
 export async function restoreConflict(
   tx: WriteTx,

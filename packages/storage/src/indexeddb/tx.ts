@@ -30,6 +30,8 @@ export interface WriteScope {
    * stored after all fails the transaction instead of being overwritten.
    */
   stampMany(records: StampedRecord[], absent?: boolean): Promise<string[]>;
+  /** A new stamp from the same clock, for a body that writes the sync entries itself. */
+  nextStamp(): string;
 }
 
 /** Every key of one conversation's messages in the chronological index. */

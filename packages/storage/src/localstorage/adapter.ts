@@ -385,6 +385,10 @@ export class LocalStorageAdapter implements SyncableChatStorage {
     return this.write((s) => outbox.resetSyncState(s));
   }
 
+  restampAll(): Promise<number> {
+    return this.write((s) => outbox.restampAll(s));
+  }
+
   // ---- plumbing ------------------------------------------------------------
 
   private assertOpen(): void {

@@ -115,3 +115,21 @@ export function resetSyncState(s: Session): void {
   s.setCursor(undefined);
   s.setBootstrap(undefined);
 }
+
+/** Every record stamped anew and pending, conflicts and cursor kept (see SyncSource.restampAll). */
+export function restampAll(s: Session): number {
+  let count = 0;
+  const restamp = (meta: SyncMetadata, conversationId: string) => {
+    if (meta.syncStatus === 'local-only') return;
+    s.stamp(meta.kind, meta.id, meta.projectId, meta.deleted, conversationId, meta);
+    count += 1;
+  };
+  for (const conversationId of s.conversationIds()) {
+    const entry = s.entry(conversationId);
+    if (!entry) continue;
+    if (entry.meta) restamp(entry.meta, conversationId);
+    for (const meta of Object.values(entry.messageMetas)) restamp(meta, conversationId);
+  }
+  for (const meta of Object.values(s.tombstones())) restamp(meta, '');
+  return count;
+}

@@ -9,8 +9,10 @@ import type {
 } from '../types.js';
 import type { BackfillOptions } from './backfill.js';
 import type { BackoffOptions } from './backoff.js';
+import type { SyncEncryption } from './encryption.js';
 import type { SyncEnvironment } from './environment.js';
 import type { SyncClient } from './http.js';
+import type { KeyStore } from './key-store.js';
 import type { ElectionOptions, LockManagerLike } from './leader.js';
 import type { LiveOptions } from './live.js';
 import type { RejectedChange } from './push.js';
@@ -22,6 +24,8 @@ export type SyncEngineAdapter = SyncSource & {
   subscribe(listener: (change: StorageChange) => void): () => void;
   /** Reads back changed messages, to tell an answer still streaming (paced pushes) from a finished one. */
   getMessagesByIds?: ChatStorageAdapter['getMessagesByIds'];
+  /** The projects this device knows, to tell which project a deleted record of an encrypted account was in. */
+  listProjects?: ChatStorageAdapter['listProjects'];
 };
 
 export interface SyncEngineOptions {
@@ -61,9 +65,25 @@ export interface SyncEngineOptions {
   /** Changes per pull page (default 1000, the server maximum). */
   pullLimit?: number;
   requestTimeoutMs?: number;
+  /**
+   * Where "remember on this device" keeps an unlocked encryption key (default:
+   * IndexedDB database `chatkeep-keys`; in memory where IndexedDB is missing).
+   */
+  keyStore?: KeyStore;
   /** A fresh device's history download: page size, records per transaction, fetches ahead and in flight. */
   backfill?: Pick<BackfillOptions, 'pageLimit' | 'batchSize' | 'lookahead' | 'parallel'>;
 }
+
+/**
+ * End-to-end encryption of the signed-in account (sync/encryption.ts):
+ * turning it on (`prepare`, then `turnOn` on what it returns), unlocking this
+ * device, changing the passphrase, turning it off, and the records kept out
+ * because they did not decrypt or authenticate.
+ */
+export type EncryptionControls = Pick<
+  SyncEncryption,
+  'state' | 'prepare' | 'unlock' | 'changePassphrase' | 'turnOff' | 'listQuarantined'
+>;
 
 export interface SyncEngine {
   /** Starts syncing (idempotent). */
@@ -78,6 +98,7 @@ export interface SyncEngine {
   subscribe(listener: StatusListener): () => void;
   /** The wire client, for sign-in screens (signup/login/logout/health). */
   readonly client: SyncClient;
+  readonly encryption: EncryptionControls;
   listConflicts(): Promise<SyncConflict[]>;
   restoreConflict(conflictId: string): Promise<void>;
   dismissConflict(conflictId: string): Promise<void>;

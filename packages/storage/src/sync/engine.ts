@@ -10,8 +10,10 @@ import type { SyncEngine, SyncEngineAdapter, SyncEngineOptions } from './api.js'
 import { Backfill } from './backfill.js';
 import { Backoff } from './backoff.js';
 import { listConversations } from './bootstrap.js';
+import { EncryptionLockedError, SyncEncryption } from './encryption.js';
 import { defaultEnvironment, type SyncEnvironment } from './environment.js';
 import { createSyncClient, normaliseServerUrl, type SyncClient, SyncRequestError } from './http.js';
+import { indexedDbKeyStore } from './key-store.js';
 import { electLeader, type Leadership } from './leader.js';
 import { LiveEvents } from './live.js';
 import { pullChanges } from './pull.js';
@@ -21,7 +23,7 @@ import { type StatusListener, StatusStore, type SyncEngineStatus, type SyncPhase
 import { openTabChannel, type TabChannel, type TabMessage } from './tabs.js';
 import { type SyncTimers, systemTimers, Timer } from './timers.js';
 
-export type { SyncEngine, SyncEngineAdapter, SyncEngineOptions } from './api.js';
+export type { EncryptionControls, SyncEngine, SyncEngineAdapter, SyncEngineOptions } from './api.js';
 
 /**
  * Bytes of changes per push: the server takes bodies up to 16 MiB (and a
@@ -29,6 +31,8 @@ export type { SyncEngine, SyncEngineAdapter, SyncEngineOptions } from './api.js'
  * own fields.
  */
 const DEFAULT_MAX_BATCH_BYTES = 15 * 1024 * 1024;
+/** The same with encryption on: a sealed record is about 4/3 of its JSON (base64url). */
+const ENCRYPTED_MAX_BATCH_BYTES = 11 * 1024 * 1024;
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   return new Engine(options);
@@ -36,6 +40,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
 class Engine implements SyncEngine {
   readonly client: SyncClient;
+  readonly encryption: SyncEncryption;
   private readonly adapter: SyncEngineAdapter;
   private readonly timers: SyncTimers;
   private readonly env: SyncEnvironment;
@@ -96,11 +101,32 @@ class Engine implements SyncEngine {
       rejected: 0,
       leader: false,
       backfill: null,
+      encryption: 'unknown',
+      quarantined: 0,
+    });
+    this.encryption = new SyncEncryption({
+      client: this.client,
+      keyStore: options.keyStore ?? indexedDbKeyStore(),
+      adapter: {
+        restampAll: () => this.adapter.restampAll(),
+        listProjects: this.adapter.listProjects?.bind(this.adapter),
+      },
+      now: this.timers.now,
+      session: () => (this.token ? { token: this.token, userId: this.userId } : null),
+      onChange: () => {
+        this.store.update({ encryption: this.encryption.state, quarantined: this.encryption.quarantined });
+        if (this.leadership?.isLeader) this.tabs?.post({ type: 'status', status: this.store.get() });
+      },
+      resume: async () => {
+        this.tabs?.post({ type: 'encryption' });
+        await this.syncNow();
+      },
     });
     this.backfill = new Backfill({
       ...options.backfill,
       adapter: this.adapter,
-      client: this.client,
+      // Sealing and opening records happens in the client: the download sees plain records.
+      client: this.encryption.client,
       onProgress: (backfill) => {
         this.store.update({ backfill });
         if (this.leadership?.isLeader) this.tabs?.post({ type: 'status', status: this.store.get() });
@@ -177,7 +203,10 @@ class Engine implements SyncEngine {
   }
 
   async setToken(token: string | null, opts: { userId?: string } = {}): Promise<void> {
+    // Signing out forgets the key this device remembered for the account.
+    const forgetting = !token && this.token ? this.encryption.signedOut(this.userId) : undefined;
     this.acceptToken(token, opts.userId);
+    await forgetting;
     this.tabs?.post({ type: 'token', token, userId: opts.userId });
     if (this.started && this.leadership?.isLeader && token) await this.kick();
   }
@@ -359,26 +388,36 @@ class Engine implements SyncEngine {
     }
     this.setPhase({ state: 'syncing' });
     const active = () => this.started && this.token === token && !!this.leadership?.isLeader;
+    const client = this.encryption.client;
+    let encryption = this.encryption.state;
     try {
       if (this.resetRequested) {
         await this.adapter.resetSyncState();
         this.resetRequested = false;
       }
+      encryption = await this.encryption.check(token);
+      if (encryption === 'locked') {
+        // Nothing goes out or comes in until this device is unlocked; local data stays as it is.
+        this.setPhase({ state: 'locked', pending: await this.adapter.pendingCount() });
+        return;
+      }
       const pushed = await pushPending({
         adapter: this.adapter,
-        client: this.client,
+        client,
         token,
         batchSize: this.options.batchSize ?? 500,
-        maxBatchBytes: this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
+        maxBatchBytes:
+          this.options.maxBatchBytes ??
+          (encryption === 'on' ? ENCRYPTED_MAX_BATCH_BYTES : DEFAULT_MAX_BATCH_BYTES),
         now: this.timers.now,
         shouldContinue: active,
       });
       this.recordPush(pushed.applied, pushed.rejected);
       // A device that never synced lists conversations first; the pull then starts at their snapshot.
-      await listConversations({ adapter: this.adapter, client: this.client, token, shouldContinue: active });
+      await listConversations({ adapter: this.adapter, client, token, shouldContinue: active });
       await pullChanges({
         adapter: this.adapter,
-        client: this.client,
+        client,
         token,
         // The server maximum: a fresh device needs half the round trips of the default page.
         limit: this.options.pullLimit ?? 1000,
@@ -394,6 +433,18 @@ class Engine implements SyncEngine {
       this.startBackfill(token, active);
     } catch (error) {
       if (this.token !== token) return; // signed out or switched account meanwhile
+      if (error instanceof EncryptionLockedError) {
+        // The account's encryption changed under this cycle: read the keys again.
+        const now = await this.encryption.check(token, true).catch(() => encryption);
+        if (now === 'locked') {
+          this.setPhase({ state: 'locked', pending: await this.adapter.pendingCount() });
+          return;
+        }
+        if (now !== encryption) {
+          this.rerun = true;
+          return;
+        }
+      }
       await this.fail(error);
     }
   }
@@ -478,7 +529,7 @@ class Engine implements SyncEngine {
       if (settled || phase.state !== 'synced' || pending > 0) {
         this.setPhase(pending > 0 ? { state: 'pending', count: pending } : { state: 'synced' });
       }
-    } else if (phase.state === 'offline' || phase.state === 'error') {
+    } else if (phase.state === 'offline' || phase.state === 'error' || phase.state === 'locked') {
       this.setPhase({ ...phase, pending });
     }
   }
@@ -495,7 +546,9 @@ class Engine implements SyncEngine {
       // Another account: its server knows nothing of this device's history.
       this.resetRequested = true;
       this.pulledCursor = undefined;
+      this.encryption.reset();
     }
+    if (!token) this.encryption.reset();
     if (userId !== undefined) this.userId = userId;
     this.token = token;
     if (!this.started) return;
@@ -553,6 +606,9 @@ class Engine implements SyncEngine {
         this.acceptToken(message.token, message.userId);
         if (leader && message.token) void this.kick();
         break;
+      case 'encryption':
+        if (leader) void this.encryption.reload().then(() => this.kick());
+        break;
     }
   }
 
@@ -585,6 +641,7 @@ function currentPending(status: SyncEngineStatus): number {
       return status.count;
     case 'offline':
     case 'error':
+    case 'locked':
       return status.pending;
     default:
       return 0;

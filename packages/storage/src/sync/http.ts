@@ -2,6 +2,12 @@
 // responses checked with zod, every failure a SyncRequestError whose code
 // says what the engine should do about it (retry, sign out, give up).
 import type { z } from 'zod';
+import {
+  type AccountKeysResponse,
+  accountKeysResponseSchema,
+  type EncryptedData,
+  type KeyMaterial,
+} from '../crypto/wire.js';
 import { ChatStorageError, type ChatStorageErrorCode } from '../errors.js';
 import { describeZodError } from '../schema.js';
 import type { RecordChange, ServerRecordChange } from '../types.js';
@@ -46,6 +52,15 @@ export class SyncRequestError extends ChatStorageError {
 /** A stale result's `current` that would not fit the server's answer: everything but its data. */
 export type TruncatedChange = Omit<ServerRecordChange, 'data'> & { truncated: true };
 
+/**
+ * A change as pushed: a record as stored, or (end-to-end encrypted) its
+ * envelope under an opaque project id, with a message's conversationId beside it.
+ */
+export type OutgoingChange = Omit<RecordChange, 'data'> & {
+  conversationId?: string;
+  data: RecordChange['data'] | EncryptedData;
+};
+
 export type PushResult = Omit<Result, 'current' | 'kind'> & {
   kind: string;
   current?: ServerRecordChange | TruncatedChange;
@@ -70,7 +85,7 @@ export interface MessagesResponse {
   changes: ServerRecordChange[];
   hasMore: boolean;
 }
-export type { AuthResponse, HealthResponse };
+export type { AccountKeysResponse, AuthResponse, HealthResponse };
 
 export interface SyncClientOptions {
   serverUrl: string;
@@ -85,7 +100,7 @@ export interface SyncClient {
   signup(username: string, password: string): Promise<AuthResponse>;
   login(username: string, password: string): Promise<AuthResponse>;
   logout(token: string): Promise<void>;
-  push(token: string, body: { clientId: string; changes: RecordChange[] }): Promise<PushResponse>;
+  push(token: string, body: { clientId: string; changes: OutgoingChange[] }): Promise<PushResponse>;
   pull(token: string, since: string | undefined, limit: number): Promise<PullResponse>;
   /** Protocol 1.1: the user's conversation records in one snapshot, with its cursor (paged after `after` when given). */
   conversations(token: string, page?: { after?: string; limit?: number }): Promise<ConversationsResponse>;
@@ -96,6 +111,15 @@ export interface SyncClient {
     after: string | undefined,
     limit: number,
   ): Promise<MessagesResponse>;
+  /** The account's end-to-end encryption keys (null when none are set) and their revision. */
+  accountKeys(token: string): Promise<AccountKeysResponse>;
+  /** Stores key material, changing it only from revision `previous` (409 `request-refused` otherwise). */
+  putAccountKeys(
+    token: string,
+    body: { keys: KeyMaterial; encrypted: boolean; previous: number },
+  ): Promise<AccountKeysResponse>;
+  /** Forgets the keys and lets plaintext in again, from revision `previous`. */
+  deleteAccountKeys(token: string, previous: number): Promise<AccountKeysResponse>;
 }
 
 /** Parses `Retry-After`: delta seconds or an HTTP date. */
@@ -110,7 +134,7 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 /** One JSON request to the server: its answer checked with `schema` (null: no body expected). */
 export type ServerRequest = <T>(
   path: string,
-  init: { method: 'GET' | 'POST' | 'DELETE'; token?: string; body?: unknown },
+  init: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; token?: string; body?: unknown },
   schema: z.ZodType<T> | null,
 ) => Promise<T>;
 
@@ -126,7 +150,7 @@ export function createServerRequest(opts: SyncClientOptions): ServerRequest {
 
   return async function request<T>(
     path: string,
-    init: { method: 'GET' | 'POST' | 'DELETE'; token?: string; body?: unknown },
+    init: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; token?: string; body?: unknown },
     schema: z.ZodType<T> | null,
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -236,6 +260,15 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         messagesResponseSchema,
       ) as Promise<MessagesResponse>;
     },
+    accountKeys: (token) => request('/v1/account/keys', { method: 'GET', token }, accountKeysResponseSchema),
+    putAccountKeys: (token, body) =>
+      request('/v1/account/keys', { method: 'PUT', token, body }, accountKeysResponseSchema),
+    deleteAccountKeys: (token, previous) =>
+      request(
+        `/v1/account/keys?previous=${encodeURIComponent(String(previous))}`,
+        { method: 'DELETE', token },
+        accountKeysResponseSchema,
+      ),
   };
 }
 

@@ -1,7 +1,14 @@
 export { type BackfillProgress, describeBackfill } from './backfill.js';
 export { Backoff, type BackoffOptions } from './backoff.js';
 export {
+  EncryptionLockedError,
+  type EncryptionState,
+  type PreparedEncryption,
+  type UnlockSecret,
+} from './encryption.js';
+export {
   createSyncEngine,
+  type EncryptionControls,
   type SyncEngine,
   type SyncEngineAdapter,
   type SyncEngineOptions,
@@ -20,11 +27,14 @@ export {
   type SyncClientOptions,
   SyncRequestError,
 } from './http.js';
+export { indexedDbKeyStore, type KeyStore, memoryKeyStore, type RememberedKey } from './key-store.js';
 export { electLeader, type Leadership, type LockManagerLike } from './leader.js';
 export type { RejectedChange } from './push.js';
+export { type QuarantinedRecord, RecordSeal } from './record-seal.js';
 export { describeRefusal, formatBytes } from './refusals.js';
 export {
   describeSyncStatus,
+  LOCKED_STATUS,
   type StatusListener,
   type SyncEngineStatus,
   type SyncPhase,

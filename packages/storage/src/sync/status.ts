@@ -2,6 +2,7 @@
 // the pair React's useSyncExternalStore expects: the snapshot object only
 // changes when something in it changed.
 import type { BackfillProgress } from './backfill.js';
+import type { EncryptionState } from './encryption.js';
 
 /** What the engine is doing now. */
 export type SyncPhase =
@@ -16,7 +17,12 @@ export type SyncPhase =
   | { state: 'pending'; count: number }
   /** The server cannot be reached; `retryAt` is the next attempt. */
   | { state: 'offline'; pending: number; retryAt: number | null }
-  | { state: 'error'; message: string; pending: number; retryAt: number | null };
+  | { state: 'error'; message: string; pending: number; retryAt: number | null }
+  /**
+   * The account is end-to-end encrypted and this device has no key: syncing
+   * waits for the passphrase or the recovery key (engine.encryption.unlock).
+   */
+  | { state: 'locked'; pending: number };
 
 export type SyncState = SyncPhase['state'];
 
@@ -31,6 +37,10 @@ export type SyncEngineStatus = SyncPhase & {
   leader: boolean;
   /** A fresh device's history download under way (see describeBackfill), else null. */
   backfill?: BackfillProgress | null;
+  /** End-to-end encryption on this device: unknown until the account's keys were read. */
+  encryption?: EncryptionState;
+  /** Pulled records kept out because they did not decrypt or authenticate (see encryption.listQuarantined). */
+  quarantined?: number;
 };
 
 export type StatusListener = (status: SyncEngineStatus) => void;
@@ -60,6 +70,8 @@ export class StatusStore {
             rejected: base.rejected,
             leader: base.leader,
             backfill: base.backfill,
+            encryption: base.encryption,
+            quarantined: base.quarantined,
           }
         : base
     ) as SyncEngineStatus;
@@ -91,6 +103,9 @@ function sameStatus(a: SyncEngineStatus, b: SyncEngineStatus): boolean {
   return true;
 }
 
+/** What a device that has not unlocked an encrypted account says. */
+export const LOCKED_STATUS = 'This account is encrypted: enter your passphrase to keep syncing';
+
 /** A short line for people, e.g. for the "Sync status" element. */
 export function describeSyncStatus(status: SyncEngineStatus): string {
   switch (status.state) {
@@ -110,5 +125,7 @@ export function describeSyncStatus(status: SyncEngineStatus): string {
         : 'Offline';
     case 'error':
       return `Sync error: ${status.message}`;
+    case 'locked':
+      return LOCKED_STATUS;
   }
 }

@@ -11,7 +11,9 @@ export type TabMessage =
   | { type: 'token'; token: string | null; userId?: string }
   /** A follower opened a conversation whose messages are still downloading (backfill.ts). */
   | { type: 'prioritize'; requestId: string; conversationId: string }
-  | { type: 'prioritized'; requestId: string };
+  | { type: 'prioritized'; requestId: string }
+  /** A tab changed or unlocked the encryption keys: the others read them again. */
+  | { type: 'encryption' };
 
 export interface TabChannel {
   post(message: TabMessage): void;

@@ -150,6 +150,10 @@ export class SqliteSyncStore implements SyncStore {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // What a write replaces is zeroed, not left in the file's free space: the
+    // plaintext an account had before turning end-to-end encryption on, the
+    // content of a deleted record.
+    db.pragma('secure_delete = ON');
     migrate(db);
     this.db = db;
     this.stmt = prepareStatements(db);

@@ -50,8 +50,15 @@ export function SyncStatus() {
               · {status.rejected} change{status.rejected === 1 ? '' : 's'} refused by the server
             </span>
           )}
+          {(status.quarantined ?? 0) > 0 && (
+            <span className="sync-last">
+              {' '}
+              · {status.quarantined} record{status.quarantined === 1 ? '' : 's'} could not be decrypted
+            </span>
+          )}
         </span>
       </p>
+      {(status.quarantined ?? 0) > 0 && <QuarantinedRecords count={status.quarantined ?? 0} />}
       {(active || status.conflicts > 0 || status.rejected > 0) && (
         <div className="sync-actions">
           {active && (
@@ -151,4 +158,23 @@ function formatTime(at: number): string {
   return sameDay
     ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
     : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * Records that arrived but did not decrypt or authenticate: altered on the
+ * server, moved between records, or under another key. They were not applied.
+ */
+function QuarantinedRecords({ count }: { count: number }) {
+  const records = getSyncRuntime()?.encryption()?.listQuarantined() ?? [];
+  return (
+    <details className="sync-quarantine">
+      <summary>Unreadable records ({count})</summary>
+      <p className="muted">Kept out of this device: nothing of them was applied.</p>
+      <ul aria-label="Unreadable records">
+        {records.map((record) => (
+          <li key={`${record.kind}:${record.id}`}>{record.message}</li>
+        ))}
+      </ul>
+    </details>
+  );
 }

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { useOnline } from '../app/use-online.js';
 import { type AuthAction, authenticate, endSession } from './auth.js';
-import { useSyncSettings, useSyncStatus } from './sync-service.js';
+import { EncryptionSection } from './EncryptionSection.js';
+import { getSyncRuntime, useSyncSettings, useSyncStatus } from './sync-service.js';
 import { serverUrlProblem, syncSettings } from './sync-settings.js';
 import './sync.css';
 
@@ -17,6 +18,8 @@ export function SyncSection() {
     if (!account) return;
     // Forget the token here first: signing out works offline too.
     syncSettings.getState().signedOut();
+    // A key remembered for the account goes with the sign-in, also while sync is off.
+    await getSyncRuntime()?.forgetKeys();
     const confirmed = await endSession(account, { serverUrl });
     setNotice(
       confirmed
@@ -51,6 +54,7 @@ export function SyncSection() {
           <button type="button" className="ghost-button" onClick={() => void signOut()}>
             Sign out
           </button>
+          {enabled && <EncryptionSection />}
         </div>
       ) : (
         <>

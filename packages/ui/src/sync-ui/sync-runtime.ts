@@ -6,6 +6,8 @@
 import {
   type ChatStorageAdapter,
   createSyncEngine,
+  type EncryptionControls,
+  indexedDbKeyStore,
   type RecordKind,
   type RefusedRecord,
   type SyncableChatStorage,
@@ -42,6 +44,10 @@ export interface SyncRuntime {
   keepLocalOnly(kind: RecordKind, id: string): Promise<void>;
   /** Sends a refused or device-only record again (now, when sync is on). */
   retryRefused(kind: RecordKind, id: string): Promise<void>;
+  /** End-to-end encryption of the signed-in account; undefined while sync is off. */
+  encryption(): EncryptionControls | undefined;
+  /** Forgets every encryption key remembered on this device (sign-out, also with sync off). */
+  forgetKeys(): Promise<void>;
   /** Waits for the settings in effect now to be applied. */
   settled(): Promise<void>;
   /** Stops syncing for good in this page (before the database goes away). */
@@ -207,6 +213,11 @@ export function createSyncRuntime(opts: SyncRuntimeOptions): SyncRuntime {
     async retryRefused(kind, id) {
       await conflictsSource()?.retryRefused(kind, id);
       notify();
+    },
+    encryption: () => engine?.encryption,
+    async forgetKeys() {
+      await chain;
+      await indexedDbKeyStore().forget();
     },
     settled: () => chain,
     async shutdown() {

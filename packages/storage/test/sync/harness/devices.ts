@@ -5,6 +5,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { LocalStorageAdapter } from '../../../src/localstorage/index.js';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../../../src/sync/engine.js';
 import type { SyncEnvironment } from '../../../src/sync/environment.js';
+import { indexedDbKeyStore } from '../../../src/sync/key-store.js';
 import type { LockManagerLike } from '../../../src/sync/leader.js';
 import type { SyncEngineStatus } from '../../../src/sync/status.js';
 import { MemoryStorage } from '../../../src/test-support/memory-storage.js';
@@ -113,6 +114,8 @@ export async function openDevice(name: string, opts: DeviceOptions): Promise<Dev
     live: false,
     election: { settleMs: 20, heartbeatMs: 50, peerTimeoutMs: 300 },
     backoff: { baseMs: 50, maxMs: 500 },
+    // "Remember on this device" keeps keys beside the device's data (its own IDBFactory).
+    keyStore: indexedDbKeyStore({ factory: store.factory as unknown as IDBFactory }),
     ...opts,
     locks: opts.locks === undefined ? null : opts.locks,
     adapter,

@@ -27,7 +27,7 @@ export interface TestServer {
 
 let accounts = 0;
 
-export async function startServer(): Promise<TestServer> {
+export async function startServer(opts: { env?: Record<string, string> } = {}): Promise<TestServer> {
   if (!existsSync(MAIN)) {
     throw new Error(
       `The sync server is not built (${MAIN} is missing). Run \`pnpm -r build\` in the repository root first.`,
@@ -47,6 +47,8 @@ export async function startServer(): Promise<TestServer> {
         CHATKEEP_SIGNUP: 'open',
         // Tests sign up many accounts from 127.0.0.1: past the default 10 an hour per address.
         CHATKEEP_SIGNUPS_PER_HOUR: '100000',
+        // e.g. CHATKEEP_DATABASE_URL: the same server on PostgreSQL.
+        ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -125,14 +127,14 @@ export async function startServer(): Promise<TestServer> {
  * The real server for every test of a file, started before them and disposed
  * after; `open` collects devices to close after each test.
  */
-export function useTestServer(): {
+export function useTestServer(opts: { env?: () => Record<string, string> } = {}): {
   readonly server: TestServer;
   readonly open: { close(): Promise<void> }[];
 } {
   let server: TestServer | undefined;
   const open: { close(): Promise<void> }[] = [];
   beforeAll(async () => {
-    server = await startServer();
+    server = await startServer({ env: opts.env?.() });
   });
   afterAll(async () => {
     await server?.dispose();

@@ -1,0 +1,461 @@
+// End-to-end encrypted sync (DESIGN.md "End-to-end encryption"): where this
+// device stands with the account's keys, and the wire client that the sync
+// steps (push, pull, bootstrap, backfill) use, which seals what goes out and
+// opens what comes in. The steps themselves never see a ciphertext.
+//
+// States: `unknown` until the account's keys were read; `off` (plaintext);
+// `on` (this device holds the data key); `locked` (the account is encrypted
+// and this device has no key yet: syncing waits, local data stays readable).
+// A record that does not open is quarantined: kept out of the page, listed
+// with what is wrong, never applied.
+import {
+  type CreatedKeys,
+  createKeyMaterial,
+  type DataKey,
+  restoreDataKey,
+  changePassphrase as rewrapPassphrase,
+  unlockWithPassphrase,
+  unlockWithRecoveryKey,
+} from '../crypto/index.js';
+import type { AccountKeysResponse } from '../crypto/wire.js';
+import { ChatStorageError } from '../errors.js';
+import type { RecordChange, ServerRecordChange } from '../types.js';
+import type { PushResult, SyncClient } from './http.js';
+import type { KeyStore } from './key-store.js';
+import { isSealed, type QuarantinedRecord, RecordSeal } from './record-seal.js';
+
+export type EncryptionState = 'unknown' | 'off' | 'on' | 'locked';
+
+/** The passphrase, or the recovery key as typed. */
+export type UnlockSecret = { passphrase: string } | { recoveryKey: string };
+
+/** Keys made on this device, not yet on the server: show `recoveryKey`, then `turnOn`. */
+export interface PreparedEncryption {
+  /** Shown once for the user to write down and confirm. */
+  readonly recoveryKey: string;
+  /**
+   * Stores the keys on the server (which then refuses plaintext) and
+   * re-encrypts every record under newer stamps. `remember` (default true)
+   * keeps the key on this device across reloads.
+   */
+  turnOn(opts?: { remember?: boolean }): Promise<void>;
+}
+
+/** The account is encrypted and this device cannot read it yet. */
+export class EncryptionLockedError extends ChatStorageError {
+  constructor() {
+    super(
+      'encryption-locked',
+      'This account is encrypted: enter your passphrase to keep syncing. Your data on this device stays readable.',
+    );
+  }
+}
+
+/** How often the keys are read again while syncing, to notice another device turning encryption on or off. */
+const CHECK_EVERY_MS = 60_000;
+/** Quarantine reports kept in memory (the newest). */
+const MAX_QUARANTINED = 1000;
+
+export interface SyncEncryptionOptions {
+  /** The plain wire client. */
+  client: SyncClient;
+  keyStore: KeyStore;
+  adapter: { restampAll(): Promise<number>; listProjects?(): Promise<string[]> };
+  now: () => number;
+  /** The signed-in session, or null. */
+  session(): { token: string; userId: string | undefined } | null;
+  /** State or quarantine changed. */
+  onChange(): void;
+  /** Keys changed here: sync now (and let the other tabs know). */
+  resume(): Promise<void>;
+}
+
+export class SyncEncryption {
+  private current: EncryptionState = 'unknown';
+  private seal: RecordSeal | undefined;
+  private keys: AccountKeysResponse | undefined;
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  /** The key check of the last key this device held, also while locked out of a replaced one. */
+  private heldCheck: string | undefined;
+  private readonly quarantine = new Map<string, QuarantinedRecord>();
+  /** The client the sync steps use: sealing and opening records as the state says. */
+  readonly client: SyncClient;
+
+  constructor(private readonly opts: SyncEncryptionOptions) {
+    this.client = this.wrap(opts.client);
+  }
+
+  get state(): EncryptionState {
+    return this.current;
+  }
+
+  get quarantined(): number {
+    return this.quarantine.size;
+  }
+
+  /** Records kept out because they could not be opened, newest first. */
+  listQuarantined(): QuarantinedRecord[] {
+    return [...this.quarantine.values()].reverse();
+  }
+
+  /**
+   * Reads the account's keys when they were never read, are locked, or were
+   * read more than a minute ago (`force`: now), and settles the state: a
+   * remembered key of this account unlocks without asking.
+   */
+  async check(token: string, force = false): Promise<EncryptionState> {
+    const fresh = this.opts.now() - this.checkedAt < CHECK_EVERY_MS;
+    if (!force && fresh && (this.current === 'on' || this.current === 'off')) return this.current;
+    await this.adopt(await this.opts.client.accountKeys(token));
+    return this.current;
+  }
+
+  /** A new account signed in: nothing of the previous one's keys applies. */
+  reset(): void {
+    this.keys = undefined;
+    this.seal = undefined;
+    this.heldCheck = undefined;
+    this.checkedAt = Number.NEGATIVE_INFINITY;
+    this.quarantine.clear();
+    this.setState('unknown');
+  }
+
+  /** Signed out: the remembered key is forgotten. */
+  async signedOut(userId: string | undefined): Promise<void> {
+    this.reset();
+    await this.opts.keyStore.forget(userId).catch(() => undefined);
+  }
+
+  /**
+   * Another tab changed the keys (unlocked, turned encryption on or off):
+   * read them again, with the key it may have remembered.
+   */
+  async reload(): Promise<void> {
+    const session = this.opts.session();
+    this.checkedAt = Number.NEGATIVE_INFINITY;
+    if (session) await this.check(session.token, true).catch(() => undefined);
+  }
+
+  // ---- what the user does --------------------------------------------------
+
+  /**
+   * Makes new keys for `passphrase` (PBKDF2 with `iterations`, default
+   * 600,000). Refused when the account already has keys, unless `replace`:
+   * for an account whose passphrase and recovery key are both lost, the
+   * server copy is then replaced from this device (records encrypted under
+   * the lost key stay unreadable).
+   */
+  async prepare(
+    passphrase: string,
+    opts: { iterations?: number; replace?: boolean } = {},
+  ): Promise<PreparedEncryption> {
+    const { token, userId } = this.signedIn();
+    const keys = await this.opts.client.accountKeys(token);
+    if (keys.keys && !opts.replace) {
+      throw new ChatStorageError(
+        'invalid-input',
+        'This account already has end-to-end encryption keys: unlock with its passphrase or recovery key instead.',
+      );
+    }
+    const created = await createKeyMaterial(passphrase, { iterations: opts.iterations });
+    return {
+      recoveryKey: created.recoveryKey,
+      turnOn: ({ remember = true } = {}) => this.turnOn(token, userId, keys.revision, created, remember),
+    };
+  }
+
+  private async turnOn(
+    token: string,
+    userId: string | undefined,
+    previous: number,
+    created: CreatedKeys,
+    remember: boolean,
+  ): Promise<void> {
+    const stored = await this.opts.client.putAccountKeys(token, {
+      keys: created.material,
+      encrypted: true,
+      previous,
+    });
+    await this.holdKey(created.dataKey, userId, remember);
+    this.keys = stored;
+    this.checkedAt = this.opts.now();
+    this.setState('on');
+    // Newer stamps, so that the server replaces its plaintext with the ciphertext.
+    await this.opts.adapter.restampAll();
+    await this.opts.resume();
+  }
+
+  /** Unlocks with the passphrase or the recovery key ('wrong-passphrase', 'wrong-recovery-key' when it does not fit). */
+  async unlock(secret: UnlockSecret, opts: { remember?: boolean } = {}): Promise<void> {
+    const { token, userId } = this.signedIn();
+    const keys = await this.opts.client.accountKeys(token);
+    if (!keys.keys || !keys.encrypted) {
+      await this.adopt(keys);
+      await this.opts.resume();
+      return;
+    }
+    const dataKey =
+      'passphrase' in secret
+        ? await unlockWithPassphrase(keys.keys, secret.passphrase)
+        : await unlockWithRecoveryKey(keys.keys, secret.recoveryKey);
+    // The account's keys were replaced since this device last held one: what it
+    // pushed went under the lost key, so it sends everything again.
+    const replaced = this.heldCheck !== undefined && this.heldCheck !== dataKey.check;
+    await this.holdKey(dataKey, userId, opts.remember ?? true);
+    await this.adopt(keys);
+    if (replaced) await this.opts.adapter.restampAll();
+    await this.opts.resume();
+  }
+
+  /** A new passphrase: only the passphrase's copy of the data key is wrapped again. */
+  async changePassphrase(
+    current: UnlockSecret,
+    next: string,
+    opts: { iterations?: number } = {},
+  ): Promise<void> {
+    const { token } = this.signedIn();
+    const keys = await this.opts.client.accountKeys(token);
+    if (!keys.keys) {
+      throw new ChatStorageError('invalid-input', 'This account has no end-to-end encryption to change.');
+    }
+    const material = await rewrapPassphrase(keys.keys, current, next, opts);
+    this.keys = await this.opts.client.putAccountKeys(token, {
+      keys: material,
+      encrypted: keys.encrypted,
+      previous: keys.revision,
+    });
+  }
+
+  /**
+   * Turns encryption off: the server forgets the keys and takes plaintext
+   * again, and every record is sent again in plaintext. Needs this device
+   * unlocked (it must be able to read what it sends).
+   */
+  async turnOff(): Promise<void> {
+    const { token, userId } = this.signedIn();
+    if (this.current !== 'on') {
+      throw new ChatStorageError(
+        'encryption-locked',
+        'Unlock encryption on this device before turning it off: the records it sends must be readable here.',
+      );
+    }
+    const keys = await this.opts.client.accountKeys(token);
+    this.keys = await this.opts.client.deleteAccountKeys(token, keys.revision);
+    this.seal = undefined;
+    this.checkedAt = this.opts.now();
+    this.setState('off');
+    if (userId !== undefined) await this.opts.keyStore.forget(userId);
+    await this.opts.adapter.restampAll();
+    await this.opts.resume();
+  }
+
+  // ---- internals -------------------------------------------------------------
+
+  private signedIn(): { token: string; userId: string | undefined } {
+    const session = this.opts.session();
+    if (!session) {
+      throw new ChatStorageError(
+        'invalid-input',
+        'Sign in to sync first: encryption belongs to a sync account.',
+      );
+    }
+    return session;
+  }
+
+  private async holdKey(dataKey: DataKey, userId: string | undefined, remember: boolean): Promise<void> {
+    this.seal = new RecordSeal(dataKey);
+    this.heldCheck = dataKey.check;
+    if (userId === undefined) return;
+    if (remember) await this.opts.keyStore.save(userId, { base: dataKey.base, check: dataKey.check });
+    else await this.opts.keyStore.forget(userId);
+  }
+
+  /** Settles the state from the server's answer and the key this device holds or remembered. */
+  private async adopt(keys: AccountKeysResponse): Promise<void> {
+    this.keys = keys;
+    this.checkedAt = this.opts.now();
+    const userId = this.opts.session()?.userId;
+    if (!keys.encrypted || !keys.keys) {
+      this.seal = undefined;
+      if (userId !== undefined) await this.opts.keyStore.forget(userId).catch(() => undefined);
+      this.setState('off');
+      return;
+    }
+    const check = keys.keys.keyCheck;
+    if (this.seal?.key.check !== check) {
+      this.seal = undefined;
+      const remembered = userId === undefined ? undefined : await this.opts.keyStore.load(userId);
+      if (remembered?.check === check) {
+        const restored = await restoreDataKey(remembered.base);
+        // The stored key must still be what it says it is.
+        if (restored.check === check) {
+          this.seal = new RecordSeal(restored);
+          this.heldCheck ??= check;
+        }
+      }
+    }
+    this.setState(this.seal ? 'on' : 'locked');
+  }
+
+  private setState(state: EncryptionState): void {
+    if (state === this.current) return;
+    this.current = state;
+    this.opts.onChange();
+  }
+
+  private report(change: ServerRecordChange, failure: QuarantinedRecord['failure'], message: string): void {
+    const key = `${change.kind}:${change.id}`;
+    this.quarantine.delete(key);
+    this.quarantine.set(key, {
+      kind: change.kind,
+      id: change.id,
+      hlc: change.hlc,
+      version: change.version,
+      failure,
+      message,
+      at: this.opts.now(),
+    });
+    for (const oldest of this.quarantine.keys()) {
+      if (this.quarantine.size <= MAX_QUARANTINED) break;
+      this.quarantine.delete(oldest);
+    }
+  }
+
+  /** The records of a pulled page that may be applied; the others are quarantined. */
+  private async openAll(
+    token: string,
+    changes: ServerRecordChange[],
+    rechecked = false,
+  ): Promise<ServerRecordChange[]> {
+    const sealed = (c: ServerRecordChange) => !c.deleted && isSealed(c.data);
+    const plain = (c: ServerRecordChange) => !c.deleted && !isSealed(c.data);
+    if (this.current !== 'on' && changes.some(sealed)) {
+      // Another device turned encryption on since the keys were read.
+      await this.check(token, true);
+      if (this.current === 'locked') throw new EncryptionLockedError();
+    } else if (this.current === 'on' && changes.some(plain)) {
+      // Perhaps another device turned it off and sent plaintext again.
+      await this.check(token, true);
+    }
+    const seal = this.current === 'on' ? this.seal : undefined;
+    if (!seal) {
+      // Encryption is off: a sealed record left by a device that has not noticed yet cannot be read.
+      for (const change of changes.filter(sealed)) {
+        this.report(
+          change,
+          'malformed',
+          `The ${change.kind} ${JSON.stringify(change.id)} is encrypted under keys this account no longer has; it was not applied.`,
+        );
+      }
+      if (changes.some(sealed)) this.opts.onChange();
+      return changes.filter((c) => !sealed(c));
+    }
+    if (changes.some((c) => c.deleted && !seal.knows(c.projectId)) && this.opts.adapter.listProjects) {
+      await seal.learn(await this.opts.adapter.listProjects());
+    }
+    const opened = await inChunks(changes, (change) => seal.open(change));
+    if (!rechecked && opened.some((r) => !r.ok && r.failure === 'authentication-failed')) {
+      // Perhaps the account got new keys (replaced from another device): read them before blaming the records.
+      await this.check(token, true);
+      if (this.current === 'locked') throw new EncryptionLockedError();
+      if (this.seal !== seal) return this.openAll(token, changes, true);
+    }
+    const kept: ServerRecordChange[] = [];
+    let quarantined = false;
+    opened.forEach((result, i) => {
+      if (result.ok) {
+        kept.push(result.change);
+        // A readable version replaces whatever was quarantined of the record.
+        if (this.quarantine.delete(`${result.change.kind}:${result.change.id}`)) quarantined = true;
+      } else {
+        this.report(changes[i]!, result.failure, result.message);
+        quarantined = true;
+      }
+    });
+    if (quarantined) this.opts.onChange();
+    return kept;
+  }
+
+  private wrap(raw: SyncClient): SyncClient {
+    return {
+      ...raw,
+      push: async (token, body) => {
+        const seal = this.current === 'on' ? this.seal : undefined;
+        const changes = seal
+          ? await inChunks(body.changes, (c) => seal.seal(c as RecordChange))
+          : body.changes;
+        const response = await raw.push(token, { ...body, changes });
+        // Plaintext refused: the account was encrypted meanwhile. Nothing is marked refused;
+        // the engine reads the keys again and sends these once unlocked.
+        if (response.results.some((r) => r.status === 'rejected' && r.code === 'encryption-required')) {
+          throw new EncryptionLockedError();
+        }
+        const results = await Promise.all(response.results.map((r) => this.openCurrent(token, r)));
+        return { ...response, results };
+      },
+      pull: async (token, since, limit) => {
+        const page = await raw.pull(token, since, limit);
+        return { ...page, changes: await this.openAll(token, page.changes) };
+      },
+      conversations: async (token, page) => {
+        const first = await raw.conversations(token, page);
+        const { changes, hasMore } = await this.openPages(token, first, (after) =>
+          raw.conversations(token, { ...page, after }),
+        );
+        return hasMore === undefined ? { ...first, changes } : { ...first, changes, hasMore };
+      },
+      conversationMessages: async (token, conversationId, after, limit) => {
+        const first = await raw.conversationMessages(token, conversationId, after, limit);
+        const { changes, hasMore } = await this.openPages(token, first, (next) =>
+          raw.conversationMessages(token, conversationId, next, limit),
+        );
+        return { changes, hasMore: hasMore ?? false };
+      },
+    };
+  }
+
+  /**
+   * Opens a page read by id. The reader pages on after the last id it got:
+   * when that one was quarantined, the next page is read here, so that a
+   * page the reader gets never ends before the server's did.
+   */
+  private async openPages(
+    token: string,
+    first: { changes: ServerRecordChange[]; hasMore?: boolean },
+    next: (after: string) => Promise<{ changes: ServerRecordChange[]; hasMore?: boolean }>,
+  ): Promise<{ changes: ServerRecordChange[]; hasMore?: boolean }> {
+    const changes: ServerRecordChange[] = [];
+    let page = first;
+    for (;;) {
+      const opened = await this.openAll(token, page.changes);
+      changes.push(...opened);
+      const last = page.changes[page.changes.length - 1];
+      if (page.hasMore !== true || !last || opened[opened.length - 1]?.id === last.id) {
+        return { changes, hasMore: page.hasMore };
+      }
+      page = await next(last.id);
+    }
+  }
+
+  /** A stale result's `current`, opened; left out when it cannot be (the pull reports it). */
+  private async openCurrent(token: string, result: PushResult): Promise<PushResult> {
+    const current = result.current;
+    if (!current || 'truncated' in current) return result;
+    const [opened] = await this.openAll(token, [current]);
+    if (opened) return { ...result, current: opened };
+    const { current: _c, ...rest } = result;
+    return rest;
+  }
+}
+
+/**
+ * `work` over every item, a few dozen at a time: thousands of WebCrypto calls
+ * started at once queue up and take longer than the same calls in small groups.
+ */
+async function inChunks<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += 32) {
+    out.push(...(await Promise.all(items.slice(i, i + 32).map(work))));
+  }
+  return out;
+}

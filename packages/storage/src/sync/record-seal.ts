@@ -1,0 +1,135 @@
+// One account's records on the wire with end-to-end encryption on: what goes
+// out is sealed (the projectId replaced by its opaque keyed id, the whole
+// record inside the ciphertext, only a message's conversationId left beside
+// it for the server), and what comes in is opened and checked before any of
+// it may be applied. A record that does not open is reported, never thrown
+// past the page: the rest of the page still applies.
+import {
+  type DataKey,
+  decryptRecord,
+  encryptRecord,
+  opaqueProjectId,
+  RecordDecryptionError,
+} from '../crypto/index.js';
+import { encryptedDataSchema } from '../crypto/wire.js';
+import { ChatStorageError } from '../errors.js';
+import type { RecordChange, ServerRecordChange } from '../types.js';
+import type { OutgoingChange } from './http.js';
+import { parseRemoteChanges } from './protocol.js';
+
+/** A pulled record that was not applied because it could not be opened or read. */
+export interface QuarantinedRecord {
+  kind: string;
+  id: string;
+  hlc: string;
+  version: number;
+  /**
+   * `authentication-failed`: altered, moved from another record, or under
+   * another key; `malformed`: not an encrypted record where one belongs
+   * (`plaintext` when it came unencrypted); `invalid-record`: it opened but
+   * is not a valid record.
+   */
+  failure: 'authentication-failed' | 'malformed' | 'not-json' | 'plaintext' | 'invalid-record';
+  /** For people: what is wrong with it. */
+  message: string;
+  at: number;
+}
+
+/** Whether `data` is an encrypted envelope `{enc: 1, iv, ct}`. */
+export function isSealed(data: unknown): boolean {
+  return encryptedDataSchema.safeParse(data).success;
+}
+
+export type Opened =
+  | { ok: true; change: ServerRecordChange }
+  | { ok: false; failure: QuarantinedRecord['failure']; message: string };
+
+export class RecordSeal {
+  private readonly opaqueIds = new Map<string, Promise<string>>();
+  /** Opaque project id -> the real one, for tombstones (which carry no record to read it from). */
+  private readonly realIds = new Map<string, string>();
+
+  constructor(readonly key: DataKey) {}
+
+  /** The project id the server sees. */
+  opaque(projectId: string): Promise<string> {
+    let id = this.opaqueIds.get(projectId);
+    if (!id) {
+      id = opaqueProjectId(this.key, projectId).then((opaque) => {
+        this.realIds.set(opaque, projectId);
+        return opaque;
+      });
+      this.opaqueIds.set(projectId, id);
+    }
+    return id;
+  }
+
+  /** Learns the opaque ids of projects this device knows, so tombstones find their project. */
+  async learn(projectIds: readonly string[]): Promise<void> {
+    await Promise.all(projectIds.map((id) => this.opaque(id)));
+  }
+
+  knows(opaqueId: string): boolean {
+    return this.realIds.has(opaqueId);
+  }
+
+  async seal(change: RecordChange): Promise<OutgoingChange> {
+    const projectId = await this.opaque(change.projectId);
+    const { kind, id, hlc, deleted } = change;
+    if (deleted || change.data === null) return { kind, id, projectId, hlc, deleted, data: null };
+    const data = await encryptRecord(this.key, { kind, id, projectId }, change.data);
+    const sealed: OutgoingChange = { kind, id, projectId, hlc, deleted, data };
+    // The server needs to know which conversation a message is in (to delete it with it).
+    if ('conversationId' in change.data) sealed.conversationId = change.data.conversationId;
+    return sealed;
+  }
+
+  /** The record inside a pulled change, checked; or why it cannot be applied. */
+  async open(change: ServerRecordChange): Promise<Opened> {
+    const address = { kind: change.kind, id: change.id, projectId: change.projectId };
+    if (change.deleted) {
+      // No content to open: only the project id goes back to the real one (when this device knows it).
+      return {
+        ok: true,
+        change: { ...change, projectId: this.realIds.get(change.projectId) ?? change.projectId },
+      };
+    }
+    if (!isSealed(change.data)) {
+      return {
+        ok: false,
+        failure: 'plaintext',
+        message: `The ${change.kind} ${JSON.stringify(change.id)} came unencrypted although this account is end-to-end encrypted; it was not applied.`,
+      };
+    }
+    let record: unknown;
+    try {
+      record = await decryptRecord(this.key, address, change.data);
+    } catch (error) {
+      if (error instanceof RecordDecryptionError) {
+        return { ok: false, failure: error.failure, message: `${error.message} It was not applied.` };
+      }
+      throw error;
+    }
+    const projectId = (record as { projectId?: unknown } | null)?.projectId;
+    if (typeof projectId !== 'string' || (await this.opaque(projectId)) !== change.projectId) {
+      return {
+        ok: false,
+        failure: 'invalid-record',
+        message: `The ${change.kind} ${JSON.stringify(change.id)} opened, but names another project than the one it was stored under; it was not applied.`,
+      };
+    }
+    const opened = { ...change, projectId, data: record } as ServerRecordChange;
+    try {
+      // The same checks a page gets when applied, one record at a time: a bad one stays out alone.
+      parseRemoteChanges([opened]);
+    } catch (error) {
+      if (!(error instanceof ChatStorageError)) throw error;
+      return {
+        ok: false,
+        failure: 'invalid-record',
+        message: `The ${change.kind} ${JSON.stringify(change.id)} opened, but is not a valid record (${error.message.replace(/^Remote change \[0\] /, '').replace(/; the page was not applied\.$/, '')}).`,
+      };
+    }
+    return { ok: true, change: opened };
+  }
+}

@@ -61,8 +61,8 @@ export interface SyncEngineOptions {
   /** Changes per pull page (default 1000, the server maximum). */
   pullLimit?: number;
   requestTimeoutMs?: number;
-  /** A fresh device's history download: page size, records per transaction, fetches ahead and in flight. */
-  backfill?: Pick<BackfillOptions, 'pageLimit' | 'batchSize' | 'lookahead' | 'parallel'>;
+  /** A fresh device's history download: messages per request, records per transaction, conversations per request. */
+  backfill?: Pick<BackfillOptions, 'pageLimit' | 'batchSize' | 'conversationsPerRequest'>;
 }
 
 export interface SyncEngine {

@@ -12,6 +12,8 @@ import {
   errorResponseSchema,
   type HealthResponse,
   healthResponseSchema,
+  type MessagesReadRequest,
+  messagesReadResponseSchema,
   messagesResponseSchema,
   pullResponseSchema,
   pushResponseSchema,
@@ -70,7 +72,13 @@ export interface MessagesResponse {
   changes: ServerRecordChange[];
   hasMore: boolean;
 }
-export type { AuthResponse, HealthResponse };
+/** Messages of many conversations; each change names its conversation. */
+export interface MessagesReadResponse {
+  changes: (ServerRecordChange & { conversationId?: string })[];
+  hasMore: boolean;
+  next?: { conversationId: string; after: string };
+}
+export type { AuthResponse, HealthResponse, MessagesReadRequest };
 
 export interface SyncClientOptions {
   serverUrl: string;
@@ -96,6 +104,11 @@ export interface SyncClient {
     after: string | undefined,
     limit: number,
   ): Promise<MessagesResponse>;
+  /**
+   * Protocol 1.1: the message records of many conversations, in the order
+   * named (POST /v1/sync/messages); `next` says where a cut-short answer goes on.
+   */
+  messagesOfMany(token: string, read: MessagesReadRequest): Promise<MessagesReadResponse>;
 }
 
 /** Parses `Retry-After`: delta seconds or an HTTP date. */
@@ -222,6 +235,12 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         messagesResponseSchema,
       ) as Promise<MessagesResponse>;
     },
+    messagesOfMany: (token, read) =>
+      request(
+        '/v1/sync/messages',
+        { method: 'POST', token, body: read },
+        messagesReadResponseSchema,
+      ) as Promise<MessagesReadResponse>,
   };
 }
 

@@ -131,25 +131,6 @@ const MESSAGES_QUERY = pagedQuery(
 )
   .replace('$LIMIT', '$4')
   .replace('$BUDGET', '$5');
-/**
- * The messages of several conversations ($2, in that order), each by id, the
- * first after message $3: each conversation read through its index with the
- * page's limit, then paged like the others (see pagedQuery).
- */
-const MESSAGES_OF_MANY_QUERY = `SELECT ${HEAD_COLUMNS}, data FROM (
-    SELECT ${HEAD_COLUMNS}, data, ord, row_number() OVER w AS n,
-      coalesce(sum(octet_length(data)) OVER w, 0) - coalesce(octet_length(data), 0) AS bytes_before
-    FROM (
-      SELECT m.*, q.ord FROM unnest($2::text[]) WITH ORDINALITY AS q(cid, ord)
-      CROSS JOIN LATERAL (
-        SELECT ${HEAD_COLUMNS}, data FROM records
-        WHERE user_id = $1 AND kind = 'message' AND conversation_id = q.cid AND (q.ord > 1 OR id > $3)
-        ORDER BY id LIMIT $4
-      ) m
-      ORDER BY q.ord, m.id LIMIT $4
-    ) head
-    WINDOW w AS (ORDER BY ord, id)
-  ) page WHERE n <= 2 OR bytes_before <= $5 ORDER BY ord, id`;
 const CONVERSATIONS_QUERY = pagedQuery("user_id = $1 AND kind = 'conversation' AND id > $2", 'id')
   .replace('$LIMIT', '$3')
   .replace('$BUDGET', '$4');
@@ -442,14 +423,32 @@ export class PgSyncStore implements SyncStore {
     limit: number,
     maxDataBytes: number,
   ): Promise<PullPage> {
-    const { rows } = await this.pool.query<RecordRow>(MESSAGES_OF_MANY_QUERY, [
-      userId,
-      conversationIds,
-      after,
-      limit + 1,
-      maxDataBytes,
-    ]);
-    return pageWithin(rows, limit, maxDataBytes, toStored);
+    // A query per conversation, each through its index, until the page is
+    // full: one query over all of them would read and sort every message of
+    // every conversation named to answer the first thousand. One snapshot.
+    return inTransaction(
+      this.pool,
+      async (client) => {
+        const rows: RecordRow[] = [];
+        let bytes = 0;
+        for (const [i, conversationId] of conversationIds.entries()) {
+          if (rows.length > limit || bytes > maxDataBytes) break;
+          const page = await client.query<RecordRow>(MESSAGES_QUERY, [
+            userId,
+            conversationId,
+            i === 0 ? after : '',
+            limit + 1 - rows.length,
+            maxDataBytes - bytes,
+          ]);
+          for (const row of page.rows) {
+            rows.push(row);
+            bytes += row.data === null ? 0 : Buffer.byteLength(row.data, 'utf8');
+          }
+        }
+        return pageWithin(rows, limit, maxDataBytes, toStored);
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
   }
 
   conversationPage(

@@ -96,6 +96,7 @@ class Engine implements SyncEngine {
       rejected: 0,
       leader: false,
       backfill: null,
+      live: false,
     });
     this.backfill = new Backfill({
       ...options.backfill,
@@ -164,7 +165,7 @@ class Engine implements SyncEngine {
     this.leadership = undefined;
     this.tabs?.close();
     this.tabs = undefined;
-    this.store.update({ phase: { state: 'disabled' }, leader: false, backfill: null });
+    this.store.update({ phase: { state: 'disabled' }, leader: false, backfill: null, live: false });
     this.answerFollowerRequests();
   }
 
@@ -286,6 +287,8 @@ class Engine implements SyncEngine {
       onPull: (cursor, reason) => this.onLivePull(cursor, reason),
       onUnauthorized: (error) => void this.fail(error),
       onModeChange: (mode) => {
+        this.store.update({ live: mode === 'open' });
+        if (this.leadership?.isLeader) this.tabs?.post({ type: 'status', status: this.store.get() });
         // Without the stream, the periodic sync is what brings other devices' changes.
         if (mode !== 'open' && mode !== 'off' && this.token && this.leadership?.isLeader) {
           this.intervalTimer.scheduleNoLaterThan(this.intervalMs);

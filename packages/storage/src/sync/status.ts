@@ -31,6 +31,12 @@ export type SyncEngineStatus = SyncPhase & {
   leader: boolean;
   /** A fresh device's history download under way (see describeBackfill), else null. */
   backfill?: BackfillProgress | null;
+  /**
+   * Whether the syncing tab holds the server's live event stream: other
+   * devices' changes arrive as they happen. False: it checks periodically
+   * (a v1 server, or the stream is reconnecting).
+   */
+  live?: boolean;
 };
 
 export type StatusListener = (status: SyncEngineStatus) => void;
@@ -60,6 +66,7 @@ export class StatusStore {
             rejected: base.rejected,
             leader: base.leader,
             backfill: base.backfill,
+            live: base.live,
           }
         : base
     ) as SyncEngineStatus;

@@ -61,8 +61,14 @@ export interface SyncEngineOptions {
   /** Changes per pull page (default 1000, the server maximum). */
   pullLimit?: number;
   requestTimeoutMs?: number;
-  /** A fresh device's history download: messages per request, records per transaction, conversations per request. */
-  backfill?: Pick<BackfillOptions, 'pageLimit' | 'batchSize' | 'conversationsPerRequest'>;
+  /**
+   * A fresh device's history download: messages per request, records per
+   * transaction, conversations per request, and conversations per page of
+   * the first list (default: the server's).
+   */
+  backfill?: Pick<BackfillOptions, 'pageLimit' | 'batchSize' | 'conversationsPerRequest'> & {
+    listLimit?: number;
+  };
 }
 
 export interface SyncEngine {

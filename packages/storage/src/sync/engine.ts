@@ -378,7 +378,13 @@ class Engine implements SyncEngine {
       });
       this.recordPush(pushed.applied, pushed.rejected);
       // A device that never synced lists conversations first; the pull then starts at their snapshot.
-      await listConversations({ adapter: this.adapter, client: this.client, token, shouldContinue: active });
+      await listConversations({
+        adapter: this.adapter,
+        client: this.client,
+        token,
+        shouldContinue: active,
+        pageLimit: this.options.backfill?.listLimit,
+      });
       await pullChanges({
         adapter: this.adapter,
         client: this.client,

@@ -137,6 +137,60 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     expect(await fresh.adapter.pendingCount()).toBe(0);
   });
 
+  it('a conversation list of several pages is read to the end by after and limit; the pull goes on from the first page’s cursor', async () => {
+    const { token, userId, writer, ids } = await seededAccount(12, 2);
+    const listed: { url: URL; body: { changes: { id: string }[]; cursor?: string; hasMore?: boolean } }[] =
+      [];
+    const pulls: URL[] = [];
+    const net: typeof fetch = async (input, init) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      const response = await fetch(input, init);
+      if (url.pathname === '/v1/sync/pull') pulls.push(url);
+      if (url.pathname !== '/v1/sync/conversations') return response;
+      listed.push({ url, body: await response.clone().json() });
+      if (listed.length === 1) {
+        // Between the pages another device renames a conversation already listed and adds one.
+        await writer.adapter.updateConversation(listed[0]!.body.changes[0]!.id, {
+          title: 'Renamed between pages',
+        });
+        await writer.adapter.createConversation({ projectId: 'p1', title: 'Added between pages' });
+        await writer.sync();
+      }
+      return response;
+    };
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: net,
+      backfill: { listLimit: 5 },
+    });
+    t.open.push(fresh);
+    await untilDownloaded(fresh);
+    // 13 conversations by then, in pages of 5: 5, 5 and 3, each going on after the last id of the one before.
+    expect(listed.map((l) => l.body.changes.length)).toEqual([5, 5, 3]);
+    expect(listed.map((l) => l.body.hasMore)).toEqual([true, true, false]);
+    expect(listed.map((l) => l.url.searchParams.get('limit'))).toEqual(['5', '5', '5']);
+    expect(listed.map((l) => l.url.searchParams.get('after'))).toEqual([
+      null,
+      listed[0]!.body.changes.at(-1)!.id,
+      listed[1]!.body.changes.at(-1)!.id,
+    ]);
+    const seen = listed.flatMap((l) => l.body.changes.map((c) => c.id));
+    expect(new Set(seen).size).toBe(13);
+    expect(seen).toEqual(expect.arrayContaining(ids));
+    // Only the first page carries a cursor, and the pull starts there: the rename comes by pull.
+    expect(listed.map((l) => l.body.cursor !== undefined)).toEqual([true, false, false]);
+    expect(pulls[0]!.searchParams.get('since')).toBe(listed[0]!.body.cursor);
+    const titles = (await fresh.adapter.listConversations('p1', { includeArchived: true })).map(
+      (c) => c.title,
+    );
+    expect(titles).toEqual(expect.arrayContaining(['Renamed between pages', 'Added between pages']));
+    expect(titles).toHaveLength(13);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+  });
+
   it('resumes after being cut off mid-way: only the conversations left are fetched, and it ends exact', async () => {
     const { token, userId } = await seededAccount(12, 5);
     const store = newDeviceStore(kind);

@@ -1,8 +1,8 @@
 // A fresh device's history download, after the conversation list
 // (bootstrap.ts): the queued conversations' messages, many conversations per
-// request (POST /v1/sync/messages), each answer written in one large
-// transaction while the next one is already on its way, with the main thread
-// given back between writes. The progress (what is left) is stored after
+// request (POST /v1/sync/messages), each answer written in a few
+// transactions while the next one is already on its way, with the main
+// thread given back between them. The progress (what is left) is stored after
 // every write, so a reload resumes with the conversations not yet complete;
 // a conversation cut off mid-way is fetched again, and the greatest stamp
 // wins wherever a record also came by pull.
@@ -33,9 +33,13 @@ export function describeBackfill(progress: BackfillProgress): string {
 export interface BackfillOptions {
   adapter: SyncSource;
   client: SyncClient;
-  /** Messages per request (default 1000, the server maximum): one request's answer is one write. */
+  /** Messages per request (default 1000, the server maximum). */
   pageLimit?: number;
-  /** Records per transaction for a conversation fetched on its own (default 1000). */
+  /**
+   * Records per transaction (default 250). A conversation opened meanwhile
+   * is written between two of them, so it waits for one at most; and each
+   * stays a short task for the main thread.
+   */
   batchSize?: number;
   /** Conversations named per request (default 64; the answer stops at `pageLimit` messages). */
   conversationsPerRequest?: number;
@@ -183,16 +187,15 @@ export class Backfill {
   }
 
   /**
-   * Writes records in transactions of at most `batchSize` (one when the
-   * answer is no larger); newest first when someone waits for them (ids
+   * Writes records in transactions of at most `batchSize`, the main thread
+   * given back between them; newest first when someone waits for them (ids
    * follow time), so a long conversation's latest page shows after the first write.
    */
   private async write(changes: ServerRecordChange[], newestFirst: boolean): Promise<void> {
     if (changes.length === 0) return;
-    const batchSize = this.opts.batchSize ?? 1000;
+    const batchSize = this.opts.batchSize ?? 250;
     const chunks: ServerRecordChange[][] = [];
-    if (changes.length <= batchSize) chunks.push(changes);
-    else for (let i = 0; i < changes.length; i += batchSize) chunks.push(changes.slice(i, i + batchSize));
+    for (let i = 0; i < changes.length; i += batchSize) chunks.push(changes.slice(i, i + batchSize));
     if (newestFirst) chunks.reverse();
     for (const [i, chunk] of chunks.entries()) {
       if (i > 0) await yieldToMain();

@@ -1,8 +1,8 @@
 // A fresh device's history download, after the conversation list
 // (bootstrap.ts): the queued conversations' messages, many conversations per
-// request (POST /v1/sync/messages), each answer written in a few
-// transactions while the next one is already on its way, with the main
-// thread given back between them. The progress (what is left) is stored after
+// request (POST /v1/sync/messages), each answer written in one large
+// transaction while the next one is already on its way, with the main thread
+// given back between writes. The progress (what is left) is stored after
 // every write, so a reload resumes with the conversations not yet complete;
 // a conversation cut off mid-way is fetched again, and the greatest stamp
 // wins wherever a record also came by pull.
@@ -36,9 +36,10 @@ export interface BackfillOptions {
   /** Messages per request (default 1000, the server maximum). */
   pageLimit?: number;
   /**
-   * Records per transaction (default 250). A conversation opened meanwhile
-   * is written between two of them, so it waits for one at most; and each
-   * stays a short task for the main thread.
+   * Records per transaction (default 1000: an answer is one write). A
+   * conversation opened meanwhile is written between two of them, so it
+   * waits for one at most. Smaller writes cost more in all: each has a fixed
+   * number of round trips to the database, slow on a busy machine.
    */
   batchSize?: number;
   /** Conversations named per request (default 64; the answer stops at `pageLimit` messages). */
@@ -193,7 +194,7 @@ export class Backfill {
    */
   private async write(changes: ServerRecordChange[], newestFirst: boolean): Promise<void> {
     if (changes.length === 0) return;
-    const batchSize = this.opts.batchSize ?? 250;
+    const batchSize = this.opts.batchSize ?? 1000;
     const chunks: ServerRecordChange[][] = [];
     for (let i = 0; i < changes.length; i += batchSize) chunks.push(changes.slice(i, i + batchSize));
     if (newestFirst) chunks.reverse();

@@ -235,13 +235,14 @@ async function openMidDownload(
   return opened;
 }
 
-/** A fetch that reads each pull's body itself, to time the network part of every page. */
+/** A fetch that reads each pull's and download's body itself, to time the network part of every page. */
 function timedFetch(onPull: (ms: number) => void): typeof fetch {
   return async (input, init) => {
     const t = performance.now();
     const response = await fetch(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!url.includes('/v1/sync/pull') && !url.includes('/v1/sync/conversations')) return response;
+    const timed = ['/v1/sync/pull', '/v1/sync/conversations', '/v1/sync/messages'];
+    if (!timed.some((path) => url.includes(path))) return response;
     const body = await response.arrayBuffer();
     onPull(performance.now() - t);
     return new Response(body, {

@@ -1,7 +1,7 @@
-// GET /v1/sync/conversations and /v1/sync/conversations/:id/messages over
-// HTTP, on SQLite and on PostgreSQL.
+// GET /v1/sync/conversations, /v1/sync/conversations/:id/messages and
+// POST /v1/sync/messages over HTTP, on SQLite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationsResponse, MessagesResponse } from '../src/protocol.js';
+import type { ConversationsResponse, MessagesReadResponse, MessagesResponse } from '../src/protocol.js';
 import {
   conversationChange,
   messageChange,
@@ -234,6 +234,124 @@ describe.each(STORES)('bootstrap reads on %s', (storeName) => {
       'm5',
       'm6',
     ]);
+  });
+
+  const manyMessages = (token: string | undefined, json: unknown) =>
+    request<MessagesReadResponse>(server.url, 'POST', '/v1/sync/messages', { token, json });
+
+  it('many conversations’ messages come in one answer, in the order asked, paged with a place to go on', async () => {
+    const { token } = await signup(server.url);
+    const stranger = await signup(server.url);
+    await push(server.url, token, [
+      conversationChange('c1', stamp(t0)),
+      conversationChange('c2', stamp(t0)),
+      ...['m1', 'm2', 'm3'].map((id) => messageChange(id, 'c1', stamp(t0))),
+      ...['n1', 'n2'].map((id) => messageChange(id, 'c2', stamp(t0))),
+    ]);
+    await push(server.url, token, [tombstone('message', 'm2', stamp(t0 + 1))]);
+    await push(server.url, stranger.token, [
+      conversationChange('c1', stamp(t0)),
+      messageChange('theirs', 'c1', stamp(t0)),
+    ]);
+    const whole = await manyMessages(token, { conversations: ['c2', 'c1'] });
+    expect(whole.status).toBe(200);
+    expect(whole.body.hasMore).toBe(false);
+    expect(whole.body.next).toBeUndefined();
+    expect(whole.body.changes.map((c) => [c.conversationId, c.id, c.deleted])).toEqual([
+      ['c2', 'n1', false],
+      ['c2', 'n2', false],
+      ['c1', 'm1', false],
+      ['c1', 'm2', true],
+      ['c1', 'm3', false],
+    ]);
+    expect(whole.body.changes[0]!.data).toMatchObject({ id: 'n1', conversationId: 'c2' });
+    // Pages of 2, each request sending what is left from `next` on.
+    let rest = ['c2', 'c1'];
+    let after: string | undefined;
+    const seen: string[] = [];
+    for (;;) {
+      const page = await manyMessages(token, { conversations: rest, after, limit: 2 });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.changes.map((c) => c.id));
+      if (!page.body.hasMore) break;
+      const next = page.body.next!;
+      expect(next.after).toBe(page.body.changes.at(-1)!.id);
+      rest = rest.slice(rest.indexOf(next.conversationId));
+      after = next.after;
+    }
+    expect(seen).toEqual(['n1', 'n2', 'm1', 'm2', 'm3']);
+    expect(
+      (await manyMessages(stranger.token, { conversations: ['c2', 'c1'] })).body.changes.map((c) => c.id),
+    ).toEqual(['theirs']);
+  });
+
+  it('a read of many conversations stops within the 16 MiB answer limit and says where to go on', async () => {
+    const { token } = await signup(server.url);
+    const big = 'x'.repeat(3 * MiB);
+    await push(server.url, token, [conversationChange('c1', stamp(t0)), conversationChange('c2', stamp(t0))]);
+    for (const [conversation, ids] of [
+      ['c1', ['m1', 'm2', 'm3']],
+      ['c2', ['n1', 'n2', 'n3']],
+    ] as const) {
+      const res = await push(
+        server.url,
+        token,
+        ids.map((id) => messageChange(id, conversation, stamp(t0), { content: big })),
+      );
+      expect(res.body.results.every((r) => r.status === 'applied')).toBe(true);
+    }
+    const res = await fetch(`${server.url}/v1/sync/messages`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conversations: ['c1', 'c2'] }),
+    });
+    const text = await res.text();
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(16 * MiB);
+    const first = JSON.parse(text) as MessagesReadResponse;
+    expect(first.hasMore).toBe(true);
+    expect(first.changes.length).toBeLessThan(6);
+    const { conversationId, after } = first.next!;
+    const rest = await manyMessages(token, {
+      conversations: ['c1', 'c2'].slice(['c1', 'c2'].indexOf(conversationId)),
+      after,
+    });
+    expect([...first.changes, ...rest.body.changes].map((c) => c.id)).toEqual([
+      'm1',
+      'm2',
+      'm3',
+      'n1',
+      'n2',
+      'n3',
+    ]);
+  });
+
+  it('a bad read of many conversations is 400 with what to fix; no token is 401', async () => {
+    const { token } = await signup(server.url);
+    const cases: [unknown, RegExp][] = [
+      [{}, /conversations must be a list of conversation ids/],
+      [{ conversations: [] }, /must name at least one conversation/],
+      [{ conversations: ['c1', 'c1'] }, /names conversation "c1" twice/],
+      [{ conversations: Array.from({ length: 1001 }, (_, i) => `c${i}`) }, /at most 1000 conversations/],
+      [{ conversations: ['a\u0001b'] }, /must not contain control characters/],
+      [{ conversations: ['c1'], after: '' }, /must not be empty/],
+      [{ conversations: ['c1'], limit: 0 }, /limit must be at least 1/],
+      [{ conversations: ['c1'], limit: 1.5 }, /limit must be a whole number/],
+      [{ conversations: ['c1'], since: 3 }, /since/],
+    ];
+    for (const [json, message] of cases) {
+      const res = await manyMessages(token, json);
+      expect(res.status, JSON.stringify(json)).toBe(400);
+      expect(res.body).toMatchObject({
+        error: { code: 'invalid-request', message: expect.stringMatching(message) },
+      });
+    }
+    const notJson = await request(server.url, 'POST', '/v1/sync/messages', {
+      token,
+      body: '{',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(notJson.status).toBe(400);
+    expect((await manyMessages(undefined, { conversations: ['c1'] })).status).toBe(401);
   });
 
   it('bad parameters are 400 with what to fix; no token is 401', async () => {

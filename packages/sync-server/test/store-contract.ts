@@ -493,6 +493,65 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(byBytes.hasMore).toBe(true);
         expect((await store.messagesOf(userId, 'nothing', '', 10, MiB)).changes).toEqual([]);
       });
+
+      it('messages of many conversations come conversation by conversation in the order asked, resumable anywhere', async () => {
+        const userId = await newUser();
+        await store.push(userId, [
+          conv('c1'),
+          conv('c2'),
+          conv('c3'),
+          msg('a2', 'c2'),
+          msg('a1', 'c2'),
+          msg('b1', 'c1'),
+          msg('b2', 'c1'),
+          msg('b3', 'c1'),
+          msg('z1', 'c3'),
+        ]);
+        await store.push(userId, [gone('message', 'b2', t0 + 1)]);
+        const asked = ['c2', 'empty', 'c1', 'c3'];
+        const whole = await store.messagesOfMany(userId, asked, '', 100, MiB);
+        expect(whole.changes.map((c) => [c.conversationId, c.id, c.deleted])).toEqual([
+          ['c2', 'a1', false],
+          ['c2', 'a2', false],
+          ['c1', 'b1', false],
+          ['c1', 'b2', true],
+          ['c1', 'b3', false],
+          ['c3', 'z1', false],
+        ]);
+        expect(whole.hasMore).toBe(false);
+        // Pages of 2, each going on from the last conversation and message listed.
+        const seen: string[] = [];
+        let rest = asked;
+        let after = '';
+        for (let pages = 1; ; pages++) {
+          const page = await store.messagesOfMany(userId, rest, after, 2, MiB);
+          expect(page.changes.length).toBeLessThanOrEqual(2);
+          seen.push(...page.changes.map((c) => c.id));
+          if (!page.hasMore) {
+            expect(pages).toBe(3);
+            break;
+          }
+          const last = page.changes.at(-1)!;
+          rest = rest.slice(rest.indexOf(last.conversationId!));
+          after = last.id;
+        }
+        expect(seen).toEqual(whole.changes.map((c) => c.id));
+        // `after` applies to the first conversation only.
+        expect(
+          (await store.messagesOfMany(userId, ['c1', 'c2'], 'b1', 100, MiB)).changes.map((c) => c.id),
+        ).toEqual(['b2', 'b3', 'a1', 'a2']);
+        // The byte budget ends a page early, but never before its first record.
+        const byBytes = await store.messagesOfMany(userId, ['c1', 'c2'], '', 100, 1);
+        expect(byBytes.changes.map((c) => c.id)).toEqual(['b1']);
+        expect(byBytes.hasMore).toBe(true);
+        // Another user's conversations of the same ids are theirs alone.
+        const other = await newUser();
+        await store.push(other, [conv('c1'), msg('theirs', 'c1')]);
+        expect((await store.messagesOfMany(other, asked, '', 100, MiB)).changes.map((c) => c.id)).toEqual([
+          'theirs',
+        ]);
+        expect((await store.messagesOfMany(await newUser(), asked, '', 100, MiB)).changes).toEqual([]);
+      });
     });
 
     describe('change notices', () => {

@@ -1,7 +1,15 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
 import { conversations, openApp, waitForAnswerDone } from './helpers.js';
-import { authenticate, chat, item, newDevice, renameConversation, uniqueUser } from './sync-helpers.js';
+import {
+  authenticate,
+  chat,
+  item,
+  newDevice,
+  renameConversation,
+  syncStatus,
+  uniqueUser,
+} from './sync-helpers.js';
 
 /** Types the message and sends it; the other device's 3 s start once Send is pressed. */
 async function sendMessage(page: Page, text: string) {
@@ -25,6 +33,9 @@ test('a message sent on one device appears on the other within 3 s, with nothing
   await authenticate(other, 'Sign in', user);
   await item(other, 'Seed sowing dates').click();
   await expect(other.locator('article.message-user')).toHaveCount(1);
+  // Both hold the server's live stream, and say so.
+  await expect(syncStatus(page)).toContainText('Live');
+  await expect(syncStatus(other)).toContainText('Live');
 
   // A question in the conversation open on both: the other device shows it, then the finished answer.
   await sendMessage(page, 'When do tomatoes go out?');

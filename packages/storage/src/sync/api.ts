@@ -70,8 +70,14 @@ export interface SyncEngineOptions {
    * IndexedDB database `chatkeep-keys`; in memory where IndexedDB is missing).
    */
   keyStore?: KeyStore;
-  /** A fresh device's history download: page size, records per transaction, fetches ahead and in flight. */
-  backfill?: Pick<BackfillOptions, 'pageLimit' | 'batchSize' | 'lookahead' | 'parallel'>;
+  /**
+   * A fresh device's history download: messages per request, records per
+   * transaction, conversations per request, and conversations per page of
+   * the first list (default: the server's).
+   */
+  backfill?: Pick<BackfillOptions, 'pageLimit' | 'batchSize' | 'conversationsPerRequest'> & {
+    listLimit?: number;
+  };
 }
 
 /**

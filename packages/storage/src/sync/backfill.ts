@@ -1,16 +1,18 @@
 // A fresh device's history download, after the conversation list
-// (bootstrap.ts): each queued conversation's message pages, a few
-// conversations fetched ahead while earlier ones are written, in large
-// transactions with the main thread given back between them. The progress
-// (what is left) is stored after every batch, so a reload resumes with the
-// conversations not yet written; a batch cut off is fetched again, and the
-// greatest stamp wins wherever a record also came by pull.
+// (bootstrap.ts): the queued conversations' messages, many conversations per
+// request (POST /v1/sync/messages), each answer written in one large
+// transaction while the next one is already on its way, with the main thread
+// given back between writes. The progress (what is left) is stored after
+// every write, so a reload resumes with the conversations not yet complete;
+// a conversation cut off mid-way is fetched again, and the greatest stamp
+// wins wherever a record also came by pull.
 //
 // `prioritize` moves a conversation to the front (the open one, the one the
-// user clicks) and fetches it at once, ahead of the requests already waiting.
+// user clicks) and fetches it at once on a request of its own, in parallel
+// with the download: a click never waits behind a large answer.
 import type { ServerRecordChange, SyncSource } from '../types.js';
 import { BackfillQueue } from './backfill-queue.js';
-import type { SyncClient } from './http.js';
+import { type MessagesReadResponse, type SyncClient, SyncRequestError } from './http.js';
 import { yieldToMain } from './yield.js';
 
 /** How far the download got, for the status line. */
@@ -33,23 +35,37 @@ export interface BackfillOptions {
   client: SyncClient;
   /** Messages per request (default 1000, the server maximum). */
   pageLimit?: number;
-  /** Records per transaction (default 1000). */
-  batchSize?: number;
-  /** Conversations fetched ahead of the one being written (default 32). */
-  lookahead?: number;
   /**
-   * Requests in flight at once (default 6, a browser's connections per host
-   * over HTTP/1.1). A request per conversation makes the download bound by
-   * latency, not bytes, on a busy machine or a slow link: more in flight helps.
+   * Records per transaction (default 1000: an answer is one write). A
+   * conversation opened meanwhile is written between two of them, so it
+   * waits for one at most. Smaller writes cost more in all: each has a fixed
+   * number of round trips to the database, slow on a busy machine.
    */
-  parallel?: number;
-  /** Hears the progress after every batch; null once the download is done (or none is under way). */
+  batchSize?: number;
+  /** Conversations named per request (default 64; the answer stops at `pageLimit` messages). */
+  conversationsPerRequest?: number;
+  /** Hears the progress after every write; null once the download is done (or none is under way). */
   onProgress: (progress: BackfillProgress | null) => void;
 }
 
-interface Fetched {
-  done: Promise<ServerRecordChange[]>;
-  changes?: ServerRecordChange[];
+/** What to read next: these conversations, the first after message `after`. */
+interface Read {
+  conversations: string[];
+  after?: string;
+}
+
+/** One answer: its records, how many of the conversations named are now complete, and where the next goes on. */
+interface Page {
+  changes: ServerRecordChange[];
+  complete: number;
+  after?: string;
+}
+
+/** The conversation a message record belongs to: named on the change (protocol 1.1) or in its data. */
+function conversationOf(change: ServerRecordChange & { conversationId?: string }): string | undefined {
+  if (change.conversationId !== undefined) return change.conversationId;
+  const data = change.data as { conversationId?: unknown } | null;
+  return typeof data?.conversationId === 'string' ? data.conversationId : undefined;
 }
 
 export class Backfill {
@@ -59,15 +75,13 @@ export class Backfill {
   /** Conversations asked for and not yet downloaded, last asked first. */
   private wanted: string[] = [];
   private readonly waiters = new Map<string, (() => void)[]>();
-  private readonly fetched = new Map<string, Fetched>();
-  /** A batch being gathered, waiting for a slow conversation, hears of a new priority here. */
-  private readonly onAsk: (() => void)[] = [];
-  private readonly slots: Slots;
+  /** Conversations being fetched on a request of their own. */
+  private readonly urgent = new Set<string>();
+  /** False once the server answered POST /v1/sync/messages with 404: one conversation per request then. */
+  private manyPerRequest = true;
   private token: string | undefined;
 
-  constructor(private readonly opts: BackfillOptions) {
-    this.slots = new Slots(opts.parallel ?? 6);
-  }
+  constructor(private readonly opts: BackfillOptions) {}
 
   /** Whether a download is under way (known only once the progress was read). */
   get active(): boolean {
@@ -78,7 +92,6 @@ export class Backfill {
   load(): Promise<void> {
     this.loaded = (async () => {
       const progress = await this.opts.adapter.getBootstrap();
-      this.fetched.clear();
       this.queue = progress?.stage === 'messages' ? new BackfillQueue(progress) : undefined;
       // Asked-for conversations keep their place in front, the last asked first.
       for (const id of [...this.wanted].reverse()) this.queue?.prioritize(id);
@@ -95,76 +108,132 @@ export class Backfill {
   async run(token: string, shouldContinue: () => boolean): Promise<void> {
     await this.load();
     this.token = token;
-    const batchSize = this.opts.batchSize ?? 1000;
-    const lookahead = this.opts.lookahead ?? 32;
+    // Conversations the user asked for before the run get their own request now.
+    for (const id of this.wanted) void this.fetchNow(id);
+    let read: Read | undefined;
+    let ahead: Promise<Page> | undefined;
     try {
       while (shouldContinue()) {
         const queue = this.queue;
         if (!queue || queue.remaining === 0) break;
-        for (const id of queue.upcoming(lookahead)) this.fetch(id, false);
-        const { ids, changes } = await this.gather(queue, lookahead, batchSize);
+        read ??= this.nextRead(queue, []);
+        if (!read) break;
+        const page = await (ahead ?? this.readPage(token, read));
+        ahead = undefined;
         if (!shouldContinue()) break;
-        // One write for the batch (it passes batchSize by at most one conversation);
-        // a conversation of several thousand messages goes in writes of batchSize.
-        const chunks: ServerRecordChange[][] = [];
-        if (changes.length <= 2 * batchSize) chunks.push(changes);
-        else for (let i = 0; i < changes.length; i += batchSize) chunks.push(changes.slice(i, i + batchSize));
-        // Someone waits for this conversation and it takes several writes: its
-        // newest messages first (ids follow time), so its latest page shows
-        // after the first one. It leaves the queue only once all are written.
-        if (ids.length === 1 && this.waiters.has(ids[0]!)) chunks.reverse();
-        for (const chunk of chunks) {
-          await this.opts.adapter.applyRemote(chunk);
-          await yieldToMain();
+        const done = read.conversations.slice(0, page.complete);
+        const rest = read.conversations.slice(page.complete);
+        read = rest.length > 0 ? { conversations: rest, after: page.after } : this.nextRead(queue, done);
+        // The next answer travels while this one is written.
+        if (read) {
+          ahead = this.readPage(token, read);
+          ahead.catch(() => undefined);
         }
-        queue.complete(ids);
-        for (const id of ids) this.fetched.delete(id);
+        // Conversations written meanwhile (fetched on their own) are not written again.
+        const changes = page.changes.filter((c) => {
+          const conversationId = conversationOf(c);
+          return conversationId === undefined || queue.has(conversationId);
+        });
+        await this.write(changes, false);
+        queue.complete(done);
         await this.opts.adapter.setBootstrap(queue.progress());
         this.report();
         this.settleWaiters();
+        await yieldToMain();
       }
     } finally {
-      // Fetches of a stopped run are not reused: a new token or account may follow.
-      this.fetched.clear();
       this.token = undefined;
     }
   }
 
-  /**
-   * Whole conversations from the front of the queue, in order, until a batch
-   * is full: waiting for each to arrive, so that a slow link still gives few
-   * large writes. A conversation someone waits for goes alone and at once,
-   * and one asked for meanwhile cuts the wait short.
-   */
-  private async gather(
-    queue: BackfillQueue,
-    lookahead: number,
-    batchSize: number,
-  ): Promise<{ ids: string[]; changes: ServerRecordChange[] }> {
-    const ids: string[] = [];
-    const changes: ServerRecordChange[] = [];
-    for (const id of queue.upcoming(lookahead)) {
-      const waitedFor = this.waiters.has(id);
-      if (ids.length > 0 && waitedFor) break;
-      const entry = this.fetch(id, false);
-      if (!entry.changes) {
-        if (ids.length === 0) await entry.done;
-        else if (await Promise.race([entry.done.then(() => false), this.asked().then(() => true)])) break;
-      }
-      ids.push(id);
-      for (const change of entry.changes ?? (await entry.done)) changes.push(change);
-      if (waitedFor || changes.length >= batchSize) break;
-    }
-    // The races are over: their listeners are not needed any more.
-    this.onAsk.length = 0;
-    return { ids, changes };
+  /** The next conversations to ask for, in download order, leaving out those fetched on their own or just read. */
+  private nextRead(queue: BackfillQueue, justRead: readonly string[]): Read | undefined {
+    const per = this.manyPerRequest ? (this.opts.conversationsPerRequest ?? 64) : 1;
+    const skip = new Set([...justRead, ...this.urgent]);
+    const conversations = queue
+      .upcoming(per + skip.size)
+      .filter((id) => !skip.has(id))
+      .slice(0, per);
+    return conversations.length > 0 ? { conversations } : undefined;
   }
 
-  /** Resolves at the next `prioritize` of a queued conversation. */
-  private asked(): Promise<void> {
-    return new Promise((resolve) => {
-      this.onAsk.push(resolve);
-    });
+  /** One request: many conversations at once, or one against a server without the many-conversation read. */
+  private async readPage(token: string, read: Read): Promise<Page> {
+    const limit = this.opts.pageLimit ?? 1000;
+    if (this.manyPerRequest) {
+      let answer: MessagesReadResponse;
+      try {
+        answer = await this.opts.client.messagesOfMany(token, { ...read, limit });
+      } catch (error) {
+        if (!(error instanceof SyncRequestError && error.status === 404)) throw error;
+        this.manyPerRequest = false;
+        return this.readPage(token, { conversations: read.conversations.slice(0, 1), after: read.after });
+      }
+      if (!answer.hasMore || !answer.next)
+        return { changes: answer.changes, complete: read.conversations.length };
+      const at = read.conversations.indexOf(answer.next.conversationId);
+      if (at < 0) {
+        throw new SyncRequestError(
+          'bad-response',
+          `The sync server's answer to /v1/sync/messages goes on from conversation ${answer.next.conversationId}, which was not asked for. Is the server a Chatkeep server of a matching version?`,
+        );
+      }
+      return { changes: answer.changes, complete: at, after: answer.next.after };
+    }
+    const conversationId = read.conversations[0]!;
+    const page = await this.opts.client.conversationMessages(token, conversationId, read.after, limit);
+    const last = page.changes.at(-1);
+    if (!page.hasMore || !last) return { changes: page.changes, complete: 1 };
+    return { changes: page.changes, complete: 0, after: last.id };
+  }
+
+  /**
+   * Writes records in transactions of at most `batchSize`, the main thread
+   * given back between them; newest first when someone waits for them (ids
+   * follow time), so a long conversation's latest page shows after the first write.
+   */
+  private async write(changes: ServerRecordChange[], newestFirst: boolean): Promise<void> {
+    if (changes.length === 0) return;
+    const batchSize = this.opts.batchSize ?? 1000;
+    const chunks: ServerRecordChange[][] = [];
+    for (let i = 0; i < changes.length; i += batchSize) chunks.push(changes.slice(i, i + batchSize));
+    if (newestFirst) chunks.reverse();
+    for (const [i, chunk] of chunks.entries()) {
+      if (i > 0) await yieldToMain();
+      await this.opts.adapter.applyRemote(chunk);
+    }
+  }
+
+  /**
+   * Fetches one conversation on a request of its own, beside the download,
+   * and writes it newest messages first. A failure leaves it queued, first
+   * in line for the download.
+   */
+  private async fetchNow(conversationId: string): Promise<void> {
+    const token = this.token;
+    const queue = this.queue;
+    if (!token || !queue?.has(conversationId) || this.urgent.has(conversationId)) return;
+    this.urgent.add(conversationId);
+    try {
+      const changes: ServerRecordChange[] = [];
+      let read: Read = { conversations: [conversationId] };
+      for (;;) {
+        const page = await this.readPage(token, read);
+        for (const change of page.changes) changes.push(change);
+        if (page.complete === 1) break;
+        read = { conversations: [conversationId], after: page.after };
+      }
+      if (this.queue !== queue || !queue.has(conversationId)) return;
+      await this.write(changes, true);
+      queue.complete([conversationId]);
+      await this.opts.adapter.setBootstrap(queue.progress());
+      this.report();
+      this.settleWaiters();
+    } catch {
+      // Left queued, at the front: the download brings it.
+    } finally {
+      this.urgent.delete(conversationId);
+    }
   }
 
   /**
@@ -176,14 +245,13 @@ export class Backfill {
     const queue = this.queue;
     if (!queue?.prioritize(conversationId)) return;
     this.wanted = [conversationId, ...this.wanted.filter((id) => id !== conversationId)];
-    for (const wake of this.onAsk.splice(0)) wake();
-    // Fetched now, ahead of the requests already waiting for a slot.
-    if (this.token) this.fetch(conversationId, true);
-    await new Promise<void>((resolve) => {
+    const downloaded = new Promise<void>((resolve) => {
       const list = this.waiters.get(conversationId) ?? [];
       list.push(resolve);
       this.waiters.set(conversationId, list);
     });
+    void this.fetchNow(conversationId);
+    await downloaded;
   }
 
   /** Whether this conversation's messages are still to download. */
@@ -198,40 +266,6 @@ export class Backfill {
     for (const resolve of all) resolve();
   }
 
-  private fetch(conversationId: string, urgent: boolean): Fetched {
-    const existing = this.fetched.get(conversationId);
-    if (existing) return existing;
-    const entry: Fetched = { done: this.fetchAll(conversationId, urgent) };
-    entry.done.then(
-      (changes) => {
-        entry.changes = changes;
-      },
-      () => {
-        // A failed fetch is fetched again by the next run.
-        if (this.fetched.get(conversationId) === entry) this.fetched.delete(conversationId);
-      },
-    );
-    this.fetched.set(conversationId, entry);
-    return entry;
-  }
-
-  /** Every message page of one conversation. */
-  private async fetchAll(conversationId: string, urgent: boolean): Promise<ServerRecordChange[]> {
-    const token = this.token;
-    if (!token) throw new Error('the download is not running');
-    const limit = this.opts.pageLimit ?? 1000;
-    const changes: ServerRecordChange[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.slots.run(urgent, () =>
-        this.opts.client.conversationMessages(token, conversationId, after, limit),
-      );
-      for (const change of page.changes) changes.push(change);
-      if (!page.hasMore || page.changes.length === 0) return changes;
-      after = page.changes[page.changes.length - 1]!.id;
-    }
-  }
-
   private report(): void {
     const queue = this.queue;
     this.opts.onProgress(queue && queue.remaining > 0 ? { done: queue.done, total: queue.total } : null);
@@ -244,46 +278,5 @@ export class Backfill {
       this.waiters.delete(id);
       for (const resolve of list) resolve();
     }
-  }
-}
-
-/**
- * At most `size` tasks at once. Background tasks leave one slot free, so an
- * urgent one (a conversation just opened) starts at once; urgent ones also
- * go before any background task waiting.
- */
-class Slots {
-  private busy = 0;
-  private readonly waiting: { urgent: boolean; start: () => void }[] = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(urgent: boolean, task: () => Promise<T>): Promise<T> {
-    if (this.busy < this.limit(urgent)) this.busy += 1;
-    else {
-      await new Promise<void>((start) => {
-        if (urgent) this.waiting.unshift({ urgent, start });
-        else this.waiting.push({ urgent, start });
-      });
-    }
-    try {
-      return await task();
-    } finally {
-      this.busy -= 1;
-      this.wake();
-    }
-  }
-
-  private limit(urgent: boolean): number {
-    return urgent ? this.size : Math.max(1, this.size - 1);
-  }
-
-  /** Starts the next waiting task if it fits; its slot is taken here, before it runs. */
-  private wake(): void {
-    const next = this.waiting[0];
-    if (!next || this.busy >= this.limit(next.urgent)) return;
-    this.waiting.shift();
-    this.busy += 1;
-    next.start();
   }
 }

@@ -30,6 +30,8 @@ export interface ListOptions {
   client: SyncClient;
   token: string;
   shouldContinue: () => boolean;
+  /** Conversations per page of the list (default: the server's, which pages only past 5,000). */
+  pageLimit?: number;
 }
 
 /** Lists the user's conversations on a device that never synced (no cursor). */
@@ -42,7 +44,7 @@ export async function listConversations(opts: ListOptions): Promise<ListOutcome>
 
   let snapshot: { changes: ServerRecordChange[]; cursor: string };
   try {
-    snapshot = await readSnapshot(client, token);
+    snapshot = await readSnapshot(client, token, opts.pageLimit);
   } catch (error) {
     if (error instanceof SyncRequestError && error.status === 404) {
       await adapter.setBootstrap(undefined);
@@ -75,8 +77,9 @@ export async function listConversations(opts: ListOptions): Promise<ListOutcome>
 async function readSnapshot(
   client: SyncClient,
   token: string,
+  limit: number | undefined,
 ): Promise<{ changes: ServerRecordChange[]; cursor: string }> {
-  let page = await client.conversations(token);
+  let page = await client.conversations(token, { limit });
   const cursor = page.cursor;
   if (cursor === undefined) {
     throw new SyncRequestError(
@@ -87,7 +90,7 @@ async function readSnapshot(
   const changes = [...page.changes];
   while (page.hasMore === true && page.changes.length > 0) {
     const after = page.changes[page.changes.length - 1]!.id;
-    page = await client.conversations(token, { after });
+    page = await client.conversations(token, { after, limit });
     changes.push(...page.changes);
   }
   return { changes, cursor };

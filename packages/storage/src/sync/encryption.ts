@@ -411,6 +411,11 @@ export class SyncEncryption {
         );
         return { changes, hasMore: hasMore ?? false };
       },
+      // Resumes at the server's `next`, so a quarantined record cannot cut the download short.
+      messagesOfMany: async (token, read) => {
+        const page = await raw.messagesOfMany(token, read);
+        return { ...page, changes: await this.openAll(token, page.changes) };
+      },
     };
   }
 

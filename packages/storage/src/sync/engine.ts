@@ -101,6 +101,7 @@ class Engine implements SyncEngine {
       rejected: 0,
       leader: false,
       backfill: null,
+      live: false,
       encryption: 'unknown',
       quarantined: 0,
     });
@@ -190,7 +191,7 @@ class Engine implements SyncEngine {
     this.leadership = undefined;
     this.tabs?.close();
     this.tabs = undefined;
-    this.store.update({ phase: { state: 'disabled' }, leader: false, backfill: null });
+    this.store.update({ phase: { state: 'disabled' }, leader: false, backfill: null, live: false });
     this.answerFollowerRequests();
   }
 
@@ -315,6 +316,8 @@ class Engine implements SyncEngine {
       onPull: (cursor, reason) => this.onLivePull(cursor, reason),
       onUnauthorized: (error) => void this.fail(error),
       onModeChange: (mode) => {
+        this.store.update({ live: mode === 'open' });
+        if (this.leadership?.isLeader) this.tabs?.post({ type: 'status', status: this.store.get() });
         // Without the stream, the periodic sync is what brings other devices' changes.
         if (mode !== 'open' && mode !== 'off' && this.token && this.leadership?.isLeader) {
           this.intervalTimer.scheduleNoLaterThan(this.intervalMs);
@@ -414,7 +417,13 @@ class Engine implements SyncEngine {
       });
       this.recordPush(pushed.applied, pushed.rejected);
       // A device that never synced lists conversations first; the pull then starts at their snapshot.
-      await listConversations({ adapter: this.adapter, client, token, shouldContinue: active });
+      await listConversations({
+        adapter: this.adapter,
+        client,
+        token,
+        shouldContinue: active,
+        pageLimit: this.options.backfill?.listLimit,
+      });
       await pullChanges({
         adapter: this.adapter,
         client,

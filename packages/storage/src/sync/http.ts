@@ -18,6 +18,8 @@ import {
   errorResponseSchema,
   type HealthResponse,
   healthResponseSchema,
+  type MessagesReadRequest,
+  messagesReadResponseSchema,
   messagesResponseSchema,
   pullResponseSchema,
   pushResponseSchema,
@@ -85,7 +87,13 @@ export interface MessagesResponse {
   changes: ServerRecordChange[];
   hasMore: boolean;
 }
-export type { AccountKeysResponse, AuthResponse, HealthResponse };
+/** Messages of many conversations; each change names its conversation. */
+export interface MessagesReadResponse {
+  changes: (ServerRecordChange & { conversationId?: string })[];
+  hasMore: boolean;
+  next?: { conversationId: string; after: string };
+}
+export type { AccountKeysResponse, AuthResponse, HealthResponse, MessagesReadRequest };
 
 export interface SyncClientOptions {
   serverUrl: string;
@@ -120,6 +128,11 @@ export interface SyncClient {
   ): Promise<AccountKeysResponse>;
   /** Forgets the keys and lets plaintext in again, from revision `previous`. */
   deleteAccountKeys(token: string, previous: number): Promise<AccountKeysResponse>;
+  /**
+   * Protocol 1.1: the message records of many conversations, in the order
+   * named (POST /v1/sync/messages); `next` says where a cut-short answer goes on.
+   */
+  messagesOfMany(token: string, read: MessagesReadRequest): Promise<MessagesReadResponse>;
 }
 
 /** Parses `Retry-After`: delta seconds or an HTTP date. */
@@ -269,6 +282,12 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         { method: 'DELETE', token },
         accountKeysResponseSchema,
       ),
+    messagesOfMany: (token, read) =>
+      request(
+        '/v1/sync/messages',
+        { method: 'POST', token, body: read },
+        messagesReadResponseSchema,
+      ) as Promise<MessagesReadResponse>,
   };
 }
 

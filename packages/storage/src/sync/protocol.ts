@@ -217,6 +217,57 @@ export const messagesResponseSchema = z.object({
 });
 export type MessagesResponse = z.infer<typeof messagesResponseSchema>;
 
+/** Conversations one POST /v1/sync/messages may name. */
+export const MAX_CONVERSATIONS_PER_READ = 1000;
+
+/**
+ * POST /v1/sync/messages: the message records (tombstones included) of many
+ * conversations in one answer, for a fresh device's download: conversation
+ * by conversation in the order named, each by message id, starting after
+ * message `after` of the first one named. At most `limit` records (default
+ * DEFAULT_PULL_LIMIT, at most MAX_PULL_LIMIT) and never past the answer size.
+ */
+export const messagesReadRequestSchema = z.strictObject({
+  conversations: z
+    .array(recordId, { error: 'conversations must be a list of conversation ids' })
+    .min(1, 'conversations must name at least one conversation')
+    .max(
+      MAX_CONVERSATIONS_PER_READ,
+      `conversations may name at most ${MAX_CONVERSATIONS_PER_READ} conversations; ask for the rest in another request`,
+    )
+    .superRefine((ids, ctx) => {
+      const seen = new Set<string>();
+      for (const id of ids) {
+        if (seen.has(id)) {
+          ctx.addIssue({ code: 'custom', message: `names conversation ${JSON.stringify(id)} twice` });
+          return;
+        }
+        seen.add(id);
+      }
+    }),
+  after: recordId.optional(),
+  limit: z
+    .number({ error: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .optional(),
+});
+export type MessagesReadRequest = z.infer<typeof messagesReadRequestSchema>;
+
+/**
+ * Where a cut-short answer goes on: send the conversations from
+ * `conversationId` on, with `after`. Those named before it are complete.
+ */
+export const messagesReadNextSchema = z.object({ conversationId: z.string(), after: z.string() });
+
+/** The answer to POST /v1/sync/messages; `next` is there exactly when `hasMore` is true. */
+export const messagesReadResponseSchema = z.object({
+  changes: z.array(serverChangeSchema),
+  hasMore: z.boolean(),
+  next: messagesReadNextSchema.optional(),
+});
+export type MessagesReadResponse = z.infer<typeof messagesReadResponseSchema>;
+
 /** `protocol` and `store` are absent from a v1 server's answer. */
 export const healthResponseSchema = z.object({
   ok: z.literal(true),

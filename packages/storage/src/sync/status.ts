@@ -41,6 +41,12 @@ export type SyncEngineStatus = SyncPhase & {
   encryption?: EncryptionState;
   /** Pulled records kept out because they did not decrypt or authenticate (see encryption.listQuarantined). */
   quarantined?: number;
+  /**
+   * Whether the syncing tab holds the server's live event stream: other
+   * devices' changes arrive as they happen. False: it checks periodically
+   * (a v1 server, or the stream is reconnecting).
+   */
+  live?: boolean;
 };
 
 export type StatusListener = (status: SyncEngineStatus) => void;
@@ -72,6 +78,7 @@ export class StatusStore {
             backfill: base.backfill,
             encryption: base.encryption,
             quarantined: base.quarantined,
+            live: base.live,
           }
         : base
     ) as SyncEngineStatus;

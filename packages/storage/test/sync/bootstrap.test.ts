@@ -34,22 +34,40 @@ async function seededAccount(conversations: number, messages: number) {
   return { token, userId, writer, ids };
 }
 
-/** A fetch that logs every URL and holds message pages (already answered by the server) until released. */
-function holdMessagePages() {
+/** The conversations a message request asks for: named in its body, or in its path. */
+function conversationsAsked(url: string, body: unknown): string[] {
+  if (url.includes('/v1/sync/messages')) {
+    return (JSON.parse(String(body)) as { conversations: string[] }).conversations;
+  }
+  return [decodeURIComponent(/conversations\/([^/]+)\/messages/.exec(url)![1]!)];
+}
+
+/**
+ * A fetch that logs every URL and holds message answers (already given by the
+ * server) until released; `passes` lets chosen requests through at once.
+ */
+function holdMessagePages(passes: (conversations: string[]) => boolean = () => false) {
   const urls: string[] = [];
+  const asked: string[][] = [];
   const held: (() => void)[] = [];
   let open = false;
   const hold: typeof fetch = async (input, init) => {
     const url = String(input instanceof Request ? input.url : input);
     urls.push(url);
+    const conversations = url.includes('/messages') ? conversationsAsked(url, init?.body) : undefined;
+    if (conversations) asked.push(conversations);
     const response = await fetch(input, init);
-    if (!open && url.includes('/messages')) await new Promise<void>((resolve) => held.push(resolve));
+    if (!open && conversations && !passes(conversations)) {
+      await new Promise<void>((resolve) => held.push(resolve));
+    }
     return response;
   };
   return {
     fetch: hold,
     urls,
     held,
+    /** The conversations named by each message request, in the order sent. */
+    asked,
     messageUrls: () => urls.filter((u) => u.includes('/messages')),
     release() {
       open = true;
@@ -57,8 +75,6 @@ function holdMessagePages() {
     },
   };
 }
-
-const conversationOf = (url: string) => decodeURIComponent(/conversations\/([^/]+)\/messages/.exec(url)![1]!);
 
 async function untilDownloaded(device: Device): Promise<void> {
   await until(
@@ -85,8 +101,8 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       userId,
       store: newDeviceStore(kind),
       fetch: net.fetch,
-      // Pages of 4 messages: each conversation takes several requests; writes of at least 40 records.
-      backfill: { pageLimit: 4, batchSize: 40 },
+      // Answers of at most 20 messages naming 5 conversations: a conversation spans two answers at times.
+      backfill: { pageLimit: 20, conversationsPerRequest: 5 },
     });
     t.open.push(fresh);
     const writes: number[] = [];
@@ -111,18 +127,75 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     await untilDownloaded(fresh);
     expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
     expect(await messageCount(fresh.adapter)).toBe(12 * 9);
-    // 9 messages in pages of 4: three requests per conversation.
-    expect(net.messageUrls()).toHaveLength(12 * 3);
-    // Whole conversations wait for each other to fill a write: 5, 5 and the last 2 conversations.
-    expect(writes).toEqual([45, 45, 18]);
+    // Every request asks for many conversations at once, in download order, each conversation
+    // named until it is complete: 5 of 9 messages are 45, in answers of 20, 20 and 5.
+    expect(net.messageUrls().every((u) => u.endsWith('/v1/sync/messages'))).toBe(true);
+    expect(net.asked.map((names) => names.length)).toEqual([5, 3, 1, 5, 3, 1, 2]);
+    expect(new Set(net.asked.flat()).size).toBe(12);
+    // One write per answer.
+    expect(writes).toEqual([20, 20, 5, 20, 20, 5, 18]);
     expect(await fresh.adapter.pendingCount()).toBe(0);
+  });
+
+  it('a conversation list of several pages is read to the end by after and limit; the pull goes on from the first page’s cursor', async () => {
+    const { token, userId, writer, ids } = await seededAccount(12, 2);
+    const listed: { url: URL; body: { changes: { id: string }[]; cursor?: string; hasMore?: boolean } }[] =
+      [];
+    const pulls: URL[] = [];
+    const net: typeof fetch = async (input, init) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      const response = await fetch(input, init);
+      if (url.pathname === '/v1/sync/pull') pulls.push(url);
+      if (url.pathname !== '/v1/sync/conversations') return response;
+      listed.push({ url, body: await response.clone().json() });
+      if (listed.length === 1) {
+        // Between the pages another device renames a conversation already listed and adds one.
+        await writer.adapter.updateConversation(listed[0]!.body.changes[0]!.id, {
+          title: 'Renamed between pages',
+        });
+        await writer.adapter.createConversation({ projectId: 'p1', title: 'Added between pages' });
+        await writer.sync();
+      }
+      return response;
+    };
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: net,
+      backfill: { listLimit: 5 },
+    });
+    t.open.push(fresh);
+    await untilDownloaded(fresh);
+    // 13 conversations by then, in pages of 5: 5, 5 and 3, each going on after the last id of the one before.
+    expect(listed.map((l) => l.body.changes.length)).toEqual([5, 5, 3]);
+    expect(listed.map((l) => l.body.hasMore)).toEqual([true, true, false]);
+    expect(listed.map((l) => l.url.searchParams.get('limit'))).toEqual(['5', '5', '5']);
+    expect(listed.map((l) => l.url.searchParams.get('after'))).toEqual([
+      null,
+      listed[0]!.body.changes.at(-1)!.id,
+      listed[1]!.body.changes.at(-1)!.id,
+    ]);
+    const seen = listed.flatMap((l) => l.body.changes.map((c) => c.id));
+    expect(new Set(seen).size).toBe(13);
+    expect(seen).toEqual(expect.arrayContaining(ids));
+    // Only the first page carries a cursor, and the pull starts there: the rename comes by pull.
+    expect(listed.map((l) => l.body.cursor !== undefined)).toEqual([true, false, false]);
+    expect(pulls[0]!.searchParams.get('since')).toBe(listed[0]!.body.cursor);
+    const titles = (await fresh.adapter.listConversations('p1', { includeArchived: true })).map(
+      (c) => c.title,
+    );
+    expect(titles).toEqual(expect.arrayContaining(['Renamed between pages', 'Added between pages']));
+    expect(titles).toHaveLength(13);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 
   it('resumes after being cut off mid-way: only the conversations left are fetched, and it ends exact', async () => {
     const { token, userId } = await seededAccount(12, 5);
     const store = newDeviceStore(kind);
     let answered = 0;
-    // After three conversations the network is gone for good, as when the tab is killed.
+    // After three answers the network is gone for good, as when the tab is killed.
     const dying: typeof fetch = async (input, init) => {
       const url = String(input instanceof Request ? input.url : input);
       if (url.includes('/messages') && ++answered > 3) throw new TypeError('fetch failed: the tab is gone');
@@ -135,12 +208,13 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       userId,
       store,
       fetch: dying,
-      backfill: { parallel: 1, lookahead: 1, batchSize: 5 },
+      // Answers of 4 messages over 2 conversations: the third answer ends the second conversation.
+      backfill: { pageLimit: 4, conversationsPerRequest: 2 },
     });
     await until(async () => answered > 3, 'the download was cut off');
     await until(
-      async () => (await first.adapter.getBootstrap())?.queue.length === 9,
-      'the three conversations written are off the stored queue',
+      async () => (await first.adapter.getBootstrap())?.queue.length === 10,
+      'the two conversations written are off the stored queue',
     );
     const left = (await first.adapter.getBootstrap())!.queue;
     await first.close();
@@ -157,7 +231,7 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     t.open.push(second);
     await untilDownloaded(second);
     expect(net.urls.some((u) => /\/v1\/sync\/conversations(\?|$)/.test(u))).toBe(false);
-    expect(net.messageUrls().map(conversationOf).sort()).toEqual([...left].sort());
+    expect([...net.asked.flat()].sort()).toEqual([...left].sort());
     expect(await deviceSnapshot(second.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 
@@ -172,8 +246,10 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       fetch: net.fetch,
     });
     t.open.push(fresh);
-    // Every conversation's page was answered by the server and waits on the way.
-    await until(() => net.held.length === 3, 'the three pages were answered');
+    // One answer holds every conversation's messages; the server gave it and it waits on the way.
+    await until(() => net.held.length === 1, 'the answer was given');
+    expect(net.asked).toHaveLength(1);
+    expect(net.asked[0]).toHaveLength(3);
     const [target] = await writer.adapter.loadConversation(ids[0]!);
     const edited = await writer.adapter.updateMessage(target!.id, { content: 'Edited after the snapshot' });
     await writer.sync();
@@ -189,30 +265,31 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 
-  it('prioritize moves a conversation ahead of the rest and resolves once it is on the device', async () => {
+  it('prioritize fetches a conversation on its own request, never behind the download’s answer in flight', async () => {
     const { token, userId } = await seededAccount(8, 3);
-    const net = holdMessagePages();
+    // The download's answers are held; a request for one conversation passes.
+    const net = holdMessagePages((conversations) => conversations.length === 1);
     const fresh = await openDevice('fresh', {
       serverUrl: t.server.url,
       token,
       userId,
       store: newDeviceStore(kind),
       fetch: net.fetch,
-      backfill: { parallel: 1, lookahead: 1 },
     });
     t.open.push(fresh);
-    await until(() => net.held.length === 1, 'the first conversation was answered');
+    await until(() => net.held.length === 1, 'the download’s first answer was given');
     const queue = (await fresh.adapter.getBootstrap())!.queue;
+    expect(net.asked[0]).toEqual(queue);
     const last = queue[queue.length - 1]!;
-    expect(conversationOf(net.messageUrls()[0]!)).toBe(queue[0]);
 
-    const ready = fresh.engine.prioritize(last);
-    net.release();
-    await ready;
+    await fresh.engine.prioritize(last);
+    // On the device while the download's answer is still held.
+    expect(net.held).toHaveLength(1);
     expect((await fresh.adapter.loadConversation(last)).length).toBe(3);
-    expect(fresh.engine.getStatus().backfill?.done).toBeLessThanOrEqual(2);
-    expect(net.messageUrls().map(conversationOf).slice(0, 2)).toEqual([queue[0], last]);
+    expect(fresh.engine.getStatus().backfill).toEqual({ done: 1, total: 8 });
+    expect(net.asked.slice(1)).toEqual([[last]]);
 
+    net.release();
     await untilDownloaded(fresh);
     // Already on the device: resolves at once.
     await fresh.engine.prioritize(last);
@@ -221,17 +298,17 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
 
   it('a conversation someone waits for that takes several writes is written newest messages first', async () => {
     const { token, userId, ids } = await seededAccount(2, 12);
-    const net = holdMessagePages();
+    const net = holdMessagePages((conversations) => conversations.length === 1);
     const fresh = await openDevice('fresh', {
       serverUrl: t.server.url,
       token,
       userId,
       store: newDeviceStore(kind),
       fetch: net.fetch,
-      backfill: { parallel: 1, lookahead: 1, batchSize: 5 },
+      backfill: { batchSize: 5 },
     });
     t.open.push(fresh);
-    await until(() => net.held.length === 1, 'the first conversation was answered');
+    await until(() => net.held.length === 1, 'the download’s first answer was given');
     const queue = (await fresh.adapter.getBootstrap())!.queue;
     const waited = queue[1]!;
     expect(ids).toContain(waited);
@@ -240,15 +317,40 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       const mine = change.messages.filter((m) => m.conversationId === waited).map((m) => m.id);
       if (mine.length > 0) writes.push(mine.sort());
     });
-    const ready = fresh.engine.prioritize(waited);
-    net.release();
-    await ready;
+    await fresh.engine.prioritize(waited);
     // 12 messages in writes of 5: the last two first, then the five before them, then the first five.
     const name = (m: number) => `${waited}-m${String(m).padStart(3, '0')}`;
     expect(writes).toEqual([[name(10), name(11)], [5, 6, 7, 8, 9].map(name), [0, 1, 2, 3, 4].map(name)]);
     const page = await fresh.adapter.getMessages(waited, { limit: 50 });
     expect(page.messages.map((m) => m.id)).toEqual(Array.from({ length: 12 }, (_, m) => name(m)));
+    net.release();
     await untilDownloaded(fresh);
+    // The download's answer also held the waited conversation: not written again.
+    expect(writes).toHaveLength(3);
+  });
+
+  it('against a 1.1 server without the read of many conversations, fetches one conversation per request', async () => {
+    const { token, userId } = await seededAccount(4, 3);
+    const proxy = await startProxy(() => t.server.url);
+    t.open.push(proxy);
+    proxy.setFault((req) =>
+      req.path === '/v1/sync/messages'
+        ? { kind: 'status', status: 404, body: { error: { code: 'not-found', message: 'Not Found' } } }
+        : undefined,
+    );
+    const older = await openDevice('on an older 1.1 server', {
+      serverUrl: proxy.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+    });
+    t.open.push(older);
+    await untilDownloaded(older);
+    expect(proxy.log.filter((r) => r.path === '/v1/sync/messages')).toHaveLength(1);
+    expect(proxy.log.filter((r) => /\/v1\/sync\/conversations\/[^/]+\/messages/.test(r.path))).toHaveLength(
+      4,
+    );
+    expect(await deviceSnapshot(older.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 
   it('against a v1 server (no bootstrap endpoints) pulls everything from the beginning', async () => {

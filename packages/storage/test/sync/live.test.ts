@@ -70,7 +70,10 @@ describe('live events', () => {
   it('a stream dropped by a server restart reconnects and pulls, and events flow again', async () => {
     const { a, b } = await pair();
     await streamOpen(a);
+    // The status tells the stream is open, and that it is not while it is down.
+    expect(a.engine.getStatus().live).toBe(true);
     await server.restart();
+    await until(() => a.engine.getStatus().live === false, 'a’s status says the stream is down', 5000);
     await until(() => streams(a) >= 2, 'a opens a new stream', 5000);
     const reopened = a.requests.lastIndexOf('/v1/sync/events');
     await until(() => a.requests.lastIndexOf('/v1/sync/pull') > reopened, 'a pulls after reconnecting', 5000);
@@ -82,6 +85,7 @@ describe('live events', () => {
       2000,
     );
     expect((await settle(a.engine)).state).toBe('synced');
+    expect(a.engine.getStatus().live).toBe(true);
   });
 
   it('a change made while the stream is down arrives with the pull after the reconnect', async () => {
@@ -211,6 +215,8 @@ describe('a server without events (protocol 1)', () => {
     // Still polling at the interval; no new stream attempts before the 5-minute check.
     expect(pulls(a) - before).toBeGreaterThanOrEqual(2);
     expect(streams(a)).toBe(v1.health ? 0 : 1);
+    // Polling, not live: the status says so.
+    expect(a.engine.getStatus().live).toBe(false);
     proxy.setFault(undefined);
   });
 });

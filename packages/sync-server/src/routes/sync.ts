@@ -1,5 +1,6 @@
 // POST /v1/sync/push, GET /v1/sync/pull and the bootstrap reads
-// (GET /v1/sync/conversations, /v1/sync/conversations/:id/messages) for the
+// (GET /v1/sync/conversations, /v1/sync/conversations/:id/messages, and
+// POST /v1/sync/messages for many conversations at once) for the
 // signed-in user. Answers are written by sync/answer.ts, which keeps them
 // within the answer limit and returns each record's data as the text it was
 // pushed with.
@@ -7,11 +8,12 @@ import { describeZodError, isValidClientId } from '@chatkeep/storage/protocol';
 import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../app-env.js';
 import { HttpError } from '../errors.js';
-import { readText } from '../json-body.js';
+import { readJson, readText } from '../json-body.js';
 import {
   DEFAULT_PULL_LIMIT,
   MAX_PULL_LIMIT,
   MAX_PUSH_BYTES,
+  messagesReadRequestSchema,
   pageByIdQuerySchema,
   pullQuerySchema,
 } from '../protocol.js';
@@ -19,6 +21,7 @@ import type { SyncStore, ValidChange } from '../store/types.js';
 import {
   type AnsweredResult,
   conversationsAnswer,
+  manyMessagesAnswer,
   messagesAnswer,
   pullAnswer,
   pullDataBudget,
@@ -119,6 +122,19 @@ export function syncRoutes({ store, now = Date.now }: { store: SyncStore; now?: 
     const { after, limit } = pageByIdQuery(c, 'message', DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
     const page = await store.messagesOf(c.get('userId'), conversationId, after, limit, pullDataBudget(limit));
     return c.body(messagesAnswer(page), 200, JSON_TYPE);
+  });
+
+  app.post('/messages', async (c) => {
+    const body = await readJson(c, messagesReadRequestSchema);
+    const limit = Math.min(body.limit ?? DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
+    const page = await store.messagesOfMany(
+      c.get('userId'),
+      body.conversations,
+      body.after ?? '',
+      limit,
+      pullDataBudget(limit),
+    );
+    return c.body(manyMessagesAnswer(page), 200, JSON_TYPE);
   });
 
   return app;

@@ -416,6 +416,41 @@ export class PgSyncStore implements SyncStore {
     return pageWithin(rows, limit, maxDataBytes, toStored);
   }
 
+  async messagesOfMany(
+    userId: string,
+    conversationIds: readonly string[],
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<PullPage> {
+    // A query per conversation, each through its index, until the page is
+    // full: one query over all of them would read and sort every message of
+    // every conversation named to answer the first thousand. One snapshot.
+    return inTransaction(
+      this.pool,
+      async (client) => {
+        const rows: RecordRow[] = [];
+        let bytes = 0;
+        for (const [i, conversationId] of conversationIds.entries()) {
+          if (rows.length > limit || bytes > maxDataBytes) break;
+          const page = await client.query<RecordRow>(MESSAGES_QUERY, [
+            userId,
+            conversationId,
+            i === 0 ? after : '',
+            limit + 1 - rows.length,
+            maxDataBytes - bytes,
+          ]);
+          for (const row of page.rows) {
+            rows.push(row);
+            bytes += row.data === null ? 0 : Buffer.byteLength(row.data, 'utf8');
+          }
+        }
+        return pageWithin(rows, limit, maxDataBytes, toStored);
+      },
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+    );
+  }
+
   conversationPage(
     userId: string,
     after: string,

@@ -323,6 +323,29 @@ export class SqliteSyncStore implements SyncStore {
     return pageWithin(rows, limit, maxDataBytes, toStored);
   }
 
+  async messagesOfMany(
+    userId: string,
+    conversationIds: readonly string[],
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<PullPage> {
+    const statement = this.stmt.messagesOf;
+    // Rows are read lazily, conversation after conversation: the page stops
+    // reading at its count or budget. One read transaction: one snapshot.
+    function* rows() {
+      let left = limit + 1;
+      for (const [i, conversationId] of conversationIds.entries()) {
+        for (const row of statement.iterate(userId, conversationId, i === 0 ? after : '', left)) {
+          yield row;
+          left -= 1;
+        }
+        if (left <= 0) return;
+      }
+    }
+    return this.db.transaction(() => pageWithin(rows(), limit, maxDataBytes, toStored))();
+  }
+
   async conversationPage(
     userId: string,
     after: string,

@@ -238,6 +238,21 @@ export interface SyncStore {
     maxDataBytes: number,
   ): Promise<PullPage>;
   /**
+   * The message records (tombstones included) of several conversations, one
+   * conversation after another in the order given, each by id, starting
+   * after message `after` of the first ('' for all of it); at most `limit`,
+   * stopping before the data text passes `maxDataBytes` (never before the
+   * first). Every change carries its conversationId, so a page cut short
+   * says where to go on.
+   */
+  messagesOfMany(
+    userId: string,
+    conversationIds: readonly string[],
+    after: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<PullPage>;
+  /**
    * Calls `listener` after every commit that raises a user's greatest
    * version, wherever it was committed; answers the function that stops it.
    */

@@ -67,6 +67,7 @@ function changePieces(head: RecordHead, data: string | null | undefined): Pieces
 function changeList(page: { changes: StoredChange[]; hasMore: boolean }, last: number) {
   const list = new Pieces().add('[');
   let hasMore = page.hasMore;
+  let listed = 0;
   for (const [i, change] of page.changes.entries()) {
     const json = changePieces(change, change.data);
     // Always at least one change: a record (4 MiB at most) fits on its own.
@@ -77,8 +78,9 @@ function changeList(page: { changes: StoredChange[]; hasMore: boolean }, last: n
     if (i > 0) list.add(',');
     list.append(json);
     last = change.version;
+    listed = i + 1;
   }
-  return { list: list.add(']'), hasMore, last };
+  return { list: list.add(']'), hasMore, last, listed };
 }
 
 /** A pull page as JSON: `{changes, cursor, hasMore}`. */
@@ -98,6 +100,21 @@ export function pullAnswer(
 export function messagesAnswer(page: { changes: StoredChange[]; hasMore: boolean }): Buffer<ArrayBuffer> {
   const { list, hasMore } = changeList(page, 0);
   return new Pieces().add('{"changes":').append(list).add(`,"hasMore":${hasMore}}`).toBuffer();
+}
+
+/**
+ * Messages of many conversations as JSON: `{changes, hasMore, next}`, where
+ * `next` (only when cut short) names the last conversation listed and its
+ * last message listed, the place to go on from.
+ */
+export function manyMessagesAnswer(page: { changes: StoredChange[]; hasMore: boolean }): Buffer<ArrayBuffer> {
+  const { list, hasMore, listed } = changeList(page, 0);
+  const answer = new Pieces().add('{"changes":').append(list).add(`,"hasMore":${hasMore}`);
+  const last = page.changes[listed - 1];
+  if (hasMore && last?.conversationId) {
+    answer.add(`,"next":${JSON.stringify({ conversationId: last.conversationId, after: last.id })}`);
+  }
+  return answer.add('}').toBuffer();
 }
 
 /**

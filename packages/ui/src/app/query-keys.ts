@@ -19,6 +19,11 @@ export const queryKeys = {
     ['tree', conversationId, 'versions', messageId] as const,
 };
 
+/** Whether a key is a list over many conversations (re-read whole on every change to any of them). */
+export function isListKey(key: readonly string[]): boolean {
+  return key[0] === 'projects' || key[0] === 'conversations';
+}
+
 /** The queries a committed write makes stale. */
 export function keysForChange(change: StorageChange): (readonly string[])[] {
   const keys: (readonly string[])[] = [queryKeys.conversations(change.projectId)];

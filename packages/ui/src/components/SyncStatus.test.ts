@@ -1,6 +1,6 @@
 import type { SyncEngineStatus } from '@chatkeep/storage';
 import { describe, expect, it } from 'vitest';
-import { syncStatusLabel } from './SyncStatus.js';
+import { liveLabel, syncStatusLabel } from './SyncStatus.js';
 
 const base = { lastSyncedAt: null, conflicts: 0, rejected: 0, leader: true };
 const ctx = { online: true, expired: false, serverUrl: 'https://sync.example.org:8787' };
@@ -30,5 +30,21 @@ describe('syncStatusLabel', () => {
       'Sign-in expired: sign in again in Settings',
     );
     expect(syncStatusLabel(status, ctx)).toBe('Signed out of sync');
+  });
+});
+
+describe('liveLabel', () => {
+  it('says "Live" while the event stream is open, and that it checks periodically while it is not', () => {
+    expect(liveLabel({ ...base, state: 'synced', live: true })?.text).toBe('Live');
+    expect(liveLabel({ ...base, state: 'pending', count: 1, live: false })?.text).toBe(
+      'Checking for changes periodically',
+    );
+    expect(liveLabel({ ...base, state: 'syncing' })?.text).toBe('Checking for changes periodically');
+  });
+
+  it('says nothing when sync is off, signed out or offline', () => {
+    expect(liveLabel({ ...base, state: 'disabled', live: true })).toBeNull();
+    expect(liveLabel({ ...base, state: 'signed-out' })).toBeNull();
+    expect(liveLabel({ ...base, state: 'offline', pending: 0, retryAt: null, live: true })).toBeNull();
   });
 });

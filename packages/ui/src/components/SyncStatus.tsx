@@ -24,6 +24,7 @@ export function SyncStatus() {
   const shown = withBrowserOffline(status, online);
   const lastSyncedAt = status.lastSyncedAt ?? (status.state === 'disabled' ? null : savedLastSync);
   const active = status.state !== 'disabled' && status.state !== 'signed-out';
+  const live = liveLabel(shown);
 
   const syncNow = async () => {
     setSyncing(true);
@@ -40,6 +41,12 @@ export function SyncStatus() {
         <span className="sync-dot" aria-hidden="true" />
         <span className="sync-text">
           {syncStatusLabel(shown, { online, expired, serverUrl })}
+          {live && (
+            <span className="sync-live" data-live={String(status.live === true)} title={live.title}>
+              {' '}
+              · {live.text}
+            </span>
+          )}
           {status.backfill && <span className="sync-backfill"> · {describeBackfill(status.backfill)}</span>}
           {lastSyncedAt !== null && (
             <span className="sync-last"> · Last synced {formatTime(lastSyncedAt)}</span>
@@ -110,6 +117,26 @@ export function syncStatusLabel(
     return `Cannot reach the sync server at ${hostOf(context.serverUrl)}: ${waiting}. Check that it is running, or its address in Settings.`;
   }
   return describeSyncStatus(status);
+}
+
+/**
+ * How other devices' changes reach this one, while sync runs and the server
+ * is reachable: over the live event stream, or by checking now and then
+ * (a server without events, or the stream reconnecting).
+ */
+export function liveLabel(status: SyncEngineStatus): { text: string; title: string } | null {
+  if (status.state === 'disabled' || status.state === 'signed-out' || status.state === 'offline') return null;
+  return status.live
+    ? {
+        text: 'Live',
+        title:
+          'Connected to the sync server’s live updates: changes from your other devices show as they happen.',
+      }
+    : {
+        text: 'Checking for changes periodically',
+        title:
+          'No live connection to the sync server (it has none, or it is reconnecting): changes from your other devices show at the next check, or with "Sync now".',
+      };
 }
 
 function hostOf(url: string): string {

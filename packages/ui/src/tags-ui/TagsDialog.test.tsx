@@ -19,7 +19,7 @@ afterEach(() => storage.close());
 
 function openDialog() {
   const client = new QueryClient();
-  storage.subscribe(createInvalidator(client, (fn) => fn()));
+  storage.subscribe(createInvalidator(client, { later: (fn) => fn() }));
   render(
     <QueryClientProvider client={client}>
       <StorageProvider value={storage}>

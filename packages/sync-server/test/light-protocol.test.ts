@@ -55,6 +55,8 @@ describe('the server and the protocol entry', () => {
       'ids.ts',
       'schema.ts',
       'sync/protocol.ts',
+      // The record schema's tag limits (tag rules alone: no adapter, no IndexedDB).
+      'tags/tags.ts',
       'zod-config.ts',
     ]);
   });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
@@ -40,16 +41,34 @@ function sharePage(): Plugin {
   };
 }
 
+/**
+ * rehype-katex turns KaTeX's HTML into a syntax tree. Its browser build does
+ * that with the page's own HTML parser, and the style attributes of KaTeX's
+ * output then count as inline styles that the CSP (style-src-attr) refuses;
+ * the default build parses with parse5, in plain JavaScript, and React sets
+ * the styles. So the app takes the default build.
+ */
+const fromHtmlWithoutDom = createRequire(createRequire(import.meta.url).resolve('rehype-katex')).resolve(
+  'hast-util-from-html-isomorphic',
+);
+
+/** Fonts (KaTeX's) stay files of their own: the CSP's font-src 'self' refuses data: URLs. */
+const inlineUnlessFont = (file: string) => (/\.(woff2?|ttf|otf|eot)$/i.test(file) ? false : undefined);
+
 // `source` makes @chatkeep/storage resolve to its TypeScript sources, so the
 // app builds without building the storage package first.
 export default defineConfig({
   plugins: [react(), shellFiles(), sharePage()],
-  resolve: { conditions: ['source', ...defaultClientConditions] },
+  resolve: {
+    conditions: ['source', ...defaultClientConditions],
+    alias: [{ find: /^hast-util-from-html-isomorphic$/, replacement: fromHtmlWithoutDom }],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 1500,
+    assetsInlineLimit: inlineUnlessFont,
     // The share page is an entry of its own: it loads none of the app.
     rollupOptions: { input: { main: 'index.html', share: 'share.html' } },
   },

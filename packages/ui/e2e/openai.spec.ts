@@ -98,15 +98,17 @@ test('an endpoint error is shown in the message, saved, and can be retried', asy
   await openApp(page);
   await useEndpoint(page, 'bad-key');
   await send(page, 'Hi');
-  await expect(page.getByText(/The endpoint answered 401: Incorrect API key provided/)).toBeVisible();
+  // Scoped to the message: the Announcements live region says the same words.
+  const answer = page.locator('article.message-assistant');
+  await expect(answer.getByText(/The endpoint answered 401: Incorrect API key provided/)).toBeVisible();
   await page.reload();
-  await expect(page.getByText(/Incorrect API key provided/)).toBeVisible();
+  await expect(answer.getByText(/Incorrect API key provided/)).toBeVisible();
 
   await useEndpoint(page, 'fake-model');
   await page.getByRole('button', { name: 'Retry' }).click();
   await waitForAnswerDone(page);
-  await expect(page.getByText(/Incorrect API key/)).toHaveCount(0);
-  await expect(page.locator('article.message-assistant strong')).toHaveText('fake endpoint');
+  await expect(answer.getByText(/Incorrect API key/)).toHaveCount(0);
+  await expect(answer.locator('strong')).toHaveText('fake endpoint');
 });
 
 test('an answer streaming in another tab is not marked interrupted there', async ({ context }) => {

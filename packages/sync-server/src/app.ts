@@ -44,6 +44,8 @@ export interface AppOptions {
   sessionDays?: number;
   /** Reverse proxies in front whose X-Forwarded-For is trusted for the client address (default 0). */
   trustProxy?: number;
+  /** The largest record a push may carry, at most (and by default) the protocol's 4 MiB. */
+  maxRecordBytes?: number;
   /** The address the server listens on: a loopback one turns on the Host check. */
   bindHost?: string;
   /** Where users reach the server (CHATKEEP_PUBLIC_URL); its host passes the Host check. */
@@ -104,7 +106,7 @@ export function createApp(opts: AppOptions) {
   const streams =
     opts.streams ?? new ChangeStreams(store, (ids) => sessions.liveIds(ids), DEFAULT_CHANGE_STREAMS, log);
   app.route('/v1/sync', eventRoutes(streams));
-  app.route('/v1/sync', syncRoutes({ store, now: opts.now }));
+  app.route('/v1/sync', syncRoutes({ store, now: opts.now, maxRecordBytes: opts.maxRecordBytes }));
   const signedIn = every(bearerAuth(sessions), syncRateLimit(buckets));
   app.use('/v1/account/*', signedIn);
   app.route('/v1/account/keys', accountKeyRoutes({ store, now: opts.now }));

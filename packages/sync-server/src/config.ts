@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AttemptLimitOptions, DEFAULT_ATTEMPT_LIMITS } from './auth/attempt-limits.js';
 import type { TokenBucketOptions } from './middleware/rate-limit.js';
+import { MAX_RECORD_BYTES } from './protocol.js';
 
 export interface ServerConfig {
   port: number;
@@ -18,6 +19,8 @@ export interface ServerConfig {
   sessionDays: number;
   trustProxy: number;
   publicUrl?: string;
+  /** The largest record a push may carry (CHATKEEP_MAX_RECORD_BYTES), at most the protocol's 4 MiB. */
+  maxRecordBytes: number;
 }
 
 /** packages/ui/dist, found from this file in src/ or dist/. */
@@ -119,5 +122,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sessionDays: number(env, 'CHATKEEP_SESSION_DAYS', 90, 1, 36_500),
     trustProxy: number(env, 'CHATKEEP_TRUST_PROXY', 0, 0, 10),
     publicUrl: publicUrl(env),
+    maxRecordBytes: number(env, 'CHATKEEP_MAX_RECORD_BYTES', MAX_RECORD_BYTES, 1024, MAX_RECORD_BYTES),
   };
 }

@@ -31,6 +31,8 @@ export interface StartServerOptions {
   attemptLimits?: AttemptLimitOptions;
   /** Tokens stop working after this many days unused; 90 by default. */
   sessionDays?: number;
+  /** The largest record a push may carry: at most, and by default, the protocol's 4 MiB. */
+  maxRecordBytes?: number;
   /** How many reverse proxies in front are trusted to write X-Forwarded-For; 0 by default. */
   trustProxy?: number;
   /** Where users reach the server; its host passes the Host check of a loopback bind. */
@@ -71,6 +73,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     attemptLimits: opts.attemptLimits,
     sessionDays: opts.sessionDays,
     trustProxy: opts.trustProxy,
+    maxRecordBytes: opts.maxRecordBytes,
     bindHost: host,
     publicUrl: opts.publicUrl,
     now: opts.now,

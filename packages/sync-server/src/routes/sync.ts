@@ -58,7 +58,16 @@ function pageByIdQuery(c: Context<AppEnv>, what: string, defaultLimit: number, m
   return { after, limit: Math.min(query.data.limit ?? defaultLimit, maxLimit) };
 }
 
-export function syncRoutes({ store, now = Date.now }: { store: SyncStore; now?: () => number }) {
+export function syncRoutes({
+  store,
+  now = Date.now,
+  maxRecordBytes,
+}: {
+  store: SyncStore;
+  now?: () => number;
+  /** Below the protocol's 4 MiB when the server is set to take less. */
+  maxRecordBytes?: number;
+}) {
   const app = new Hono<AppEnv>();
 
   app.post('/push', async (c) => {
@@ -71,7 +80,7 @@ export function syncRoutes({ store, now = Date.now }: { store: SyncStore; now?: 
       );
     }
     const at = now();
-    const checks: ChangeCheck[] = changes.map((raw) => checkChange(raw, at));
+    const checks: ChangeCheck[] = changes.map((raw) => checkChange(raw, at, maxRecordBytes));
     const valid = checks.filter((x): x is Extract<ChangeCheck, { ok: true }> => x.ok).map((x) => x.change);
     const userId = c.get('userId');
     const outcomes = await store.push(userId, valid);

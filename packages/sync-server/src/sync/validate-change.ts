@@ -33,14 +33,25 @@ const quote = (value: string) => JSON.stringify(clip(value));
 
 const malformed = (reason: string): Refusal => ({ code: 'malformed', reason });
 
-function dataProblem(change: { id: string; projectId: string }, data: RawData): Refusal | string | undefined {
+/** `bytes` for people: "4 MiB", "64 KiB", else the plain count. */
+function binarySize(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
+function dataProblem(
+  change: { id: string; projectId: string },
+  data: RawData,
+  maxRecordBytes: number,
+): Refusal | string | undefined {
   const bytes = Buffer.byteLength(data.text, 'utf8');
-  if (bytes > MAX_RECORD_BYTES) {
+  if (bytes > maxRecordBytes) {
     return {
       code: 'too-large',
       size: bytes,
-      limit: MAX_RECORD_BYTES,
-      reason: `The record is ${bytes} bytes of JSON; a record may be at most ${MAX_RECORD_BYTES} bytes (4 MiB). Shorten it or store large attachments elsewhere.`,
+      limit: maxRecordBytes,
+      reason: `The record is ${bytes} bytes of JSON; a record may be at most ${maxRecordBytes} bytes (${binarySize(maxRecordBytes)}). Shorten it or store large attachments elsewhere.`,
     };
   }
   if (data.depth > MAX_DATA_DEPTH) {
@@ -60,7 +71,11 @@ function dataProblem(change: { id: string; projectId: string }, data: RawData): 
   return undefined;
 }
 
-export function checkChange(raw: RawChange, now: number): ChangeCheck {
+/**
+ * `maxRecordBytes` is the protocol's 4 MiB unless the server is set to take
+ * less (CHATKEEP_MAX_RECORD_BYTES).
+ */
+export function checkChange(raw: RawChange, now: number, maxRecordBytes = MAX_RECORD_BYTES): ChangeCheck {
   const text = (f: RawChange['kind']) => (f && 'value' in f ? f.value : undefined);
   const kindText = text(raw.kind) ?? '';
   const idText = text(raw.id) ?? '';
@@ -137,7 +152,7 @@ export function checkChange(raw: RawChange, now: number): ChangeCheck {
   if (data === null) {
     return reject('Malformed change: data is null but deleted is false; send the record or mark it deleted.');
   }
-  const problem = dataProblem(change, data);
+  const problem = dataProblem(change, data, maxRecordBytes);
   if (problem) return reject(problem);
   change.data = data.text;
   if (kind.data === 'message') {

@@ -81,6 +81,36 @@ describe('record size', () => {
   });
 });
 
+describe('a server set to take smaller records (CHATKEEP_MAX_RECORD_BYTES)', () => {
+  it('refuses a record one byte over its own limit and names that limit', async () => {
+    const small = await startTestServer({ maxRecordBytes: 64 * 1024 });
+    try {
+      const { token: own } = await signup(small.url);
+      const fits = fresh('m-fits');
+      const over = fresh('m-over-small');
+      const record = (id: string, size: number) => {
+        const skeleton = JSON.stringify({ id, conversationId: 'c-text', content: '' });
+        return JSON.stringify({ id, conversationId: 'c-text', content: 'x'.repeat(size - skeleton.length) });
+      };
+      const res = await pushText(
+        small.url,
+        own,
+        pushBody([
+          messageChangeText(fits, stamp(t0), record(fits, 64 * 1024)),
+          messageChangeText(over, stamp(t0), record(over, 64 * 1024 + 1)),
+        ]),
+      );
+      expect(res.status).toBe(200);
+      const [applied, refused] = res.body.results;
+      expect(applied).toMatchObject({ id: fits, status: 'applied' });
+      expect(refused).toMatchObject({ id: over, status: 'rejected', code: 'too-large', size: 65537, limit: 65536 });
+      expect(refused!.reason).toMatch(/65537 bytes.*at most 65536 bytes \(64 KiB\)/);
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
 describe('nesting depth', () => {
   it(`data nesting ${MAX_DATA_DEPTH} levels is applied; ${MAX_DATA_DEPTH + 1} is rejected with a reason`, async () => {
     const fits = fresh('m-deep-ok');

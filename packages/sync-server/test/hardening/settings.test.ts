@@ -15,6 +15,7 @@ describe('auth and web settings from the environment', () => {
     });
     expect(config.trustProxy).toBe(0);
     expect(config.publicUrl).toBeUndefined();
+    expect(config.maxRecordBytes).toBe(4 * 1024 * 1024);
   });
 
   it('each can be set', () => {
@@ -24,7 +25,9 @@ describe('auth and web settings from the environment', () => {
       CHATKEEP_LOGIN_FAILURES_PER_HOUR: '20',
       CHATKEEP_TRUST_PROXY: '1',
       CHATKEEP_PUBLIC_URL: 'https://chat.example.com/app/',
+      CHATKEEP_MAX_RECORD_BYTES: '65536',
     });
+    expect(config.maxRecordBytes).toBe(65536);
     expect(config.sessionDays).toBe(7);
     expect(config.attemptLimits.signupsPerAddress.max).toBe(3);
     expect(config.attemptLimits.perAddress.maxFailures).toBe(20);
@@ -46,6 +49,9 @@ describe('auth and web settings from the environment', () => {
       [{ CHATKEEP_PUBLIC_URL: 'chat.example.com' }, /CHATKEEP_PUBLIC_URL must be the http\(s\) address/],
       [{ CHATKEEP_PUBLIC_URL: 'ftp://chat.example.com' }, /CHATKEEP_PUBLIC_URL/],
       [{ CHATKEEP_DATABASE_URL: 'mysql://db/chatkeep' }, /CHATKEEP_DATABASE_URL must be a PostgreSQL URL/],
+      // The protocol's 4 MiB is the most any client expects to send.
+      [{ CHATKEEP_MAX_RECORD_BYTES: '4194305' }, /CHATKEEP_MAX_RECORD_BYTES must be a whole number from 1024 to 4194304/],
+      [{ CHATKEEP_MAX_RECORD_BYTES: '10' }, /CHATKEEP_MAX_RECORD_BYTES/],
     ];
     for (const [env, message] of cases) {
       expect(() => configFromEnv(env), JSON.stringify(env)).toThrow(ConfigError);

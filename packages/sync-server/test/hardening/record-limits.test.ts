@@ -103,7 +103,13 @@ describe('a server set to take smaller records (CHATKEEP_MAX_RECORD_BYTES)', () 
       expect(res.status).toBe(200);
       const [applied, refused] = res.body.results;
       expect(applied).toMatchObject({ id: fits, status: 'applied' });
-      expect(refused).toMatchObject({ id: over, status: 'rejected', code: 'too-large', size: 65537, limit: 65536 });
+      expect(refused).toMatchObject({
+        id: over,
+        status: 'rejected',
+        code: 'too-large',
+        size: 65537,
+        limit: 65536,
+      });
       expect(refused!.reason).toMatch(/65537 bytes.*at most 65536 bytes \(64 KiB\)/);
     } finally {
       await small.stop();

@@ -50,7 +50,10 @@ describe('auth and web settings from the environment', () => {
       [{ CHATKEEP_PUBLIC_URL: 'ftp://chat.example.com' }, /CHATKEEP_PUBLIC_URL/],
       [{ CHATKEEP_DATABASE_URL: 'mysql://db/chatkeep' }, /CHATKEEP_DATABASE_URL must be a PostgreSQL URL/],
       // The protocol's 4 MiB is the most any client expects to send.
-      [{ CHATKEEP_MAX_RECORD_BYTES: '4194305' }, /CHATKEEP_MAX_RECORD_BYTES must be a whole number from 1024 to 4194304/],
+      [
+        { CHATKEEP_MAX_RECORD_BYTES: '4194305' },
+        /CHATKEEP_MAX_RECORD_BYTES must be a whole number from 1024 to 4194304/,
+      ],
       [{ CHATKEEP_MAX_RECORD_BYTES: '10' }, /CHATKEEP_MAX_RECORD_BYTES/],
     ];
     for (const [env, message] of cases) {

@@ -19,18 +19,20 @@ export CHATKEEP_RESULTS="$RESULTS"
 
 # A check that is not a test runner counts as one test: passed or failed.
 check() {
-  local name="$1"; shift
+  local name="$1" start=$SECONDS; shift
   echo "==> $name"
   if "$@"; then echo '{"check":"passed"}' >"$RESULTS/$name.check.json"
   else echo '{"check":"failed"}' >"$RESULTS/$name.check.json"; fi
+  echo "<== $name: $((SECONDS - start)) s"
 }
 
 # A vitest run writes its JSON report next to the others.
 vitest_suite() {
-  local name="$1" dir="$2"; shift 2
+  local name="$1" dir="$2" start=$SECONDS; shift 2
   echo "==> $name"
   (cd "$dir" && pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$RESULTS/$name.vitest.json" "$@")
   [ -f "$RESULTS/$name.vitest.json" ] || echo '{"check":"failed"}' >"$RESULTS/$name.check.json"
+  echo "<== $name: $((SECONDS - start)) s"
 }
 
 check build pnpm -r build
@@ -43,8 +45,10 @@ vitest_suite sync-server packages/sync-server
 vitest_suite ui packages/ui
 if [ -f packages/ui/playwright.config.ts ]; then
   echo "==> ui-e2e"
+  start=$SECONDS
   (cd packages/ui && PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/ui-e2e.playwright.json" pnpm exec playwright test --reporter=list,json)
   [ -f "$RESULTS/ui-e2e.playwright.json" ] || echo '{"check":"failed"}' >"$RESULTS/ui-e2e.check.json"
+  echo "<== ui-e2e: $((SECONDS - start)) s"
 fi
 if [ -f scripts/bench-smoke.sh ]; then
   check bench-smoke bash scripts/bench-smoke.sh

@@ -144,9 +144,9 @@ export async function stampLocalMany(
  * transaction complete in the order issued, so one success listener is
  * enough: the browser does not call into script (and `idb` make a promise)
  * for each of thousands of records. Failures are heard once, on the
- * transaction, where every request's error event bubbles (a listener per
- * request costs as much as the loop that issues them): the first error
- * rejects, and it aborts the transaction as any failed request does (with
+ * transaction, where every request's error event bubbles, not by a listener
+ * set on each of thousands of requests: the first error rejects, and it
+ * aborts the transaction as any failed request does (with
  * `add`, a key already stored fails with a ConstraintError; when another
  * request fails first, the transaction aborts and so does this write).
  */

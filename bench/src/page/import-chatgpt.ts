@@ -64,13 +64,17 @@ export async function m6ImportChatGpt(runs: number, minMessages: number): Promis
       } else {
         const dexie = await DexieBaseline.open(dbName, { tree: true });
         const t = performance.now();
-        const imported = await importConversations(dexieImportTarget(dexie), file.text, { format: 'chatgpt' });
+        const imported = await importConversations(dexieImportTarget(dexie), file.text, {
+          format: 'chatgpt',
+        });
         const ms = performance.now() - t;
         const count = await dexie.count();
         dexie.close();
         await deleteDatabase(dbName);
         if (imported.messages !== file.messages || count !== file.messages) {
-          throw new Error(`Dexie stored ${count} messages (${imported.messages} imported), expected ${file.messages}`);
+          throw new Error(
+            `Dexie stored ${count} messages (${imported.messages} imported), expected ${file.messages}`,
+          );
         }
         if (keep) result.dexie.push((file.messages / ms) * 1000);
       }

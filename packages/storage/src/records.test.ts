@@ -52,7 +52,9 @@ describe('buildMessage', () => {
     };
     const message = buildMessage({ ...input, content: 'Hello there', status: undefined }, existing, 30);
     expect(message).toEqual({ ...existing, content: 'Hello there', updatedAt: 30 });
-    expect(JSON.stringify(message)).toBe(JSON.stringify({ ...existing, content: 'Hello there', updatedAt: 30 }));
+    expect(JSON.stringify(message)).toBe(
+      JSON.stringify({ ...existing, content: 'Hello there', updatedAt: 30 }),
+    );
   });
 
   it('refuses to move a stored message to another conversation', () => {

@@ -91,7 +91,11 @@ export function buildMessage(
   message.status = input.status ?? existing?.status ?? 'complete';
   message.createdAt = input.createdAt ?? existing?.createdAt ?? now;
   message.updatedAt = input.updatedAt ?? now;
-  message.parentId = existing ? (existing.parentId ?? null) : input.parentId !== undefined ? input.parentId : follows;
+  message.parentId = existing
+    ? (existing.parentId ?? null)
+    : input.parentId !== undefined
+      ? input.parentId
+      : follows;
   return message as unknown as Message;
 }
 

@@ -90,11 +90,13 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
 - **M5** \`createSearchIndex\` over the whole database (built once, time reported below), then ten queries (common and
   rare words, two-word AND, prefix, a typo); p50 per run.
 - **M6** \`importConversations\` of a Chatkeep JSON export (made by \`exportConversations\`) into an empty database.
-  Dexie: parse, validate, one transaction per conversation. Legacy: parse, one blob rewrite per conversation.
+  Dexie: parse, validate, one transaction per conversation, the same indexes (the message tree's children index
+  too). Legacy: parse, one blob rewrite per conversation.
 - **M6 ChatGPT** \`importConversations\` of a ChatGPT \`conversations.json\` of about 20,000 messages made from the
   dataset's generator (\`bench/src/shared/chatgpt-export.ts\`: hidden system nodes, code and its output, reasoning
-  before every 7th answer, a regenerated answer every 10th) into an empty database, report included. Dexie: parse,
-  each node's text under its nearest kept node, one transaction per conversation. Who goes first alternates.
+  before every 7th answer, a regenerated answer every 10th) into an empty database, report included. Dexie: the
+  same \`importConversations\` (same reader, same records) saving into Dexie with the same indexes, one transaction
+  per conversation. Who goes first alternates.
 - **M7** the app with the long conversation open, scrolled to the top until every page is loaded; V8 heap in use
   after a forced GC (CDP \`Runtime.getHeapUsage\`). One run.
 - **Push / pull**: over HTTP on loopback, SQLite store: push of the first ${result.details.pushSample ?? ''} changes

@@ -461,7 +461,7 @@ async function main() {
         better: 'higher',
         chatkeep: summarize(m6ChatGpt.chatkeep),
         dexie: summarize(m6ChatGpt.dexie),
-        note: `${(m6ChatGpt.fileBytes / 2 ** 20).toFixed(1)} MiB file; Dexie stores each node's text only (no branches kept as versions, reasoning, tool calls or report)`,
+        note: `${(m6ChatGpt.fileBytes / 2 ** 20).toFixed(1)} MiB file; both read it with Chatkeep's reader and store the same records with the same indexes (Dexie: one transaction per conversation)`,
       },
       m7 && {
         id: 'M7',

@@ -33,11 +33,20 @@ export class DexieBaseline {
 
   private constructor(readonly db: BenchDexie) {}
 
-  static async open(name: string): Promise<DexieBaseline> {
+  /**
+   * `tree`: messages also get Chatkeep's second index, a message's children
+   * (`byParent`: [parentId, createdAt, id], roots left out as IndexedDB leaves
+   * out null keys), which an app that keeps conversations as message trees
+   * needs to list the versions of an answer. The import figures use it, so
+   * both systems maintain the same indexes for the same purposes.
+   */
+  static async open(name: string, opts: { tree?: boolean } = {}): Promise<DexieBaseline> {
     const db = new Dexie(name) as BenchDexie;
     db.version(1).stores({
       conversations: 'id, [projectId+updatedAt]',
-      messages: 'id, [conversationId+createdAt+id]',
+      messages: opts.tree
+        ? 'id, [conversationId+createdAt+id], [parentId+createdAt+id]'
+        : 'id, [conversationId+createdAt+id]',
       sync_metadata: '[kind+id], outbox',
     });
     await db.open();

@@ -1,8 +1,9 @@
-// M6 ChatGPT: import of a ChatGPT export of about 20,000 messages. Chatkeep
-// reads every branch and content type (importConversations); Dexie stores
-// what a plain app would make of the same file: each node's text under its
-// nearest message above, one transaction per conversation.
-import { IndexedDBAdapter, importConversations, type MessageInput } from '@chatkeep/storage';
+// M6 ChatGPT: import of a ChatGPT export of about 20,000 messages. Both
+// systems read the file with Chatkeep's reader (every branch and content
+// type, importConversations) and store the same records; Dexie stores them
+// with the same indexes (the message tree's `byParent` too), one transaction
+// per conversation.
+import { type ChatStorageAdapter, IndexedDBAdapter, importConversations } from '@chatkeep/storage';
 import { chatGptExport } from '../shared/chatgpt-export.js';
 import { context, deleteDatabase, pause } from './context.js';
 import { DexieBaseline } from './dexie-baseline.js';
@@ -16,36 +17,17 @@ export interface ChatGptImportRuns {
   fileBytes: number;
 }
 
-type Json = Record<string, unknown>;
-
-/** The Dexie baseline's reading of the file: text messages, each under the nearest one kept above it. */
-function plainMessages(raw: Json, projectId: string): MessageInput[] {
-  const mapping = raw.mapping as Record<string, { parent: string | null; message: Json | null }>;
-  const conversationId = raw.id as string;
-  const kept = new Map<string, MessageInput>();
-  for (const [id, node] of Object.entries(mapping)) {
-    const m = node.message;
-    const content = m?.content as { content_type: string; parts?: unknown[]; text?: string } | undefined;
-    if (!m || !content || content.content_type === 'thoughts') continue;
-    const text = content.parts
-      ? content.parts.filter((p) => typeof p === 'string').join('\n')
-      : (content.text ?? '');
-    if (!text) continue;
-    kept.set(id, {
-      id,
-      conversationId,
-      projectId,
-      role: (m.author as { role: MessageInput['role'] }).role,
-      content: text,
-      createdAt: Math.round((m.create_time as number) * 1000),
-    });
-  }
-  for (const [id, message] of kept) {
-    let parent = mapping[id]!.parent;
-    while (parent !== null && !kept.has(parent)) parent = mapping[parent]?.parent ?? null;
-    message.parentId = parent;
-  }
-  return [...kept.values()];
+/**
+ * Dexie seen through the one adapter method an import calls: importConversations
+ * reads the file with the same reader and hands Dexie each conversation with
+ * the same records, so only the storage differs (one transaction per
+ * conversation, as a plain Dexie app saves them).
+ */
+function dexieImportTarget(dexie: DexieBaseline): ChatStorageAdapter {
+  const target: Pick<ChatStorageAdapter, 'saveConversation'> = {
+    saveConversation: (conversation, messages) => dexie.saveConversation(conversation as never, messages),
+  };
+  return target as ChatStorageAdapter;
 }
 
 export async function m6ImportChatGpt(runs: number, minMessages: number): Promise<ChatGptImportRuns> {
@@ -80,31 +62,20 @@ export async function m6ImportChatGpt(runs: number, minMessages: number): Promis
         }
         if (keep) result.chatkeep.push((file.messages / ms) * 1000);
       } else {
-        const dexie = await DexieBaseline.open(dbName);
+        const dexie = await DexieBaseline.open(dbName, { tree: true });
         const t = performance.now();
-        let count = 0;
-        for (const raw of JSON.parse(file.text) as Json[]) {
-          const messages = plainMessages(raw, spec.projectId);
-          count += messages.length;
-          await dexie.saveConversation(
-            {
-              id: raw.id as string,
-              projectId: spec.projectId,
-              title: raw.title as string,
-              createdAt: Math.round((raw.create_time as number) * 1000),
-              updatedAt: Math.round((raw.update_time as number) * 1000),
-              archived: raw.is_archived === true,
-              pinned: false,
-              tags: [],
-            },
-            messages,
-          );
-        }
+        const imported = await importConversations(dexieImportTarget(dexie), file.text, {
+          format: 'chatgpt',
+        });
         const ms = performance.now() - t;
+        const count = await dexie.count();
         dexie.close();
         await deleteDatabase(dbName);
-        if (count !== file.messages)
-          throw new Error(`Dexie stored ${count} messages, expected ${file.messages}`);
+        if (imported.messages !== file.messages || count !== file.messages) {
+          throw new Error(
+            `Dexie stored ${count} messages (${imported.messages} imported), expected ${file.messages}`,
+          );
+        }
         if (keep) result.dexie.push((file.messages / ms) * 1000);
       }
     }

@@ -145,7 +145,8 @@ async function importChatkeep(text: string, expected: number, dbName: string): P
 
 async function importDexie(text: string, expected: number, dbName: string): Promise<number> {
   await deleteDatabase(dbName);
-  const dexie = await DexieBaseline.open(dbName);
+  // The same indexes as Chatkeep, the message tree's byParent included.
+  const dexie = await DexieBaseline.open(dbName, { tree: true });
   const t = performance.now();
   const parsed = JSON.parse(text) as { conversations: { messages: Message[] }[] };
   for (const { messages, ...conversation } of parsed.conversations) {

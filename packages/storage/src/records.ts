@@ -76,19 +76,27 @@ export function buildMessage(
   }
   if (existing) checkParentUnchanged(input, existing);
   // parentId is written last, whatever the input's key order, so a record's JSON is the same each time it is saved.
-  const defined = Object.fromEntries(
-    Object.entries(input).filter(([k, v]) => v !== undefined && k !== 'parentId'),
-  ) as MessageInput;
-  const { parentId: stored, ...rest } = existing ?? {};
-  const parentId = existing ? (stored ?? null) : input.parentId !== undefined ? input.parentId : follows;
-  return {
-    ...rest,
-    ...defined,
-    status: input.status ?? existing?.status ?? 'complete',
-    createdAt: input.createdAt ?? existing?.createdAt ?? now,
-    updatedAt: input.updatedAt ?? now,
-    parentId,
-  } as Message;
+  // Copied key by key (an import builds thousands): the stored fields, then the input's defined ones over them.
+  const message: Record<string, unknown> = {};
+  if (existing) {
+    for (const key in existing) {
+      if (key !== 'parentId' && Object.hasOwn(existing, key)) message[key] = existing[key as keyof Message];
+    }
+  }
+  for (const key in input) {
+    if (key === 'parentId' || !Object.hasOwn(input, key)) continue;
+    const value = input[key as keyof MessageInput];
+    if (value !== undefined) message[key] = value;
+  }
+  message.status = input.status ?? existing?.status ?? 'complete';
+  message.createdAt = input.createdAt ?? existing?.createdAt ?? now;
+  message.updatedAt = input.updatedAt ?? now;
+  message.parentId = existing
+    ? (existing.parentId ?? null)
+    : input.parentId !== undefined
+      ? input.parentId
+      : follows;
+  return message as unknown as Message;
 }
 
 /** Applies a patch to a stored message; id, conversation and project cannot change. */

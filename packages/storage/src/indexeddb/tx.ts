@@ -143,24 +143,39 @@ export async function stampLocalMany(
  * Puts many records into one store and waits for the last. Requests of a
  * transaction complete in the order issued, so one success listener is
  * enough: the browser does not call into script (and `idb` make a promise)
- * for each of thousands of records. The first failing request rejects; it
- * aborts the transaction as any failed request does (with `add`, a key
- * already stored fails with a ConstraintError).
+ * for each of thousands of records. Failures are heard once, on the
+ * transaction, where every request's error event bubbles, not by a listener
+ * set on each of thousands of requests: the first error rejects, and it
+ * aborts the transaction as any failed request does (with
+ * `add`, a key already stored fails with a ConstraintError; when another
+ * request fails first, the transaction aborts and so does this write).
  */
 export function putAll(
   store: IDBObjectStore,
   values: readonly unknown[],
   how: 'put' | 'add' = 'put',
 ): Promise<void> {
+  if (values.length === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
+    const tx = store.transaction;
+    const failed = (event: Event) => {
+      tx.removeEventListener('error', failed);
+      reject((event.target as IDBRequest).error);
+    };
+    tx.addEventListener('error', failed);
     let last: IDBRequest | undefined;
-    const failed = (event: Event) => reject((event.target as IDBRequest).error);
-    for (const value of values) {
-      last = how === 'add' ? store.add(value) : store.put(value);
-      last.onerror = failed;
+    try {
+      for (const value of values) last = how === 'add' ? store.add(value) : store.put(value);
+    } catch (error) {
+      // Thrown at once (a full disk, a value that cannot be cloned): the
+      // requests already issued fail with the transaction the caller aborts.
+      tx.removeEventListener('error', failed);
+      throw error;
     }
-    if (last) last.onsuccess = () => resolve();
-    else resolve();
+    (last as IDBRequest).onsuccess = () => {
+      tx.removeEventListener('error', failed);
+      resolve();
+    };
   });
 }
 

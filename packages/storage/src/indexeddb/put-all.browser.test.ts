@@ -1,0 +1,3 @@
+import { describePutAll } from './test-support/put-all-cases.js';
+
+describePutAll('Chromium');

@@ -13,27 +13,11 @@ import {
 } from '../crypto/index.js';
 import { encryptedDataSchema } from '../crypto/wire.js';
 import { ChatStorageError } from '../errors.js';
-import type { RecordChange, ServerRecordChange } from '../types.js';
+import type { QuarantinedRecord, RecordChange, ServerRecordChange } from '../types.js';
 import type { OutgoingChange } from './http.js';
 import { parseRemoteChanges } from './protocol.js';
 
-/** A pulled record that was not applied because it could not be opened or read. */
-export interface QuarantinedRecord {
-  kind: string;
-  id: string;
-  hlc: string;
-  version: number;
-  /**
-   * `authentication-failed`: altered, moved from another record, or under
-   * another key; `malformed`: not an encrypted record where one belongs
-   * (`plaintext` when it came unencrypted); `invalid-record`: it opened but
-   * is not a valid record.
-   */
-  failure: 'authentication-failed' | 'malformed' | 'not-json' | 'plaintext' | 'invalid-record';
-  /** For people: what is wrong with it. */
-  message: string;
-  at: number;
-}
+export type { QuarantinedRecord };
 
 /** Whether `data` is an encrypted envelope `{enc: 1, iv, ct}`. */
 export function isSealed(data: unknown): boolean {

@@ -13,7 +13,9 @@ export type TabMessage =
   | { type: 'prioritize'; requestId: string; conversationId: string }
   | { type: 'prioritized'; requestId: string }
   /** A tab changed or unlocked the encryption keys: the others read them again. */
-  | { type: 'encryption' };
+  | { type: 'encryption' }
+  /** A tab dismissed quarantine reports: the leader reads them again. */
+  | { type: 'quarantine' };
 
 export interface TabChannel {
   post(message: TabMessage): void;

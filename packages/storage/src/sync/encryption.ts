@@ -23,7 +23,7 @@ import type { AccountKeysResponse } from '../crypto/wire.js';
 import { ChatStorageError } from '../errors.js';
 import type { QuarantinedRecord, RecordChange, ServerRecordChange, SyncSource } from '../types.js';
 import type { PushResult, SyncClient } from './http.js';
-import type { KeyStore } from './key-store.js';
+import type { KeyStore, RememberedKey } from './key-store.js';
 import { isSealed, RecordSeal } from './record-seal.js';
 
 export type EncryptionState = 'unknown' | 'off' | 'on' | 'locked';
@@ -72,8 +72,17 @@ export interface SyncEncryptionOptions {
   onChange(): void;
   /** The user dismissed reports in this tab: the other tabs read them again. */
   dismissed(): void;
-  /** Keys changed here: sync now (and let the other tabs know). */
-  resume(): Promise<void>;
+  /**
+   * Keys changed here: sync now (and let the other tabs know). `key` is the
+   * data key this tab now holds, for the other tabs of this device: the
+   * syncing tab may not be this one, and the key may not be remembered.
+   */
+  resume(key?: SharedKey): Promise<void>;
+}
+
+/** An unlocked data key passed to another tab of this device: still non-extractable, never stored. */
+export interface SharedKey extends RememberedKey {
+  userId: string | undefined;
 }
 
 export class SyncEncryption {
@@ -83,6 +92,8 @@ export class SyncEncryption {
   private checkedAt = Number.NEGATIVE_INFINITY;
   /** The key check of the last key this device held, also while locked out of a replaced one. */
   private heldCheck: string | undefined;
+  /** A key another tab of this device unlocked (perhaps without remembering it), for this page's life. */
+  private offered: RememberedKey | undefined;
   /** The stored reports as last read or written here, by `kind:id`, oldest first. */
   private quarantine = new Map<string, QuarantinedRecord>();
   /** Report updates run one after another: each reads what is stored, changes it, and writes it back. */
@@ -139,6 +150,7 @@ export class SyncEncryption {
     this.keys = undefined;
     this.seal = undefined;
     this.heldCheck = undefined;
+    this.offered = undefined;
     this.checkedAt = Number.NEGATIVE_INFINITY;
     if (this.quarantine.size > 0) {
       this.quarantine.clear();
@@ -153,9 +165,15 @@ export class SyncEncryption {
     await this.opts.keyStore.forget(userId).catch(() => undefined);
   }
 
+  /** Another tab of this device unlocked: keep its key in memory, to use when the account's key check matches. */
+  offer(key: SharedKey): void {
+    const userId = this.opts.session()?.userId;
+    if (key.userId === userId) this.offered = { base: key.base, check: key.check };
+  }
+
   /**
    * Another tab changed the keys (unlocked, turned encryption on or off):
-   * read them again, with the key it may have remembered.
+   * read them again, with the key it may have offered or remembered.
    */
   async reload(): Promise<void> {
     const session = this.opts.session();
@@ -209,7 +227,7 @@ export class SyncEncryption {
     this.setState('on');
     // Newer stamps, so that the server replaces its plaintext with the ciphertext.
     await this.opts.adapter.restampAll();
-    await this.opts.resume();
+    await this.opts.resume(shared(created.dataKey, userId));
   }
 
   /** Unlocks with the passphrase or the recovery key ('wrong-passphrase', 'wrong-recovery-key' when it does not fit). */
@@ -231,7 +249,7 @@ export class SyncEncryption {
     await this.holdKey(dataKey, userId, opts.remember ?? true);
     await this.adopt(keys);
     if (replaced) await this.opts.adapter.restampAll();
-    await this.opts.resume();
+    await this.opts.resume(shared(dataKey, userId));
   }
 
   /** A new passphrase: only the passphrase's copy of the data key is wrapped again. */
@@ -311,7 +329,12 @@ export class SyncEncryption {
     const check = keys.keys.keyCheck;
     if (this.seal?.key.check !== check) {
       this.seal = undefined;
-      const remembered = userId === undefined ? undefined : await this.opts.keyStore.load(userId);
+      const remembered =
+        this.offered?.check === check
+          ? this.offered
+          : userId === undefined
+            ? undefined
+            : await this.opts.keyStore.load(userId);
       if (remembered?.check === check) {
         const restored = await restoreDataKey(remembered.base);
         // The stored key must still be what it says it is.
@@ -502,6 +525,10 @@ export class SyncEncryption {
     const { current: _c, ...rest } = result;
     return rest;
   }
+}
+
+function shared(key: DataKey, userId: string | undefined): SharedKey {
+  return { base: key.base, check: key.check, userId };
 }
 
 function reportKey(record: { kind: string; id: string }): string {

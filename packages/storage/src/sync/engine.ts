@@ -121,8 +121,8 @@ class Engine implements SyncEngine {
         if (this.leadership?.isLeader) this.tabs?.post({ type: 'status', status: this.store.get() });
       },
       dismissed: () => this.tabs?.post({ type: 'quarantine' }),
-      resume: async () => {
-        this.tabs?.post({ type: 'encryption' });
+      resume: async (key) => {
+        this.tabs?.post(key ? { type: 'encryption', key } : { type: 'encryption' });
         await this.syncNow();
       },
     });
@@ -621,6 +621,8 @@ class Engine implements SyncEngine {
         if (leader && message.token) void this.kick();
         break;
       case 'encryption':
+        // Every tab keeps the key: any of them may lead later.
+        if (message.key) this.encryption.offer(message.key);
         if (leader) void this.encryption.reload().then(() => this.kick());
         break;
       case 'quarantine':

@@ -5,6 +5,7 @@
 // turned off.
 import { describe, expect, it } from 'vitest';
 import { createSyncClient } from '../../src/sync/http.js';
+import { indexedDbKeyStore } from '../../src/sync/key-store.js';
 import type { SyncableChatStorage } from '../../src/types.js';
 import { sqliteDatabase } from './harness/database.js';
 import { ADAPTER_KINDS, type Device, newDeviceStore, openDevice, settle, until } from './harness/devices.js';
@@ -322,6 +323,50 @@ describe('end-to-end encrypted sync', () => {
     expect(signedIn.engine.getStatus().state).toBe('synced');
     await signedIn.close();
     expect((await device('b once more', store)).engine.getStatus().state).toBe('locked');
+  });
+
+  it('an unlock in a tab that does not sync, not remembered, reaches the syncing tab; nothing is stored', async () => {
+    const { token, userId } = await t.server.signup();
+    const opts = { serverUrl: t.server.url, token, userId };
+    const a = await openDevice('a', opts);
+    t.open.push(a);
+    await write(a.adapter, 'Two tabs', ['read in the leading tab']);
+    await turnOn(a);
+
+    const store = newDeviceStore('indexeddb');
+    const leader = await openDevice('leading tab', { ...opts, store });
+    t.open.push(leader);
+    const follower = await openDevice('other tab', { ...opts, store, start: false });
+    t.open.push(follower);
+    follower.engine.start();
+    await until(() => follower.engine.getStatus().state === 'locked', 'the other tab shows the lock');
+    expect(leader.engine.getStatus()).toMatchObject({ state: 'locked', leader: true });
+    expect(follower.engine.getStatus().leader).toBe(false);
+
+    await follower.engine.encryption.unlock({ passphrase: PASSPHRASE }, { remember: false });
+    await until(
+      () => leader.engine.getStatus().state === 'synced' && !leader.engine.getStatus().backfill,
+      'the leading tab syncs',
+    );
+    expect(leader.engine.getStatus().encryption).toBe('on');
+    await until(
+      async () => Object.keys((await deviceSnapshot(leader.adapter)).messages).length === 1,
+      'the message arrived',
+    );
+    expect(follower.requests).not.toContain('/v1/sync/pull');
+    // Not remembered: no key was stored on the device.
+    expect(
+      await indexedDbKeyStore({ factory: store.factory as unknown as IDBFactory }).load(userId!),
+    ).toBeUndefined();
+
+    // The leading tab goes away: the other one, holding the key, syncs on without asking.
+    await leader.close();
+    await until(() => follower.engine.getStatus().leader, 'the other tab leads');
+    await write(a.adapter, 'Later', ['written after the switch']);
+    await a.sync();
+    await follower.sync();
+    expect(follower.engine.getStatus()).toMatchObject({ state: 'synced', encryption: 'on' });
+    expect(Object.keys((await deviceSnapshot(follower.adapter)).messages).length).toBe(2);
   });
 
   it('turning it off sends plaintext again; the other device notices and syncs on in plaintext', async () => {

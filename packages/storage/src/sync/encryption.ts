@@ -432,7 +432,7 @@ export class SyncEncryption {
     if (changes.some((c) => c.deleted && !seal.knows(c.projectId)) && this.opts.adapter.listProjects) {
       await seal.learn(await this.opts.adapter.listProjects());
     }
-    const opened = await inChunks(changes, (change) => seal.open(change));
+    const opened = await seal.openAll(changes);
     if (!rechecked && opened.some((r) => !r.ok && r.failure === 'authentication-failed')) {
       // Perhaps the account got new keys (replaced from another device): read them before blaming the records.
       await this.check(token, true);
@@ -455,9 +455,7 @@ export class SyncEncryption {
       ...raw,
       push: async (token, body) => {
         const seal = this.current === 'on' ? this.seal : undefined;
-        const changes = seal
-          ? await inChunks(body.changes, (c) => seal.seal(c as RecordChange))
-          : body.changes;
+        const changes = seal ? await seal.sealAll(body.changes as RecordChange[]) : body.changes;
         const response = await raw.push(token, { ...body, changes });
         // Plaintext refused: the account was encrypted meanwhile. Nothing is marked refused;
         // the engine reads the keys again and sends these once unlocked.
@@ -533,16 +531,4 @@ function shared(key: DataKey, userId: string | undefined): SharedKey {
 
 function reportKey(record: { kind: string; id: string }): string {
   return `${record.kind}:${record.id}`;
-}
-
-/**
- * `work` over every item, a few dozen at a time: thousands of WebCrypto calls
- * started at once queue up and take longer than the same calls in small groups.
- */
-async function inChunks<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += 32) {
-    out.push(...(await Promise.all(items.slice(i, i + 32).map(work))));
-  }
-  return out;
 }

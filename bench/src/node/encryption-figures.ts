@@ -58,10 +58,15 @@ async function get<T>(server: string, account: Account, path: string): Promise<T
   }
 }
 
-/** What the client does with a page before writing it: open each record, or check the plaintext page. */
+/**
+ * What the client does with a page before writing it: open and check each
+ * record (the engine's own RecordSeal.openAll, a few dozen at a time), or
+ * check the plaintext page. Either way each record is checked once: an opened
+ * record is not checked again when applied.
+ */
 async function readPage(seal: RecordSeal | undefined, changes: ServerRecordChange[]): Promise<number> {
   if (!seal) return parseRemoteChanges(changes).length;
-  const opened = await Promise.all(changes.map((change) => seal.open(change)));
+  const opened = await seal.openAll(changes);
   const bad = opened.find((r) => !r.ok);
   if (bad && !bad.ok) throw new Error(`a record did not open: ${bad.message}`);
   return opened.length;
@@ -124,11 +129,9 @@ async function encryptedAccount(server: string, name: string): Promise<{ account
   return { account, key: created.dataKey };
 }
 
-/** The sample sealed as the engine's push seals it. */
+/** The sample sealed as the engine's push seals it (RecordSeal.sealAll, a few dozen at a time). */
 async function sealAll(seal: RecordSeal, changes: WireChange[]): Promise<WireChange[]> {
-  return Promise.all(
-    changes.map(async (c) => (await seal.seal(c as unknown as RecordChange)) as unknown as WireChange),
-  );
+  return (await seal.sealAll(changes as unknown as RecordChange[])) as unknown as WireChange[];
 }
 
 export async function encryptionFigures(

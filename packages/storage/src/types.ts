@@ -330,6 +330,24 @@ export interface BootstrapProgress {
   total: number;
 }
 
+/** A pulled record that was not applied because it could not be opened or read. */
+export interface QuarantinedRecord {
+  kind: string;
+  id: string;
+  hlc: string;
+  version: number;
+  /**
+   * `authentication-failed`: altered, moved from another record, or under
+   * another key; `malformed`: not an encrypted record where one belongs
+   * (`plaintext` when it came unencrypted); `invalid-record`: it opened but
+   * is not a valid record.
+   */
+  failure: 'authentication-failed' | 'malformed' | 'not-json' | 'plaintext' | 'invalid-record';
+  /** For people: what is wrong with it. */
+  message: string;
+  at: number;
+}
+
 /**
  * Implemented by both adapters; used only by the sync engine. Every local
  * write stamps its records with this device's HLC and marks them pending in
@@ -382,6 +400,10 @@ export interface SyncSource {
   getBootstrap(): Promise<BootstrapProgress | undefined>;
   /** Stores the download's progress; undefined once it is done. resetSyncState forgets it too. */
   setBootstrap(progress: BootstrapProgress | undefined): Promise<void>;
+  /** The pulled records kept out because they did not open (sync/encryption.ts), as last stored. */
+  getQuarantined(): Promise<QuarantinedRecord[]>;
+  /** Stores the quarantine reports (an empty list clears them). resetSyncState forgets them too. */
+  setQuarantined(records: QuarantinedRecord[]): Promise<void>;
 }
 
 export type SyncableChatStorage = ChatStorageAdapter & SyncSource;

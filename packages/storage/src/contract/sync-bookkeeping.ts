@@ -292,5 +292,34 @@ export function syncBookkeepingRules(ctx: ContractContext): void {
       await db.setBootstrap(undefined);
       expect(await db.getBootstrap()).toBeUndefined();
     });
+
+    it('quarantine reports survive reopening, are replaced as a whole, and are forgotten by resetSyncState', async () => {
+      const name = ctx.newDbName();
+      const db = await ctx.open(name);
+      expect(await db.getQuarantined()).toEqual([]);
+      const report = {
+        kind: 'message',
+        id: 'm1',
+        hlc: '0000000000001-0000-client',
+        version: 7,
+        failure: 'authentication-failed' as const,
+        message: 'The message "m1" was altered.',
+        at: 1_700_000_000_000,
+      };
+      const other = { ...report, id: 'm2', failure: 'invalid-record' as const, version: 8 };
+      await db.setQuarantined([report, other]);
+      expect(await (await ctx.open(name)).getQuarantined()).toEqual([report, other]);
+      await db.setQuarantined([other]);
+      expect(await (await ctx.open(name)).getQuarantined()).toEqual([other]);
+      await expect(db.setQuarantined([{ ...report, failure: 'lost' } as never])).rejects.toMatchObject({
+        code: 'invalid-input',
+      });
+      expect(await db.getQuarantined()).toEqual([other]);
+      await db.resetSyncState();
+      expect(await db.getQuarantined()).toEqual([]);
+      await db.setQuarantined([report]);
+      await db.setQuarantined([]);
+      expect(await (await ctx.open(name)).getQuarantined()).toEqual([]);
+    });
   });
 }

@@ -3,7 +3,7 @@
 // and the change's kind, id and projectId (as sent on the change) bound as
 // additional data, so a ciphertext moved to another record fails to open.
 import { ChatStorageError } from '../errors.js';
-import { fromBase64url, toBase64url } from './base64url.js';
+import { decodeBase64url, toBase64url } from './base64url.js';
 import type { DataKey } from './data-key.js';
 import { type EncryptedData, encryptedDataSchema } from './wire.js';
 
@@ -52,9 +52,10 @@ export async function encryptRecord(
 /** The record inside `data`, or a RecordDecryptionError; never anything half-read. */
 export async function decryptRecord(key: DataKey, address: RecordAddress, data: unknown): Promise<unknown> {
   const where = `${address.kind} ${JSON.stringify(address.id)}`;
+  // The one check of the envelope (base64url included), then decoded as it is.
   const parsed = encryptedDataSchema.safeParse(data);
-  const iv = parsed.success ? fromBase64url(parsed.data.iv) : undefined;
-  const ct = parsed.success ? fromBase64url(parsed.data.ct) : undefined;
+  const iv = parsed.success ? decodeBase64url(parsed.data.iv) : undefined;
+  const ct = parsed.success ? decodeBase64url(parsed.data.ct) : undefined;
   if (!iv || !ct) {
     throw new RecordDecryptionError(
       address,

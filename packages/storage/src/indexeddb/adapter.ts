@@ -6,6 +6,7 @@ import { type ConversationBatchItem, saveConversationBatch } from '../conversati
 import { ChatStorageError, isQuotaError, quotaExceeded } from '../errors.js';
 import type { FallbackCopy } from '../localstorage/fallback-copy.js';
 import { checkProjectId, compareProjects } from '../projects.js';
+import { readQuarantined, writeQuarantined } from '../quarantine-reports.js';
 import {
   checkSaveConversationArgs,
   clampLimit,
@@ -29,6 +30,7 @@ import type {
   MessagePage,
   Project,
   PushAck,
+  QuarantinedRecord,
   RecordChange,
   RecordKind,
   RefusedRecord,
@@ -469,6 +471,20 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
       text === undefined
         ? this.db.delete('meta', 'bootstrap')
         : this.db.put('meta', text, 'bootstrap').then(() => {}),
+    );
+  }
+
+  async getQuarantined(): Promise<QuarantinedRecord[]> {
+    return this.read(async () => readQuarantined(await this.db.get('meta', 'quarantine')));
+  }
+
+  async setQuarantined(records: QuarantinedRecord[]): Promise<void> {
+    const text = writeQuarantined(records);
+    // Like the download progress: its own small transaction, nothing for the change feed.
+    await this.read(() =>
+      text === undefined
+        ? this.db.delete('meta', 'quarantine')
+        : this.db.put('meta', text, 'quarantine').then(() => {}),
     );
   }
 

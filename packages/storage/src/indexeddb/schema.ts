@@ -47,6 +47,8 @@ export interface MetaValues {
   bootstrap: string;
   /** JSON list of the [kind, id] keys of refused and device-only sync entries (sync.ts). */
   refused: string;
+  /** JSON list of the quarantine reports (quarantine-reports.ts). */
+  quarantine: string;
 }
 
 /** Version 2: sync bookkeeping. */

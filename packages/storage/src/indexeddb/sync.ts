@@ -138,6 +138,7 @@ export async function retryRefused(tx: WriteTx, kind: RecordKind, id: string): P
 export async function resetSyncState(tx: WriteTx): Promise<void> {
   await tx.objectStore('meta').delete('cursor');
   await tx.objectStore('meta').delete('bootstrap');
+  await tx.objectStore('meta').delete('quarantine');
   let cursor = await tx.objectStore('sync_metadata').openCursor();
   while (cursor) {
     const { kind, id, projectId, hlc, deleted, syncStatus } = cursor.value;

@@ -8,6 +8,7 @@ import { ChatStorageError, isQuotaError } from '../errors.js';
 import { createHlcClock, type HlcClock, isValidClientId } from '../hlc.js';
 import { newId } from '../ids.js';
 import { compareProjects } from '../projects.js';
+import { readQuarantined, writeQuarantined } from '../quarantine-reports.js';
 import { compareConversationsNewestFirst } from '../records.js';
 import { describeRefused, refusedState } from '../sync/refusals.js';
 import { collectTags, type TagCount } from '../tags/tags.js';
@@ -22,6 +23,7 @@ import type {
   MessagePage,
   Project,
   PushAck,
+  QuarantinedRecord,
   RecordChange,
   RecordKind,
   RefusedRecord,
@@ -363,6 +365,15 @@ export class LocalStorageAdapter implements SyncableChatStorage {
   async setBootstrap(progress: BootstrapProgress | undefined): Promise<void> {
     const text = progress === undefined ? undefined : writeBootstrapProgress(progress);
     return this.write((s) => s.setBootstrap(text), 'sync');
+  }
+
+  getQuarantined(): Promise<QuarantinedRecord[]> {
+    return this.read((s) => readQuarantined(s.tx.get<string>(this.keys.quarantine)));
+  }
+
+  async setQuarantined(records: QuarantinedRecord[]): Promise<void> {
+    const text = writeQuarantined(records);
+    return this.write((s) => s.setQuarantined(text), 'sync');
   }
 
   getSyncMetadata(kind: RecordKind, id: string): Promise<SyncMetadata | undefined> {

@@ -80,6 +80,10 @@ export class Keys {
   get outbox() {
     return `${this.prefix}outbox`;
   }
+  /** `quarantine`: the quarantine reports (JSON text, see quarantine-reports.ts). */
+  get quarantine() {
+    return `${this.prefix}quarantine`;
+  }
   get conflicts() {
     return `${this.prefix}conflicts`;
   }

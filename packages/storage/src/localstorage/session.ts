@@ -374,6 +374,12 @@ export class Session {
     this.tx.set(this.keys.meta, state);
   }
 
+  /** The quarantine reports live under a key of their own, so that syncing never rewrites them. */
+  setQuarantined(text: string | undefined): void {
+    if (text === undefined) this.tx.delete(this.keys.quarantine);
+    else this.tx.set(this.keys.quarantine, text);
+  }
+
   setCursor(cursor: string | undefined): void {
     const state = { ...this.state() };
     if (cursor === undefined) delete state.cursor;

@@ -114,6 +114,7 @@ export function resetSyncState(s: Session): void {
   for (const meta of Object.values(s.tombstones())) s.setMeta(reset(meta), '');
   s.setCursor(undefined);
   s.setBootstrap(undefined);
+  s.setQuarantined(undefined);
 }
 
 /** Every record stamped anew and pending, conflicts and cursor kept (see SyncSource.restampAll). */

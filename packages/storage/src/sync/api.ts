@@ -84,11 +84,12 @@ export interface SyncEngineOptions {
  * End-to-end encryption of the signed-in account (sync/encryption.ts):
  * turning it on (`prepare`, then `turnOn` on what it returns), unlocking this
  * device, changing the passphrase, turning it off, and the records kept out
- * because they did not decrypt or authenticate.
+ * because they did not decrypt or authenticate (stored, listed in any tab,
+ * dismissed by the user).
  */
 export type EncryptionControls = Pick<
   SyncEncryption,
-  'state' | 'prepare' | 'unlock' | 'changePassphrase' | 'turnOff' | 'listQuarantined'
+  'state' | 'prepare' | 'unlock' | 'changePassphrase' | 'turnOff' | 'listQuarantined' | 'dismissQuarantined'
 >;
 
 export interface SyncEngine {

@@ -7,7 +7,9 @@
 // `on` (this device holds the data key); `locked` (the account is encrypted
 // and this device has no key yet: syncing waits, local data stays readable).
 // A record that does not open is quarantined: kept out of the page, listed
-// with what is wrong, never applied.
+// with what is wrong (stored with the sync state, so the report outlives a
+// reload), never applied. The report goes once the record comes readable or
+// the user dismisses it.
 import {
   type CreatedKeys,
   createKeyMaterial,
@@ -19,10 +21,10 @@ import {
 } from '../crypto/index.js';
 import type { AccountKeysResponse } from '../crypto/wire.js';
 import { ChatStorageError } from '../errors.js';
-import type { RecordChange, ServerRecordChange } from '../types.js';
+import type { QuarantinedRecord, RecordChange, ServerRecordChange, SyncSource } from '../types.js';
 import type { PushResult, SyncClient } from './http.js';
-import type { KeyStore } from './key-store.js';
-import { isSealed, type QuarantinedRecord, RecordSeal } from './record-seal.js';
+import type { KeyStore, RememberedKey } from './key-store.js';
+import { isSealed, RecordSeal } from './record-seal.js';
 
 export type EncryptionState = 'unknown' | 'off' | 'on' | 'locked';
 
@@ -53,21 +55,34 @@ export class EncryptionLockedError extends ChatStorageError {
 
 /** How often the keys are read again while syncing, to notice another device turning encryption on or off. */
 const CHECK_EVERY_MS = 60_000;
-/** Quarantine reports kept in memory (the newest). */
+/** Quarantine reports kept (the newest). */
 const MAX_QUARANTINED = 1000;
 
 export interface SyncEncryptionOptions {
   /** The plain wire client. */
   client: SyncClient;
   keyStore: KeyStore;
-  adapter: { restampAll(): Promise<number>; listProjects?(): Promise<string[]> };
+  adapter: Pick<SyncSource, 'restampAll' | 'getQuarantined' | 'setQuarantined'> & {
+    listProjects?(): Promise<string[]>;
+  };
   now: () => number;
   /** The signed-in session, or null. */
   session(): { token: string; userId: string | undefined } | null;
   /** State or quarantine changed. */
   onChange(): void;
-  /** Keys changed here: sync now (and let the other tabs know). */
-  resume(): Promise<void>;
+  /** The user dismissed reports in this tab: the other tabs read them again. */
+  dismissed(): void;
+  /**
+   * Keys changed here: sync now (and let the other tabs know). `key` is the
+   * data key this tab now holds, for the other tabs of this device: the
+   * syncing tab may not be this one, and the key may not be remembered.
+   */
+  resume(key?: SharedKey): Promise<void>;
+}
+
+/** An unlocked data key passed to another tab of this device: still non-extractable, never stored. */
+export interface SharedKey extends RememberedKey {
+  userId: string | undefined;
 }
 
 export class SyncEncryption {
@@ -77,7 +92,12 @@ export class SyncEncryption {
   private checkedAt = Number.NEGATIVE_INFINITY;
   /** The key check of the last key this device held, also while locked out of a replaced one. */
   private heldCheck: string | undefined;
-  private readonly quarantine = new Map<string, QuarantinedRecord>();
+  /** A key another tab of this device unlocked (perhaps without remembering it), for this page's life. */
+  private offered: RememberedKey | undefined;
+  /** The stored reports as last read or written here, by `kind:id`, oldest first. */
+  private quarantine = new Map<string, QuarantinedRecord>();
+  /** Report updates run one after another: each reads what is stored, changes it, and writes it back. */
+  private saving: Promise<void> = Promise.resolve();
   /** The client the sync steps use: sealing and opening records as the state says. */
   readonly client: SyncClient;
 
@@ -93,9 +113,24 @@ export class SyncEncryption {
     return this.quarantine.size;
   }
 
-  /** Records kept out because they could not be opened, newest first. */
-  listQuarantined(): QuarantinedRecord[] {
-    return [...this.quarantine.values()].reverse();
+  /** Records kept out because they could not be opened, newest first (as stored: any tab may list them). */
+  async listQuarantined(): Promise<QuarantinedRecord[]> {
+    await this.saving;
+    return (await this.opts.adapter.getQuarantined()).reverse();
+  }
+
+  /** Forgets the report of one record, or every report when none is named. */
+  async dismissQuarantined(record?: { kind: string; id: string }): Promise<void> {
+    await this.updateQuarantine((stored) => {
+      if (record) stored.delete(reportKey(record));
+      else stored.clear();
+    });
+    this.opts.dismissed();
+  }
+
+  /** Reads the stored reports again (at start, and when another tab dismissed some). */
+  loadQuarantine(): Promise<void> {
+    return this.updateQuarantine();
   }
 
   /**
@@ -115,8 +150,12 @@ export class SyncEncryption {
     this.keys = undefined;
     this.seal = undefined;
     this.heldCheck = undefined;
+    this.offered = undefined;
     this.checkedAt = Number.NEGATIVE_INFINITY;
-    this.quarantine.clear();
+    if (this.quarantine.size > 0) {
+      this.quarantine.clear();
+      void this.updateQuarantine((stored) => stored.clear()).catch(() => undefined);
+    }
     this.setState('unknown');
   }
 
@@ -126,9 +165,15 @@ export class SyncEncryption {
     await this.opts.keyStore.forget(userId).catch(() => undefined);
   }
 
+  /** Another tab of this device unlocked: keep its key in memory, to use when the account's key check matches. */
+  offer(key: SharedKey): void {
+    const userId = this.opts.session()?.userId;
+    if (key.userId === userId) this.offered = { base: key.base, check: key.check };
+  }
+
   /**
    * Another tab changed the keys (unlocked, turned encryption on or off):
-   * read them again, with the key it may have remembered.
+   * read them again, with the key it may have offered or remembered.
    */
   async reload(): Promise<void> {
     const session = this.opts.session();
@@ -182,7 +227,7 @@ export class SyncEncryption {
     this.setState('on');
     // Newer stamps, so that the server replaces its plaintext with the ciphertext.
     await this.opts.adapter.restampAll();
-    await this.opts.resume();
+    await this.opts.resume(shared(created.dataKey, userId));
   }
 
   /** Unlocks with the passphrase or the recovery key ('wrong-passphrase', 'wrong-recovery-key' when it does not fit). */
@@ -204,7 +249,7 @@ export class SyncEncryption {
     await this.holdKey(dataKey, userId, opts.remember ?? true);
     await this.adopt(keys);
     if (replaced) await this.opts.adapter.restampAll();
-    await this.opts.resume();
+    await this.opts.resume(shared(dataKey, userId));
   }
 
   /** A new passphrase: only the passphrase's copy of the data key is wrapped again. */
@@ -284,7 +329,12 @@ export class SyncEncryption {
     const check = keys.keys.keyCheck;
     if (this.seal?.key.check !== check) {
       this.seal = undefined;
-      const remembered = userId === undefined ? undefined : await this.opts.keyStore.load(userId);
+      const remembered =
+        this.offered?.check === check
+          ? this.offered
+          : userId === undefined
+            ? undefined
+            : await this.opts.keyStore.load(userId);
       if (remembered?.check === check) {
         const restored = await restoreDataKey(remembered.base);
         // The stored key must still be what it says it is.
@@ -303,22 +353,48 @@ export class SyncEncryption {
     this.opts.onChange();
   }
 
-  private report(change: ServerRecordChange, failure: QuarantinedRecord['failure'], message: string): void {
-    const key = `${change.kind}:${change.id}`;
-    this.quarantine.delete(key);
-    this.quarantine.set(key, {
-      kind: change.kind,
-      id: change.id,
-      hlc: change.hlc,
-      version: change.version,
-      failure,
-      message,
-      at: this.opts.now(),
+  private report(change: ServerRecordChange, failure: QuarantinedRecord['failure'], message: string) {
+    const { kind, id, hlc, version } = change;
+    return { kind, id, hlc, version, failure, message, at: this.opts.now() } satisfies QuarantinedRecord;
+  }
+
+  /**
+   * Stores new reports and drops those of records that came readable. Only
+   * touches the database when something changes: most pages have nothing to report.
+   */
+  private async settleQuarantine(
+    reports: QuarantinedRecord[],
+    readable: ServerRecordChange[],
+  ): Promise<void> {
+    const cleared = readable.filter((c) => this.quarantine.has(reportKey(c)));
+    if (reports.length === 0 && cleared.length === 0) return;
+    await this.updateQuarantine((stored) => {
+      for (const change of cleared) stored.delete(reportKey(change));
+      for (const report of reports) {
+        stored.delete(reportKey(report));
+        stored.set(reportKey(report), report);
+      }
     });
-    for (const oldest of this.quarantine.keys()) {
-      if (this.quarantine.size <= MAX_QUARANTINED) break;
-      this.quarantine.delete(oldest);
-    }
+  }
+
+  /** Reads the stored reports and, given `change`, edits them and writes them back. */
+  private updateQuarantine(change?: (stored: Map<string, QuarantinedRecord>) => void): Promise<void> {
+    const run = this.saving.then(async () => {
+      const stored = new Map((await this.opts.adapter.getQuarantined()).map((r) => [reportKey(r), r]));
+      if (change) {
+        change(stored);
+        for (const oldest of stored.keys()) {
+          if (stored.size <= MAX_QUARANTINED) break;
+          stored.delete(oldest);
+        }
+        await this.opts.adapter.setQuarantined([...stored.values()]);
+      }
+      const before = this.quarantine.size;
+      this.quarantine = stored;
+      if (before !== 0 || stored.size !== 0) this.opts.onChange();
+    });
+    this.saving = run.catch(() => undefined);
+    return run;
   }
 
   /** The records of a pulled page that may be applied; the others are quarantined. */
@@ -340,20 +416,23 @@ export class SyncEncryption {
     const seal = this.current === 'on' ? this.seal : undefined;
     if (!seal) {
       // Encryption is off: a sealed record left by a device that has not noticed yet cannot be read.
-      for (const change of changes.filter(sealed)) {
-        this.report(
-          change,
-          'malformed',
-          `The ${change.kind} ${JSON.stringify(change.id)} is encrypted under keys this account no longer has; it was not applied.`,
+      const reports = changes
+        .filter(sealed)
+        .map((change) =>
+          this.report(
+            change,
+            'malformed',
+            `The ${change.kind} ${JSON.stringify(change.id)} is encrypted under keys this account no longer has; it was not applied.`,
+          ),
         );
-      }
-      if (changes.some(sealed)) this.opts.onChange();
-      return changes.filter((c) => !sealed(c));
+      const kept = changes.filter((c) => !sealed(c));
+      await this.settleQuarantine(reports, kept);
+      return kept;
     }
     if (changes.some((c) => c.deleted && !seal.knows(c.projectId)) && this.opts.adapter.listProjects) {
       await seal.learn(await this.opts.adapter.listProjects());
     }
-    const opened = await inChunks(changes, (change) => seal.open(change));
+    const opened = await seal.openAll(changes);
     if (!rechecked && opened.some((r) => !r.ok && r.failure === 'authentication-failed')) {
       // Perhaps the account got new keys (replaced from another device): read them before blaming the records.
       await this.check(token, true);
@@ -361,18 +440,13 @@ export class SyncEncryption {
       if (this.seal !== seal) return this.openAll(token, changes, true);
     }
     const kept: ServerRecordChange[] = [];
-    let quarantined = false;
+    const reports: QuarantinedRecord[] = [];
     opened.forEach((result, i) => {
-      if (result.ok) {
-        kept.push(result.change);
-        // A readable version replaces whatever was quarantined of the record.
-        if (this.quarantine.delete(`${result.change.kind}:${result.change.id}`)) quarantined = true;
-      } else {
-        this.report(changes[i]!, result.failure, result.message);
-        quarantined = true;
-      }
+      if (result.ok) kept.push(result.change);
+      else reports.push(this.report(changes[i]!, result.failure, result.message));
     });
-    if (quarantined) this.opts.onChange();
+    // A readable version replaces whatever was quarantined of the record.
+    await this.settleQuarantine(reports, kept);
     return kept;
   }
 
@@ -381,9 +455,7 @@ export class SyncEncryption {
       ...raw,
       push: async (token, body) => {
         const seal = this.current === 'on' ? this.seal : undefined;
-        const changes = seal
-          ? await inChunks(body.changes, (c) => seal.seal(c as RecordChange))
-          : body.changes;
+        const changes = seal ? await seal.sealAll(body.changes as RecordChange[]) : body.changes;
         const response = await raw.push(token, { ...body, changes });
         // Plaintext refused: the account was encrypted meanwhile. Nothing is marked refused;
         // the engine reads the keys again and sends these once unlocked.
@@ -453,14 +525,10 @@ export class SyncEncryption {
   }
 }
 
-/**
- * `work` over every item, a few dozen at a time: thousands of WebCrypto calls
- * started at once queue up and take longer than the same calls in small groups.
- */
-async function inChunks<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += 32) {
-    out.push(...(await Promise.all(items.slice(i, i + 32).map(work))));
-  }
-  return out;
+function shared(key: DataKey, userId: string | undefined): SharedKey {
+  return { base: key.base, check: key.check, userId };
+}
+
+function reportKey(record: { kind: string; id: string }): string {
+  return `${record.kind}:${record.id}`;
 }

@@ -110,6 +110,8 @@ class Engine implements SyncEngine {
       keyStore: options.keyStore ?? indexedDbKeyStore(),
       adapter: {
         restampAll: () => this.adapter.restampAll(),
+        getQuarantined: () => this.adapter.getQuarantined(),
+        setQuarantined: (records) => this.adapter.setQuarantined(records),
         listProjects: this.adapter.listProjects?.bind(this.adapter),
       },
       now: this.timers.now,
@@ -118,8 +120,9 @@ class Engine implements SyncEngine {
         this.store.update({ encryption: this.encryption.state, quarantined: this.encryption.quarantined });
         if (this.leadership?.isLeader) this.tabs?.post({ type: 'status', status: this.store.get() });
       },
-      resume: async () => {
-        this.tabs?.post({ type: 'encryption' });
+      dismissed: () => this.tabs?.post({ type: 'quarantine' }),
+      resume: async (key) => {
+        this.tabs?.post(key ? { type: 'encryption', key } : { type: 'encryption' });
         await this.syncNow();
       },
     });
@@ -169,6 +172,8 @@ class Engine implements SyncEngine {
     );
     this.setPhase(this.token ? { state: 'syncing' } : { state: 'signed-out' });
     void this.refreshCounts();
+    // Reports of records kept out survive reloads: count them again.
+    void this.encryption.loadQuarantine().catch(() => undefined);
     if (this.leadership.isLeader) this.onLeadershipChange(true);
     else this.tabs.post({ type: 'status-request' });
   }
@@ -616,7 +621,12 @@ class Engine implements SyncEngine {
         if (leader && message.token) void this.kick();
         break;
       case 'encryption':
+        // Every tab keeps the key: any of them may lead later.
+        if (message.key) this.encryption.offer(message.key);
         if (leader) void this.encryption.reload().then(() => this.kick());
+        break;
+      case 'quarantine':
+        if (leader) void this.encryption.loadQuarantine().catch(() => undefined);
         break;
     }
   }

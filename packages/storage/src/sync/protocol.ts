@@ -284,11 +284,19 @@ export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 // ---- pulled records (client side) ----------------------------------------------
 
 /**
+ * The changes this function returned. The sync code passes them on without
+ * changing them (an opened encrypted record is checked as it is opened, then
+ * applied), so a change met again is not checked a second time.
+ */
+const checked = new WeakSet<object>();
+
+/**
  * Checks a pulled page before anything is written, so a bad record applies
  * nothing: the envelope by the wire rules, the record by the storage schema,
  * and that the record is the one the envelope names. Summaries a device
  * derives itself (messageCount, lastMessage) are ignored, not refused.
  * Project records (1.1) carry a project's name: their id is the project's.
+ * A change that came out of this function before is taken as it is.
  */
 export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRecordChange[] {
   if (!Array.isArray(changes))
@@ -298,6 +306,10 @@ export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRe
   }
   const valid: ServerRecordChange[] = [];
   changes.forEach((raw, i) => {
+    if (typeof raw === 'object' && raw !== null && checked.has(raw)) {
+      valid.push(raw as ServerRecordChange);
+      return;
+    }
     const fail = (what: string) =>
       new ChatStorageError('invalid-input', `Remote change [${i}] ${what}; the page was not applied.`);
     const envelope = serverChangeSchema.safeParse(raw);
@@ -333,5 +345,6 @@ export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRe
     }
     valid.push({ kind, id, projectId, hlc, deleted, data: record, version });
   });
+  for (const change of valid) checked.add(change);
   return valid;
 }

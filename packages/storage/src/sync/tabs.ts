@@ -1,6 +1,7 @@
 // What the engines of one database's tabs tell each other: the leader
 // shares its status, followers ask it to sync now, and a new sign-in in any
 // tab reaches the leader.
+import type { SharedKey } from './encryption.js';
 import type { SyncEngineStatus } from './status.js';
 
 export type TabMessage =
@@ -12,8 +13,15 @@ export type TabMessage =
   /** A follower opened a conversation whose messages are still downloading (backfill.ts). */
   | { type: 'prioritize'; requestId: string; conversationId: string }
   | { type: 'prioritized'; requestId: string }
-  /** A tab changed or unlocked the encryption keys: the others read them again. */
-  | { type: 'encryption' };
+  /**
+   * A tab changed or unlocked the encryption keys: the others read them
+   * again. `key` is the key it unlocked, as a non-extractable CryptoKey
+   * (structured clone): its bits stay inside WebCrypto and nothing is stored,
+   * so a key not remembered on this device still reaches the syncing tab.
+   */
+  | { type: 'encryption'; key?: SharedKey }
+  /** A tab dismissed quarantine reports: the leader reads them again. */
+  | { type: 'quarantine' };
 
 export interface TabChannel {
   post(message: TabMessage): void;

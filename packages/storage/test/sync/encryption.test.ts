@@ -5,9 +5,10 @@
 // turned off.
 import { describe, expect, it } from 'vitest';
 import { createSyncClient } from '../../src/sync/http.js';
+import { indexedDbKeyStore } from '../../src/sync/key-store.js';
 import type { SyncableChatStorage } from '../../src/types.js';
 import { sqliteDatabase } from './harness/database.js';
-import { type Device, newDeviceStore, openDevice, settle, until } from './harness/devices.js';
+import { ADAPTER_KINDS, type Device, newDeviceStore, openDevice, settle, until } from './harness/devices.js';
 import { useTestServer } from './harness/server.js';
 import { deviceSnapshot } from './harness/snapshot.js';
 
@@ -146,7 +147,7 @@ describe('end-to-end encrypted sync', () => {
     const messages = await b.adapter.loadConversation(conversation.id);
     expect(messages.map((m) => m.content)).toEqual(['four']);
     expect(b.engine.getStatus()).toMatchObject({ state: 'synced', quarantined: 3 });
-    const reports = b.engine.encryption.listQuarantined();
+    const reports = await b.engine.encryption.listQuarantined();
     expect(reports.map((r) => r.id).sort()).toEqual([ids[0], ids[1], ids[2]].sort());
     for (const report of reports) {
       expect(report).toMatchObject({ kind: 'message', failure: 'authentication-failed' });
@@ -171,6 +172,62 @@ describe('end-to-end encrypted sync', () => {
       'four',
     ]);
   });
+
+  it.each(ADAPTER_KINDS)(
+    'quarantine reports survive a reopen (%s) and go when the record comes readable or the user dismisses them',
+    async (kind) => {
+      const { token, device } = await account();
+      const a = await device('a');
+      const { conversation, ids } = await write(a.adapter, 'Kept out', ['zero', 'one', 'two']);
+      await turnOn(a);
+      const db = sqliteDatabase(t.server.dataDir);
+      const stored = await rawServer(token);
+      const data = (id: string) =>
+        stored.find((c) => c.id === id)!.data as unknown as { enc: 1; iv: string; ct: string };
+      // m0 and m1 carry each other's ciphertext.
+      await db.run('UPDATE records SET data = $1 WHERE id = $2', [JSON.stringify(data(ids[1]!)), ids[0]]);
+      await db.run('UPDATE records SET data = $1 WHERE id = $2', [JSON.stringify(data(ids[0]!)), ids[1]]);
+
+      const store = newDeviceStore(kind);
+      const b = await device('b', store);
+      await b.engine.encryption.unlock({ passphrase: PASSPHRASE }, { remember: true });
+      await until(
+        () => b.engine.getStatus().state === 'synced' && !b.engine.getStatus().backfill,
+        'b downloaded',
+      );
+      await b.engine.prioritize(conversation.id);
+      expect(b.engine.getStatus().quarantined).toBe(2);
+      await b.close();
+
+      const reopened = await device('b reopened', store);
+      await until(() => reopened.engine.getStatus().quarantined === 2, 'the reports are read back');
+      const reports = await reopened.engine.encryption.listQuarantined();
+      expect(reports.map((r) => r.id).sort()).toEqual([ids[0], ids[1]].sort());
+      expect(reports[0]).toMatchObject({ kind: 'message', failure: 'authentication-failed' });
+
+      await reopened.engine.encryption.dismissQuarantined({ kind: 'message', id: ids[1]! });
+      expect(reopened.engine.getStatus().quarantined).toBe(1);
+      await reopened.close();
+      const again = await device('b again', store);
+      await until(() => again.engine.getStatus().quarantined === 1, 'one report is read back');
+      expect((await again.engine.encryption.listQuarantined()).map((r) => r.id)).toEqual([ids[0]]);
+
+      // The writer sends everything again under newer stamps: m0 now opens, and its report goes.
+      await a.adapter.restampAll();
+      await a.sync();
+      await again.sync();
+      expect(again.engine.getStatus().quarantined).toBe(0);
+      expect((await again.adapter.loadConversation(conversation.id)).map((m) => m.content)).toEqual([
+        'zero',
+        'one',
+        'two',
+      ]);
+      await again.close();
+      const last = await device('b last', store);
+      expect(last.engine.getStatus().quarantined).toBe(0);
+      expect(await last.engine.encryption.listQuarantined()).toEqual([]);
+    },
+  );
 
   it('a passphrase change re-wraps the key only; a second device unlocks with the new passphrase or the recovery key', async () => {
     const { token, device } = await account();
@@ -266,6 +323,50 @@ describe('end-to-end encrypted sync', () => {
     expect(signedIn.engine.getStatus().state).toBe('synced');
     await signedIn.close();
     expect((await device('b once more', store)).engine.getStatus().state).toBe('locked');
+  });
+
+  it('an unlock in a tab that does not sync, not remembered, reaches the syncing tab; nothing is stored', async () => {
+    const { token, userId } = await t.server.signup();
+    const opts = { serverUrl: t.server.url, token, userId };
+    const a = await openDevice('a', opts);
+    t.open.push(a);
+    await write(a.adapter, 'Two tabs', ['read in the leading tab']);
+    await turnOn(a);
+
+    const store = newDeviceStore('indexeddb');
+    const leader = await openDevice('leading tab', { ...opts, store });
+    t.open.push(leader);
+    const follower = await openDevice('other tab', { ...opts, store, start: false });
+    t.open.push(follower);
+    follower.engine.start();
+    await until(() => follower.engine.getStatus().state === 'locked', 'the other tab shows the lock');
+    expect(leader.engine.getStatus()).toMatchObject({ state: 'locked', leader: true });
+    expect(follower.engine.getStatus().leader).toBe(false);
+
+    await follower.engine.encryption.unlock({ passphrase: PASSPHRASE }, { remember: false });
+    await until(
+      () => leader.engine.getStatus().state === 'synced' && !leader.engine.getStatus().backfill,
+      'the leading tab syncs',
+    );
+    expect(leader.engine.getStatus().encryption).toBe('on');
+    await until(
+      async () => Object.keys((await deviceSnapshot(leader.adapter)).messages).length === 1,
+      'the message arrived',
+    );
+    expect(follower.requests).not.toContain('/v1/sync/pull');
+    // Not remembered: no key was stored on the device.
+    expect(
+      await indexedDbKeyStore({ factory: store.factory as unknown as IDBFactory }).load(userId!),
+    ).toBeUndefined();
+
+    // The leading tab goes away: the other one, holding the key, syncs on without asking.
+    await leader.close();
+    await until(() => follower.engine.getStatus().leader, 'the other tab leads');
+    await write(a.adapter, 'Later', ['written after the switch']);
+    await a.sync();
+    await follower.sync();
+    expect(follower.engine.getStatus()).toMatchObject({ state: 'synced', encryption: 'on' });
+    expect(Object.keys((await deviceSnapshot(follower.adapter)).messages).length).toBe(2);
   });
 
   it('turning it off sends plaintext again; the other device notices and syncs on in plaintext', async () => {

@@ -9,6 +9,7 @@ import { useStorage } from '../app/storage-context.js';
 import { useUi } from '../app/ui-store.js';
 import { describeError } from '../chat/run-turn.js';
 import { AnswerUsage } from '../usage-ui/AnswerUsage.js';
+import { VersionStepper } from './VersionStepper.js';
 
 interface MessageActionsProps {
   message: Message;
@@ -95,29 +96,5 @@ function VersionSwitch({ message, onError }: { message: Message; onError(text: s
       onError(`Switching versions failed: ${describeError(error)}`);
     }
   };
-  return (
-    <div className="version-switch">
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Previous version"
-        disabled={index <= 0}
-        onClick={() => void show(index - 1)}
-      >
-        ‹
-      </button>
-      <span className="version-position">
-        {index + 1}/{ids.length}
-      </span>
-      <button
-        type="button"
-        className="icon-button"
-        aria-label="Next version"
-        disabled={index >= ids.length - 1}
-        onClick={() => void show(index + 1)}
-      >
-        ›
-      </button>
-    </div>
-  );
+  return <VersionStepper index={index} count={ids.length} onShow={(to) => void show(to)} />;
 }

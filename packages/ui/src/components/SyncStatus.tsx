@@ -1,5 +1,10 @@
-import { describeBackfill, describeSyncStatus, type SyncEngineStatus } from '@chatkeep/storage';
-import { useState } from 'react';
+import {
+  describeBackfill,
+  describeSyncStatus,
+  type QuarantinedRecord,
+  type SyncEngineStatus,
+} from '@chatkeep/storage';
+import { useEffect, useState } from 'react';
 import { useOnline } from '../app/use-online.js';
 import { getSyncRuntime, useSyncSettings, useSyncStatus } from '../sync-ui/sync-service.js';
 import '../sync-ui/sync.css';
@@ -192,16 +197,50 @@ function formatTime(at: number): string {
  * server, moved between records, or under another key. They were not applied.
  */
 function QuarantinedRecords({ count }: { count: number }) {
-  const records = getSyncRuntime()?.encryption()?.listQuarantined() ?? [];
+  const [records, setRecords] = useState<QuarantinedRecord[]>([]);
+  const [generation, setGeneration] = useState(0);
+  // The reports are stored with the sync state: read them again whenever the count moves.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: count and generation only trigger a new read
+  useEffect(() => {
+    let current = true;
+    void getSyncRuntime()
+      ?.encryption()
+      ?.listQuarantined()
+      .then((list) => {
+        if (current) setRecords(list);
+      });
+    return () => {
+      current = false;
+    };
+  }, [count, generation]);
+  const dismiss = async (record?: QuarantinedRecord) => {
+    await getSyncRuntime()?.encryption()?.dismissQuarantined(record);
+    setGeneration((g) => g + 1);
+  };
   return (
     <details className="sync-quarantine">
       <summary>Unreadable records ({count})</summary>
       <p className="muted">Kept out of this device: nothing of them was applied.</p>
       <ul aria-label="Unreadable records">
         {records.map((record) => (
-          <li key={`${record.kind}:${record.id}`}>{record.message}</li>
+          <li key={`${record.kind}:${record.id}`}>
+            {record.message}{' '}
+            <button
+              type="button"
+              className="chip"
+              aria-label={`Dismiss the report on ${record.kind} ${record.id}`}
+              onClick={() => void dismiss(record)}
+            >
+              Dismiss
+            </button>
+          </li>
         ))}
       </ul>
+      {records.length > 1 && (
+        <button type="button" className="chip" onClick={() => void dismiss()}>
+          Dismiss all
+        </button>
+      )}
     </details>
   );
 }

@@ -1,8 +1,10 @@
 // The read-only page of a share link (`/s/<id>#<key>`): no account, no app
 // state; it decrypts the conversation in this browser and shows it with the
 // app's own message rendering, and offers to import it.
-import { useEffect, useState } from 'react';
+import { branchTo, newestLeafUnder, versionsOf } from '@chatkeep/storage';
+import { useEffect, useMemo, useState } from 'react';
 import { MessageView } from '../components/MessageView.js';
+import { VersionStepper } from '../components/VersionStepper.js';
 import { loadShare, type ShareState } from './load-share.js';
 
 export function SharePage({ href }: { href: string }) {
@@ -57,6 +59,13 @@ export function SharePage({ href }: { href: string }) {
 function SharedConversationView({ state }: { state: Extract<ShareState, { kind: 'ready' }> }) {
   const { conversation, activeBranch, messages } = state.shared;
   const hidden = messages.length - activeBranch.length;
+  // The branch the owner saw first; with all branches shared, the reader may step through
+  // versions as in the app: another version shows the newest branch under it.
+  const [leafId, setLeafId] = useState(activeBranch[activeBranch.length - 1]?.id);
+  const shown = useMemo(
+    () => (leafId === undefined ? activeBranch : branchTo(messages, leafId).messages),
+    [messages, activeBranch, leafId],
+  );
   const [importing, setImporting] = useState<'idle' | 'busy'>('idle');
   const [error, setError] = useState<string>();
 
@@ -79,10 +88,10 @@ function SharedConversationView({ state }: { state: Extract<ShareState, { kind: 
       <header className="share-heading">
         <h1 id="share-title">{conversation.title || 'Untitled conversation'}</h1>
         <p className="muted">
-          {activeBranch.length} {activeBranch.length === 1 ? 'message' : 'messages'}, last changed{' '}
+          {shown.length} {shown.length === 1 ? 'message' : 'messages'}, last changed{' '}
           {new Date(conversation.updatedAt).toLocaleString()}.
           {hidden > 0 &&
-            ` It also holds ${hidden} earlier ${hidden === 1 ? 'version' : 'versions'} of messages, kept when you import it.`}
+            ` It also holds other versions of messages (${hidden} more in all): step through them with “‹ ›”; they are kept when you import it.`}
         </p>
         <div className="share-actions">
           <button
@@ -107,11 +116,27 @@ function SharedConversationView({ state }: { state: Extract<ShareState, { kind: 
         )}
       </header>
       <div className="message-list">
-        {activeBranch.map((message) => (
-          <div className="message-row" key={message.id}>
-            <MessageView message={message} />
-          </div>
-        ))}
+        {shown.map((message) => {
+          const versions = hidden > 0 ? versionsOf(messages, message.id) : undefined;
+          const stepper =
+            versions && versions.versions.length > 1 ? (
+              <div className="message-actions">
+                <VersionStepper
+                  index={versions.index}
+                  count={versions.versions.length}
+                  onShow={(to) => {
+                    const version = versions.versions[to];
+                    if (version) setLeafId(newestLeafUnder(messages, version.id)?.id ?? version.id);
+                  }}
+                />
+              </div>
+            ) : undefined;
+          return (
+            <div className="message-row" key={message.id}>
+              <MessageView message={message} actions={stepper} />
+            </div>
+          );
+        })}
       </div>
     </article>
   );

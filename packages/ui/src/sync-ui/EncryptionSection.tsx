@@ -259,8 +259,7 @@ function NewPassphraseForm(props: {
   onSubmit(passphrase: string): void;
   onCancel(): void;
 }) {
-  const [passphrase, setPassphrase] = useState('');
-  const [repeat, setRepeat] = useState('');
+  const [entry, setEntry] = useState(NO_ENTRY);
   const [problem, setProblem] = useState<string>();
   return (
     <form
@@ -268,37 +267,15 @@ function NewPassphraseForm(props: {
       aria-label="Set a passphrase"
       onSubmit={(e) => {
         e.preventDefault();
-        const issue = passphraseProblem(passphrase, repeat);
+        const issue = passphraseProblem(entry.passphrase, entry.repeat);
         setProblem(issue);
-        if (!issue) props.onSubmit(passphrase);
+        if (!issue) props.onSubmit(entry.passphrase);
       }}
     >
       <p className="muted">
         Choose a passphrase you will remember: it never leaves this device, and nobody can reset it for you.
       </p>
-      <label className="field">
-        <span>New passphrase</span>
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={passphrase}
-          onChange={(e) => setPassphrase(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>Repeat the passphrase</span>
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-        />
-      </label>
-      {problem && (
-        <p className="field-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <NewPassphraseFields value={entry} problem={problem} onChange={setEntry} />
       <div className="sync-form-buttons">
         <button type="submit" className="primary-button" disabled={props.busy}>
           {props.busy ? 'Making the keys…' : props.submitLabel}
@@ -308,6 +285,50 @@ function NewPassphraseForm(props: {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The new passphrase as typed twice. */
+interface NewPassphrase {
+  passphrase: string;
+  repeat: string;
+}
+
+const NO_ENTRY: NewPassphrase = { passphrase: '', repeat: '' };
+
+/** "New passphrase" and "Repeat the passphrase", and what is wrong with them (passphraseProblem). */
+function NewPassphraseFields(props: {
+  value: NewPassphrase;
+  problem: string | undefined;
+  onChange(value: NewPassphrase): void;
+}) {
+  const { value, problem, onChange } = props;
+  return (
+    <>
+      <label className="field">
+        <span>New passphrase</span>
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={value.passphrase}
+          onChange={(e) => onChange({ ...value, passphrase: e.target.value })}
+        />
+      </label>
+      <label className="field">
+        <span>Repeat the passphrase</span>
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={value.repeat}
+          onChange={(e) => onChange({ ...value, repeat: e.target.value })}
+        />
+      </label>
+      {problem && (
+        <p className="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -371,8 +392,7 @@ function ChangePassphraseForm(props: {
   onCancel(): void;
 }) {
   const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [repeat, setRepeat] = useState('');
+  const [entry, setEntry] = useState(NO_ENTRY);
   const [problem, setProblem] = useState<string>();
   return (
     <form
@@ -380,9 +400,9 @@ function ChangePassphraseForm(props: {
       aria-label="Change passphrase"
       onSubmit={(e) => {
         e.preventDefault();
-        const issue = passphraseProblem(next, repeat);
+        const issue = passphraseProblem(entry.passphrase, entry.repeat);
         setProblem(issue);
-        if (!issue) props.onSubmit(current, next);
+        if (!issue) props.onSubmit(current, entry.passphrase);
       }}
     >
       <label className="field">
@@ -394,29 +414,7 @@ function ChangePassphraseForm(props: {
           onChange={(e) => setCurrent(e.target.value)}
         />
       </label>
-      <label className="field">
-        <span>New passphrase</span>
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>Repeat the passphrase</span>
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-        />
-      </label>
-      {problem && (
-        <p className="field-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <NewPassphraseFields value={entry} problem={problem} onChange={setEntry} />
       <div className="sync-form-buttons">
         <button type="submit" className="primary-button" disabled={props.busy || current.length === 0}>
           {props.busy ? 'Changing…' : 'Change passphrase'}

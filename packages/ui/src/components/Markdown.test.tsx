@@ -91,6 +91,16 @@ describe('code highlighting and math', () => {
     expect(code).toEqual(['\\(x\\)', '$y$', '\\[ z \\] and $w$\n']);
   });
 
+  it('shows \\(...\\) in an indented code block as written, and typesets it in the prose around', async () => {
+    await loadRichMarkdown();
+    const text = 'Before \\(a\\).\n\n    \\(x\\) and \\[y\\]\n\nAfter \\(b\\).';
+    const { container } = render(<Markdown text={text} />);
+    await waitFor(() => expect(container.querySelectorAll('.katex').length).toBe(2));
+    expect(container.querySelector('pre code')?.textContent).toBe('\\(x\\) and \\[y\\]\n');
+    const tex = [...container.querySelectorAll('annotation')].map((a) => a.textContent?.trim());
+    expect(tex).toEqual(['a', 'b']);
+  });
+
   it('renders math safely: no links, HTML or scripts from TeX', async () => {
     await loadRichMarkdown();
     const { container } = render(
@@ -113,5 +123,53 @@ describe('math delimiters', () => {
     expect(normalizeMathDelimiters('```\n\\(x\\)\n```\n\\(z\\)')).toBe('```\n\\(x\\)\n```\n$z$');
     expect(normalizeMathDelimiters('\\\\(not math\\\\)')).toBe('\\\\(not math\\\\)');
     expect(normalizeMathDelimiters('no math here')).toBe('no math here');
+  });
+
+  it('keeps \\(x\\) as written in fenced, inline and indented code, and makes math of it in prose', () => {
+    const text = [
+      'Prose \\(a\\) and `\\(b\\)` inline.',
+      '',
+      '```',
+      '\\(c\\)',
+      '```',
+      '',
+      '    \\(d\\) indented four spaces',
+      '    \\[e\\]',
+      '',
+      '\tf = \\(f\\) after a tab',
+      '',
+      'Then \\(g\\) again.',
+    ].join('\n');
+    expect(normalizeMathDelimiters(text)).toBe(
+      [
+        'Prose $a$ and `\\(b\\)` inline.',
+        '',
+        '```',
+        '\\(c\\)',
+        '```',
+        '',
+        '    \\(d\\) indented four spaces',
+        '    \\[e\\]',
+        '',
+        '\tf = \\(f\\) after a tab',
+        '',
+        'Then $g$ again.',
+      ].join('\n'),
+    );
+  });
+
+  it('treats an indented line as code only where Markdown does: not when it continues a paragraph or a list item', () => {
+    // No blank line before: the indented line goes on with the paragraph.
+    expect(normalizeMathDelimiters('Energy is\n    \\(E=mc^2\\) here.')).toBe(
+      'Energy is\n    $E=mc^2$ here.',
+    );
+    // A list item's second paragraph, indented to the item's text: prose.
+    expect(normalizeMathDelimiters('1. First\n\n    so \\(x+1\\) holds.')).toBe(
+      '1. First\n\n    so $x+1$ holds.',
+    );
+    // Four spaces past the item's text: code inside the item.
+    expect(normalizeMathDelimiters('- item\n\n        \\(y\\)')).toBe('- item\n\n        \\(y\\)');
+    // A fence that never closes runs to the end.
+    expect(normalizeMathDelimiters('\\(z\\)\n~~~\n\\(w\\)')).toBe('$z$\n~~~\n\\(w\\)');
   });
 });

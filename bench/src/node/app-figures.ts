@@ -188,7 +188,11 @@ export async function heapScrolled(profileDir: string, server: string, capMs: nu
       });
       steps += 1;
       await page.waitForTimeout(60);
-      await page.getByText('Loading earlier messages…').waitFor({ state: 'detached', timeout: 30_000 });
+      // Looked for by class inside the scroller: a page-wide text search walks the whole DOM (the
+      // sidebar's thousand conversations) at every poll, and took a fifth of the page's time.
+      await scroller
+        .locator('.loading-older', { hasText: 'Loading earlier messages…' })
+        .waitFor({ state: 'detached', timeout: 30_000 });
       const height = await scroller.evaluate((el) => el.scrollHeight);
       // Nothing older arrived three times in a row: the top is reached.
       quiet = height === lastHeight ? quiet + 1 : 0;

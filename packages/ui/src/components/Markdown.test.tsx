@@ -1,6 +1,9 @@
 import { render, screen, waitFor } from '@testing-library/react';
+import ReactMarkdown from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
 import { describe, expect, it } from 'vitest';
-import { Markdown, safeUrl } from './Markdown.js';
+import { Markdown, plainParagraphs, safeUrl } from './Markdown.js';
 import { normalizeMathDelimiters } from './math-delimiters.js';
 import { loadRichMarkdown } from './rich-markdown.js';
 
@@ -91,6 +94,16 @@ describe('code highlighting and math', () => {
     expect(code).toEqual(['\\(x\\)', '$y$', '\\[ z \\] and $w$\n']);
   });
 
+  it('shows \\(...\\) in an indented code block as written, and typesets it in the prose around', async () => {
+    await loadRichMarkdown();
+    const text = 'Before \\(a\\).\n\n    \\(x\\) and \\[y\\]\n\nAfter \\(b\\).';
+    const { container } = render(<Markdown text={text} />);
+    await waitFor(() => expect(container.querySelectorAll('.katex').length).toBe(2));
+    expect(container.querySelector('pre code')?.textContent).toBe('\\(x\\) and \\[y\\]\n');
+    const tex = [...container.querySelectorAll('annotation')].map((a) => a.textContent?.trim());
+    expect(tex).toEqual(['a', 'b']);
+  });
+
   it('renders math safely: no links, HTML or scripts from TeX', async () => {
     await loadRichMarkdown();
     const { container } = render(
@@ -113,5 +126,144 @@ describe('math delimiters', () => {
     expect(normalizeMathDelimiters('```\n\\(x\\)\n```\n\\(z\\)')).toBe('```\n\\(x\\)\n```\n$z$');
     expect(normalizeMathDelimiters('\\\\(not math\\\\)')).toBe('\\\\(not math\\\\)');
     expect(normalizeMathDelimiters('no math here')).toBe('no math here');
+  });
+
+  it('keeps \\(x\\) as written in fenced, inline and indented code, and makes math of it in prose', () => {
+    const text = [
+      'Prose \\(a\\) and `\\(b\\)` inline.',
+      '',
+      '```',
+      '\\(c\\)',
+      '```',
+      '',
+      '    \\(d\\) indented four spaces',
+      '    \\[e\\]',
+      '',
+      '\tf = \\(f\\) after a tab',
+      '',
+      'Then \\(g\\) again.',
+    ].join('\n');
+    expect(normalizeMathDelimiters(text)).toBe(
+      [
+        'Prose $a$ and `\\(b\\)` inline.',
+        '',
+        '```',
+        '\\(c\\)',
+        '```',
+        '',
+        '    \\(d\\) indented four spaces',
+        '    \\[e\\]',
+        '',
+        '\tf = \\(f\\) after a tab',
+        '',
+        'Then $g$ again.',
+      ].join('\n'),
+    );
+  });
+
+  it('treats an indented line as code only where Markdown does: not when it continues a paragraph or a list item', () => {
+    // No blank line before: the indented line goes on with the paragraph.
+    expect(normalizeMathDelimiters('Energy is\n    \\(E=mc^2\\) here.')).toBe(
+      'Energy is\n    $E=mc^2$ here.',
+    );
+    // A list item's second paragraph, indented to the item's text: prose.
+    expect(normalizeMathDelimiters('1. First\n\n    so \\(x+1\\) holds.')).toBe(
+      '1. First\n\n    so $x+1$ holds.',
+    );
+    // Four spaces past the item's text: code inside the item.
+    expect(normalizeMathDelimiters('- item\n\n        \\(y\\)')).toBe('- item\n\n        \\(y\\)');
+    // A fence that never closes runs to the end.
+    expect(normalizeMathDelimiters('\\(z\\)\n~~~\n\\(w\\)')).toBe('$z$\n~~~\n\\(w\\)');
+  });
+});
+
+describe('plain prose', () => {
+  const parsed = (text: string) =>
+    render(
+      <div className="markdown">
+        <ReactMarkdown remarkPlugins={[remarkGfm, remarkMath]}>{text}</ReactMarkdown>
+      </div>,
+    ).container.innerHTML;
+  const shown = (text: string) => render(<Markdown text={text} />).container.innerHTML;
+
+  it('is shown exactly as the Markdown parser would render it, without parsing it', () => {
+    const words = [
+      'Database',
+      'index',
+      'query,',
+      'schema;',
+      'it’s',
+      '"quoted"',
+      '(aside)',
+      'well-known',
+      'résumé',
+      'rate 50%',
+      'and/or',
+      'naïve',
+      'Why?',
+      'Yes!',
+      'done.',
+      'x2',
+      '東京',
+    ];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const texts = [
+      'One line.',
+      'Trailing spaces at the end   ',
+      'First line\nsecond line\n\nSecond paragraph.\n\n\n\nThird, after three blank lines.\n',
+      'Text  with  double  spaces.',
+    ];
+    for (let n = 0; n < 200; n++) {
+      let text = '';
+      const length = Math.floor(next() * 60) + 1;
+      for (let w = 0; w < length; w++) {
+        const word = words[Math.floor(next() * words.length)] as string;
+        const gap = next();
+        text += word + (gap < 0.05 ? '\n\n' : gap < 0.1 ? '\n' : ' ');
+      }
+      texts.push(text);
+    }
+    for (const text of texts) {
+      expect(plainParagraphs(text), text).toBeDefined();
+      expect(shown(text), text).toBe(parsed(text));
+    }
+  });
+
+  it('is parsed as Markdown whenever any part of it could be Markdown', () => {
+    const markdown = [
+      '',
+      '\nleading blank line',
+      '1. a list',
+      '2) another',
+      '- a bullet',
+      'Heading\n---',
+      '    indented code',
+      'line with a break  \nnext',
+      'see https://example.com',
+      'see www.example.com',
+      'mail me@example.com',
+      '*emphasis*',
+      '_emphasis_',
+      '`code`',
+      '# heading',
+      '> quote',
+      'a | b',
+      '[link](x)',
+      '~~struck~~',
+      '$x$',
+      '\\(x\\)',
+      '<b>html</b>',
+      'AT&amp;T',
+      'line\r\nwith CR',
+      'tab\tinside',
+      'Setext\n===',
+    ];
+    for (const text of markdown) {
+      expect(plainParagraphs(text), text).toBeUndefined();
+    }
   });
 });

@@ -2,7 +2,7 @@
 // and only http, https and mailto links survive; they open in a new tab.
 // Code is highlighted and math typeset once the rich renderer has loaded
 // (rich-markdown.ts); until then both show as written.
-import { type ComponentProps, memo, useMemo, useRef, useState } from 'react';
+import { type ComponentProps, Fragment, memo, useMemo, useRef, useState } from 'react';
 import ReactMarkdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
@@ -101,7 +101,48 @@ function SafeImage({ src, alt, node: _node, ...rest }: ComponentProps<'img'> & {
 const remarkPlugins = [remarkGfm, remarkMath, remarkMathRules, remarkHtmlAsText];
 const components = { a: SafeLink, pre: CodeBlock, img: SafeImage };
 
+/** Letters, digits, spaces, line breaks and punctuation that mean nothing to Markdown anywhere in a line. */
+const PLAIN_CHARS = /^[\p{L}\p{M}\p{N} \n.,;:?!'"()%/\u2013\u2014\u2018\u2019\u201c\u201d\u2026-]*$/u;
+/**
+ * What could still make Markdown of plain characters: a line that starts with
+ * a space, a digit or a hyphen (code, lists, rules), one that ends with a
+ * space (line breaks), or a bare link.
+ */
+const NOT_PLAIN = /^[ \d-]|[ ]\n|:\/\/|www\./m;
+
+/**
+ * The paragraphs of `text` when it is plain prose, which Markdown would only
+ * cut into paragraphs at blank lines (so it is shown without parsing it);
+ * undefined when any part of it could be Markdown. Most messages are prose:
+ * this keeps a long conversation quick to scroll.
+ */
+export function plainParagraphs(text: string): string[] | undefined {
+  const trimmed = text.trimEnd();
+  if (trimmed === '' || trimmed.startsWith('\n')) return undefined;
+  if (!PLAIN_CHARS.test(trimmed) || NOT_PLAIN.test(trimmed)) return undefined;
+  return trimmed.split(/\n\n+/).map((p) => p.trimEnd());
+}
+
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const plain = useMemo(() => plainParagraphs(text), [text]);
+  if (plain) {
+    // What ReactMarkdown renders for it, line breaks between paragraphs included.
+    return (
+      <div className="markdown">
+        {plain.map((p, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs have no identity but their place
+          <Fragment key={i}>
+            {i > 0 && '\n'}
+            <p>{p}</p>
+          </Fragment>
+        ))}
+      </div>
+    );
+  }
+  return <ParsedMarkdown text={text} />;
+});
+
+function ParsedMarkdown({ text }: { text: string }) {
   const rich = needsRichRendering(text);
   const rehypePlugins = useRichPlugins(rich);
   const source = useMemo(() => (rich ? normalizeMathDelimiters(text) : text), [rich, text]);
@@ -117,4 +158,4 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
       </ReactMarkdown>
     </div>
   );
-});
+}

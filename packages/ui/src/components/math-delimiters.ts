@@ -4,6 +4,10 @@
 // (outside code, where they stay as written); the stored text never changes,
 // so exports keep what was written. Single dollars follow Pandoc's rule, so
 // that prices ("$5 and $10") stay text.
+import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
 
 interface MathNode {
   type: string;
@@ -13,43 +17,39 @@ interface MathNode {
   children?: MathNode[];
 }
 
-/** Where code starts and ends in `text`: fenced blocks and inline code spans, as [start, end) pairs. */
+/** The same Markdown syntax as the rendering (Markdown.tsx), parsed only to find where code is. */
+const makeParser = () => unified().use(remarkParse).use(remarkGfm).use(remarkMath).freeze();
+let parser: ReturnType<typeof makeParser> | undefined;
+
+interface MdastNode {
+  type: string;
+  position?: { start: { offset?: number }; end: { offset?: number } };
+  children?: MdastNode[];
+}
+
+/** Nodes shown as written: code (fenced, indented, inline) and raw HTML, which the rendering shows as text. */
+const AS_WRITTEN = new Set(['code', 'inlineCode', 'html']);
+
+/**
+ * Where code starts and ends in `text`, as [start, end) pairs in order: fenced
+ * and indented blocks, inline code spans and raw HTML, as the Markdown parser
+ * finds them (an indented line continuing a paragraph or a list item is not
+ * code; one after a blank line is).
+ */
 function codeRanges(text: string): [number, number][] {
+  parser ??= makeParser();
   const ranges: [number, number][] = [];
-  const fence = /^ {0,3}(`{3,}|~{3,})[^\n]*$/gm;
-  let open: { start: number; marker: string } | undefined;
-  let spansFrom = 0;
-  const spans = (from: number, to: number) => {
-    // Inline code: a run of n backticks up to the next run of exactly n.
-    const run = /`+/g;
-    run.lastIndex = from;
-    for (let m = run.exec(text); m && m.index < to; m = run.exec(text)) {
-      const close = new RegExp(`(?<!\`)${m[0]}(?!\`)`, 'g');
-      close.lastIndex = m.index + m[0].length;
-      const end = close.exec(text);
-      if (!end || end.index >= to) continue;
-      ranges.push([m.index, end.index + m[0].length]);
-      run.lastIndex = end.index + m[0].length;
+  const walk = (node: MdastNode) => {
+    const start = node.position?.start.offset;
+    const end = node.position?.end.offset;
+    if (AS_WRITTEN.has(node.type) && start !== undefined && end !== undefined) {
+      ranges.push([start, end]);
+      return;
     }
+    for (const child of node.children ?? []) walk(child);
   };
-  for (let m = fence.exec(text); m; m = fence.exec(text)) {
-    const marker = m[1] as string;
-    if (!open) {
-      spans(spansFrom, m.index);
-      open = { start: m.index, marker };
-    } else if (
-      marker[0] === open.marker[0] &&
-      marker.length >= open.marker.length &&
-      m[0].trim() === marker
-    ) {
-      ranges.push([open.start, m.index + m[0].length]);
-      spansFrom = m.index + m[0].length;
-      open = undefined;
-    }
-  }
-  if (open) ranges.push([open.start, text.length]);
-  else spans(spansFrom, text.length);
-  return ranges.sort((a, b) => a[0] - b[0]);
+  walk(parser.parse(text) as unknown as MdastNode);
+  return ranges;
 }
 
 const BRACKETS = /(?<!\\)\\\[([\s\S]+?)(?<!\\)\\\]|(?<!\\)\\\(([\s\S]+?)(?<!\\)\\\)/g;

@@ -134,6 +134,11 @@ function formatMs(summary: { median: number; min: number; max: number }): string
   return `${f(summary.median)} ms (${f(summary.min)}–${f(summary.max)})`;
 }
 
+/** Median of byte counts, in KB. */
+function formatKb(bytes: number[]): string {
+  return `${(summarize(bytes).median / 1000).toFixed(1)} KB`;
+}
+
 function log(message: string): void {
   process.stdout.write(`[bench] ${message}\n`);
 }
@@ -171,6 +176,12 @@ function startFigure(id: string, name: string, runs: StartRuns, floorName: strin
       [
         floor &&
           `${floorName}, launched in turns with the app: ${formatMs(floor)}; the app's median is ${above} ms above it`,
+        runs.app!.ownViewMs?.length &&
+          `the app's own view (after the snapshot it painted first): ${formatMs(summarize(runs.app!.ownViewMs))}`,
+        runs.app!.scriptBytes?.length &&
+          `script fetched before the first paint: app ${formatKb(runs.app!.scriptBytes)}${
+            runs.floor?.scriptBytes?.length ? `, floor ${formatKb(runs.floor.scriptBytes)}` : ''
+          }`,
         runs.app!.source === 'mark'
           ? undefined
           : 'measured from the DOM (the app set no chatkeep:first-message mark)',
@@ -344,7 +355,13 @@ async function main() {
     // messages) take turns, both served by the server as static files.
     const startTargets: StartTarget[] = loaded
       ? [
-          { name: 'app', url: `${server.url}/`, mark: 'chatkeep:first-message' },
+          {
+            name: 'app',
+            url: `${server.url}/`,
+            mark: 'chatkeep:first-message',
+            ownViewMark: 'chatkeep:app-messages',
+            snapshotKey: 'chatkeep-first-paint',
+          },
           {
             name: 'floor',
             url: `${server.url}${FLOOR_PATH}#${loaded.bigConversationId}`,

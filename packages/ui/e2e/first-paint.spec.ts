@@ -164,7 +164,10 @@ test('a link to another conversation or a new chat never shows the last conversa
   expect((await probe(page)).painted).toBeUndefined();
 });
 
-test('a message edited in another tab is never shown in its old form after a start', async ({ context, page }) => {
+test('a message edited in another tab is never shown in its old form after a start', async ({
+  context,
+  page,
+}) => {
   await openApp(page);
   await send(page, 'Plan a trip to Lisbon');
   await waitForAnswerDone(page);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  APP_MESSAGES_MARK,
   afterFirstPaint,
   FIRST_MESSAGE_MARK,
   FIRST_PAINT_FALLBACK_MS,
@@ -19,6 +20,7 @@ const marks = () => performance.getEntriesByName(FIRST_MESSAGE_MARK);
 beforeEach(() => {
   resetFirstPaintForTests();
   performance.clearMarks(FIRST_MESSAGE_MARK);
+  performance.clearMarks(APP_MESSAGES_MARK);
 });
 afterEach(() => vi.useRealTimers());
 
@@ -46,6 +48,18 @@ describe('the first paint of the main view', () => {
     reportMainViewCommitted(false);
     await vi.waitFor(() => expect(isFirstPaintDone()).toBe(true));
     expect(marks()).toHaveLength(0);
+  });
+
+  it("after a first-paint snapshot set chatkeep:first-message, marks only the app's own rows", async () => {
+    performance.mark(FIRST_MESSAGE_MARK);
+    const snapshotPainted = marks()[0]!.startTime;
+    reportMainViewCommitted(true);
+    await vi.waitFor(() => expect(isFirstPaintDone()).toBe(true));
+    expect(marks()).toHaveLength(1);
+    expect(marks()[0]!.startTime).toBe(snapshotPainted);
+    const own = performance.getEntriesByName(APP_MESSAGES_MARK);
+    expect(own).toHaveLength(1);
+    expect(own[0]!.startTime).toBeGreaterThanOrEqual(snapshotPainted);
   });
 
   it('runs work asked for after the first paint at once', async () => {

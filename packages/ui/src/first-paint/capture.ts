@@ -65,19 +65,24 @@ function captureElement(el: Element, walk: Walk): SnapshotNode | undefined {
     };
   }
   const node: SnapshotElement = { t: tag };
+  const attributes: Record<string, string> = {};
   for (const { name, value } of Array.from(el.attributes)) {
-    if (allowedAttribute(tag, name, value)) (node.a ??= {})[name] = value;
+    if (allowedAttribute(tag, name, value)) attributes[name] = value;
   }
   if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) {
-    if (el.checked) (node.a ??= {}).checked = '';
-    else delete node.a?.checked;
+    // What is checked now, not what the markup said at first.
+    if (el.checked) attributes.checked = '';
+    else delete attributes.checked;
   }
-  if (el instanceof HTMLElement) {
+  if (Object.keys(attributes).length > 0) node.a = attributes;
+  if (el instanceof HTMLElement && el.style.length > 0) {
+    const styles: Record<string, string> = {};
     for (let i = 0; i < el.style.length; i++) {
       const name = el.style.item(i);
       const value = el.style.getPropertyValue(name);
-      if (allowedStyle(name, value)) (node.s ??= {})[name] = value;
+      if (allowedStyle(name, value)) styles[name] = value;
     }
+    if (Object.keys(styles).length > 0) node.s = styles;
   }
   if (el.classList.contains(SIDEBAR_LIST_CLASS)) {
     node.c = [SIDEBAR_PLACEHOLDER];

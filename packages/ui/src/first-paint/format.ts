@@ -199,6 +199,7 @@ export function snapshotToPaint(page: PageAtStart): Snapshot | undefined {
   if (!snapshot) return undefined;
   if (snapshot.conversationId !== conversationToOpen(page.pathname, page.uiRaw)) return undefined;
   if (snapshot.account !== accountOf(page.syncRaw)) return undefined;
-  if (Math.abs(snapshot.width - page.width) > 1 || Math.abs(snapshot.height - page.height) > 1) return undefined;
+  if (Math.abs(snapshot.width - page.width) > 1 || Math.abs(snapshot.height - page.height) > 1)
+    return undefined;
   return snapshot;
 }

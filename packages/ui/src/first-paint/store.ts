@@ -2,7 +2,7 @@
 // only here. After sign-out or "Clear all conversations" this page writes
 // no snapshot again (it may still show what the account or the cleared
 // history held until it reloads).
-import { accountOf, parseSnapshot, SNAPSHOT_KEY, SYNC_KEY, type Snapshot } from './format.js';
+import { accountOf, parseSnapshot, SNAPSHOT_KEY, type Snapshot, SYNC_KEY } from './format.js';
 
 let halted = false;
 

@@ -139,7 +139,8 @@ export function startSnapshotWriter(doc: Document = document): SnapshotWriter {
         const id = storedFor;
         if (!id) return;
         const touched =
-          change.conversations.some((c) => c.id === id) || change.messages.some((m) => m.conversationId === id);
+          change.conversations.some((c) => c.id === id) ||
+          change.messages.some((m) => m.conversationId === id);
         if (!touched) return;
         // Written again from the view once it shows the change (if this tab shows that conversation).
         removeSnapshot();

@@ -18,7 +18,7 @@ const LIST_SELECTOR = '.message-scroll[data-conversation-id]';
 /** Beyond this many elements the view is not kept (a huge message in view). */
 const MAX_ELEMENTS = 4000;
 const SKIPPED_TAGS = new Set(['dialog', 'script', 'style', 'template', 'link', 'meta', 'noscript']);
-/** Left out: the phone drawer's scrim, the sidebar's search results and notices that depend on the moment. */
+/** Left out: the phone drawer's scrim, and a painted snapshot still in the page. */
 const SKIPPED_CLASSES = ['scrim', 'first-paint'];
 /** What Sidebar renders in its list while the list waits for the first paint. */
 const SIDEBAR_LIST_CLASS = 'conversation-nav';
@@ -73,6 +73,10 @@ function captureElement(el: Element, walk: Walk): SnapshotNode | undefined {
     // What is checked now, not what the markup said at first.
     if (el.checked) attributes.checked = '';
     else delete attributes.checked;
+  }
+  // The phone drawer opens closed at start (the app does not remember it open).
+  if (el.classList.contains('sidebar') && attributes.class) {
+    attributes.class = attributes.class.replace(/(?:^|\s)open(?=\s|$)/, '').trim();
   }
   if (Object.keys(attributes).length > 0) node.a = attributes;
   if (el instanceof HTMLElement && el.style.length > 0) {

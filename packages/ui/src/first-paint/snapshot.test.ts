@@ -16,7 +16,7 @@ import { forgetSnapshot, readSnapshot, resetSnapshotStoreForTests, storeSnapshot
 function appView(rows: string[]): HTMLElement {
   document.body.innerHTML = `
     <div id="root"><div class="app">
-      <aside class="sidebar"><nav class="conversation-nav"><button class="conversation">Secret title</button></nav></aside>
+      <aside class="sidebar open"><nav class="conversation-nav"><button class="conversation">Secret title</button></nav></aside>
       <div class="scrim"></div>
       <main class="chat">
         <header class="chat-header"><h1 class="chat-title">Trip</h1></header>
@@ -71,7 +71,7 @@ describe('taking the snapshot', () => {
     expect(json).toContain('half-written');
   });
 
-  it('leaves out rows scrolled out of view, the sidebar list (a placeholder, as at start), dialogs and the scrim', () => {
+  it('leaves out rows scrolled out of view, the sidebar list (a placeholder, as at start), dialogs, the open drawer and its scrim', () => {
     const app = appView(['Old question', 'Visible question', 'Below the window']);
     const rows = document.querySelectorAll('.message-row');
     placeAt(rows[0]!, -300);
@@ -85,6 +85,8 @@ describe('taking the snapshot', () => {
     expect(json).toContain('skeleton-nav');
     expect(json).not.toContain('Settings');
     expect(json).not.toContain('scrim');
+    // The phone drawer, open when the snapshot was taken, opens closed at start.
+    expect(json).toContain('"class":"sidebar"');
   });
 
   it('keeps nothing when no conversation is shown (a new chat) or it holds no rows yet', () => {

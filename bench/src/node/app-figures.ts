@@ -83,6 +83,8 @@ export interface StartTarget {
    */
   ownViewMark?: string;
   snapshotKey?: string;
+  /** The app as it starts without a snapshot: the key is removed before any script of the page runs. */
+  withoutSnapshot?: boolean;
 }
 
 /**
@@ -115,6 +117,9 @@ async function timeStart(page: Page, target: StartTarget, into: ColdStartRuns, k
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setBypassServiceWorker', { bypass: true });
+  }
+  if (target.withoutSnapshot && target.snapshotKey) {
+    await page.addInitScript((key) => localStorage.removeItem(key), target.snapshotKey);
   }
   await page.goto(target.url);
   const first = await firstMessageTime(page, target.mark);

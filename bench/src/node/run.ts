@@ -178,6 +178,12 @@ function startFigure(id: string, name: string, runs: StartRuns, floorName: strin
           `${floorName}, launched in turns with the app: ${formatMs(floor)}; the app's median is ${above} ms above it`,
         runs.app!.ownViewMs?.length &&
           `the app's own view (after the snapshot it painted first): ${formatMs(summarize(runs.app!.ownViewMs))}`,
+        runs.appWithoutSnapshot?.ms.length &&
+          `the app started without its snapshot (removed before the page's scripts run), in turns too: ${formatMs(summarize(runs.appWithoutSnapshot.ms))}${
+            runs.appWithoutSnapshot.scriptBytes?.length
+              ? `, ${formatKb(runs.appWithoutSnapshot.scriptBytes)} of script fetched by then`
+              : ''
+          }`,
         runs.app!.scriptBytes?.length &&
           `script fetched before the first paint: app ${formatKb(runs.app!.scriptBytes)}${
             runs.floor?.scriptBytes?.length ? `, floor ${formatKb(runs.floor.scriptBytes)}` : ''
@@ -361,6 +367,14 @@ async function main() {
             mark: 'chatkeep:first-message',
             ownViewMark: 'chatkeep:app-messages',
             snapshotKey: 'chatkeep-first-paint',
+          },
+          {
+            name: 'appWithoutSnapshot',
+            url: `${server.url}/`,
+            mark: 'chatkeep:first-message',
+            ownViewMark: 'chatkeep:app-messages',
+            snapshotKey: 'chatkeep-first-paint',
+            withoutSnapshot: true,
           },
           {
             name: 'floor',
@@ -601,6 +615,9 @@ async function main() {
         m6: m6 && { messages: m6.messages, conversations: m6.conversations, fileBytes: m6.fileBytes },
         m2Floor: m2?.floor?.ms,
         m2WarmFloor: m2Warm?.floor?.ms,
+        // Every start target's runs: the app's own view and script bytes, and the app without its snapshot.
+        m2Starts: m2,
+        m2WarmStarts: m2Warm,
         m7,
         serverChanges: serverRuns?.changes,
         pushSample: serverRuns?.pushSample,

@@ -121,6 +121,7 @@ test('the last view is painted before the app runs, then the app takes over with
   expect(Math.abs(after!.x - before!.left)).toBeLessThanOrEqual(2);
   await page.waitForTimeout(500);
   const settled = await probe(page);
+  test.info().annotations.push({ type: 'CLS', description: settled.layoutShift.toFixed(4) });
   expect(settled.layoutShift, JSON.stringify(settled.shifts)).toBeLessThanOrEqual(0.02);
   expect(settled.violations).toEqual([]);
 });

@@ -7,6 +7,7 @@ import {
   isFirstPaintDone,
   reportMainViewCommitted,
   resetFirstPaintForTests,
+  whenMainViewPainted,
 } from './first-paint.js';
 
 /** Runs the frame callback, then the task queued from it (the paint lies between them). */
@@ -68,6 +69,19 @@ describe('the first paint of the main view', () => {
     const ran = vi.fn();
     afterFirstPaint(ran);
     expect(ran).toHaveBeenCalledOnce();
+  });
+
+  it('tells who waits for the main view itself when it is painted, never on the fallback', async () => {
+    vi.useFakeTimers();
+    const painted = vi.fn();
+    whenMainViewPainted(painted);
+    afterFirstPaint(() => {});
+    vi.advanceTimersByTime(FIRST_PAINT_FALLBACK_MS);
+    expect(isFirstPaintDone()).toBe(true);
+    expect(painted).not.toHaveBeenCalled();
+    vi.useRealTimers();
+    reportMainViewCommitted(false);
+    await vi.waitFor(() => expect(painted).toHaveBeenCalledOnce());
   });
 
   it('starts the deferred work anyway when the main view never reports', () => {

@@ -21,6 +21,8 @@ export const FIRST_PAINT_FALLBACK_MS = 3000;
 
 let done = false;
 let reported = false;
+let viewPainted = false;
+const viewListeners = new Set<() => void>();
 let fallback: ReturnType<typeof setTimeout> | undefined;
 const listeners = new Set<() => void>();
 
@@ -54,12 +56,24 @@ export function reportMainViewCommitted(withMessages: boolean): void {
   if (reported) return;
   reported = true;
   afterNextPaint(() => {
+    viewPainted = true;
+    for (const listener of [...viewListeners]) listener();
+    viewListeners.clear();
     if (withMessages) {
       performance.mark(APP_MESSAGES_MARK);
       if (performance.getEntriesByName(FIRST_MESSAGE_MARK).length === 0) performance.mark(FIRST_MESSAGE_MARK);
     }
     finish();
   });
+}
+
+/**
+ * Calls `callback` once the main view has painted its first content (at
+ * once if it has); unlike afterFirstPaint, never on the fallback.
+ */
+export function whenMainViewPainted(callback: () => void): void {
+  if (viewPainted) callback();
+  else viewListeners.add(callback);
 }
 
 /** True once the main view has painted (or the fallback ran out). */
@@ -90,6 +104,8 @@ export function useFirstPaintDone(): boolean {
 export function resetFirstPaintForTests(): void {
   done = false;
   reported = false;
+  viewPainted = false;
+  viewListeners.clear();
   clearTimeout(fallback);
   fallback = undefined;
   listeners.clear();

@@ -39,10 +39,14 @@ function paint(): boolean {
   return !!snapshot && !!paintSnapshot(document, snapshot);
 }
 
+/** A tab that is not shown paints no frame: the app does not wait for one longer than this. */
+const HIDDEN_WAIT_MS = 100;
+
 window.chatkeepPrepaint = new Promise<boolean>((resolve) => {
   let painted = false;
   try {
-    painted = paint();
+    // A tab opened in the background shows nothing yet: the app paints it itself.
+    painted = document.visibilityState === 'visible' && paint();
   } catch {
     document.getElementById('first-paint')?.remove();
   }
@@ -50,6 +54,10 @@ window.chatkeepPrepaint = new Promise<boolean>((resolve) => {
     resolve(false);
     return;
   }
+  // Hidden before its frame (no frame comes then): the app starts anyway; the snapshot stays until it takes over.
+  document.addEventListener('visibilitychange', () => setTimeout(() => resolve(true), HIDDEN_WAIT_MS), {
+    once: true,
+  });
   // rAF runs just before the frame is painted; a task queued from it runs just after.
   requestAnimationFrame(() => {
     const channel = new MessageChannel();

@@ -81,6 +81,17 @@ describe('the app taking over from the painted snapshot', () => {
     await expect.poll(() => document.getElementById(OVERLAY_ID), { timeout: 3000 }).toBeNull();
   });
 
+  it('gives way at once to an error the app shows instead of its view (storage cannot open)', async () => {
+    document.body.innerHTML = '<div id="root"></div>';
+    paintedOverlay();
+    writer = startSnapshotWriter(document);
+    const error = document.createElement('div');
+    error.className = 'fatal';
+    error.setAttribute('role', 'alert');
+    document.getElementById('root')!.appendChild(error);
+    await expect.poll(() => document.getElementById(OVERLAY_ID), { timeout: 3000 }).toBeNull();
+  });
+
   it('writes what the view shows a quiet moment after it changes', async () => {
     await startedOn('Before');
     (document.querySelector('.message-text') as HTMLElement).textContent = 'After';

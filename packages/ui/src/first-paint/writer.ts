@@ -5,7 +5,7 @@
 // change to its conversation (another tab, another device through sync, a
 // deletion), and forgets it at sign-out.
 import type { ChatStorageAdapter, StorageChange } from '@chatkeep/storage';
-import { afterFirstPaint } from '../app/first-paint.js';
+import { whenMainViewPainted } from '../app/first-paint.js';
 import type { SyncSettingsStore } from '../sync-ui/sync-settings.js';
 import { captureSnapshot, serializeSnapshot } from './capture.js';
 import { parseSnapshot, SNAPSHOT_KEY } from './format.js';
@@ -14,6 +14,10 @@ import { currentAccount, forgetSnapshot, readSnapshot, removeSnapshot, storeSnap
 
 /** How long the view stays unchanged before it is written again. */
 export const SNAPSHOT_QUIET_MS = 1000;
+/** If the app never paints its view (nor an error), the snapshot goes after this long anyway. */
+export const TAKEOVER_TIMEOUT_MS = 15_000;
+/** The app's errors that replace the whole view (storage cannot open, or is blocked by another tab). */
+const APP_ERROR_SELECTOR = '.fatal';
 /** Frames the app's view must keep still before the snapshot over it goes (at most MAX_SETTLE_FRAMES). */
 const SETTLED_FRAMES = 2;
 const MAX_SETTLE_FRAMES = 20;
@@ -95,17 +99,27 @@ export function startSnapshotWriter(doc: Document = document): SnapshotWriter {
     }, SNAPSHOT_QUIET_MS);
   };
 
-  afterFirstPaint(() => {
-    if (!root) return;
+  let takingOver = false;
+  const takeOver = () => {
+    if (takingOver || !root) return;
+    takingOver = true;
+    clearTimeout(safety);
     takeOverWhenSettled(doc, root, () => {
       tookOver = true;
       storedFor = readSnapshot()?.conversationId;
       schedule();
     });
-  });
+  };
+  // The app's view (messages, an empty or missing conversation), or an error in its place.
+  whenMainViewPainted(takeOver);
+  const safety = setTimeout(takeOver, TAKEOVER_TIMEOUT_MS);
+  cleanups.push(() => clearTimeout(safety));
 
   if (root) {
-    const observer = new MutationObserver(schedule);
+    const observer = new MutationObserver(() => {
+      if (!takingOver && root.querySelector(APP_ERROR_SELECTOR)) takeOver();
+      schedule();
+    });
     observer.observe(root, { childList: true, subtree: true, characterData: true, attributes: true });
     cleanups.push(() => observer.disconnect());
   }

@@ -15,13 +15,21 @@ function shellFiles(): Plugin {
   return {
     name: 'chatkeep-shell-files',
     apply: 'build',
-    generateBundle(_options, bundle) {
-      const files = Object.keys(bundle)
-        // Pages are fetched from the network first; the share page is never cached (public/sw.js).
-        .filter((file) => !file.endsWith('.map') && !file.endsWith('.html'))
-        .map((file) => `/${file}`)
-        .sort();
-      this.emitFile({ type: 'asset', fileName: SHELL_FILES, source: `${JSON.stringify(files, null, 1)}\n` });
+    // Last: after Vite drops the chunks that held only stylesheets, and after the prepaint script is added.
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const files = Object.keys(bundle)
+          // Pages are fetched from the network first; the share page is never cached (public/sw.js).
+          .filter((file) => !file.endsWith('.map') && !file.endsWith('.html'))
+          .map((file) => `/${file}`)
+          .sort();
+        this.emitFile({
+          type: 'asset',
+          fileName: SHELL_FILES,
+          source: `${JSON.stringify(files, null, 1)}\n`,
+        });
+      },
     },
   };
 }

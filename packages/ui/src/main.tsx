@@ -27,9 +27,12 @@ createRoot(document.getElementById('root')!).render(
 
 // The app shell is cached so that Chatkeep also starts without a network.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  window.addEventListener('load', () => {
+  const register = () => {
     navigator.serviceWorker.register('/sw.js').catch(() => {
       // Without a service worker the app still works; it just cannot start offline.
     });
-  });
+  };
+  // This code starts after the first-paint snapshot, often once the page has loaded.
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register);
 }

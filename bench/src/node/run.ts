@@ -164,7 +164,10 @@ async function serveFloorWithApp(): Promise<string> {
 function startFigure(id: string, name: string, runs: StartRuns, floorName: string): Figure {
   const app = summarize(runs.app!.ms);
   const floor = runs.floor && summarize(runs.floor.ms);
-  const above = floor && Math.round(app.median - floor.median).toLocaleString('en-US');
+  const above = floor && Math.round(app.median - floor.median);
+  const relative =
+    above !== undefined &&
+    `${Math.abs(above).toLocaleString('en-US')} ms ${above >= 0 ? 'above' : 'below'} it`;
   return {
     id,
     name,
@@ -175,7 +178,7 @@ function startFigure(id: string, name: string, runs: StartRuns, floorName: strin
     note:
       [
         floor &&
-          `${floorName}, launched in turns with the app: ${formatMs(floor)}; the app's median is ${above} ms above it`,
+          `${floorName}, launched in turns with the app: ${formatMs(floor)}; the app's median is ${relative}`,
         runs.app!.ownViewMs?.length &&
           `the app's own view (after the snapshot it painted first): ${formatMs(summarize(runs.app!.ownViewMs))}`,
         runs.appWithoutSnapshot?.ms.length &&

@@ -5,6 +5,7 @@ import type { StorageChange } from '@chatkeep/storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../../test/memory-storage.js';
 import { reportMainViewCommitted, resetFirstPaintForTests } from '../app/first-paint.js';
+import { CLEARED_CHANNEL } from '../settings/clear-all.js';
 import { createSyncSettings } from '../sync-ui/sync-settings.js';
 import { parseSnapshot, SNAPSHOT_KEY } from './format.js';
 import { OVERLAY_ID } from './render.js';
@@ -128,6 +129,18 @@ describe('a snapshot is never left stale', () => {
       .poll(() => JSON.stringify(stored()?.tree ?? ''), { timeout: 5000, interval: 100 })
       .toContain('Plan a trip to Porto');
     expect(JSON.stringify(stored()?.tree)).not.toContain('Lisbon');
+  });
+});
+
+describe('"Clear all conversations" in another tab', () => {
+  it('forgets the snapshot, and this tab does not write it again as it reloads', async () => {
+    await startedOn('Soon deleted');
+    const other = new BroadcastChannel(CLEARED_CHANNEL);
+    other.postMessage('cleared');
+    other.close();
+    await expect.poll(() => localStorage.getItem(SNAPSHOT_KEY), { timeout: 3000 }).toBeNull();
+    writer!.captureNow();
+    expect(localStorage.getItem(SNAPSHOT_KEY)).toBeNull();
   });
 });
 

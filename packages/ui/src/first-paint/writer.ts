@@ -3,9 +3,10 @@
 // in step with what the view shows (a quiet second after it changes, and
 // when the page is hidden or left), drops it as soon as storage reports a
 // change to its conversation (another tab, another device through sync, a
-// deletion), and forgets it at sign-out.
+// deletion), and forgets it at sign-out and when another tab clears everything.
 import type { ChatStorageAdapter, StorageChange } from '@chatkeep/storage';
 import { whenMainViewPainted } from '../app/first-paint.js';
+import { CLEARED_CHANNEL } from '../settings/clear-all.js';
 import type { SyncSettingsStore } from '../sync-ui/sync-settings.js';
 import { captureSnapshot, serializeSnapshot } from './capture.js';
 import { parseSnapshot, SNAPSHOT_KEY } from './format.js';
@@ -132,6 +133,15 @@ export function startSnapshotWriter(doc: Document = document): SnapshotWriter {
       storedFor = parseSnapshot(event.newValue)?.conversationId;
     }
   };
+  // "Clear all conversations" in another tab: this one reloads, and must not write what it showed as it goes.
+  if (typeof BroadcastChannel === 'function') {
+    const cleared = new BroadcastChannel(CLEARED_CHANNEL);
+    cleared.onmessage = () => {
+      forgetSnapshot();
+      storedFor = undefined;
+    };
+    cleanups.push(() => cleared.close());
+  }
   doc.addEventListener('scroll', onScroll, { capture: true, passive: true });
   doc.addEventListener('visibilitychange', onHidden);
   win?.addEventListener('pagehide', captureNow);

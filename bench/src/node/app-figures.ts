@@ -44,6 +44,10 @@ async function firstMessageTime(
 export interface ColdStartRuns {
   ms: number[];
   source: 'mark' | 'dom';
+  /** From navigation to `StartTarget.ownViewMark` (the app's own view, after its first-paint snapshot), per run. */
+  ownViewMs?: number[];
+  /** Bytes of script (inline and files) fetched by the page before its first message was painted, per run. */
+  scriptBytes?: number[];
 }
 
 export interface HeapFigure {
@@ -71,6 +75,33 @@ export interface StartTarget {
   mark: string;
   /** Pages that are not the app's must not be answered by the service worker the app registered. */
   bypassServiceWorker?: boolean;
+  /**
+   * The app paints the last view from a snapshot before its code runs, and
+   * marks its own view with this later: timed too, and waited for before the
+   * tab closes, with the snapshot for the next start written (a reader spends
+   * more than a moment on the page).
+   */
+  ownViewMark?: string;
+  snapshotKey?: string;
+  /** The app as it starts without a snapshot: the key is removed before any script of the page runs. */
+  withoutSnapshot?: boolean;
+}
+
+/**
+ * Script the page had fetched when its first message was painted: files
+ * (their decoded size, per Resource Timing) whose response ended before
+ * `at`, and the page's inline scripts. An upper bound of the code parsed by
+ * then (a file fetched is not always run yet).
+ */
+function scriptBytesBefore(at: number): number {
+  const files = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+    .filter((r) => /\.m?js(?:$|\?)/.test(new URL(r.name).pathname) && r.responseEnd <= at)
+    .reduce((sum, r) => sum + r.decodedBodySize, 0);
+  const inline = [...document.querySelectorAll('script:not([src])')].reduce(
+    (sum, el) => sum + new TextEncoder().encode(el.textContent ?? '').length,
+    0,
+  );
+  return files + inline;
 }
 
 export type StartRuns = Record<string, ColdStartRuns>;
@@ -87,6 +118,9 @@ async function timeStart(page: Page, target: StartTarget, into: ColdStartRuns, k
     await cdp.send('Network.enable');
     await cdp.send('Network.setBypassServiceWorker', { bypass: true });
   }
+  if (target.withoutSnapshot && target.snapshotKey) {
+    await page.addInitScript((key) => localStorage.removeItem(key), target.snapshotKey);
+  }
   await page.goto(target.url);
   const first = await firstMessageTime(page, target.mark);
   into.source = first.source;
@@ -97,6 +131,30 @@ async function timeStart(page: Page, target: StartTarget, into: ColdStartRuns, k
     throw new Error(`${target.url} was answered by the app's service worker`);
   }
   if (keep) into.ms.push(first.ms);
+  if (keep) {
+    into.scriptBytes ??= [];
+    into.scriptBytes.push(await page.evaluate(scriptBytesBefore, first.ms));
+  }
+  if (target.ownViewMark) {
+    // The mark only: the snapshot's rows would satisfy the DOM fallback.
+    const own = await page.waitForFunction(
+      (name) => performance.getEntriesByName(name)[0]?.startTime ?? false,
+      target.ownViewMark,
+      { timeout: 60_000, polling: 50 },
+    );
+    if (keep) {
+      into.ownViewMs ??= [];
+      into.ownViewMs.push((await own.jsonValue()) as number);
+    }
+    // The snapshot is written a quiet second after the app's view has settled.
+    const key = target.snapshotKey;
+    if (key) {
+      await page.waitForFunction((k) => localStorage.getItem(k) !== null, key, {
+        timeout: 60_000,
+        polling: 100,
+      });
+    }
+  }
 }
 
 /** The targets in the order of this round: each goes first in turn, so none always follows the same page. */

@@ -70,6 +70,12 @@ ${dataset.toolCalls.toLocaleString('en-US')} tool calls with their tool results.
 - **M2** a freshly launched Chromium (same on-disk profile) navigates to the app served by
   \`node packages/sync-server/dist/main.js\`, with the long conversation open; time from navigation start to the
   \`chatkeep:first-message\` performance mark (or, without it, the frame after the first message row is added).
+  The app paints the last view of the open conversation from a snapshot before its code runs
+  (\`packages/ui/src/first-paint/\`) and sets the mark once that frame is on screen; the app's warm-up launch
+  writes the snapshot, as a reader's earlier visit would. Each app tab stays open until the app's own view is
+  painted (the \`chatkeep:app-messages\` mark, timed in the note) and the snapshot is written again. "Script
+  fetched before the first paint" in the note: script files whose response ended before the mark, plus inline
+  scripts (an upper bound of the code parsed by then).
   The baselines' databases are deleted first: a user's browser holds only Chatkeep's. The floor in the note is
   the same navigation to \`bench/src/page/floor.html\`, which has no app code: it opens the database, reads the
   same 50 messages with one request and paints them. The server serves it as a static file next to the app (the

@@ -134,6 +134,11 @@ function formatMs(summary: { median: number; min: number; max: number }): string
   return `${f(summary.median)} ms (${f(summary.min)}–${f(summary.max)})`;
 }
 
+/** Median of byte counts, in KB. */
+function formatKb(bytes: number[]): string {
+  return `${(summarize(bytes).median / 1000).toFixed(1)} KB`;
+}
+
 function log(message: string): void {
   process.stdout.write(`[bench] ${message}\n`);
 }
@@ -159,7 +164,10 @@ async function serveFloorWithApp(): Promise<string> {
 function startFigure(id: string, name: string, runs: StartRuns, floorName: string): Figure {
   const app = summarize(runs.app!.ms);
   const floor = runs.floor && summarize(runs.floor.ms);
-  const above = floor && Math.round(app.median - floor.median).toLocaleString('en-US');
+  const above = floor && Math.round(app.median - floor.median);
+  const relative =
+    above !== undefined &&
+    `${Math.abs(above).toLocaleString('en-US')} ms ${above >= 0 ? 'above' : 'below'} it`;
   return {
     id,
     name,
@@ -170,7 +178,19 @@ function startFigure(id: string, name: string, runs: StartRuns, floorName: strin
     note:
       [
         floor &&
-          `${floorName}, launched in turns with the app: ${formatMs(floor)}; the app's median is ${above} ms above it`,
+          `${floorName}, launched in turns with the app: ${formatMs(floor)}; the app's median is ${relative}`,
+        runs.app!.ownViewMs?.length &&
+          `the app's own view (after the snapshot it painted first): ${formatMs(summarize(runs.app!.ownViewMs))}`,
+        runs.appWithoutSnapshot?.ms.length &&
+          `the app started without its snapshot (removed before the page's scripts run), in turns too: ${formatMs(summarize(runs.appWithoutSnapshot.ms))}${
+            runs.appWithoutSnapshot.scriptBytes?.length
+              ? `, ${formatKb(runs.appWithoutSnapshot.scriptBytes)} of script fetched by then`
+              : ''
+          }`,
+        runs.app!.scriptBytes?.length &&
+          `script fetched before the first paint: app ${formatKb(runs.app!.scriptBytes)}${
+            runs.floor?.scriptBytes?.length ? `, floor ${formatKb(runs.floor.scriptBytes)}` : ''
+          }`,
         runs.app!.source === 'mark'
           ? undefined
           : 'measured from the DOM (the app set no chatkeep:first-message mark)',
@@ -344,7 +364,21 @@ async function main() {
     // messages) take turns, both served by the server as static files.
     const startTargets: StartTarget[] = loaded
       ? [
-          { name: 'app', url: `${server.url}/`, mark: 'chatkeep:first-message' },
+          {
+            name: 'app',
+            url: `${server.url}/`,
+            mark: 'chatkeep:first-message',
+            ownViewMark: 'chatkeep:app-messages',
+            snapshotKey: 'chatkeep-first-paint',
+          },
+          {
+            name: 'appWithoutSnapshot',
+            url: `${server.url}/`,
+            mark: 'chatkeep:first-message',
+            ownViewMark: 'chatkeep:app-messages',
+            snapshotKey: 'chatkeep-first-paint',
+            withoutSnapshot: true,
+          },
           {
             name: 'floor',
             url: `${server.url}${FLOOR_PATH}#${loaded.bigConversationId}`,
@@ -584,6 +618,9 @@ async function main() {
         m6: m6 && { messages: m6.messages, conversations: m6.conversations, fileBytes: m6.fileBytes },
         m2Floor: m2?.floor?.ms,
         m2WarmFloor: m2Warm?.floor?.ms,
+        // Every start target's runs: the app's own view and script bytes, and the app without its snapshot.
+        m2Starts: m2,
+        m2WarmStarts: m2Warm,
         m7,
         serverChanges: serverRuns?.changes,
         pushSample: serverRuns?.pushSample,

@@ -9,11 +9,20 @@ import { useSyncExternalStore } from 'react';
 /** Set once per page load when the first message row is on screen; scripts/bench.sh measures cold start with it. */
 export const FIRST_MESSAGE_MARK = 'chatkeep:first-message';
 
+/**
+ * Set once per page load when the app's own message rows are on screen. With
+ * a first-paint snapshot (src/first-paint/) the first message was painted
+ * earlier, and FIRST_MESSAGE_MARK marks that; this marks the app's view.
+ */
+export const APP_MESSAGES_MARK = 'chatkeep:app-messages';
+
 /** If the main view never reports (a failed read, say), the rest starts anyway after this long. */
 export const FIRST_PAINT_FALLBACK_MS = 3000;
 
 let done = false;
 let reported = false;
+let viewPainted = false;
+const viewListeners = new Set<() => void>();
 let fallback: ReturnType<typeof setTimeout> | undefined;
 const listeners = new Set<() => void>();
 
@@ -47,11 +56,24 @@ export function reportMainViewCommitted(withMessages: boolean): void {
   if (reported) return;
   reported = true;
   afterNextPaint(() => {
-    if (withMessages && performance.getEntriesByName(FIRST_MESSAGE_MARK).length === 0) {
-      performance.mark(FIRST_MESSAGE_MARK);
+    viewPainted = true;
+    for (const listener of [...viewListeners]) listener();
+    viewListeners.clear();
+    if (withMessages) {
+      performance.mark(APP_MESSAGES_MARK);
+      if (performance.getEntriesByName(FIRST_MESSAGE_MARK).length === 0) performance.mark(FIRST_MESSAGE_MARK);
     }
     finish();
   });
+}
+
+/**
+ * Calls `callback` once the main view has painted its first content (at
+ * once if it has); unlike afterFirstPaint, never on the fallback.
+ */
+export function whenMainViewPainted(callback: () => void): void {
+  if (viewPainted) callback();
+  else viewListeners.add(callback);
 }
 
 /** True once the main view has painted (or the fallback ran out). */
@@ -82,6 +104,8 @@ export function useFirstPaintDone(): boolean {
 export function resetFirstPaintForTests(): void {
   done = false;
   reported = false;
+  viewPainted = false;
+  viewListeners.clear();
   clearTimeout(fallback);
   fallback = undefined;
   listeners.clear();

@@ -224,6 +224,8 @@ export function MessageList({ conversationId, live, followSignal }: MessageListP
       ref={scrollRef}
       onScroll={onScroll}
       data-testid="message-scroll"
+      // Names what the first-paint snapshot of this view shows (first-paint/capture.ts).
+      data-conversation-id={conversationId}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
       tabIndex={0}
     >

@@ -1,6 +1,8 @@
 import { newId, openChatStorage } from '@chatkeep/storage';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryStorage } from '../../test/memory-storage.js';
+import { SNAPSHOT_KEY } from '../first-paint/format.js';
+import { resetSnapshotStoreForTests, storeSnapshot } from '../first-paint/store.js';
 import { rememberShare, shareLabels } from '../share-ui/share-labels.js';
 import type { SyncRuntime } from '../sync-ui/sync-runtime.js';
 import { createSyncSettings } from '../sync-ui/sync-settings.js';
@@ -53,6 +55,7 @@ describe('clear all conversations', () => {
 
     const endSession = vi.fn(async () => true);
     rememberShare('s1', { title: 'A', conversationId: 'a', url: 'http://127.0.0.1:9/s/s1#k' });
+    localStorage.setItem(SNAPSHOT_KEY, '{"v":1}');
 
     await clearAllLocalData({ adapter: storage, settings, runtime, dbName, endSession });
 
@@ -68,6 +71,10 @@ describe('clear all conversations', () => {
     });
     // The titles of shared conversations go with them (the links stay listed, untitled).
     expect(shareLabels()).toEqual({});
+    // The first-paint snapshot shows the history: gone, and not written again by this page.
+    expect(localStorage.getItem(SNAPSHOT_KEY)).toBeNull();
+    expect(storeSnapshot('{}')).toBe(false);
+    resetSnapshotStoreForTests();
     const reopened = await openChatStorage({ dbName });
     expect(await countLocalData(reopened)).toEqual({ projects: 0, conversations: 0, messages: 0 });
     await reopened.close();

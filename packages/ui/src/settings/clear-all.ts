@@ -3,6 +3,7 @@
 // (and this browser signed out), so the server's copies do not come straight
 // back; signing in again downloads them.
 import { type ChatStorageAdapter, deleteChatStorage } from '@chatkeep/storage';
+import { forgetSnapshot } from '../first-paint/store.js';
 import { forgetShares } from '../share-ui/share-labels.js';
 import { endSession } from '../sync-ui/auth.js';
 import type { SyncRuntime } from '../sync-ui/sync-runtime.js';
@@ -66,6 +67,8 @@ export async function clearAllLocalData(opts: {
   await runtime?.shutdown();
   const { account, serverUrl } = settings.getState();
   settings.getState().reset();
+  // The first-paint snapshot shows the history being deleted: gone too, and not written again.
+  forgetSnapshot();
   if (typeof localStorage !== 'undefined') forgetShares();
   // The token is forgotten here anyway; telling the server makes it stop working too.
   if (account) await (opts.endSession ?? endSession)(account, { serverUrl });

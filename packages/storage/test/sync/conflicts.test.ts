@@ -1,27 +1,18 @@
 // Last write wins, but the losing edit is never silently lost; and a device
 // that changes account uploads its history to the new one.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Device, openDevice } from './harness/devices.js';
-import { startServer, type TestServer } from './harness/server.js';
+import { describe, expect, it } from 'vitest';
+import { openDevice } from './harness/devices.js';
+import { useTestServer } from './harness/server.js';
 import { deviceSnapshot, serverSnapshot } from './harness/snapshot.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+const fixture = useTestServer();
 
-const open: Device[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((d) => d.close()));
-});
+const open = fixture.open;
 
 async function pair() {
-  const { token, userId } = await server.signup();
-  const a = await openDevice('a', { serverUrl: server.url, token, userId });
-  const b = await openDevice('b', { serverUrl: server.url, token, userId });
+  const { token, userId } = await fixture.server.signup();
+  const a = await openDevice('a', { serverUrl: fixture.server.url, token, userId });
+  const b = await openDevice('b', { serverUrl: fixture.server.url, token, userId });
   open.push(a, b);
   return { token, userId, a, b };
 }
@@ -47,7 +38,7 @@ describe('conflicts', () => {
     const [conflict] = await b.engine.listConflicts();
     expect(conflict).toMatchObject({ kind: 'conversation', recordId: c.id, local: { title: 'b, older' } });
     expect(await b.adapter.getSyncMetadata('conversation', c.id)).toMatchObject({ syncStatus: 'synced' });
-    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
+    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(fixture.server.url, token));
   });
 
   it('stale answers whose currents do not all fit the answer settle through the pull that follows', async () => {
@@ -55,7 +46,7 @@ describe('conflicts', () => {
     // b reads its push answers: one must carry a current without data (truncated).
     const pushAnswers: string[] = [];
     const b = await openDevice('b2', {
-      serverUrl: server.url,
+      serverUrl: fixture.server.url,
       token,
       userId,
       fetch: async (input, init) => {
@@ -89,7 +80,7 @@ describe('conflicts', () => {
     for (const id of ids) {
       expect((await b.adapter.getSyncMetadata('message', id))?.syncStatus).toBe('synced');
     }
-    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
+    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(fixture.server.url, token));
   });
 
   it('an edit that was already pushed and then overwritten is not a conflict', async () => {
@@ -125,7 +116,7 @@ describe('conflicts', () => {
     await a.sync();
     await b.sync();
     expect((await b.adapter.getConversation(c.id))?.title).toBe('mine');
-    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
+    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(fixture.server.url, token));
   });
 
   it('dismissing a conflict drops it without touching the records', async () => {
@@ -169,7 +160,7 @@ describe('conflicts', () => {
       recordId: 'r',
       local: { content: 'Hello (edited on b)' },
     });
-    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
+    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(fixture.server.url, token));
   });
 });
 
@@ -193,7 +184,7 @@ describe('deletes that cross', () => {
     expect(status).toMatchObject({ state: 'synced', conflicts: 0 });
     expect(await a.adapter.pendingCount()).toBe(0);
     expect(await a.adapter.getConversation(c.id)).toBeUndefined();
-    expect(await deviceSnapshot(a.adapter)).toEqual(await serverSnapshot(server.url, token));
+    expect(await deviceSnapshot(a.adapter)).toEqual(await serverSnapshot(fixture.server.url, token));
   });
 
   it('a conversation delete that loses to a newer edit leaves the device holding what the server holds', async () => {
@@ -216,7 +207,7 @@ describe('deletes that cross', () => {
     await b.sync();
     // Per record, last write wins: the conversation lives on. Its message must then
     // be in the same state on every device and on the server, whichever it is.
-    const onServer = await serverSnapshot(server.url, token);
+    const onServer = await serverSnapshot(fixture.server.url, token);
     expect(onServer.conversations[c.id]?.title).toBe('renamed after the delete');
     expect(await deviceSnapshot(a.adapter)).toEqual(onServer);
     expect(await deviceSnapshot(b.adapter)).toEqual(onServer);
@@ -224,7 +215,7 @@ describe('deletes that cross', () => {
 
   it('a message written after a winning conversation delete is deleted on its device too, even once a newer edit restores the conversation', async () => {
     const { token, userId, a: deleter, b: restorer } = await pair();
-    const writer = await openDevice('writer', { serverUrl: server.url, token, userId });
+    const writer = await openDevice('writer', { serverUrl: fixture.server.url, token, userId });
     open.push(writer);
     const c = await deleter.adapter.createConversation({ projectId: 'p1', title: 'shared' });
     await deleter.sync();
@@ -250,7 +241,7 @@ describe('deletes that cross', () => {
     // stamped with the delete's (older) stamp.
     await writer.sync();
     await deleter.sync();
-    const onServer = await serverSnapshot(server.url, token);
+    const onServer = await serverSnapshot(fixture.server.url, token);
     expect(onServer.conversations[c.id]?.title).toBe('restored');
     expect(onServer.messages.late).toBeUndefined();
     for (const d of [writer, deleter, restorer]) {
@@ -263,9 +254,13 @@ describe('deletes that cross', () => {
 
 describe('accounts', () => {
   it('signing in to another account uploads the whole local history there', async () => {
-    const first = await server.signup();
-    const second = await server.signup();
-    const d = await openDevice('d', { serverUrl: server.url, token: first.token, userId: first.userId });
+    const first = await fixture.server.signup();
+    const second = await fixture.server.signup();
+    const d = await openDevice('d', {
+      serverUrl: fixture.server.url,
+      token: first.token,
+      userId: first.userId,
+    });
     open.push(d);
     const c = await d.adapter.createConversation({ projectId: 'p1', title: 'mine' });
     await d.adapter.saveMessage({
@@ -280,16 +275,16 @@ describe('accounts', () => {
 
     await d.engine.setToken(second.token, { userId: second.userId });
     expect(d.engine.getStatus().state).toBe('synced');
-    const there = await serverSnapshot(server.url, second.token);
+    const there = await serverSnapshot(fixture.server.url, second.token);
     expect(Object.keys(there.conversations)).toEqual([c.id]);
     expect(Object.keys(there.messages)).toEqual(['m']);
     // The first account still has its copy.
-    expect(await serverSnapshot(server.url, first.token)).toEqual(there);
+    expect(await serverSnapshot(fixture.server.url, first.token)).toEqual(there);
   });
 
   it('a new token for the same account does not re-upload anything', async () => {
-    const { token, userId } = await server.signup();
-    const d = await openDevice('d', { serverUrl: server.url, token, userId });
+    const { token, userId } = await fixture.server.signup();
+    const d = await openDevice('d', { serverUrl: fixture.server.url, token, userId });
     open.push(d);
     await d.adapter.createConversation({ projectId: 'p1' });
     await d.sync();
@@ -299,8 +294,8 @@ describe('accounts', () => {
   });
 
   it('signing out keeps every local record', async () => {
-    const { token, userId } = await server.signup();
-    const d = await openDevice('d', { serverUrl: server.url, token, userId });
+    const { token, userId } = await fixture.server.signup();
+    const d = await openDevice('d', { serverUrl: fixture.server.url, token, userId });
     open.push(d);
     const c = await d.adapter.createConversation({ projectId: 'p1', title: 'stays' });
     await d.sync();

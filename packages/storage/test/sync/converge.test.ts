@@ -1,30 +1,21 @@
 // Two and three devices against the real server converge after edits,
 // deletes and offline periods.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ADAPTER_KINDS, type Device, newDeviceStore, openDevice } from './harness/devices.js';
-import { startServer, type TestServer } from './harness/server.js';
+import { useTestServer } from './harness/server.js';
 import { deviceSnapshot, serverSnapshot, summaries } from './harness/snapshot.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+const fixture = useTestServer();
 
-const open: Device[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((d) => d.close()));
-});
+const open = fixture.open;
 
 describe.each(ADAPTER_KINDS)('devices converge (%s)', (kind) => {
   async function devices(n: number) {
-    const { token, userId } = await server.signup();
+    const { token, userId } = await fixture.server.signup();
     const list: Device[] = [];
     for (let i = 0; i < n; i++) {
       const d = await openDevice(`device${i}`, {
-        serverUrl: server.url,
+        serverUrl: fixture.server.url,
         token,
         userId,
         store: newDeviceStore(kind),
@@ -36,7 +27,7 @@ describe.each(ADAPTER_KINDS)('devices converge (%s)', (kind) => {
   }
 
   async function expectConverged(token: string, list: Device[]) {
-    const server0 = await serverSnapshot(server.url, token);
+    const server0 = await serverSnapshot(fixture.server.url, token);
     for (const d of list) {
       expect(await deviceSnapshot(d.adapter), `${d.name} holds what the server holds`).toEqual(server0);
       expect(await d.adapter.pendingCount(), `${d.name} has nothing left to push`).toBe(0);
@@ -163,9 +154,15 @@ describe.each(ADAPTER_KINDS)('devices converge (%s)', (kind) => {
   });
 
   it('turning sync on for an existing history uploads all of it; turning it off keeps local data', async () => {
-    const { token, userId } = await server.signup();
+    const { token, userId } = await fixture.server.signup();
     const store = newDeviceStore(kind);
-    const offline = await openDevice('before', { serverUrl: server.url, token, userId, store, start: false });
+    const offline = await openDevice('before', {
+      serverUrl: fixture.server.url,
+      token,
+      userId,
+      store,
+      start: false,
+    });
     const conv = await offline.adapter.createConversation({ projectId: 'p1', title: 'old history' });
     for (let i = 0; i < 30; i++) {
       await offline.adapter.saveMessage({
@@ -180,11 +177,17 @@ describe.each(ADAPTER_KINDS)('devices converge (%s)', (kind) => {
     expect(offline.requests).toEqual([]);
     await offline.close();
 
-    const device = await openDevice('after', { serverUrl: server.url, token, userId, store, batchSize: 7 });
+    const device = await openDevice('after', {
+      serverUrl: fixture.server.url,
+      token,
+      userId,
+      store,
+      batchSize: 7,
+    });
     open.push(device);
     await device.sync();
     expect(device.pushes()).toBeGreaterThanOrEqual(5); // 31 records in batches of 7
-    const onServer = await serverSnapshot(server.url, token);
+    const onServer = await serverSnapshot(fixture.server.url, token);
     expect(Object.keys(onServer.messages)).toHaveLength(30);
     await device.engine.stop();
     expect(device.engine.getStatus().state).toBe('disabled');

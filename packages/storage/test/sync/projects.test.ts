@@ -1,23 +1,14 @@
 // Projects sync as records of kind 'project' (protocol 1.1): a name, a
 // rename or a delete made on one device reaches the others, and a moved
 // conversation arrives in its new project with all its messages.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ADAPTER_KINDS, type Device, newDeviceStore, openDevice } from './harness/devices.js';
-import { startServer, type TestServer } from './harness/server.js';
+import { useTestServer } from './harness/server.js';
 import { deviceSnapshot, serverSnapshot } from './harness/snapshot.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.dispose();
-});
+const fixture = useTestServer();
 
-const open: Device[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((d) => d.close()));
-});
+const open = fixture.open;
 
 /** Edits in one millisecond are ordered by client id, not by call order: step past it. */
 const laterMillisecond = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -25,9 +16,19 @@ const laterMillisecond = () => new Promise((resolve) => setTimeout(resolve, 5));
 describe.each(ADAPTER_KINDS)('projects across devices (%s)', (kind) => {
   /** Two devices of one account that both synced once already. */
   async function pair() {
-    const { token, userId } = await server.signup();
-    const a = await openDevice('a', { serverUrl: server.url, token, userId, store: newDeviceStore(kind) });
-    const b = await openDevice('b', { serverUrl: server.url, token, userId, store: newDeviceStore(kind) });
+    const { token, userId } = await fixture.server.signup();
+    const a = await openDevice('a', {
+      serverUrl: fixture.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+    });
+    const b = await openDevice('b', {
+      serverUrl: fixture.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+    });
     open.push(a, b);
     return { token, a, b };
   }
@@ -93,7 +94,7 @@ describe.each(ADAPTER_KINDS)('projects across devices (%s)', (kind) => {
       'work',
       'work',
     ]);
-    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(server.url, token));
+    expect(await deviceSnapshot(b.adapter)).toEqual(await serverSnapshot(fixture.server.url, token));
   });
 
   it('a project deleted on A goes from B with its conversations, or moves them when A moved them', async () => {
@@ -116,14 +117,24 @@ describe.each(ADAPTER_KINDS)('projects across devices (%s)', (kind) => {
   });
 
   it('a device that joins later gets the names of projects made before it', async () => {
-    const { token, userId } = await server.signup();
-    const a = await openDevice('a', { serverUrl: server.url, token, userId, store: newDeviceStore(kind) });
+    const { token, userId } = await fixture.server.signup();
+    const a = await openDevice('a', {
+      serverUrl: fixture.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+    });
     open.push(a);
     await a.adapter.saveProject({ id: 'p-old', name: 'Named before' });
     await a.adapter.createConversation({ projectId: 'p-old', title: 'kept' });
     await a.sync();
     // A fresh device lists conversations in one snapshot and pulls only after it.
-    const c = await openDevice('c', { serverUrl: server.url, token, userId, store: newDeviceStore(kind) });
+    const c = await openDevice('c', {
+      serverUrl: fixture.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+    });
     open.push(c);
     await c.sync();
     expect(await names(c)).toEqual([['p-old', 'Named before']]);

@@ -180,26 +180,19 @@ export function AssistantFields({ state }: { state: AssistantFormState }) {
             />
           </label>
           <div className="field-row">
-            <label className="field">
-              <span>Temperature</span>
-              <input
-                className="settings-number"
-                inputMode="decimal"
-                value={form.temperature}
-                onChange={(e) => set({ temperature: e.target.value })}
-                placeholder="Default"
-              />
-            </label>
-            <label className="field">
-              <span>Max tokens</span>
-              <input
-                className="settings-number"
-                inputMode="numeric"
-                value={form.maxTokens}
-                onChange={(e) => set({ maxTokens: e.target.value })}
-                placeholder="Default"
-              />
-            </label>
+            <NumberField
+              label="Temperature"
+              decimal
+              value={form.temperature}
+              onChange={(temperature) => set({ temperature })}
+              placeholder="Default"
+            />
+            <NumberField
+              label="Max tokens"
+              value={form.maxTokens}
+              onChange={(maxTokens) => set({ maxTokens })}
+              placeholder="Default"
+            />
           </div>
           <label className="checkbox">
             <input type="checkbox" checked={form.tools} onChange={(e) => set({ tools: e.target.checked })} />
@@ -214,15 +207,11 @@ export function AssistantFields({ state }: { state: AssistantFormState }) {
           </p>
         </div>
       )}
-      <label className="field">
-        <span>Messages sent with each request</span>
-        <input
-          className="settings-number"
-          inputMode="numeric"
-          value={form.contextMessages}
-          onChange={(e) => set({ contextMessages: e.target.value })}
-        />
-      </label>
+      <NumberField
+        label="Messages sent with each request"
+        value={form.contextMessages}
+        onChange={(contextMessages) => set({ contextMessages })}
+      />
       <p className="muted">
         The newest messages of the conversation go with each request; a longer conversation says so under the
         message box.
@@ -233,6 +222,28 @@ export function AssistantFields({ state }: { state: AssistantFormState }) {
         </p>
       )}
     </fieldset>
+  );
+}
+
+/** A number typed as text, kept as typed: parseAssistantForm (endpoint-form.ts) checks it on save. */
+function NumberField(props: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  placeholder?: string;
+  decimal?: boolean;
+}) {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <input
+        className="settings-number"
+        inputMode={props.decimal ? 'decimal' : 'numeric'}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        placeholder={props.placeholder}
+      />
+    </label>
   );
 }
 

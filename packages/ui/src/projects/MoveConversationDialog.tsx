@@ -1,5 +1,6 @@
 // "Move to project…" from a conversation's actions menu: picks another
 // project; the conversation moves with all its messages.
+
 import type { Conversation } from '@chatkeep/storage';
 import { useState } from 'react';
 import { useStreams } from '../app/chat-controller.js';
@@ -7,6 +8,7 @@ import { useProjectRecords } from '../app/queries.js';
 import { useStorage } from '../app/storage-context.js';
 import { Dialog } from '../components/Dialog.js';
 import { MOVE_WHILE_STREAMING } from './names.js';
+import { ProjectSelect } from './ProjectSelect.js';
 
 export function MoveConversationDialog({
   conversation,
@@ -57,16 +59,12 @@ export function MoveConversationDialog({
       {others.length === 0 ? (
         <p>There is no other project yet: create one with “New project” first.</p>
       ) : (
-        <label className="field">
-          <span>Move “{conversation.title || 'New chat'}” to</span>
-          <select value={chosen} onChange={(e) => setTarget(e.target.value)}>
-            {others.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ProjectSelect
+          label={`Move “${conversation.title || 'New chat'}” to`}
+          projects={others}
+          value={chosen}
+          onChange={setTarget}
+        />
       )}
       {streaming && <p className="muted">{MOVE_WHILE_STREAMING}</p>}
       {error && (

@@ -1,5 +1,6 @@
 // Rename and delete for the open project. Deleting says how many
 // conversations and messages go, and offers to move them to another project.
+
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useConversations, useProjectRecords } from '../app/queries.js';
@@ -9,6 +10,7 @@ import { Dialog } from '../components/Dialog.js';
 import { useSyncSettings } from '../sync-ui/sync-service.js';
 import { projectDeleteWarning, projectName } from './names.js';
 import { ProjectNameDialog } from './ProjectNameDialog.js';
+import { ProjectSelect } from './ProjectSelect.js';
 
 export function ProjectActions({ projectId }: { projectId: string }) {
   const storage = useStorage();
@@ -115,16 +117,7 @@ function DeleteProjectDialog({ projectId, onClose }: { projectId: string; onClos
             another project
           </label>
           {mode === 'move' && (
-            <label className="field">
-              <span>Move to project</span>
-              <select value={target} onChange={(e) => setMoveTo(e.target.value)}>
-                {others.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <ProjectSelect label="Move to project" projects={others} value={target} onChange={setMoveTo} />
           )}
         </fieldset>
       )}

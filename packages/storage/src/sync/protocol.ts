@@ -268,6 +268,26 @@ export const messagesReadResponseSchema = z.object({
 });
 export type MessagesReadResponse = z.infer<typeof messagesReadResponseSchema>;
 
+// ---- answers as the client reads them -------------------------------------------
+
+/**
+ * Pulled and downloaded changes as the client's requests check them: only
+ * that each is an object. The records go to `applyRemote`, which checks each
+ * one in full (parseRemoteChanges): one check per record, not two.
+ */
+const receivedChangesSchema = z.array(
+  z.custom<ServerChange>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'each change must be an object',
+  ),
+);
+export const pullAnswerSchema = pullResponseSchema.extend({ changes: receivedChangesSchema });
+export const conversationsAnswerSchema = conversationsResponseSchema.extend({
+  changes: receivedChangesSchema,
+});
+export const messagesAnswerSchema = messagesResponseSchema.extend({ changes: receivedChangesSchema });
+export const messagesReadAnswerSchema = messagesReadResponseSchema.extend({ changes: receivedChangesSchema });
+
 /** `protocol` and `store` are absent from a v1 server's answer. */
 export const healthResponseSchema = z.object({
   ok: z.literal(true),

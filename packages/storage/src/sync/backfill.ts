@@ -243,6 +243,9 @@ export class Backfill {
     try {
       return await work();
     } finally {
+      // The reads this write set off (the open conversation's page, the
+      // sidebar) begin before the next write, not behind it.
+      await yieldToMain();
       const next = this.turns.shift();
       // Handed on: the next write holds the turn.
       if (next) next.go();

@@ -11,8 +11,9 @@
 //
 // `prioritize` moves a conversation to the front (the open one, the one the
 // user clicks) and fetches it at once on a request of its own, in parallel
-// with the download; its write goes ahead of every download write still
-// waiting, so a click never waits behind the download's answers.
+// with the download, which sends and writes nothing new meanwhile; its write
+// goes ahead of every download write still waiting, so a click never waits
+// behind the download's answers.
 import type { ServerRecordChange, SyncSource } from '../types.js';
 import { BackfillQueue } from './backfill-queue.js';
 import { type MessagesReadResponse, type SyncClient, SyncRequestError } from './http.js';
@@ -86,6 +87,8 @@ export class Backfill {
   private readonly waiters = new Map<string, (() => void)[]>();
   /** Conversations being fetched on a request of their own. */
   private readonly urgent = new Set<string>();
+  /** Download steps waiting for `urgent` to empty. */
+  private readonly calmed: (() => void)[] = [];
   /** False once the server answered POST /v1/sync/messages with 404: one conversation per request then. */
   private manyPerRequest = true;
   private token: string | undefined;
@@ -135,6 +138,9 @@ export class Backfill {
         read ??= this.nextRead(queue, claimed);
         if (!read) return;
         for (const id of read.conversations) claimed.add(id);
+        // A conversation someone waits for goes first: no new request beside its own.
+        await this.calm();
+        if (!going()) return;
         const page = await this.readPage(token, read);
         if (!going()) return;
         const done = read.conversations.slice(0, page.complete);
@@ -144,6 +150,7 @@ export class Backfill {
           const conversationId = conversationOf(c);
           return conversationId === undefined || queue.has(conversationId);
         });
+        await this.calm();
         await this.write(changes, false);
         // Off the stored queue only once written: a reload fetches whatever is not.
         queue.complete(done);
@@ -282,7 +289,14 @@ export class Backfill {
       // Left queued, at the front: the download brings it.
     } finally {
       this.urgent.delete(conversationId);
+      if (this.urgent.size === 0) for (const go of this.calmed.splice(0)) go();
     }
+  }
+
+  /** Resolves once no conversation someone waits for is being fetched (the download pauses meanwhile). */
+  private calm(): Promise<void> {
+    if (this.urgent.size === 0) return Promise.resolve();
+    return new Promise((go) => this.calmed.push(go));
   }
 
   /**

@@ -268,6 +268,28 @@ export const messagesReadResponseSchema = z.object({
 });
 export type MessagesReadResponse = z.infer<typeof messagesReadResponseSchema>;
 
+/** Records checked between two moments the main thread is given back (parseRemoteChangesInSlices). */
+const CHECK_SLICE = 250;
+
+/**
+ * parseRemoteChanges for a large page without one long task: slices of
+ * CHECK_SLICE records, `pause` awaited between them. Nothing is written
+ * before every record passed.
+ */
+export async function parseRemoteChangesInSlices(
+  changes: unknown,
+  cursor: unknown,
+  pause: () => Promise<void>,
+): Promise<ServerRecordChange[]> {
+  if (!Array.isArray(changes) || changes.length <= CHECK_SLICE) return parseRemoteChanges(changes, cursor);
+  const valid: ServerRecordChange[] = [];
+  for (let i = 0; i < changes.length; i += CHECK_SLICE) {
+    if (i > 0) await pause();
+    for (const change of parseRemoteChanges(changes.slice(i, i + CHECK_SLICE), cursor, i)) valid.push(change);
+  }
+  return valid;
+}
+
 // ---- answers as the client reads them -------------------------------------------
 
 /**
@@ -310,7 +332,7 @@ export type ErrorResponse = z.infer<typeof errorResponseSchema>;
  * derives itself (messageCount, lastMessage) are ignored, not refused.
  * Project records (1.1) carry a project's name: their id is the project's.
  */
-export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRecordChange[] {
+export function parseRemoteChanges(changes: unknown, cursor?: unknown, from = 0): ServerRecordChange[] {
   if (!Array.isArray(changes))
     throw new ChatStorageError('invalid-input', 'applyRemote: changes must be an array.');
   if (cursor !== undefined && typeof cursor !== 'string') {
@@ -319,7 +341,7 @@ export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRe
   const valid: ServerRecordChange[] = [];
   changes.forEach((raw, i) => {
     const fail = (what: string) =>
-      new ChatStorageError('invalid-input', `Remote change [${i}] ${what}; the page was not applied.`);
+      new ChatStorageError('invalid-input', `Remote change [${from + i}] ${what}; the page was not applied.`);
     const envelope = serverChangeSchema.safeParse(raw);
     if (!envelope.success) throw fail(`is not a valid change: ${describeZodError(envelope.error)}`);
     const { kind, id, projectId, hlc, deleted, data, version } = envelope.data;

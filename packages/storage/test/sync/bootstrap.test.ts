@@ -10,6 +10,7 @@ import {
   newDeviceStore,
   openAdapter,
   openDevice,
+  sleep,
   until,
 } from './harness/devices.js';
 import { startProxy } from './harness/proxy.js';
@@ -406,6 +407,57 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     await untilDownloaded(fresh);
     // Already on the device: resolves at once.
     await fresh.engine.prioritize(last);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+  });
+
+  it('while a conversation someone waits for is fetched, the download sends no request and writes nothing', async () => {
+    const { token, userId } = await seededAccount(8, 3);
+    // Every message answer waits for its gate: the download's (many conversations) and the one asked for.
+    const gate = () => {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      return { promise, resolve };
+    };
+    const gates = { download: gate(), asked: gate() };
+    const asked: string[][] = [];
+    const net: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      const response = await fetch(input, init);
+      if (!url.includes('/messages')) return response;
+      const named = conversationsAsked(url, init?.body);
+      asked.push(named);
+      await (named.length === 1 ? gates.asked : gates.download).promise;
+      return response;
+    };
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: net,
+      // Two conversations per request, one request at a time: the download takes four answers.
+      backfill: { conversationsPerRequest: 2, requestsInFlight: 1 },
+    });
+    t.open.push(fresh);
+    await until(() => asked.length === 1, 'the download asked for its first conversations');
+    const queue = (await fresh.adapter.getBootstrap())!.queue;
+    const last = queue[queue.length - 1]!;
+    const opened = fresh.engine.prioritize(last);
+    await until(() => asked.length === 2, 'the conversation asked for has its own request');
+    // The download's answer arrives while the asked-for one is still on its way: it waits.
+    gates.download.resolve();
+    await sleep(300);
+    expect(asked).toEqual([queue.slice(0, 2), [last]]);
+    expect(await messageCount(fresh.adapter)).toBe(0);
+    expect(fresh.engine.getStatus().backfill).toEqual({ done: 0, total: 8 });
+
+    gates.asked.resolve();
+    await opened;
+    expect((await fresh.adapter.loadConversation(last)).length).toBe(3);
+    await untilDownloaded(fresh);
+    expect(asked).toHaveLength(5);
     expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 

@@ -50,7 +50,7 @@ export interface BackfillOptions {
   conversationsPerRequest?: number;
   /**
    * Download requests in flight at once, each over conversations of its own
-   * (default 3). A conversation asked for by `prioritize` gets a request
+   * (default 2). A conversation asked for by `prioritize` gets a request
    * beside these.
    */
   requestsInFlight?: number;
@@ -162,7 +162,7 @@ export class Backfill {
         await yieldToMain();
       }
     };
-    const streams = Math.max(1, this.opts.requestsInFlight ?? 3);
+    const streams = Math.max(1, this.opts.requestsInFlight ?? 2);
     const ends = await Promise.allSettled(
       Array.from({ length: streams }, () =>
         stream().catch((error: unknown) => {

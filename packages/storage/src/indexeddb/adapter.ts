@@ -15,8 +15,9 @@ import {
   patchMessage,
 } from '../records.js';
 import { validateConversationPatch, validateMessageInput } from '../schema.js';
-import { parseRemoteChanges } from '../sync/protocol.js';
+import { parseRemoteChangesInSlices } from '../sync/protocol.js';
 import { describeRefused, refusedState } from '../sync/refusals.js';
+import { yieldToMain } from '../sync/yield.js';
 import type { TagCount } from '../tags/tags.js';
 import type {
   BootstrapProgress,
@@ -447,7 +448,8 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
     cursor?: string,
   ): Promise<{ applied: number; conflicts: number }> {
     this.assertOpen();
-    const valid = parseRemoteChanges(changes, cursor);
+    const valid = await parseRemoteChangesInSlices(changes, cursor, yieldToMain);
+    this.assertOpen();
     return this.write(
       (scope) => applyRemoteChanges(scope.tx, scope.changes, this.clientId, this.now, valid, cursor),
       'sync',

@@ -19,6 +19,9 @@ import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
 import { type ChangeSet, projectRange, refreshSummary, saveClock, syncedMeta, type WriteTx } from './tx.js';
 
+/** Records applied between two moments the main thread is given back (BulkRequests.breathe). */
+const BREATHE = 200;
+
 export async function applyRemoteChanges(
   tx: WriteTx,
   changes: ChangeSet,
@@ -89,6 +92,8 @@ async function applyPage(
   };
 
   for (const [i, r] of remote.entries()) {
+    // A large page is not one long task: the main thread is given back every BREATHE records.
+    if (i > 0 && i % BREATHE === 0) await bulk.breathe();
     clock.observe(r.hlc);
     const local =
       written.get(`${r.kind}\u0000${r.id}`) ??

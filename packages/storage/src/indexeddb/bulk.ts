@@ -51,6 +51,30 @@ export class BulkRequests {
     });
   }
 
+  /** The last `breathe` mark: resolved once the writes issued before it are done. */
+  private mark: { done: boolean; settled: Promise<void> } | undefined;
+
+  /**
+   * Gives the main thread back within the transaction: resumes from a
+   * request's success event, so the transaction stays active and other tasks
+   * (the page's own) run meanwhile. It waits for the writes issued before
+   * the previous mark when they are still running, so the database always
+   * has the last batch to work on while the next is issued; for this one's
+   * when they are all done.
+   */
+  async breathe(): Promise<void> {
+    const previous = this.mark;
+    const mark = { done: false, settled: this.flush() };
+    mark.settled.then(
+      () => {
+        mark.done = true;
+      },
+      () => undefined,
+    );
+    this.mark = mark;
+    await (previous && !previous.done ? previous.settled : mark.settled);
+  }
+
   /** Resolves once every request issued before it has succeeded. */
   flush(): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -7,8 +7,10 @@ import {
 } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { put, remoteConversation, remoteMessage } from '../contract/apply-remote.js';
+import { remoteStamp } from '../contract/context.js';
 import { ChatStorageError, StorageBlockedError } from '../errors.js';
-import type { Conversation, MessageInput } from '../types.js';
+import type { Conversation, Message, MessageInput } from '../types.js';
 import { IndexedDBAdapter } from './adapter.js';
 import { BLOCKED_GRACE_MS } from './blocked-open.js';
 import type { ChatkeepSchemaV1, MessageV1 } from './schema.js';
@@ -463,5 +465,65 @@ describe('IndexedDBAdapter: a branch is read without reading the other branches'
       activeLeafId: 'm0999',
       messageCount: 1000,
     });
+  });
+});
+
+describe('IndexedDBAdapter: a large pulled page is never one long task', () => {
+  const page = (n: number, bad?: number) => [
+    put(remoteConversation({ id: 'c1', projectId: 'p1', title: 'Pulled' }), remoteStamp(1), 1),
+    ...Array.from({ length: n }, (_, i) => {
+      // Each names its parent, as a device that knows trees sends it: nothing to look up.
+      const id = (n: number) => `m${String(n).padStart(4, '0')}`;
+      const message = remoteMessage({
+        id: id(i),
+        conversationId: 'c1',
+        parentId: i === 0 ? null : id(i - 1),
+      });
+      return put(
+        i === bad ? { ...message, role: 'robot' as Message['role'] } : message,
+        remoteStamp(2 + i),
+        2 + i,
+      );
+    }),
+  ];
+
+  it('other tasks run while its writes are issued, all in one transaction', async () => {
+    const adapter = await open(new IDBFactory());
+    // A task that counts itself again and again, as the page's own work would run.
+    let tasks = 0;
+    let ticking = true;
+    const tick = () => {
+      tasks += 1;
+      if (ticking) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    const seenAtPut: number[] = [];
+    const originalPut = FakeStore.prototype.put;
+    vi.spyOn(FakeStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (this.name === 'messages') seenAtPut.push(tasks);
+      return originalPut.apply(this, args as Parameters<IDBObjectStore['put']>);
+    });
+    const writes: number[] = [];
+    adapter.subscribe((change) => writes.push(change.messages.length));
+    try {
+      await adapter.applyRemote(page(1000));
+    } finally {
+      ticking = false;
+    }
+    expect(seenAtPut).toHaveLength(1000);
+    // Writes issued between two runs of the other task: never more than a few hundred.
+    const perTask = new Map<number, number>();
+    for (const at of seenAtPut) perTask.set(at, (perTask.get(at) ?? 0) + 1);
+    expect(Math.max(...perTask.values())).toBeLessThanOrEqual(250);
+    expect(writes).toEqual([1000]);
+    expect(await adapter.getConversation('c1')).toMatchObject({ messageCount: 1000 });
+  });
+
+  it('a bad record far into the page is named by its place, and nothing of the page is written', async () => {
+    const adapter = await open(new IDBFactory());
+    const error = await rejection(adapter.applyRemote(page(900, 700)));
+    expect(error.code).toBe('invalid-input');
+    expect(error.message).toContain('Remote change [701]');
+    expect(await adapter.getConversation('c1')).toBeUndefined();
   });
 });

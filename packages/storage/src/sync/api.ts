@@ -72,10 +72,13 @@ export interface SyncEngineOptions {
   keyStore?: KeyStore;
   /**
    * A fresh device's history download: messages per request, records per
-   * transaction, conversations per request, and conversations per page of
-   * the first list (default: the server's).
+   * transaction, conversations per request, requests in flight at once, and
+   * conversations per page of the first list (default: the server's).
    */
-  backfill?: Pick<BackfillOptions, 'pageLimit' | 'batchSize' | 'conversationsPerRequest'> & {
+  backfill?: Pick<
+    BackfillOptions,
+    'pageLimit' | 'batchSize' | 'conversationsPerRequest' | 'requestsInFlight'
+  > & {
     listLimit?: number;
   };
 }

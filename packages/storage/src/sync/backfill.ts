@@ -1,15 +1,19 @@
 // A fresh device's history download, after the conversation list
 // (bootstrap.ts): the queued conversations' messages, many conversations per
-// request (POST /v1/sync/messages), each answer written in one large
-// transaction while the next one is already on its way, with the main thread
-// given back between writes. The progress (what is left) is stored after
-// every write, so a reload resumes with the conversations not yet complete;
-// a conversation cut off mid-way is fetched again, and the greatest stamp
-// wins wherever a record also came by pull.
+// request (POST /v1/sync/messages), with several requests in flight at once
+// over disjoint lists of conversations (the server answers one while the
+// device writes another), and the main thread given back between writes.
+// Writes go one at a time. The progress (what is left) is stored after every
+// write and lists every conversation not yet written to the end, those in
+// flight included, so a reload resumes with exactly the conversations not
+// yet complete; a conversation cut off mid-way is fetched again, and the
+// greatest stamp wins wherever a record also came by pull.
 //
 // `prioritize` moves a conversation to the front (the open one, the one the
 // user clicks) and fetches it at once on a request of its own, in parallel
-// with the download: a click never waits behind a large answer.
+// with the download, which sends and writes nothing new meanwhile; its write
+// goes ahead of every download write still waiting, so a click never waits
+// behind the download's answers.
 import type { ServerRecordChange, SyncSource } from '../types.js';
 import { BackfillQueue } from './backfill-queue.js';
 import { type MessagesReadResponse, type SyncClient, SyncRequestError } from './http.js';
@@ -44,6 +48,12 @@ export interface BackfillOptions {
   batchSize?: number;
   /** Conversations named per request (default 64; the answer stops at `pageLimit` messages). */
   conversationsPerRequest?: number;
+  /**
+   * Download requests in flight at once, each over conversations of its own
+   * (default 2). A conversation asked for by `prioritize` gets a request
+   * beside these.
+   */
+  requestsInFlight?: number;
   /** Hears the progress after every write; null once the download is done (or none is under way). */
   onProgress: (progress: BackfillProgress | null) => void;
 }
@@ -77,9 +87,14 @@ export class Backfill {
   private readonly waiters = new Map<string, (() => void)[]>();
   /** Conversations being fetched on a request of their own. */
   private readonly urgent = new Set<string>();
+  /** Download steps waiting for `urgent` to empty. */
+  private readonly calmed: (() => void)[] = [];
   /** False once the server answered POST /v1/sync/messages with 404: one conversation per request then. */
   private manyPerRequest = true;
   private token: string | undefined;
+  /** Whether a write is running; `turns` wait for it, those someone waits for first. */
+  private writing = false;
+  private readonly turns: { urgent: boolean; go: () => void }[] = [];
 
   constructor(private readonly opts: BackfillOptions) {}
 
@@ -103,53 +118,68 @@ export class Backfill {
 
   /**
    * Downloads until every queued conversation is written, `shouldContinue`
-   * turns false, or a request or write fails (thrown; the next run resumes).
+   * turns false, or a request or write fails (thrown once every request in
+   * flight settled; the next run resumes).
    */
   async run(token: string, shouldContinue: () => boolean): Promise<void> {
     await this.load();
     this.token = token;
     // Conversations the user asked for before the run get their own request now.
     for (const id of this.wanted) void this.fetchNow(id);
-    let read: Read | undefined;
-    let ahead: Promise<Page> | undefined;
-    try {
-      while (shouldContinue()) {
+    // Conversations in some request's hands: no other request names them.
+    const claimed = new Set<string>();
+    let failed = false;
+    const going = () => !failed && shouldContinue();
+    const stream = async () => {
+      let read: Read | undefined;
+      while (going()) {
         const queue = this.queue;
-        if (!queue || queue.remaining === 0) break;
-        read ??= this.nextRead(queue, []);
-        if (!read) break;
-        const page = await (ahead ?? this.readPage(token, read));
-        ahead = undefined;
-        if (!shouldContinue()) break;
+        if (!queue || queue.remaining === 0) return;
+        read ??= this.nextRead(queue, claimed);
+        if (!read) return;
+        for (const id of read.conversations) claimed.add(id);
+        // A conversation someone waits for goes first: no new request beside its own.
+        await this.calm();
+        if (!going()) return;
+        const page = await this.readPage(token, read);
+        if (!going()) return;
         const done = read.conversations.slice(0, page.complete);
         const rest = read.conversations.slice(page.complete);
-        read = rest.length > 0 ? { conversations: rest, after: page.after } : this.nextRead(queue, done);
-        // The next answer travels while this one is written.
-        if (read) {
-          ahead = this.readPage(token, read);
-          ahead.catch(() => undefined);
-        }
         // Conversations written meanwhile (fetched on their own) are not written again.
         const changes = page.changes.filter((c) => {
           const conversationId = conversationOf(c);
           return conversationId === undefined || queue.has(conversationId);
         });
+        await this.calm();
         await this.write(changes, false);
+        // Off the stored queue only once written: a reload fetches whatever is not.
         queue.complete(done);
+        for (const id of done) claimed.delete(id);
+        read = rest.length > 0 ? { conversations: rest, after: page.after } : undefined;
         await this.opts.adapter.setBootstrap(queue.progress());
         this.report();
         this.settleWaiters();
         await yieldToMain();
       }
-    } finally {
-      this.token = undefined;
-    }
+    };
+    const streams = Math.max(1, this.opts.requestsInFlight ?? 2);
+    const ends = await Promise.allSettled(
+      Array.from({ length: streams }, () =>
+        stream().catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    if (this.token === token) this.token = undefined;
+    const failure = ends.find((end): end is PromiseRejectedResult => end.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
-  /** The next conversations to ask for, in download order, leaving out those fetched on their own or just read. */
-  private nextRead(queue: BackfillQueue, justRead: readonly string[]): Read | undefined {
+  /** The next conversations to ask for, in download order, leaving out those fetched on their own or in another request. */
+  private nextRead(queue: BackfillQueue, claimed: ReadonlySet<string>): Read | undefined {
     const per = this.manyPerRequest ? (this.opts.conversationsPerRequest ?? 64) : 1;
-    const skip = new Set([...justRead, ...this.urgent]);
+    const skip = new Set([...claimed, ...this.urgent]);
     const conversations = queue
       .upcoming(per + skip.size)
       .filter((id) => !skip.has(id))
@@ -200,7 +230,33 @@ export class Backfill {
     if (newestFirst) chunks.reverse();
     for (const [i, chunk] of chunks.entries()) {
       if (i > 0) await yieldToMain();
-      await this.opts.adapter.applyRemote(chunk);
+      await this.inTurn(newestFirst, () => this.opts.adapter.applyRemote(chunk));
+    }
+  }
+
+  /**
+   * Runs one write when no other is running. Writes someone waits for
+   * (`urgent`) go before every download write still waiting: IndexedDB would
+   * run them in the order they began, behind every answer already received.
+   */
+  private async inTurn<T>(urgent: boolean, work: () => Promise<T>): Promise<T> {
+    if (this.writing) {
+      await new Promise<void>((go) => {
+        const at = urgent ? this.turns.findIndex((turn) => !turn.urgent) : -1;
+        this.turns.splice(at < 0 ? this.turns.length : at, 0, { urgent, go });
+      });
+    }
+    this.writing = true;
+    try {
+      return await work();
+    } finally {
+      // The reads this write set off (the open conversation's page, the
+      // sidebar) begin before the next write, not behind it.
+      await yieldToMain();
+      const next = this.turns.shift();
+      // Handed on: the next write holds the turn.
+      if (next) next.go();
+      else this.writing = false;
     }
   }
 
@@ -233,7 +289,14 @@ export class Backfill {
       // Left queued, at the front: the download brings it.
     } finally {
       this.urgent.delete(conversationId);
+      if (this.urgent.size === 0) for (const go of this.calmed.splice(0)) go();
     }
+  }
+
+  /** Resolves once no conversation someone waits for is being fetched (the download pauses meanwhile). */
+  private calm(): Promise<void> {
+    if (this.urgent.size === 0) return Promise.resolve();
+    return new Promise((go) => this.calmed.push(go));
   }
 
   /**

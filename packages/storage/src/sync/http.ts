@@ -14,14 +14,14 @@ import type { RecordChange, ServerRecordChange } from '../types.js';
 import {
   type AuthResponse,
   authResponseSchema,
-  conversationsResponseSchema,
+  conversationsAnswerSchema,
   errorResponseSchema,
   type HealthResponse,
   healthResponseSchema,
   type MessagesReadRequest,
-  messagesReadResponseSchema,
-  messagesResponseSchema,
-  pullResponseSchema,
+  messagesAnswerSchema,
+  messagesReadAnswerSchema,
+  pullAnswerSchema,
   pushResponseSchema,
   type Result,
 } from './protocol.js';
@@ -71,7 +71,7 @@ export interface PushResponse {
   results: PushResult[];
   cursor: string;
 }
-/** Pulled changes: only the envelope is checked here; applyRemote checks each record (protocol.ts). */
+/** Pulled changes: only that each is an object is checked here; applyRemote checks each record in full (protocol.ts). */
 export interface PullResponse {
   changes: ServerRecordChange[];
   cursor: string;
@@ -250,7 +250,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       return request(
         `/v1/sync/pull?${query}`,
         { method: 'GET', token },
-        pullResponseSchema,
+        pullAnswerSchema,
       ) as Promise<PullResponse>;
     },
     conversations: (token, page = {}) => {
@@ -261,7 +261,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       return request(
         `/v1/sync/conversations${search}`,
         { method: 'GET', token },
-        conversationsResponseSchema,
+        conversationsAnswerSchema,
       ) as Promise<ConversationsResponse>;
     },
     conversationMessages: (token, conversationId, after, limit) => {
@@ -270,7 +270,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       return request(
         `/v1/sync/conversations/${encodeURIComponent(conversationId)}/messages?${query}`,
         { method: 'GET', token },
-        messagesResponseSchema,
+        messagesAnswerSchema,
       ) as Promise<MessagesResponse>;
     },
     accountKeys: (token) => request('/v1/account/keys', { method: 'GET', token }, accountKeysResponseSchema),
@@ -286,7 +286,7 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
       request(
         '/v1/sync/messages',
         { method: 'POST', token, body: read },
-        messagesReadResponseSchema,
+        messagesReadAnswerSchema,
       ) as Promise<MessagesReadResponse>,
   };
 }

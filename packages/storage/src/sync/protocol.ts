@@ -268,6 +268,48 @@ export const messagesReadResponseSchema = z.object({
 });
 export type MessagesReadResponse = z.infer<typeof messagesReadResponseSchema>;
 
+/** Records checked between two moments the main thread is given back (parseRemoteChangesInSlices). */
+const CHECK_SLICE = 250;
+
+/**
+ * parseRemoteChanges for a large page without one long task: slices of
+ * CHECK_SLICE records, `pause` awaited between them. Nothing is written
+ * before every record passed.
+ */
+export async function parseRemoteChangesInSlices(
+  changes: unknown,
+  cursor: unknown,
+  pause: () => Promise<void>,
+): Promise<ServerRecordChange[]> {
+  if (!Array.isArray(changes) || changes.length <= CHECK_SLICE) return parseRemoteChanges(changes, cursor);
+  const valid: ServerRecordChange[] = [];
+  for (let i = 0; i < changes.length; i += CHECK_SLICE) {
+    if (i > 0) await pause();
+    for (const change of parseRemoteChanges(changes.slice(i, i + CHECK_SLICE), cursor, i)) valid.push(change);
+  }
+  return valid;
+}
+
+// ---- answers as the client reads them -------------------------------------------
+
+/**
+ * Pulled and downloaded changes as the client's requests check them: only
+ * that each is an object. The records go to `applyRemote`, which checks each
+ * one in full (parseRemoteChanges): one check per record, not two.
+ */
+const receivedChangesSchema = z.array(
+  z.custom<ServerChange>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'each change must be an object',
+  ),
+);
+export const pullAnswerSchema = pullResponseSchema.extend({ changes: receivedChangesSchema });
+export const conversationsAnswerSchema = conversationsResponseSchema.extend({
+  changes: receivedChangesSchema,
+});
+export const messagesAnswerSchema = messagesResponseSchema.extend({ changes: receivedChangesSchema });
+export const messagesReadAnswerSchema = messagesReadResponseSchema.extend({ changes: receivedChangesSchema });
+
 /** `protocol` and `store` are absent from a v1 server's answer. */
 export const healthResponseSchema = z.object({
   ok: z.literal(true),
@@ -298,7 +340,7 @@ const checked = new WeakSet<object>();
  * Project records (1.1) carry a project's name: their id is the project's.
  * A change that came out of this function before is taken as it is.
  */
-export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRecordChange[] {
+export function parseRemoteChanges(changes: unknown, cursor?: unknown, from = 0): ServerRecordChange[] {
   if (!Array.isArray(changes))
     throw new ChatStorageError('invalid-input', 'applyRemote: changes must be an array.');
   if (cursor !== undefined && typeof cursor !== 'string') {
@@ -311,7 +353,7 @@ export function parseRemoteChanges(changes: unknown, cursor?: unknown): ServerRe
       return;
     }
     const fail = (what: string) =>
-      new ChatStorageError('invalid-input', `Remote change [${i}] ${what}; the page was not applied.`);
+      new ChatStorageError('invalid-input', `Remote change [${from + i}] ${what}; the page was not applied.`);
     const envelope = serverChangeSchema.safeParse(raw);
     if (!envelope.success) throw fail(`is not a valid change: ${describeZodError(envelope.error)}`);
     const { kind, id, projectId, hlc, deleted, data, version } = envelope.data;

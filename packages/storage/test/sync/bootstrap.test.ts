@@ -4,7 +4,15 @@
 // the full pull.
 import { describe, expect, it } from 'vitest';
 import type { SyncableChatStorage } from '../../src/types.js';
-import { ADAPTER_KINDS, type Device, newDeviceStore, openDevice, until } from './harness/devices.js';
+import {
+  ADAPTER_KINDS,
+  type Device,
+  newDeviceStore,
+  openAdapter,
+  openDevice,
+  sleep,
+  until,
+} from './harness/devices.js';
 import { startProxy } from './harness/proxy.js';
 import { useTestServer } from './harness/server.js';
 import { deviceSnapshot, serverSnapshot } from './harness/snapshot.js';
@@ -102,7 +110,8 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       store: newDeviceStore(kind),
       fetch: net.fetch,
       // Answers of at most 20 messages naming 5 conversations: a conversation spans two answers at times.
-      backfill: { pageLimit: 20, conversationsPerRequest: 5 },
+      // One request at a time, so that their order is known (several at once: the tests below).
+      backfill: { pageLimit: 20, conversationsPerRequest: 5, requestsInFlight: 1 },
     });
     t.open.push(fresh);
     const writes: number[] = [];
@@ -208,8 +217,8 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       userId,
       store,
       fetch: dying,
-      // Answers of 4 messages over 2 conversations: the third answer ends the second conversation.
-      backfill: { pageLimit: 4, conversationsPerRequest: 2 },
+      // Answers of 4 messages over 2 conversations, one request at a time: the third answer ends the second conversation.
+      backfill: { pageLimit: 4, conversationsPerRequest: 2, requestsInFlight: 1 },
     });
     await until(async () => answered > 3, 'the download was cut off');
     await until(
@@ -218,6 +227,111 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     );
     const left = (await first.adapter.getBootstrap())!.queue;
     await first.close();
+
+    const net = holdMessagePages();
+    net.release();
+    const second = await openDevice('second life', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store,
+      fetch: net.fetch,
+    });
+    t.open.push(second);
+    await untilDownloaded(second);
+    expect(net.urls.some((u) => /\/v1\/sync\/conversations(\?|$)/.test(u))).toBe(false);
+    expect([...net.asked.flat()].sort()).toEqual([...left].sort());
+    expect(await deviceSnapshot(second.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+  });
+
+  it('keeps three requests in flight over disjoint conversations, writes one answer at a time, and ends exact', async () => {
+    const { token, userId } = await seededAccount(12, 9);
+    const net = holdMessagePages();
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: net.fetch,
+      // 3 conversations of 9 messages per request, answers of at most 20: each list takes two answers.
+      backfill: { pageLimit: 20, conversationsPerRequest: 3, requestsInFlight: 3 },
+    });
+    // Counts the writes running at once, on the adapter the engine writes through (none yet: the answers are held).
+    let writing = 0;
+    let mostAtOnce = 0;
+    const applyRemote = fresh.adapter.applyRemote.bind(fresh.adapter);
+    fresh.adapter.applyRemote = async (changes, cursor) => {
+      writing += 1;
+      mostAtOnce = Math.max(mostAtOnce, writing);
+      try {
+        return await applyRemote(changes, cursor);
+      } finally {
+        writing -= 1;
+      }
+    };
+    t.open.push(fresh);
+    await until(() => net.held.length === 3, 'three answers are on their way at once');
+    const queue = (await fresh.adapter.getBootstrap())!.queue;
+    // The first nine conversations in download order, three to a request, none named twice.
+    expect(net.asked).toEqual([queue.slice(0, 3), queue.slice(3, 6), queue.slice(6, 9)]);
+    // Nothing is recorded as done while every answer is still on its way.
+    expect(fresh.engine.getStatus().backfill).toEqual({ done: 0, total: 12 });
+
+    net.release();
+    await untilDownloaded(fresh);
+    expect(mostAtOnce).toBe(1);
+    // Each conversation is named until it is complete, never by two requests at once: 12 conversations,
+    // each list of three read in two answers (20 then 7 messages), in 8 requests.
+    expect(net.asked).toHaveLength(8);
+    expect(new Set(net.asked.flat()).size).toBe(12);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+    expect(await messageCount(fresh.adapter)).toBe(12 * 9);
+  });
+
+  it('a reload with several answers in flight records as done only what was written, and the next life ends exact', async () => {
+    const { token, userId } = await seededAccount(12, 5);
+    const store = newDeviceStore(kind);
+    // The first two answers pass and are written; every later one is held, then lost with the tab.
+    let answers = 0;
+    let dead = false;
+    const held: ((error: Error) => void)[] = [];
+    const dying: typeof fetch = async (input, init) => {
+      if (dead) throw new TypeError('fetch failed: the tab is gone');
+      const url = String(input instanceof Request ? input.url : input);
+      const response = await fetch(input, init);
+      if (url.includes('/messages') && ++answers > 2) {
+        await new Promise<void>((_, reject) => held.push(reject));
+      }
+      return response;
+    };
+    const first = await openDevice('first life', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store,
+      fetch: dying,
+      // Two conversations of 5 messages per request: each answer completes both.
+      backfill: { pageLimit: 10, conversationsPerRequest: 2, requestsInFlight: 3 },
+    });
+    await until(
+      async () => (await first.adapter.getBootstrap())?.queue.length === 8 && held.length === 3,
+      'two answers written and three more in flight',
+    );
+    dead = true;
+    for (const reject of held.splice(0)) reject(new TypeError('fetch failed: the tab is gone'));
+    await first.close();
+
+    // What the reloaded tab finds: every conversation off the stored queue is on the device whole,
+    // every one still on it has nothing written.
+    const reopened = await openAdapter(store);
+    const left = (await reopened.getBootstrap())!.queue;
+    expect(left).toHaveLength(8);
+    const listed = await reopened.listConversations('p1', { includeArchived: true });
+    expect(listed).toHaveLength(12);
+    for (const conversation of listed) {
+      expect(conversation.messageCount).toBe(left.includes(conversation.id) ? 0 : 5);
+    }
+    await reopened.close();
 
     const net = holdMessagePages();
     net.release();
@@ -293,6 +407,57 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     await untilDownloaded(fresh);
     // Already on the device: resolves at once.
     await fresh.engine.prioritize(last);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+  });
+
+  it('while a conversation someone waits for is fetched, the download sends no request and writes nothing', async () => {
+    const { token, userId } = await seededAccount(8, 3);
+    // Every message answer waits for its gate: the download's (many conversations) and the one asked for.
+    const gate = () => {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      return { promise, resolve };
+    };
+    const gates = { download: gate(), asked: gate() };
+    const asked: string[][] = [];
+    const net: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      const response = await fetch(input, init);
+      if (!url.includes('/messages')) return response;
+      const named = conversationsAsked(url, init?.body);
+      asked.push(named);
+      await (named.length === 1 ? gates.asked : gates.download).promise;
+      return response;
+    };
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: net,
+      // Two conversations per request, one request at a time: the download takes four answers.
+      backfill: { conversationsPerRequest: 2, requestsInFlight: 1 },
+    });
+    t.open.push(fresh);
+    await until(() => asked.length === 1, 'the download asked for its first conversations');
+    const queue = (await fresh.adapter.getBootstrap())!.queue;
+    const last = queue[queue.length - 1]!;
+    const opened = fresh.engine.prioritize(last);
+    await until(() => asked.length === 2, 'the conversation asked for has its own request');
+    // The download's answer arrives while the asked-for one is still on its way: it waits.
+    gates.download.resolve();
+    await sleep(300);
+    expect(asked).toEqual([queue.slice(0, 2), [last]]);
+    expect(await messageCount(fresh.adapter)).toBe(0);
+    expect(fresh.engine.getStatus().backfill).toEqual({ done: 0, total: 8 });
+
+    gates.asked.resolve();
+    await opened;
+    expect((await fresh.adapter.loadConversation(last)).length).toBe(3);
+    await untilDownloaded(fresh);
+    expect(asked).toHaveLength(5);
     expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 

@@ -1,6 +1,6 @@
 // M1 (the latest page of the long conversation) and M3 (the grouped sidebar).
 import type { Message } from '@chatkeep/storage';
-import { groupConversations } from '../../../packages/ui/src/chat/grouping.js';
+import { groupConversations } from '../../../packages/ui/src/sidebar/grouping.js';
 import { bigConversationIndex, generateConversation } from '../shared/dataset.js';
 import { context, pause } from './context.js';
 import { LegacyBlob } from './legacy-baseline.js';

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App, boot } from './app/App.js';
 import { startSnapshotWriter } from './first-paint/writer.js';
 import { startTheme } from './settings/theme.js';
-import { syncSettings } from './sync-ui/sync-settings.js';
+import { syncSettings } from './sync/sync-settings.js';
 import './styles.css';
 
 startTheme();

@@ -7,28 +7,28 @@ import {
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { preloadAssistants } from '../assistants/index.js';
-import { Announcer } from '../components/Announcer.js';
-import { Banners } from '../components/Banners.js';
-import { ChatView } from '../components/ChatView.js';
-import type { ComposerHandle } from '../components/Composer.js';
-import { PHONE_LAYOUT, useMediaQuery } from '../components/focus.js';
-import { useLazyDialog } from '../components/lazy-dialog.js';
-import { MessageSkeleton } from '../components/MessageList.js';
-import { Sidebar } from '../components/Sidebar.js';
-import { StorageBlocked } from '../components/StorageBlocked.js';
-import { SyncStatus } from '../components/SyncStatus.js';
-import { startUrlSync } from '../routes/url-sync.js';
-import { type MigrationNotice, requestPersistentStorage } from './boot.js';
-import { stopAnswer, streamLocks } from './chat-controller.js';
-import { afterFirstPaint, useFirstPaintDone } from './first-paint.js';
-import { conversationQuery, messagesQuery } from './queries.js';
-import { fallbackMergeReport, getStorage, queryClient } from './storage.js';
-import { StorageProvider } from './storage-context.js';
-import { useActiveConversationId, useUi } from './ui-store.js';
+import { ChatView } from '../chat/ChatView.js';
+import type { ComposerHandle } from '../chat/Composer.js';
+import { stopAnswer, streamLocks } from '../chat/chat-controller.js';
+import { MessageSkeleton } from '../chat/MessageList.js';
+import { type MigrationNotice, requestPersistentStorage } from '../data/boot.js';
+import { afterFirstPaint, useFirstPaintDone } from '../data/first-paint.js';
+import { conversationQuery, messagesQuery } from '../data/queries.js';
+import { fallbackMergeReport, getStorage, queryClient } from '../data/storage.js';
+import { StorageProvider } from '../data/storage-context.js';
+import { useActiveConversationId, useUi } from '../data/ui-store.js';
+import { Sidebar } from '../sidebar/Sidebar.js';
+import { SyncStatus } from '../sync/SyncStatus.js';
+import { PHONE_LAYOUT, useMediaQuery } from '../ui-kit/focus.js';
+import { useLazyDialog } from '../ui-kit/lazy-dialog.js';
+import { Announcer } from './Announcer.js';
+import { Banners } from './Banners.js';
+import { StorageBlocked } from './StorageBlocked.js';
+import { startUrlSync } from './url-sync.js';
 import { useShortcuts } from './use-shortcuts.js';
 
 const loadSettingsDialog = () => import('../settings/SettingsDialog.js').then((m) => m.SettingsDialog);
-const loadShortcutsDialog = () => import('../components/ShortcutsDialog.js').then((m) => m.ShortcutsDialog);
+const loadShortcutsDialog = () => import('./ShortcutsDialog.js').then((m) => m.ShortcutsDialog);
 
 interface Boot {
   adapter: ChatStorageAdapter;

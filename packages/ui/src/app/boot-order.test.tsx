@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 const calls: { method: string; at: number }[] = [];
 let firstPaintAt: number | undefined;
 
-vi.mock('./storage.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('./storage.js')>();
+vi.mock('../data/storage.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../data/storage.js')>();
   let recorded: Promise<ChatStorageAdapter> | undefined;
   return {
     ...original,
@@ -62,7 +62,7 @@ describe('starting the app on a conversation', () => {
         version: 0,
       }),
     );
-    const firstPaint = await import('./first-paint.js');
+    const firstPaint = await import('../data/first-paint.js');
     firstPaint.afterFirstPaint(() => {
       firstPaintAt = performance.now();
     });

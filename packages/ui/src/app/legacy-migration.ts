@@ -2,8 +2,8 @@
 // own module so that the migration code loads only when it runs, after the
 // first paint.
 import { type ChatStorageAdapter, migrateLegacyHistory } from '@chatkeep/storage';
-import type { MigrationNotice } from './boot.js';
-import { DEFAULT_PROJECT } from './ui-store.js';
+import type { MigrationNotice } from '../data/boot.js';
+import { DEFAULT_PROJECT } from '../data/ui-store.js';
 
 /** Safe to run on every start: once migrated, the old keys are gone and nothing happens. */
 export async function migrateLegacy(adapter: ChatStorageAdapter): Promise<MigrationNotice | undefined> {

@@ -4,7 +4,7 @@
 // endpoint stays out of reach. The claim in sendQueued makes a message go
 // once even if two tabs ever try together.
 import { type ChatStorageAdapter, electLeader, systemTimers } from '@chatkeep/storage';
-import { sendQueued } from './chat-controller.js';
+import { sendQueued } from '../chat/chat-controller.js';
 
 const RETRY_MS = 60_000;
 

@@ -7,7 +7,7 @@
 import { SNAPSHOT_KEY, SYNC_KEY, snapshotToPaint, UI_KEY } from './format.js';
 import { paintSnapshot } from './render.js';
 
-/** Same name as app/first-paint.ts FIRST_MESSAGE_MARK (not imported: this file stays free of the app). */
+/** Same name as data/first-paint.ts FIRST_MESSAGE_MARK (not imported: this file stays free of the app). */
 const FIRST_MESSAGE_MARK = 'chatkeep:first-message';
 
 declare global {

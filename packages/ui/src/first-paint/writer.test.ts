@@ -4,9 +4,9 @@
 import type { StorageChange } from '@chatkeep/storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../../test/memory-storage.js';
-import { reportMainViewCommitted, resetFirstPaintForTests } from '../app/first-paint.js';
+import { reportMainViewCommitted, resetFirstPaintForTests } from '../data/first-paint.js';
 import { CLEARED_CHANNEL } from '../settings/clear-all.js';
-import { createSyncSettings } from '../sync-ui/sync-settings.js';
+import { createSyncSettings } from '../sync/sync-settings.js';
 import { parseSnapshot, SNAPSHOT_KEY } from './format.js';
 import { OVERLAY_ID } from './render.js';
 import { resetSnapshotStoreForTests } from './store.js';

@@ -3,8 +3,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStorage } from '../../test/storage.js';
-import { useStreams } from '../app/chat-controller.js';
-import { StorageProvider } from '../app/storage-context.js';
+import { useStreams } from '../chat/chat-controller.js';
+import { StorageProvider } from '../data/storage-context.js';
 import { MoveConversationDialog } from './MoveConversationDialog.js';
 import { MOVE_WHILE_STREAMING } from './names.js';
 

@@ -3,10 +3,10 @@
 
 import type { Conversation } from '@chatkeep/storage';
 import { useState } from 'react';
-import { useStreams } from '../app/chat-controller.js';
-import { useProjectRecords } from '../app/queries.js';
-import { useStorage } from '../app/storage-context.js';
-import { Dialog } from '../components/Dialog.js';
+import { useStreams } from '../chat/chat-controller.js';
+import { useProjectRecords } from '../data/queries.js';
+import { useStorage } from '../data/storage-context.js';
+import { Dialog } from '../ui-kit/Dialog.js';
 import { MOVE_WHILE_STREAMING } from './names.js';
 import { ProjectSelect } from './ProjectSelect.js';
 

@@ -3,11 +3,11 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useConversations, useProjectRecords } from '../app/queries.js';
-import { useStorage } from '../app/storage-context.js';
-import { DEFAULT_PROJECT, useUi } from '../app/ui-store.js';
-import { Dialog } from '../components/Dialog.js';
-import { useSyncSettings } from '../sync-ui/sync-service.js';
+import { useConversations, useProjectRecords } from '../data/queries.js';
+import { useStorage } from '../data/storage-context.js';
+import { DEFAULT_PROJECT, useUi } from '../data/ui-store.js';
+import { useSyncSettings } from '../sync/sync-service.js';
+import { Dialog } from '../ui-kit/Dialog.js';
 import { projectDeleteWarning, projectName } from './names.js';
 import { ProjectNameDialog } from './ProjectNameDialog.js';
 import { ProjectSelect } from './ProjectSelect.js';

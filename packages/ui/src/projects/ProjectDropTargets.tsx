@@ -1,9 +1,9 @@
 // While a conversation is dragged, the other projects are listed as places
 // to drop it: dropping moves it there with all its messages.
 import { useState } from 'react';
-import { useStreams } from '../app/chat-controller.js';
-import { useProjectRecords } from '../app/queries.js';
-import { useStorage } from '../app/storage-context.js';
+import { useStreams } from '../chat/chat-controller.js';
+import { useProjectRecords } from '../data/queries.js';
+import { useStorage } from '../data/storage-context.js';
 import { MOVE_WHILE_STREAMING } from './names.js';
 
 /** The drag data that carries a conversation's id. */

@@ -1,7 +1,7 @@
 // Asks for a project name (new project, rename); storage decides what a
 // valid name is and its message is shown as it is.
 import { useState } from 'react';
-import { Dialog } from '../components/Dialog.js';
+import { Dialog } from '../ui-kit/Dialog.js';
 
 interface ProjectNameDialogProps {
   title: string;

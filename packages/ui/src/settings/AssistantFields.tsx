@@ -3,8 +3,8 @@
 // temperature and max tokens, "Test connection", and how many messages the
 // model is sent. The dialog's Save button saves it through `useAssistantForm`.
 import { useEffect, useState } from 'react';
-import { Dialog } from '../components/Dialog.js';
-import { ENDPOINT_PRESETS, useAssistantSettings } from './assistant-settings.js';
+import { ENDPOINT_PRESETS, useAssistantSettings } from '../assistants/assistant-settings.js';
+import { Dialog } from '../ui-kit/Dialog.js';
 import { checkEndpoint, type EndpointCheck } from './endpoint-check.js';
 import {
   type AssistantForm,

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Dialog } from '../components/Dialog.js';
-import { SyncSection } from '../sync-ui/SyncSection.js';
+import { SyncSection } from '../sync/SyncSection.js';
+import { Dialog } from '../ui-kit/Dialog.js';
 import { AssistantFields, DiscardModelSettings, useAssistantForm } from './AssistantFields.js';
 import { parseArchiveDays, useRetention } from './retention-settings.js';
 import { StorageSection } from './StorageSection.js';

@@ -2,16 +2,16 @@
 // sure, and "Clear all conversations" behind a confirmation.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { requestPersistentStorage } from '../app/boot.js';
-import { useStorage } from '../app/storage-context.js';
-import { DEFAULT_PROJECT, useUi } from '../app/ui-store.js';
-import { Dialog } from '../components/Dialog.js';
-import { getSyncRuntime } from '../sync-ui/sync-service.js';
-import { syncSettings } from '../sync-ui/sync-settings.js';
+import { requestPersistentStorage } from '../data/boot.js';
+import { useStorage } from '../data/storage-context.js';
+import { DEFAULT_PROJECT, useUi } from '../data/ui-store.js';
+import { getSyncRuntime } from '../sync/sync-service.js';
+import { syncSettings } from '../sync/sync-settings.js';
+import { Dialog } from '../ui-kit/Dialog.js';
 import { CLEARED_NOTICE_KEY } from './ClearedNotice.js';
 import { clearAllLocalData, countLocalData, describeClearAll } from './clear-all.js';
 import { describeUsage, readStorageUsage } from './storage-usage.js';
-import '../sync-ui/sync.css';
+import '../sync/sync.css';
 
 export function StorageSection() {
   const storage = useStorage();

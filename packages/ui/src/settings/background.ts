@@ -1,7 +1,7 @@
 // What the settings keep running in the background once storage is open:
 // the sync engine, auto-archive, and reloading after "Clear all" in another tab.
 import type { ChatStorageAdapter } from '@chatkeep/storage';
-import { startSync } from '../sync-ui/sync-service.js';
+import { startSync } from '../sync/sync-service.js';
 import { scheduleAutoArchive } from './auto-archive.js';
 import { reloadWhenClearedElsewhere } from './clear-all.js';
 import { useRetention } from './retention-settings.js';

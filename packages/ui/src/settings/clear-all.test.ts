@@ -3,9 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { MemoryStorage } from '../../test/memory-storage.js';
 import { SNAPSHOT_KEY } from '../first-paint/format.js';
 import { resetSnapshotStoreForTests, storeSnapshot } from '../first-paint/store.js';
-import { rememberShare, shareLabels } from '../share-ui/share-labels.js';
-import type { SyncRuntime } from '../sync-ui/sync-runtime.js';
-import { createSyncSettings } from '../sync-ui/sync-settings.js';
+import { rememberShare, shareLabels } from '../share/share-labels.js';
+import type { SyncRuntime } from '../sync/sync-runtime.js';
+import { createSyncSettings } from '../sync/sync-settings.js';
 import { clearAllLocalData, countLocalData, describeClearAll } from './clear-all.js';
 
 async function seeded(dbName: string) {

@@ -4,10 +4,10 @@
 // back; signing in again downloads them.
 import { type ChatStorageAdapter, deleteChatStorage } from '@chatkeep/storage';
 import { forgetSnapshot } from '../first-paint/store.js';
-import { forgetShares } from '../share-ui/share-labels.js';
-import { endSession } from '../sync-ui/auth.js';
-import type { SyncRuntime } from '../sync-ui/sync-runtime.js';
-import type { SyncSettingsStore } from '../sync-ui/sync-settings.js';
+import { forgetShares } from '../share/share-labels.js';
+import { endSession } from '../sync/auth.js';
+import type { SyncRuntime } from '../sync/sync-runtime.js';
+import type { SyncSettingsStore } from '../sync/sync-settings.js';
 
 export interface LocalDataCounts {
   projects: number;

@@ -4,7 +4,7 @@ import {
   type EndpointFields,
   migrateAssistantSettings,
   useAssistantSettings,
-} from './assistant-settings.js';
+} from '../assistants/assistant-settings.js';
 import {
   type AssistantForm,
   formFromSettings,

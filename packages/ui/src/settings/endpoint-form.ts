@@ -8,7 +8,7 @@ import {
   type EndpointProfile,
   endpointKey,
   MAX_CONTEXT_MESSAGES,
-} from './assistant-settings.js';
+} from '../assistants/assistant-settings.js';
 
 export interface AssistantForm {
   kind: 'demo' | 'openai';

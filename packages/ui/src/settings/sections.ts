@@ -1,9 +1,9 @@
 // Extra sections of the Settings dialog (sync, retention, export...). A
 // feature adds itself here; the dialog renders them after the assistant choice.
 import type { ComponentType } from 'react';
-import { ExportImportSection } from '../data-ui/ExportImportSection.js';
-import { SharedLinksSection } from '../share-ui/SharedLinksSection.js';
-import { UsageSection } from '../usage-ui/UsageSection.js';
+import { ExportImportSection } from '../export-import/ExportImportSection.js';
+import { SharedLinksSection } from '../share/SharedLinksSection.js';
+import { UsageSection } from '../usage/UsageSection.js';
 import { AppearanceSection } from './AppearanceSection.js';
 
 export interface SettingsSection {

@@ -3,8 +3,8 @@
 // app's own message rendering, and offers to import it.
 import { branchTo, newestLeafUnder, versionsOf } from '@chatkeep/storage';
 import { useEffect, useMemo, useState } from 'react';
-import { MessageView } from '../components/MessageView.js';
-import { VersionStepper } from '../components/VersionStepper.js';
+import { MessageView } from '../chat/MessageView.js';
+import { VersionStepper } from '../chat/VersionStepper.js';
 import { loadShare, type ShareState } from './load-share.js';
 
 export function SharePage({ href }: { href: string }) {

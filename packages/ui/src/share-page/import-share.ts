@@ -2,7 +2,7 @@
 // storage, in the project the app has open, and becomes the conversation the
 // app opens next.
 import { importShareSnapshot, openChatStorage } from '@chatkeep/storage';
-import { useUi } from '../app/ui-store.js';
+import { useUi } from '../data/ui-store.js';
 
 export async function importIntoChatkeep(
   snapshot: unknown,

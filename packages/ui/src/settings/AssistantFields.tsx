@@ -13,6 +13,7 @@ import {
   parseAssistantForm,
   switchEndpoint,
 } from './endpoint-form.js';
+import './settings.css';
 
 export interface AssistantFormState {
   form: AssistantForm;

@@ -5,6 +5,7 @@ import { AssistantFields, DiscardModelSettings, useAssistantForm } from './Assis
 import { parseArchiveDays, useRetention } from './retention-settings.js';
 import { StorageSection } from './StorageSection.js';
 import { settingsSections } from './sections.js';
+import './settings.css';
 
 export function SettingsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
   const assistant = useAssistantForm(open);

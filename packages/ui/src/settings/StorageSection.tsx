@@ -11,7 +11,7 @@ import { Dialog } from '../ui-kit/Dialog.js';
 import { CLEARED_NOTICE_KEY } from './ClearedNotice.js';
 import { clearAllLocalData, countLocalData, describeClearAll } from './clear-all.js';
 import { describeUsage, readStorageUsage } from './storage-usage.js';
-import '../sync/sync.css';
+import './settings.css';
 
 export function StorageSection() {
   const storage = useStorage();

@@ -4,8 +4,8 @@
 import type { StorageChange } from '@chatkeep/storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../../test/memory-storage.js';
+import { CLEARED_CHANNEL } from '../data/cleared-channel.js';
 import { reportMainViewCommitted, resetFirstPaintForTests } from '../data/first-paint.js';
-import { CLEARED_CHANNEL } from '../settings/clear-all.js';
 import { createSyncSettings } from '../sync/sync-settings.js';
 import { parseSnapshot, SNAPSHOT_KEY } from './format.js';
 import { OVERLAY_ID } from './render.js';

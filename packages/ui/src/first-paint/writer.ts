@@ -5,8 +5,8 @@
 // change to its conversation (another tab, another device through sync, a
 // deletion), and forgets it at sign-out and when another tab clears everything.
 import type { ChatStorageAdapter, StorageChange } from '@chatkeep/storage';
+import { CLEARED_CHANNEL } from '../data/cleared-channel.js';
 import { whenMainViewPainted } from '../data/first-paint.js';
-import { CLEARED_CHANNEL } from '../settings/clear-all.js';
 import type { SyncSettingsStore } from '../sync/sync-settings.js';
 import { captureSnapshot, serializeSnapshot } from './capture.js';
 import { parseSnapshot, SNAPSHOT_KEY } from './format.js';

@@ -3,6 +3,7 @@
 // (and this browser signed out), so the server's copies do not come straight
 // back; signing in again downloads them.
 import { type ChatStorageAdapter, deleteChatStorage } from '@chatkeep/storage';
+import { CLEARED_CHANNEL } from '../data/cleared-channel.js';
 import { forgetSnapshot } from '../first-paint/store.js';
 import { forgetShares } from '../share/share-labels.js';
 import { endSession } from '../sync/auth.js';
@@ -49,9 +50,6 @@ export function describeClearAll(
   }
   return lines;
 }
-
-/** Tells this site's other tabs to reload once their database is gone. */
-export const CLEARED_CHANNEL = 'chatkeep-cleared';
 
 export async function clearAllLocalData(opts: {
   adapter: ChatStorageAdapter;

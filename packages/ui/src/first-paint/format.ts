@@ -7,7 +7,7 @@ export const SNAPSHOT_KEY = 'chatkeep-first-paint';
 export const SNAPSHOT_VERSION = 1;
 /** Larger views (a very long message in view, say) are not kept: the app paints them itself. */
 export const MAX_SNAPSHOT_CHARS = 200_000;
-/** Keys the snapshot is checked against; the stores that own them are data/ui-store.ts and sync-ui/sync-settings.ts. */
+/** Keys the snapshot is checked against; the stores that own them are data/ui-store.ts and sync/sync-settings.ts. */
 export const UI_KEY = 'chatkeep-ui';
 export const SYNC_KEY = 'chatkeep-sync';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { conversations, openApp, send, waitForAnswerDone } from './helpers.js';
+import { conversations, openApp, reload, send, waitForAnswerDone } from './helpers.js';
 
 test('a sent message and its streamed answer survive a reload', async ({ page }) => {
   await openApp(page);
@@ -14,7 +14,7 @@ test('a sent message and its streamed answer survive a reload', async ({ page })
   ).toBeVisible();
   await expect(conversations(page).getByRole('heading', { name: 'Today' })).toBeVisible();
 
-  await page.reload();
+  await reload(page);
   await expect(page.getByText('What is 12 * (7 + 5)?', { exact: true }).first()).toBeVisible();
   await expect(page.getByText('= 144')).toBeVisible();
   await expect(page.getByText('Tool result: calculator')).toBeVisible();
@@ -31,7 +31,7 @@ test('"Stop" keeps the partial answer, also after a reload', async ({ page }) =>
   expect(kept).toContain('Part 1.');
   expect(kept).not.toContain('The end.');
 
-  await page.reload();
+  await reload(page);
   await expect(page.getByText('Stopped. The answer so far is kept.')).toBeVisible();
   expect(await page.locator('article.message-assistant .markdown').textContent()).toBe(kept);
   await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
@@ -93,7 +93,7 @@ test('keeps the unsent draft of each conversation across reloads', async ({ page
   await page.getByRole('button', { name: 'New chat' }).click();
   await expect(box).toHaveValue('');
   await box.fill('draft of a new chat');
-  await page.reload();
+  await reload(page);
   await expect(box).toHaveValue('draft of a new chat');
   await conversations(page).getByRole('button', { name: 'First chat', exact: true }).click();
   await expect(box).toHaveValue('an unsent thought');

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { send, waitForAnswerDone } from './helpers.js';
+import { reload, send, waitForAnswerDone } from './helpers.js';
 import { authenticate, openSettings, uniqueUser } from './sync-helpers.js';
 
 // The built app as the sync server serves it, under the server's
@@ -61,7 +61,7 @@ test('the app served by the sync server runs under its CSP with no violation rep
 
   // Once the service worker controls the page, it serves the page it saved, with its policy.
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
+  await reload(page);
   await expect(page.getByText('= 144')).toBeVisible();
 
   expect(await violations()).toEqual([]);

@@ -3,6 +3,22 @@ import { expect, type Page } from '@playwright/test';
 export async function openApp(page: Page) {
   await page.goto('/');
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await appTookOver(page);
+}
+
+/**
+ * Waits until the first-paint snapshot (an inert copy of the last view,
+ * painted before the app runs) has given way to the app's own view, so that
+ * locators find each message once.
+ */
+export async function appTookOver(page: Page) {
+  await expect(page.locator('#first-paint')).toHaveCount(0, { timeout: 15_000 });
+}
+
+/** Reloads the page and waits for the app's own view. */
+export async function reload(page: Page) {
+  await page.reload();
+  await appTookOver(page);
 }
 
 /**

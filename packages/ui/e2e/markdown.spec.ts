@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openApp, send, waitForAnswerDone } from './helpers.js';
+import { openApp, reload, send, waitForAnswerDone } from './helpers.js';
 
 test('Markdown renders, but raw HTML and unsafe links never run', async ({ page }) => {
   await openApp(page);
@@ -67,7 +67,7 @@ test('code is highlighted with its language and math typeset, after the first pa
   await theme.getByRole('radio', { name: 'Dark' }).check();
   await expect.poll(background).not.toBe(light);
   const dark = await background();
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
   expect(await background()).toBe(dark);

@@ -2,7 +2,7 @@
 // nothing is overwritten; versions, edit, regenerate, fork and delete in
 // real Chromium with the built-in demo assistant.
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { assistantMessages, conversations, openApp, send, waitForAnswerDone } from './helpers.js';
+import { assistantMessages, conversations, openApp, reload, send, waitForAnswerDone } from './helpers.js';
 
 // Each test waits for two or three whole demo answers, beyond the default 30 s on a busy machine.
 test.describe.configure({ timeout: 60_000 });
@@ -41,7 +41,7 @@ test('Stop then Retry keeps both answers as versions 1/2 and 2/2, and reload kee
   await expectVersion(answer, '1/2');
   await expect(answer.locator('.markdown')).toHaveText(firstText!);
 
-  await page.reload();
+  await reload(page);
   await expectVersion(assistantMessages(page), '1/2');
   await expect(assistantMessages(page).locator('.markdown')).toHaveText(firstText!);
   await assistantMessages(page).getByRole('button', { name: 'Next version' }).click();
@@ -124,7 +124,7 @@ test('Delete message says how many go (the message and everything under it) and 
   await expect(message(page, 'You')).toContainText('First question');
   await expect(assistantMessages(page)).toHaveCount(1);
 
-  await page.reload();
+  await reload(page);
   await expect(message(page, 'You')).toHaveCount(1);
   await expect(assistantMessages(page)).toHaveCount(1);
 });

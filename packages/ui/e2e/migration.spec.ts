@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { conversations, openAppWithLegacyHistory } from './helpers.js';
+import { conversations, openAppWithLegacyHistory, reload } from './helpers.js';
 
 test('legacy LeanSpec history is imported once, with a notice of what came over', async ({ page }) => {
   const t = Date.parse('2025-01-02T10:00:00Z');
@@ -15,7 +15,7 @@ test('legacy LeanSpec history is imported once, with a notice of what came over'
   await expect(page.locator('article.message-assistant strong')).toHaveText('answer');
   expect(await page.evaluate(() => localStorage.getItem('leanspec-chat-history'))).toBeNull();
 
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
   await expect(page.getByRole('status', { name: 'Import notice' })).toHaveCount(0);
   await expect(conversations(page).getByRole('listitem')).toHaveCount(1);
@@ -53,7 +53,7 @@ test('a 10,000-message conversation opens at the end, renders only what is in vi
 
   // The reading position comes back after a reload.
   await page.waitForTimeout(400);
-  await page.reload();
+  await reload(page);
   await expect(page.getByText('Message number 9940', { exact: true })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByText('Message number 9999', { exact: true })).not.toBeInViewport();
 });

@@ -1,10 +1,10 @@
 import { expect, type Page, test } from '@playwright/test';
-import { openApp, send, waitForAnswerDone } from './helpers.js';
+import { openApp, reload, send, waitForAnswerDone } from './helpers.js';
 
 /** The first load happened before the worker controlled the page; one more load fills its cache. */
 async function reloadUnderServiceWorker(page: Page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
 }
 
@@ -29,7 +29,7 @@ test('once loaded, the app also starts offline, with its history', async ({ page
   await context.setOffline(true);
   // The conversation's own address starts offline: the service worker answers it with the saved page.
   await expect(page).toHaveURL(/\/c\/[^/]+$/);
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('alert')).toContainText('works offline');
   await expect(page.locator('article.message-user')).toContainText('Saved before going offline');
   await page.goto('/p/default');
@@ -47,7 +47,7 @@ test('started offline, the parts loaded on demand still open: settings, shortcut
 
   // None of these was opened online: their code must come from the worker's cache.
   await context.setOffline(true);
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole('alert')).toContainText('works offline');
   await page.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('dialog', { name: 'Settings' });
@@ -80,7 +80,7 @@ test("a new version's page replaces the cached files: the old version's are drop
     await cache.put('/', new Response('<!doctype html><p>an earlier version</p>'));
     await cache.put('/assets/earlier-version.js', new Response('// gone from the server'));
   });
-  await page.reload();
+  await reload(page);
   await expect.poll(cached).toEqual(current);
 });
 

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { type FakeOpenAI, startFakeOpenAI } from '../test/fake-openai-server.js';
-import { openApp, send, useEndpoint as useEndpointAt, waitForAnswerDone } from './helpers.js';
+import { openApp, reload, send, useEndpoint as useEndpointAt, waitForAnswerDone } from './helpers.js';
 
 let server: FakeOpenAI;
 test.beforeAll(async () => {
@@ -27,7 +27,7 @@ test('an OpenAI-compatible endpoint streams text and tool-call deltas into saved
   await expect(page.getByText('Tool call: calculator')).toBeVisible();
   await expect(page.getByText('Tool result: clock')).toBeVisible();
 
-  await page.reload();
+  await reload(page);
   await expect(page.getByText('The tool says 42.')).toBeVisible();
   await expect(page.getByText('Tool result: calculator')).toBeVisible();
   const last = server.requests.at(-1)!;
@@ -53,7 +53,7 @@ test('a reload in the middle of a streamed tool call keeps its arguments so far,
   await expect(call.locator('pre')).toHaveText('{"expression": "6 *', { useInnerText: false });
   await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
 
-  await page.reload();
+  await reload(page);
   const answer = page.locator('article.message-assistant');
   await expect(answer).toHaveAttribute('data-status', 'interrupted');
   await expect(answer.getByText(/Interrupted: the answer stopped before it finished/)).toBeVisible();
@@ -101,7 +101,7 @@ test('an endpoint error is shown in the message, saved, and can be retried', asy
   // Scoped to the message: the Announcements live region says the same words.
   const answer = page.locator('article.message-assistant');
   await expect(answer.getByText(/The endpoint answered 401: Incorrect API key provided/)).toBeVisible();
-  await page.reload();
+  await reload(page);
   await expect(answer.getByText(/Incorrect API key provided/)).toBeVisible();
 
   await useEndpoint(page, 'fake-model');

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { reload } from './helpers.js';
 import { authenticate, item, newDevice, syncStatus, uniqueUser } from './sync-helpers.js';
 
 // Two devices, a message over the record limit of the test server
@@ -73,7 +74,7 @@ test('an oversize message shows its refusal on A, with the reason and what to do
   await expect(page.getByRole('button', { name: /Refused changes/ })).toHaveCount(0);
 
   // Across a reload too.
-  await page.reload();
+  await reload(page);
   await item(page, TITLE).click();
   await expect(
     page.locator('article.message-user').getByRole('note').filter({ hasText: 'Kept on this device only' }),

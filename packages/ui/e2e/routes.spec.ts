@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { conversations, openApp, send, waitForAnswerDone } from './helpers.js';
+import { conversations, openApp, reload, send, waitForAnswerDone } from './helpers.js';
 
 /** Starts a conversation; its address once the first message is saved (the answer may still stream). */
 async function chat(page: Page, text: string, opts: { waitForAnswer?: boolean } = {}) {
@@ -31,7 +31,7 @@ test('each conversation has its own address: Back, Forward, reload and a new tab
   await expect(title(page)).toHaveText('First topic');
   await page.goForward();
   await expect(title(page)).toHaveText('Second topic');
-  await page.reload();
+  await reload(page);
   await expect(page).toHaveURL(second);
   await expect(title(page)).toHaveText('Second topic');
   await expect(page.getByRole('article').first()).toContainText('Second topic');
@@ -94,7 +94,7 @@ test('a project is renamed, gets conversations by its menu and by dragging, and 
   await rename.getByRole('textbox', { name: 'Project name' }).fill('Office');
   await rename.getByRole('button', { name: 'Rename' }).click();
   await expect(chosen).toHaveText('Office');
-  await page.reload();
+  await reload(page);
   await expect(chosen).toHaveText('Office');
 
   await page.getByRole('button', { name: 'Delete project' }).click();

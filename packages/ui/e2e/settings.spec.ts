@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { conversations, openApp } from './helpers.js';
+import { conversations, openApp, reload } from './helpers.js';
 import {
   authenticate,
   chat,
@@ -42,7 +42,7 @@ test('auto-archive moves conversations untouched for N days to Archived, keeps r
   await page.getByRole('button', { name: /^Archived/ }).click();
   await expect(item(page, 'Ancient question')).toBeVisible();
 
-  await page.reload();
+  await reload(page);
   const again = await openSettings(page);
   await expect(again.getByLabel(/Archive conversations untouched/)).toHaveValue('30');
   await again.getByLabel(/Archive conversations untouched/).fill('2.5');

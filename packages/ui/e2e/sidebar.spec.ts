@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { conversations, openApp, send, waitForAnswerDone } from './helpers.js';
+import { conversations, openApp, reload, send, waitForAnswerDone } from './helpers.js';
 
 async function chat(page: Page, text: string) {
   await page.getByRole('button', { name: 'New chat' }).click();
@@ -31,7 +31,7 @@ test('conversations never leak between projects', async ({ page }) => {
 
   await chat(page, 'Work project question');
   await expect(item(page, 'Work project question')).toBeVisible();
-  await page.reload();
+  await reload(page);
   await expect(chosen).toHaveText('Work');
   await expect(item(page, 'Work project question')).toBeVisible();
   await expect(item(page, 'Default project question')).toHaveCount(0);
@@ -74,7 +74,7 @@ test('rename, pin, archive and delete a conversation', async ({ page }) => {
   await confirm.getByRole('button', { name: 'Delete' }).click();
   await expect(item(page, 'Beta topic')).toHaveCount(0);
 
-  await page.reload();
+  await reload(page);
   await expect(item(page, 'Renamed alpha')).toBeVisible();
   await expect(item(page, 'Beta topic')).toHaveCount(0);
 });

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { holdOlderVersion, type OlderVersionTab } from '../test/older-version.js';
-import { conversations, openApp, send, waitForAnswerDone } from './helpers.js';
+import { conversations, openApp, reload, send, waitForAnswerDone } from './helpers.js';
 
 // Two tabs and an answer streamed in each test: more than the default budget on a busy machine.
 test.describe.configure({ timeout: 90_000 });
@@ -75,7 +75,7 @@ test('a tab blocked by an older version asks to close the other tabs, never swit
   await waitForAnswerDone(tab);
   expect(await fallbackKeys(tab)).toEqual([]);
 
-  await tab.reload();
+  await reload(tab);
   await expect(tab.locator('article.message-user')).toHaveCount(2);
   const stored = await readDatabase(tab);
   expect(stored.version).toBeGreaterThan(1);
@@ -118,7 +118,7 @@ test('what a tab wrote to localStorage while IndexedDB was unavailable is merged
   expect(stored.pending).toBe(3);
 
   // Merged once: the next start has nothing more to bring and says nothing.
-  await tab.reload();
+  await reload(tab);
   await expect(tab.getByRole('textbox', { name: 'Message' })).toBeVisible();
   await expect(conversations(tab).getByRole('listitem')).toHaveCount(1);
   await expect(tab.getByRole('status', { name: 'Merge notice' })).toHaveCount(0);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { conversations, openApp } from './helpers.js';
+import { conversations, openApp, reload } from './helpers.js';
 import {
   authenticate,
   chat,
@@ -41,7 +41,7 @@ test('a second device that signs in gets the history; signing out stops syncing 
   await chat(page, 'Written on the first device later');
   await syncNow(page);
 
-  await other.reload();
+  await reload(other);
   await expect(syncStatus(other)).toContainText('Signed out of sync');
   // Local data stays: what was synced before and what was written since.
   await expect(item(other, 'Plan the garden beds')).toBeVisible();

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { openApp } from './helpers.js';
 import { authenticate, chat, item, newDevice, openSettings, syncStatus, uniqueUser } from './sync-helpers.js';
 
-// Two devices and two key derivations at the full 600,000 PBKDF2 iterations.
+// Two devices and two key derivations at the full default PBKDF2 iterations.
 test.describe.configure({ timeout: 60_000 });
 
 const PASSPHRASE = 'four unrelated words here';

@@ -185,7 +185,7 @@ export class SyncEncryption {
 
   /**
    * Makes new keys for `passphrase` (PBKDF2 with `iterations`, default
-   * 600,000). Refused when the account already has keys, unless `replace`:
+   * DEFAULT_PBKDF2_ITERATIONS). Refused when the account already has keys, unless `replace`:
    * for an account whose passphrase and recovery key are both lost, the
    * server copy is then replaced from this device (records encrypted under
    * the lost key stay unreadable).

@@ -13,7 +13,7 @@ import { useTestServer } from './harness/server.js';
 import { deviceSnapshot } from './harness/snapshot.js';
 
 const t = useTestServer();
-/** Fast key derivation for tests (the default, 600,000 iterations, is timed in the benchmarks). */
+/** Fast key derivation for tests (the default, DEFAULT_PBKDF2_ITERATIONS, is timed in the benchmarks). */
 const FAST = { iterations: 1_000 };
 const PASSPHRASE = 'correct horse battery staple';
 

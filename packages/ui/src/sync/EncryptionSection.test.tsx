@@ -20,7 +20,7 @@ import { type SyncAccount, syncSettings } from './sync-settings.js';
 
 const PASSPHRASE = 'correct horse battery staple';
 const NEXT = 'a passphrase changed later';
-// Key derivation runs at its real cost (600,000 PBKDF2 iterations) on a shared machine.
+// Key derivation runs at its real cost (DEFAULT_PBKDF2_ITERATIONS) on a shared machine.
 const SLOW = { timeout: 15_000 };
 
 let server: RunningSyncServer;

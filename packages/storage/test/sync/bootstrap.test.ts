@@ -7,6 +7,7 @@ import type { SyncableChatStorage } from '../../src/types.js';
 import {
   ADAPTER_KINDS,
   type Device,
+  type DeviceStore,
   newDeviceStore,
   openAdapter,
   openDevice,
@@ -92,6 +93,25 @@ async function untilDownloaded(device: Device): Promise<void> {
       device.engine.getStatus().state === 'synced',
     `${device.name} downloaded its history`,
   );
+}
+
+/**
+ * The device's next life on `store`: it lists no conversations again, asks
+ * for exactly the conversations `left` on the stored queue, and ends with
+ * the server's records.
+ */
+async function resumesWithExactlyTheRest(
+  account: { token: string; userId: string; store: DeviceStore },
+  left: string[],
+): Promise<void> {
+  const net = holdMessagePages();
+  net.release();
+  const second = await openDevice('second life', { serverUrl: t.server.url, ...account, fetch: net.fetch });
+  t.open.push(second);
+  await untilDownloaded(second);
+  expect(net.urls.some((u) => /\/v1\/sync\/conversations(\?|$)/.test(u))).toBe(false);
+  expect([...net.asked.flat()].sort()).toEqual([...left].sort());
+  expect(await deviceSnapshot(second.adapter)).toEqual(await serverSnapshot(t.server.url, account.token));
 }
 
 async function messageCount(adapter: SyncableChatStorage): Promise<number> {
@@ -228,20 +248,7 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     const left = (await first.adapter.getBootstrap())!.queue;
     await first.close();
 
-    const net = holdMessagePages();
-    net.release();
-    const second = await openDevice('second life', {
-      serverUrl: t.server.url,
-      token,
-      userId,
-      store,
-      fetch: net.fetch,
-    });
-    t.open.push(second);
-    await untilDownloaded(second);
-    expect(net.urls.some((u) => /\/v1\/sync\/conversations(\?|$)/.test(u))).toBe(false);
-    expect([...net.asked.flat()].sort()).toEqual([...left].sort());
-    expect(await deviceSnapshot(second.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+    await resumesWithExactlyTheRest({ token, userId, store }, left);
   });
 
   it('keeps three requests in flight over disjoint conversations, writes one answer at a time, and ends exact', async () => {
@@ -333,20 +340,7 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     }
     await reopened.close();
 
-    const net = holdMessagePages();
-    net.release();
-    const second = await openDevice('second life', {
-      serverUrl: t.server.url,
-      token,
-      userId,
-      store,
-      fetch: net.fetch,
-    });
-    t.open.push(second);
-    await untilDownloaded(second);
-    expect(net.urls.some((u) => /\/v1\/sync\/conversations(\?|$)/.test(u))).toBe(false);
-    expect([...net.asked.flat()].sort()).toEqual([...left].sort());
-    expect(await deviceSnapshot(second.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+    await resumesWithExactlyTheRest({ token, userId, store }, left);
   });
 
   it('a record that arrives by pull and again, older, by the download keeps the greatest stamp', async () => {

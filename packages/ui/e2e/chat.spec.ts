@@ -4,8 +4,10 @@ import { conversations, openApp, reload, send, waitForAnswerDone } from './helpe
 test('a sent message and its streamed answer survive a reload', async ({ page }) => {
   await openApp(page);
   await expect(page.getByRole('status', { name: 'Sync status' })).toHaveText(/Sync off/);
+  // Watched from before sending, every frame: the demo answer can end between two polls of an expect.
+  const stopShown = page.getByRole('button', { name: 'Stop' }).waitFor();
   await send(page, 'What is 12 * (7 + 5)?');
-  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await stopShown;
   await waitForAnswerDone(page);
   await expect(page.getByText('= 144')).toBeVisible();
   await expect(page.getByText('Tool call: calculator')).toBeVisible();

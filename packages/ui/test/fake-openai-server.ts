@@ -12,6 +12,7 @@ export interface FakeOpenAI {
     messages: { role: string; content?: unknown; tool_call_id?: string }[];
     temperature?: number;
     max_tokens?: number;
+    stream_options?: { include_usage?: boolean };
   }[];
   close(): Promise<void>;
 }
@@ -49,8 +50,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 /**
  * `GET /models` lists the scenario models, or answers 401 to the key `sk-wrong`.
  * Scenarios by model name: `fake-model` (text or calculator tool), `bad-key` (401), `broken` (500 mid-way).
- * Every finished stream ends with a usage chunk (no choices), as OpenAI sends with
- * `stream_options.include_usage`: 10 prompt tokens plus one per message sent, 7 completion tokens.
+ * A finished stream ends with a usage chunk (no choices) only when the request asks for it with
+ * `stream_options.include_usage`, as OpenAI does: 10 prompt tokens plus one per message sent,
+ * 7 completion tokens.
  * With `fake-model`, a message saying "half a call" gets a calculator call whose arguments stop
  * half-way, and the stream then stays open without another byte until the client goes away.
  */
@@ -165,16 +167,18 @@ export async function startFakeOpenAI(opts: { chunkDelayMs?: number } = {}): Pro
       for (const piece of FAKE_TEXT.match(/.{1,8}/g) ?? []) await send(chunk({ content: piece }));
       await send(chunk({}, 'stop'));
     }
-    await send({
-      ...chunk({}),
-      choices: [],
-      // The prompt grows by a token per message sent, so that successive answers report different figures.
-      usage: {
-        prompt_tokens: 10 + body.messages.length,
-        completion_tokens: 7,
-        total_tokens: 17 + body.messages.length,
-      },
-    });
+    if (body.stream_options?.include_usage === true) {
+      await send({
+        ...chunk({}),
+        choices: [],
+        // The prompt grows by a token per message sent, so that successive answers report different figures.
+        usage: {
+          prompt_tokens: 10 + body.messages.length,
+          completion_tokens: 7,
+          total_tokens: 17 + body.messages.length,
+        },
+      });
+    }
     res.write('data: [DONE]\n\n');
     res.end();
   });

@@ -36,13 +36,15 @@ async function run(model: string, history: Message[]) {
 }
 
 describe('OpenAI-compatible endpoint over SSE', () => {
-  it('streams text deltas and reports token usage', async () => {
+  it('streams text deltas and reports token usage, which it asks the endpoint for', async () => {
     const events = await run('fake-model', [user('hi')]);
     const text = events.map((e) => (e.type === 'text' ? e.delta : '')).join('');
     expect(text).toBe(FAKE_TEXT);
     expect(events.filter((e) => e.type === 'text').length).toBeGreaterThan(3);
+    // The fake endpoint, like OpenAI, reports usage only when the request asks for it.
     expect(events).toContainEqual({ type: 'usage', tokens: { input: 11, output: 7 } });
     const request = server.requests.at(-1)!;
+    expect(request.stream_options).toEqual({ include_usage: true });
     expect(request.messages).toEqual([{ role: 'user', content: 'hi' }]);
   });
 

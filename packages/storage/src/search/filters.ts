@@ -3,6 +3,7 @@
 // what to fix), then applied to each matching document from what the index
 // stores, without reading storage.
 import { ChatStorageError } from '../errors.js';
+import { hasEveryTag } from '../tags/tags.js';
 import type { Role } from '../types.js';
 import type { IndexedConversation } from './documents.js';
 
@@ -11,7 +12,7 @@ export interface SearchFilters {
   roles?: readonly Role[];
   /** Only messages answered by one of these models (`metadata.model`); leaves title hits out. */
   models?: readonly string[];
-  /** Only conversations that have every one of these tags. */
+  /** Only conversations that have every one of these tags (in any case: "Work" and "work" are one tag). */
   tags?: readonly string[];
   /** Only hits at or after this time (ms since epoch): a message's creation, a title's last update. */
   from?: number;
@@ -76,7 +77,7 @@ export function filterPredicate(
     (includeArchived || !c.archived) &&
     (!roles || (role !== undefined && roles.has(role))) &&
     (!models || (model !== undefined && models.has(model))) &&
-    (!tags || tags.every((t) => c.tags.includes(t))) &&
+    (!tags || hasEveryTag(c, tags)) &&
     (f.from === undefined || time >= f.from) &&
     (f.to === undefined || time <= f.to);
 }

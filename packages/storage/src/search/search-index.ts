@@ -4,6 +4,7 @@
 import MiniSearch from 'minisearch';
 import { ChatStorageError } from '../errors.js';
 import { yieldToEventLoop } from '../export/pages.js';
+import { collectTags } from '../tags/tags.js';
 import type { ChatStorageAdapter, Conversation, Message, Role, StorageChange } from '../types.js';
 import {
   fingerprint,
@@ -213,17 +214,18 @@ class LiveSearchIndex implements SearchIndex {
     await this.ready;
     await this.flush();
     const models = new Set<string>();
-    const tags = new Set<string>();
+    const tagged: IndexedConversation[] = [];
     for (const c of this.conversations.values()) {
       if (projectId !== null && c.projectId !== projectId) continue;
-      for (const tag of c.tags) tags.add(tag);
+      tagged.push(c);
       for (const id of c.messageIds) {
         const model = this.index.getStoredFields(messageDocId(id))?.model;
         if (typeof model === 'string') models.add(model);
       }
     }
     const sorted = (set: Set<string>) => [...set].sort((a, b) => a.localeCompare(b));
-    return { models: sorted(models), tags: sorted(tags) };
+    // One entry per tag whatever its case, as the sidebar's tag filter lists them.
+    return { models: sorted(models), tags: collectTags(tagged).map((t) => t.tag) };
   }
 
   flush(): Promise<void> {

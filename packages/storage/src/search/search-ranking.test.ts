@@ -174,6 +174,19 @@ describe.each([
       expect(new Set(both.map((w) => w.split('/')[0]))).toEqual(new Set(['b']));
     });
 
+    it('by tags in any case, as the sidebar filter compares them; a tag spelled two ways is offered once', async () => {
+      const index = await indexOver(async (db) => {
+        await seedFiltered(db);
+        await db.updateConversation('w', { tags: ['Money'] });
+      });
+      const money = where(await index.search(null, 'budget', { tags: ['money'] }));
+      expect(new Set(money.map((w) => w.split('/')[0]))).toEqual(new Set(['a', 'b', 'w']));
+      const capitalised = where(await index.search(null, 'budget', { tags: ['MONEY'] }));
+      expect(capitalised.sort()).toEqual(money.sort());
+      expect((await index.facets(null)).tags).toHaveLength(2);
+      expect((await index.facets(null)).tags.map((t) => t.toLowerCase())).toEqual(['home', 'money']);
+    });
+
     it('by date range, both ends included', async () => {
       const index = await indexOver(seedFiltered);
       const day = 24 * 3600 * 1000;

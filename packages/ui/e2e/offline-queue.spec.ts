@@ -55,3 +55,49 @@ test('a message sent offline waits, and is sent once when back online, with two 
   expect(server.requests.at(-1)!.messages).toEqual([{ role: 'user', content: 'Queued while offline' }]);
   await expect(first.locator('article.message-assistant')).toHaveCount(1);
 });
+
+test('a waiting message can be edited or cancelled, and is sent when the app starts again', async ({
+  context,
+}) => {
+  const page = await context.newPage();
+  await openApp(page);
+  await useEndpoint(page, server.url, 'fake-model');
+  await context.setOffline(true);
+  await expect(page.getByRole('alert').filter({ hasText: 'works offline' })).toBeVisible();
+
+  await send(page, 'Never to be sent');
+  const cancelled = page.locator('article.message-user');
+  await expect(cancelled.getByRole('status')).toHaveText(new RegExp(WAITING), { timeout: 15_000 });
+  await cancelled.getByRole('button', { name: 'Cancel sending' }).click();
+  await expect(cancelled).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await send(page, 'First draft');
+  const question = page.locator('article.message-user');
+  await expect(question.getByRole('status')).toHaveText(new RegExp(WAITING), { timeout: 15_000 });
+  await question.hover();
+  await question.getByRole('button', { name: 'Edit message' }).click();
+  await question.getByRole('textbox').fill('Edited before sending');
+  await question.getByRole('button', { name: 'Save and send' }).click();
+  // Replaced in place (it was never sent), still waiting: no second version.
+  await expect(question).toHaveCount(1);
+  await expect(question).toContainText('Edited before sending');
+  await expect(question.getByRole('status')).toHaveText(new RegExp(WAITING));
+  await expect(question.getByText('1/2')).toHaveCount(0);
+
+  // Closed while still offline; the network comes back while no tab is open.
+  const address = page.url();
+  const before = server.requests.length;
+  await page.close();
+  await context.setOffline(false);
+  const again = await context.newPage();
+  await again.goto(address);
+  await expect(again.locator('article.message-assistant')).toContainText('fake endpoint', {
+    timeout: 15_000,
+  });
+  await expect(again.getByText(WAITING)).toHaveCount(0);
+  await again.waitForTimeout(1500);
+  expect(server.requests.slice(before).map((r) => r.messages)).toEqual([
+    [{ role: 'user', content: 'Edited before sending' }],
+  ]);
+});

@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { conversations, openApp, reload, send, waitForAnswerDone } from './helpers.js';
+import { authenticate, newDevice, syncNow, uniqueUser } from './sync-helpers.js';
 
 /** Starts a conversation; its address once the first message is saved (the answer may still stream). */
 async function chat(page: Page, text: string, opts: { waitForAnswer?: boolean } = {}) {
@@ -107,4 +108,29 @@ test('a project is renamed, gets conversations by its menu and by dragging, and 
   await expect(project.locator('option')).toHaveText(['default']);
   for (const name of ['Stays here', 'Moved by menu', 'Moved by drag'])
     await expect(item(page, name)).toBeVisible();
+});
+
+test('a link to a conversation made on another device opens once sync fetches it', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const user = uniqueUser('link');
+  await openApp(page);
+  await authenticate(page, 'Sign up', user);
+  const other = await newDevice(browser);
+  // No live updates on this device: only what the link itself asks of the server brings the conversation.
+  await other.context().route('**/v1/sync/events', (route) => route.abort());
+  await authenticate(other, 'Sign in', user);
+
+  const link = await chat(page, 'Made on the first device', { waitForAnswer: true });
+  await syncNow(page);
+  await other.waitForTimeout(1000);
+  await expect(item(other, 'Made on the first device')).toHaveCount(0);
+
+  const tab = await other.context().newPage();
+  await tab.goto(link);
+  await expect(title(tab)).toHaveText('Made on the first device', { timeout: 15_000 });
+  await expect(tab.locator('article.message-assistant')).toHaveAttribute('data-status', 'complete');
+  await other.context().close();
 });

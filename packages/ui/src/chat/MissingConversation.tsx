@@ -2,7 +2,7 @@
 // device: so it says, and with sync on it asks the server first (the
 // conversation opens by itself once it arrives).
 import { useEffect, useState } from 'react';
-import { getSyncRuntime, useSyncSettings } from '../sync/sync-service.js';
+import { useSyncSettings, whenSyncStarted } from '../sync/sync-service.js';
 
 export function MissingConversation({ conversationId }: { conversationId: string }) {
   const syncing = useSyncSettings((s) => s.enabled && !!s.account);
@@ -12,13 +12,17 @@ export function MissingConversation({ conversationId }: { conversationId: string
     if (!syncing) return;
     let live = true;
     setChecked(false);
-    const runtime = getSyncRuntime();
     const done = () => {
       if (live) setChecked(true);
     };
     // A pull brings it when it exists; on a new device still downloading, it is fetched first.
-    Promise.resolve(runtime?.syncNow())
-      .then(() => runtime?.prioritize(conversationId))
+    // A link opened in a new tab gets here before the app has started sync: wait for it, or
+    // the server would be said not to have it without being asked.
+    whenSyncStarted()
+      .then(async (runtime) => {
+        await runtime.syncNow();
+        await runtime.prioritize(conversationId);
+      })
       .then(done, done);
     return () => {
       live = false;

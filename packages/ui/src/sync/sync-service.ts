@@ -29,6 +29,18 @@ export function getSyncRuntime(): SyncRuntime | undefined {
   return runtime;
 }
 
+/** The runtime once the app has started it (after the first paint): for work that must not miss it. */
+export function whenSyncStarted(): Promise<SyncRuntime> {
+  if (starting) return starting;
+  return new Promise((resolve) => {
+    const onStart = () => {
+      waiting.delete(onStart);
+      if (runtime) resolve(runtime);
+    };
+    waiting.add(onStart);
+  });
+}
+
 function subscribe(listener: () => void): () => void {
   let inner = runtime?.subscribe(listener);
   if (inner) return inner;

@@ -110,7 +110,7 @@ test('a project is renamed, gets conversations by its menu and by dragging, and 
     await expect(item(page, name)).toBeVisible();
 });
 
-test('a link to a conversation made on another device opens once sync fetches it', async ({
+test('a link to a conversation made on another device opens once sync fetches it; offline it says the server cannot be asked', async ({
   page,
   browser,
 }) => {
@@ -132,5 +132,18 @@ test('a link to a conversation made on another device opens once sync fetches it
   await tab.goto(link);
   await expect(title(tab)).toHaveText('Made on the first device', { timeout: 15_000 });
   await expect(tab.locator('article.message-assistant')).toHaveAttribute('data-status', 'complete');
+
+  // Offline, the server cannot be asked: the page says so instead of saying the server does not have it.
+  await tab.context().setOffline(true);
+  await tab.evaluate(() => {
+    history.pushState(null, '', '/c/not-fetched-yet');
+    dispatchEvent(new PopStateEvent('popstate'));
+  });
+  const missing = tab.getByRole('status').filter({ hasText: 'not on this device' });
+  await expect(missing).toContainText('cannot be reached', { timeout: 15_000 });
+  await expect(missing).not.toContainText('does not have it');
+  // Back online it asks again, and now the server can say it has no such conversation.
+  await tab.context().setOffline(false);
+  await expect(missing).toContainText('The sync server does not have it either', { timeout: 15_000 });
   await other.context().close();
 });

@@ -68,7 +68,8 @@ class Engine implements SyncEngine {
   /** A fresh device's history download (bootstrap.ts, backfill.ts) and its running pass. */
   private readonly backfill: Backfill;
   private backfillRun: Promise<void> | undefined;
-  private readonly prioritizeRequests = new Map<string, () => void>();
+  /** A follower's prioritize calls the leader has not answered yet, by request id. */
+  private readonly prioritizeRequests = new Map<string, { conversationId: string; resolve: () => void }>();
 
   private readonly pace: PushPace;
   private readonly intervalTimer: Timer;
@@ -190,7 +191,7 @@ class Engine implements SyncEngine {
     if (running) await running.catch(() => {});
     await this.backfillRun;
     this.backfill.release();
-    for (const resolve of this.prioritizeRequests.values()) resolve();
+    for (const { resolve } of this.prioritizeRequests.values()) resolve();
     this.prioritizeRequests.clear();
     this.leadership?.resign();
     this.leadership = undefined;
@@ -223,7 +224,7 @@ class Engine implements SyncEngine {
     // The leading tab downloads; it answers once the conversation is on this device.
     const requestId = newId();
     await new Promise<void>((resolve) => {
-      this.prioritizeRequests.set(requestId, resolve);
+      this.prioritizeRequests.set(requestId, { conversationId, resolve });
       this.tabs?.post({ type: 'prioritize', requestId, conversationId });
     });
   }
@@ -300,6 +301,11 @@ class Engine implements SyncEngine {
       // syncNow calls made while this tab waited for the lead are answered by its own first sync.
       if (this.followerRequests.size > 0) {
         void this.kick().then(() => this.answerFollowerRequests());
+      }
+      // A leader that went away before answering leaves its prioritize requests to this tab.
+      for (const [requestId, { conversationId, resolve }] of this.prioritizeRequests) {
+        this.prioritizeRequests.delete(requestId);
+        void this.backfill.prioritize(conversationId).then(resolve, resolve);
       }
     } else {
       this.pace.cancel();
@@ -611,9 +617,9 @@ class Engine implements SyncEngine {
         }
         break;
       case 'prioritized': {
-        const resolve = this.prioritizeRequests.get(message.requestId);
+        const request = this.prioritizeRequests.get(message.requestId);
         this.prioritizeRequests.delete(message.requestId);
-        resolve?.();
+        request?.resolve();
         break;
       }
       case 'token':

@@ -3,7 +3,15 @@
 // other tab takes over when the leader goes away.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LockManagerLike } from '../../src/sync/leader.js';
-import { type Device, newDeviceStore, openDevice, settle, sleep, until } from './harness/devices.js';
+import {
+  type Device,
+  newDeviceStore,
+  openAdapter,
+  openDevice,
+  settle,
+  sleep,
+  until,
+} from './harness/devices.js';
 import { startServer, type TestServer } from './harness/server.js';
 import { deviceSnapshot, serverSnapshot } from './harness/snapshot.js';
 import { MemoryLockManager } from './memory-locks.js';
@@ -122,5 +130,50 @@ describe.each(cases)('two tabs on one device with %s', (_name, makeLocks) => {
     );
     const titles = Object.values((await serverSnapshot(server.url, token)).conversations).map((x) => x.title);
     expect(titles).toEqual(['waiting for sign-in']);
+  });
+});
+
+// Only a lock can stand for a leader tab that hangs: it holds the lead and answers nothing.
+describe('a leading tab that hangs', () => {
+  it('a prioritize the leader never answered is done by the follower once it leads', async () => {
+    const locks = new MemoryLockManager();
+    const { token, userId } = await server.signup();
+    const other = await openDevice('other', { serverUrl: server.url, token });
+    open.push(other);
+    const c = await other.adapter.createConversation({ projectId: 'p1', title: 'asked for from tab 2' });
+    await other.sync();
+    const store = newDeviceStore('indexeddb');
+    // A tab that took the lead and then hung: it holds the lock and answers no message.
+    let hungTabGoes!: () => void;
+    const hung = new Promise<void>((resolve) => {
+      hungTabGoes = resolve;
+    });
+    const first = await openAdapter(store);
+    const lockName = first.clientId; // Tabs of one device elect a leader under the device's client id.
+    await first.close();
+    void locks.request(lockName, {}, () => hung);
+    const tab = await openDevice('tab2', {
+      serverUrl: server.url,
+      token,
+      userId,
+      store,
+      locks,
+      start: false,
+    });
+    open.push(tab);
+    tab.engine.start();
+    await sleep(100);
+    expect(tab.engine.getStatus().leader).toBe(false);
+    let answered = false;
+    const asked = tab.engine.prioritize(c.id).then(() => {
+      answered = true;
+    });
+    await sleep(200);
+    expect(answered).toBe(false);
+    hungTabGoes();
+    await until(() => answered, 'the prioritize call returns once tab 2 leads', 5000);
+    await asked;
+    await tab.sync();
+    expect((await tab.adapter.getConversation(c.id))?.title).toBe('asked for from tab 2');
   });
 });

@@ -140,12 +140,30 @@ describe('content search in the sidebar', () => {
     const list = await screen.findByRole('region', { name: 'Message matches' });
     await waitFor(() => expect(within(list).getAllByRole('button')).toHaveLength(2));
     fireEvent.click(screen.getByRole('button', { name: 'All projects' }));
-    await waitFor(() => expect(within(list).getAllByRole('button')).toHaveLength(3));
-    const other = within(list).getByRole('button', { name: /Dough in another project/ });
+    // The other project's message, and its title (the open project's titles are listed by the title filter).
+    await waitFor(() => expect(within(list).getAllByRole('button')).toHaveLength(4));
+    const other = within(list).getByRole('button', { name: /Dough figures for the quarter/ });
     expect(other.textContent).toContain('Project: work');
+    const title = within(list).getByRole('button', { name: /^Dough in another project.*Title: Dough/ });
+    expect(title.textContent).toContain('Project: work');
+    expect(within(list).queryByRole('button', { name: /Title: Baking/ })).toBeNull();
     fireEvent.click(other);
     expect(useUi.getState().projectId).toBe('work');
     expect(useUi.getState().activeByProject.work).toBe('c-other');
+    expect(useJump.getState().target).toMatchObject({ conversationId: 'c-other', messageId: 'm3' });
+  });
+
+  it('"All projects" lists other projects\' conversations whose title matches; opening one opens it at its end', async () => {
+    await seed();
+    useSearchFilters.getState().set({ scope: 'all' });
+    renderResults('another');
+    const list = await screen.findByRole('region', { name: 'Message matches' });
+    const hit = await within(list).findByRole('button', { name: /Title: Dough in another project/ });
+    expect(hit.textContent).toContain('Project: work');
+    fireEvent.click(hit);
+    expect(useUi.getState().projectId).toBe('work');
+    expect(useUi.getState().activeByProject.work).toBe('c-other');
+    expect(useJump.getState().target).toBeUndefined();
   });
 
   it('narrows by role with the filters', async () => {

@@ -1,5 +1,7 @@
 // Content matches listed under the title matches in the sidebar. Opening
-// one opens its conversation at that message.
+// one opens its conversation at that message. Searching every project, the
+// titles of other projects' conversations are listed here too (the sidebar's
+// title filter lists only the open project's).
 import { queryTerms } from '@chatkeep/storage';
 import { useProjectName } from '../data/queries.js';
 import { useUi } from '../data/ui-store.js';
@@ -22,6 +24,8 @@ export function ContentResults({ projectId, query }: { projectId: string; query:
   const jumpTo = useJump((s) => s.jumpTo);
 
   if (!query.trim()) return null;
+  // The open project's title hits are in the list above already.
+  const shown = hits.filter((hit) => hit.messageId !== undefined || hit.projectId !== projectId);
   return (
     <section className="content-results" aria-label="Message matches" aria-busy={searching}>
       <h2>In messages</h2>
@@ -33,19 +37,19 @@ export function ContentResults({ projectId, query }: { projectId: string; query:
         <p className="muted nav-empty">
           Words as common as “the” or “to” are not searched: add a more specific word.
         </p>
-      ) : hits.length === 0 ? (
+      ) : shown.length === 0 ? (
         <p className="muted nav-empty">{searching ? 'Searching messages…' : 'No message matches.'}</p>
       ) : (
         <>
           <ul>
-            {hits.map((hit) => (
-              <li key={hit.messageId}>
+            {shown.map((hit) => (
+              <li key={hit.messageId ?? `title:${hit.conversationId}`}>
                 <button
                   type="button"
                   className="content-hit"
                   onClick={() => {
                     if (hit.projectId !== projectId) setProject(hit.projectId);
-                    jumpTo(hit.conversationId, hit.messageId!);
+                    if (hit.messageId) jumpTo(hit.conversationId, hit.messageId);
                     openConversation(hit.conversationId);
                   }}
                 >
@@ -54,7 +58,11 @@ export function ContentResults({ projectId, query }: { projectId: string; query:
                     <time dateTime={new Date(hit.time).toISOString()}>{formatHitTime(hit.time)}</time>
                   </span>
                   <span className="content-hit-snippet">
-                    {hit.role && <span className="content-hit-role">{ROLE_LABEL[hit.role]}: </span>}
+                    {hit.messageId === undefined ? (
+                      <span className="content-hit-role">Title: </span>
+                    ) : (
+                      hit.role && <span className="content-hit-role">{ROLE_LABEL[hit.role]}: </span>
+                    )}
                     <Snippet segments={hit.snippet} />
                   </span>
                   {(allProjects || hit.archived) && (

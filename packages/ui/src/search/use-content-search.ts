@@ -37,8 +37,9 @@ export interface SearchPage {
 }
 
 /**
- * One page of message hits (title hits are what the title filter already
- * lists) of `projectId`, or of every project when null.
+ * One page of hits of `projectId`: its messages (title hits are what the
+ * sidebar's title filter already lists). Of every project when null: titles
+ * too, since the title filter lists only the open project's conversations.
  */
 export async function searchMessages(
   adapter: ChatStorageAdapter,
@@ -52,7 +53,7 @@ export async function searchMessages(
   // One more than shown tells whether there is a next page.
   const hits = await index.search(projectId, query, {
     ...opts,
-    titles: false,
+    titles: projectId === null,
     offset,
     limit: CONTENT_SEARCH_LIMIT + 1,
   });

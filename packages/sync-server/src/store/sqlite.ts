@@ -87,6 +87,11 @@ function toUser(row: UserRow): UserRecord {
 // SQLite refuses the statement if the index is gone.
 export const MESSAGES_OF_SQL = `SELECT ${HEAD_COLUMNS}, data FROM records INDEXED BY records_by_conversation
   WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?`;
+/** Newest first: from the latest, or from before an id. */
+export const MESSAGES_NEWEST_OF_SQL = `SELECT ${HEAD_COLUMNS}, data FROM records INDEXED BY records_by_conversation
+  WHERE user_id = ? AND kind = 'message' AND conversation_id = ? ORDER BY id DESC LIMIT ?`;
+export const MESSAGES_BEFORE_SQL = `SELECT ${HEAD_COLUMNS}, data FROM records INDEXED BY records_by_conversation
+  WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?`;
 export const LIVE_MESSAGES_OF_SQL = `SELECT ${HEAD_COLUMNS} FROM records INDEXED BY records_by_conversation
   WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND deleted = 0 ORDER BY id`;
 
@@ -125,6 +130,8 @@ function prepareStatements(db: Database.Database) {
       'SELECT max(version) AS v FROM records WHERE user_id = ?',
     ),
     messagesOf: db.prepare<[string, string, string, number], RecordRow>(MESSAGES_OF_SQL),
+    messagesNewestOf: db.prepare<[string, string, number], RecordRow>(MESSAGES_NEWEST_OF_SQL),
+    messagesBefore: db.prepare<[string, string, string, number], RecordRow>(MESSAGES_BEFORE_SQL),
     projectsOf: db.prepare<[string], RecordRow>(
       `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = 'project' ORDER BY id`,
     ),
@@ -324,6 +331,20 @@ export class SqliteSyncStore implements SyncStore {
     maxDataBytes: number,
   ): Promise<PullPage> {
     const rows = this.stmt.messagesOf.iterate(userId, conversationId, after, limit + 1);
+    return pageWithin(rows, limit, maxDataBytes, toStored);
+  }
+
+  async messagesNewestOf(
+    userId: string,
+    conversationId: string,
+    before: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<PullPage> {
+    const rows =
+      before === ''
+        ? this.stmt.messagesNewestOf.iterate(userId, conversationId, limit + 1)
+        : this.stmt.messagesBefore.iterate(userId, conversationId, before, limit + 1);
     return pageWithin(rows, limit, maxDataBytes, toStored);
   }
 

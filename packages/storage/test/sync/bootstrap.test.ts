@@ -548,6 +548,55 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 
+  it('an answer larger than a write is written in several, and a conversation someone waits for goes between them', async () => {
+    const { token, userId } = await seededAccount(4, 3);
+    const net = holdMessagePages((conversations) => conversations.length === 1);
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: net.fetch,
+      // One answer of all 12 messages, written 5 records at a time.
+      backfill: { batchSize: 5, requestsInFlight: 1 },
+    });
+    t.open.push(fresh);
+    await until(() => net.held.length === 1, 'the download’s answer was given');
+    const queue = (await fresh.adapter.getBootstrap())!.queue;
+    const waited = queue[3]!;
+    // The download's first write is held until the waited conversation is read and waiting for its turn.
+    const writes: string[][] = [];
+    let gate: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => {
+      gate = resolve;
+    });
+    const applyRemote = fresh.adapter.applyRemote.bind(fresh.adapter);
+    fresh.adapter.applyRemote = async (changes, cursor) => {
+      const messages = changes.filter((c) => c.kind === 'message');
+      if (messages.length > 0) {
+        writes.push(messages.map((c) => (c.data as { conversationId: string }).conversationId));
+        if (writes.length === 1) await held;
+      }
+      return applyRemote(changes, cursor);
+    };
+    net.release();
+    await until(() => writes.length === 1, 'the download’s first write began');
+    const opened = fresh.engine.prioritize(waited);
+    await until(
+      () => net.urls.some((u) => u.includes('order=newest')),
+      'the waited conversation was asked for',
+    );
+    await sleep(300);
+    gate!();
+    await opened;
+    await untilDownloaded(fresh);
+    // The first write of the answer, then the waited conversation, then the rest of the answer.
+    expect(writes.map((w) => w.length)).toEqual([5, 3, 5, 2]);
+    expect(writes[1]).toEqual([waited, waited, waited]);
+    expect(writes[0]).not.toContain(waited);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+  });
+
   it('against a 1.1 server that ignores order=newest, a waited conversation is read by ascending id and ends exact', async () => {
     const { token, userId } = await seededAccount(3, 7);
     const asked: string[] = [];

@@ -190,6 +190,49 @@ describe.each(STORES)('bootstrap reads on %s', (storeName) => {
     expect((await messages(token, 'c1')).body.changes).toHaveLength(4);
   });
 
+  it('order=newest lists a conversation’s messages by descending id, going on with before, and says so', async () => {
+    const { token } = await signup(server.url);
+    await push(server.url, token, [
+      conversationChange('c1', stamp(t0)),
+      conversationChange('c2', stamp(t0)),
+      ...['m3', 'm1', 'm5', 'm4', 'm2'].map((id) =>
+        messageChange(id, 'c1', stamp(t0), { content: `text ${id}` }),
+      ),
+      messageChange('m9', 'c2', stamp(t0)),
+    ]);
+    await push(server.url, token, [tombstone('message', 'm4', stamp(t0 + 1))]);
+    const first = await messages(token, 'c1', '?order=newest&limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.order).toBe('newest');
+    expect(first.body.hasMore).toBe(true);
+    expect(first.body.changes.map((c) => [c.id, c.deleted, c.conversationId])).toEqual([
+      ['m5', false, 'c1'],
+      ['m4', true, 'c1'],
+    ]);
+    expect(first.body.changes[0]!.data).toMatchObject({ content: 'text m5' });
+    const rest = await messages(token, 'c1', '?order=newest&before=m4&limit=2');
+    expect(rest.body).toMatchObject({
+      changes: [{ id: 'm3' }, { id: 'm2' }],
+      hasMore: true,
+      order: 'newest',
+    });
+    expect((await messages(token, 'c1', '?order=newest&before=m2')).body).toEqual({
+      changes: [expect.objectContaining({ id: 'm1' })],
+      hasMore: false,
+      order: 'newest',
+    });
+    expect((await messages(token, 'c1', '?order=newest&before=m1')).body).toEqual({
+      changes: [],
+      hasMore: false,
+      order: 'newest',
+    });
+    // The default stays the ascending read of protocol 1.1, without `order`, as older clients expect.
+    const oldest = await messages(token, 'c1', '?order=oldest');
+    expect(oldest.body.changes.map((c) => c.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(oldest.body).not.toHaveProperty('order');
+    expect((await messages(token, 'c1')).body).not.toHaveProperty('order');
+  });
+
   it('another user’s conversation is empty, not visible', async () => {
     const owner = await signup(server.url);
     const stranger = await signup(server.url);
@@ -361,6 +404,10 @@ describe.each(STORES)('bootstrap reads on %s', (storeName) => {
       ['?limit=ten', /limit must be a positive whole number/],
       ['?after=a%01b', /after is a message id and must not contain control characters/],
       [`?after=${'a'.repeat(201)}`, /at most 200 characters/],
+      ['?order=latest', /order must be oldest or newest/],
+      ['?before=m1', /before goes with order=newest/],
+      ['?order=newest&after=m1', /with order=newest go on with before=/],
+      ['?order=newest&before=a%01b', /before is a message id and must not contain control characters/],
     ];
     for (const [query, message] of cases) {
       const res = await messages(token, 'c1', query);

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, SCHEMA_VERSION } from '../src/store/migrations.js';
-import { SqliteSyncStore } from '../src/store/sqlite.js';
-import { conversationChange, stamp, storedForm, tempDir } from './helpers.js';
+import { LIVE_MESSAGES_OF_SQL, MESSAGES_OF_SQL, SqliteSyncStore } from '../src/store/sqlite.js';
+import { conversationChange, messageChange, stamp, storedForm, tempDir } from './helpers.js';
 
 const dirs: { remove: () => void }[] = [];
 const newDir = () => {
@@ -74,6 +74,36 @@ describe('SQLite store', () => {
       { status: 'applied', version: 8 },
     ]);
     await store.close();
+  });
+
+  it('reads a conversation’s messages through the conversation index, not by walking all the user’s messages', async () => {
+    const dir = newDir();
+    const store = new SqliteSyncStore(dir);
+    await store.createUser(user('u1'));
+    // Many messages of other conversations, with ids on both sides of the one read.
+    const others = Array.from({ length: 300 }, (_, i) =>
+      storedForm(messageChange(`m${String(i).padStart(4, '0')}`, `c${i % 30}`, stamp(1_000 + i))),
+    );
+    await store.push('u1', [...others, storedForm(messageChange('m0150x', 'wanted', stamp(5_000)))]);
+    expect((await store.messagesOf('u1', 'wanted', '', 10, 1 << 20)).changes.map((c) => c.id)).toEqual([
+      'm0150x',
+    ]);
+    await store.close();
+    // The plan SQLite makes for the store's own statements with real values bound.
+    const db = new Database(join(dir, 'chatkeep.sqlite'), { readonly: true });
+    const plan = (sql: string, ...values: unknown[]) =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...values)
+        .map((row) => (row as { detail: string }).detail)
+        .join('; ');
+    expect(plan(MESSAGES_OF_SQL, 'u1', 'wanted', '', 1001)).toMatch(/USING INDEX records_by_conversation/);
+    expect(plan(LIVE_MESSAGES_OF_SQL, 'u1', 'wanted')).toMatch(/USING INDEX records_by_conversation/);
+    // What the same read picks unaided: the primary key, every message of the user.
+    expect(
+      plan(MESSAGES_OF_SQL.replace('INDEXED BY records_by_conversation', ''), 'u1', 'wanted', '', 1001),
+    ).toMatch(/USING PRIMARY KEY/);
+    db.close();
   });
 
   it('refuses a database written by a newer server, saying to upgrade', async () => {

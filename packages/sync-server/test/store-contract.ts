@@ -494,6 +494,33 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect((await store.messagesOf(userId, 'nothing', '', 10, MiB)).changes).toEqual([]);
       });
 
+      it('a conversation’s messages come newest first before a given id, paged by count and bytes', async () => {
+        const userId = await newUser();
+        await store.push(userId, [
+          conv('c1'),
+          conv('c2'),
+          msg('m3', 'c1'),
+          msg('m1', 'c1'),
+          msg('m2', 'c1'),
+          msg('x', 'c2'),
+        ]);
+        await store.push(userId, [gone('message', 'm2', t0 + 1)]);
+        const first = await store.messagesNewestOf(userId, 'c1', '', 2, MiB);
+        expect(first.changes.map((c) => [c.id, c.deleted])).toEqual([
+          ['m3', false],
+          ['m2', true],
+        ]);
+        expect(first.hasMore).toBe(true);
+        expect(await store.messagesNewestOf(userId, 'c1', 'm2', 2, MiB)).toMatchObject({
+          changes: [{ id: 'm1' }],
+          hasMore: false,
+        });
+        const byBytes = await store.messagesNewestOf(userId, 'c1', '', 10, 1);
+        expect(byBytes.changes.map((c) => c.id)).toEqual(['m3']);
+        expect(byBytes.hasMore).toBe(true);
+        expect((await store.messagesNewestOf(userId, 'nothing', '', 10, MiB)).changes).toEqual([]);
+      });
+
       it('messages of many conversations come conversation by conversation in the order asked, resumable anywhere', async () => {
         const userId = await newUser();
         await store.push(userId, [

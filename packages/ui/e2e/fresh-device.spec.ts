@@ -18,12 +18,19 @@ test('a fresh device signing in to 5,000 messages shows the sidebar and opens a 
 
   // A slow link for message reads only (the real server answers them): the
   // download's answers, of many conversations each, take 1.5 s, long enough
-  // to use the app meanwhile; a read of one conversation (the one clicked)
-  // takes 0.5 s, and goes beside the download's, never behind it.
+  // to use the app meanwhile; a read of one conversation (the one clicked,
+  // newest first) takes 0.5 s, and goes beside the download's, never behind it.
   await page.route('**/v1/sync/messages', async (route) => {
     const { conversations: named } = route.request().postDataJSON() as { conversations: string[] };
     const response = await route.fetch();
     await new Promise((resolve) => setTimeout(resolve, named.length > 1 ? 1_500 : 500));
+    await route.fulfill({ response });
+  });
+  const newestFirst: string[] = [];
+  await page.route(/\/v1\/sync\/conversations\/[^/]+\/messages/, async (route) => {
+    newestFirst.push(new URL(route.request().url()).searchParams.get('order') ?? 'oldest');
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await route.fulfill({ response });
   });
   await openApp(page);
@@ -45,6 +52,8 @@ test('a fresh device signing in to 5,000 messages shows the sidebar and opens a 
     seededText(opened, MESSAGES - 1).slice(0, 30),
   );
   await expect(syncStatus(page)).toContainText('Downloading history');
+  // Read latest first: its 100 messages fit the first page.
+  expect(newestFirst).toEqual(['newest']);
 
   // The rest arrives by itself, and the status says so.
   await expect(syncStatus(page)).not.toContainText('Downloading history', { timeout: 60_000 });

@@ -71,13 +71,14 @@ export interface SyncEngineOptions {
    */
   keyStore?: KeyStore;
   /**
-   * A fresh device's history download: messages per request, records per
+   * A fresh device's history download: messages per request, messages in
+   * the first page of a conversation someone waits for, records per
    * transaction, conversations per request, requests in flight at once, and
    * conversations per page of the first list (default: the server's).
    */
   backfill?: Pick<
     BackfillOptions,
-    'pageLimit' | 'batchSize' | 'conversationsPerRequest' | 'requestsInFlight'
+    'pageLimit' | 'latestPageLimit' | 'batchSize' | 'conversationsPerRequest' | 'requestsInFlight'
   > & {
     listLimit?: number;
   };

@@ -483,6 +483,11 @@ export class SyncEncryption {
         );
         return { changes, hasMore: hasMore ?? false };
       },
+      // Goes on from the server's last id (`goOn`), so a quarantined record cannot cut the read short.
+      latestMessages: async (token, conversationId, before, limit) => {
+        const page = await raw.latestMessages(token, conversationId, before, limit);
+        return { ...page, changes: await this.openAll(token, page.changes) };
+      },
       // Resumes at the server's `next`, so a quarantined record cannot cut the download short.
       messagesOfMany: async (token, read) => {
         const page = await raw.messagesOfMany(token, read);

@@ -87,6 +87,19 @@ export interface MessagesResponse {
   changes: ServerRecordChange[];
   hasMore: boolean;
 }
+/**
+ * A page of one conversation's messages read latest first. `order` is
+ * 'newest' when the server read them by descending id (go on with `before`
+ * = `goOn`); absent when it has no such read and answered by ascending id
+ * from the first (go on with `after` = `goOn`). `goOn` is the last id the
+ * server listed, there whenever `hasMore` is.
+ */
+export interface LatestMessagesResponse {
+  changes: ServerRecordChange[];
+  hasMore: boolean;
+  order?: 'newest';
+  goOn?: string;
+}
 /** Messages of many conversations; each change names its conversation. */
 export interface MessagesReadResponse {
   changes: (ServerRecordChange & { conversationId?: string })[];
@@ -119,6 +132,16 @@ export interface SyncClient {
     after: string | undefined,
     limit: number,
   ): Promise<MessagesResponse>;
+  /**
+   * Protocol 1.1 addition: a conversation's message records by descending id,
+   * those before message id `before` (undefined: from the latest).
+   */
+  latestMessages(
+    token: string,
+    conversationId: string,
+    before: string | undefined,
+    limit: number,
+  ): Promise<LatestMessagesResponse>;
   /** The account's end-to-end encryption keys (null when none are set) and their revision. */
   accountKeys(token: string): Promise<AccountKeysResponse>;
   /** Stores key material, changing it only from revision `previous` (409 `request-refused` otherwise). */
@@ -272,6 +295,22 @@ export function createSyncClient(opts: SyncClientOptions): SyncClient {
         { method: 'GET', token },
         messagesAnswerSchema,
       ) as Promise<MessagesResponse>;
+    },
+    latestMessages: async (token, conversationId, before, limit) => {
+      const query = new URLSearchParams({ order: 'newest', limit: String(limit) });
+      if (before !== undefined) query.set('before', before);
+      const page = (await request(
+        `/v1/sync/conversations/${encodeURIComponent(conversationId)}/messages?${query}`,
+        { method: 'GET', token },
+        messagesAnswerSchema,
+      )) as MessagesResponse & { order?: 'newest' };
+      const last = page.changes.at(-1)?.id;
+      return {
+        changes: page.changes,
+        hasMore: page.hasMore,
+        ...(page.order === 'newest' ? { order: 'newest' as const } : {}),
+        ...(page.hasMore && last !== undefined ? { goOn: last } : {}),
+      };
     },
     accountKeys: (token) => request('/v1/account/keys', { method: 'GET', token }, accountKeysResponseSchema),
     putAccountKeys: (token, body) =>

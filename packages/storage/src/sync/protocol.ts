@@ -190,6 +190,19 @@ export const pullQuerySchema = z.object({ since: z.string().optional(), limit: l
  */
 export const pageByIdQuerySchema = z.object({ after: z.string().optional(), limit: limitParam });
 
+/**
+ * Protocol 1.1 addition, GET /v1/sync/conversations/:id/messages only:
+ * `order=newest` reads the conversation's messages by descending id, ids
+ * less than `before` (omitted: from the latest), so that a device shows a
+ * conversation's latest page before its older ones. The answer then says
+ * `"order":"newest"`; a server without this addition ignores both
+ * parameters and answers by ascending id, without `order`.
+ */
+export const messagesQuerySchema = pageByIdQuerySchema.extend({
+  order: z.enum(['oldest', 'newest'], { error: 'order must be oldest or newest' }).optional(),
+  before: z.string().optional(),
+});
+
 export const pullResponseSchema = z.object({
   changes: z.array(serverChangeSchema),
   cursor: z.string(),
@@ -210,10 +223,14 @@ export const conversationsResponseSchema = z.object({
 });
 export type ConversationsResponse = z.infer<typeof conversationsResponseSchema>;
 
-/** GET /v1/sync/conversations/:id/messages: a page of the conversation's messages by id. */
+/**
+ * GET /v1/sync/conversations/:id/messages: a page of the conversation's
+ * messages by id; `order` is 'newest' exactly when they come by descending id.
+ */
 export const messagesResponseSchema = z.object({
   changes: z.array(serverChangeSchema),
   hasMore: z.boolean(),
+  order: z.literal('newest').optional(),
 });
 export type MessagesResponse = z.infer<typeof messagesResponseSchema>;
 

@@ -488,6 +488,154 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     expect(writes).toHaveLength(3);
   });
 
+  it('a conversation someone waits for is read newest first: its latest page is on the device before its older pages come', async () => {
+    const { token, userId } = await seededAccount(2, 12);
+    // The download's answers are held, and so is every answer for the waited conversation after its first.
+    let answers = 0;
+    const older: (() => void)[] = [];
+    const net = holdMessagePages();
+    const fetchSplit: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!url.includes('order=newest')) return net.fetch(input, init);
+      net.urls.push(url);
+      const response = await fetch(input, init);
+      answers += 1;
+      if (answers > 1) await new Promise<void>((resolve) => older.push(resolve));
+      return response;
+    };
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: fetchSplit,
+      backfill: { latestPageLimit: 5, pageLimit: 4 },
+    });
+    t.open.push(fresh);
+    await until(() => net.held.length === 1, 'the download’s first answer was given');
+    const queue = (await fresh.adapter.getBootstrap())!.queue;
+    const waited = queue[1]!;
+    const name = (m: number) => `${waited}-m${String(m).padStart(3, '0')}`;
+    const writes: string[][] = [];
+    fresh.adapter.subscribe((change) => {
+      const mine = change.messages.filter((m) => m.conversationId === waited).map((m) => m.id);
+      if (mine.length > 0) writes.push(mine.sort());
+    });
+    const opened = fresh.engine.prioritize(waited);
+    await until(() => older.length === 1, 'the second page was asked for');
+    // The latest five are on the device, the older pages still on their way.
+    expect(writes).toEqual([[7, 8, 9, 10, 11].map(name)]);
+    const latest = await fresh.adapter.getMessages(waited, { limit: 3 });
+    expect(latest.messages.map((m) => m.id)).toEqual([9, 10, 11].map(name));
+    expect(fresh.engine.getStatus().backfill).toEqual({ done: 0, total: 2 });
+    expect((await fresh.adapter.getBootstrap())!.queue).toContain(waited);
+    for (;;) {
+      const next = older.shift();
+      if (next) next();
+      else if (writes.length === 3) break;
+      await sleep(20);
+    }
+    await opened;
+    expect(writes).toEqual([[7, 8, 9, 10, 11].map(name), [3, 4, 5, 6].map(name), [0, 1, 2].map(name)]);
+    expect(net.urls.filter((u) => u.includes('order=newest')).map((u) => new URL(u).search)).toEqual([
+      '?order=newest&limit=5',
+      `?order=newest&limit=4&before=${name(7)}`,
+      `?order=newest&limit=4&before=${name(3)}`,
+    ]);
+    expect(fresh.engine.getStatus().backfill).toEqual({ done: 1, total: 2 });
+    net.release();
+    await untilDownloaded(fresh);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+  });
+
+  it('an answer larger than a write is written in several, and a conversation someone waits for goes between them', async () => {
+    const { token, userId } = await seededAccount(4, 3);
+    const net = holdMessagePages((conversations) => conversations.length === 1);
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: net.fetch,
+      // One answer of all 12 messages, written 5 records at a time.
+      backfill: { batchSize: 5, requestsInFlight: 1 },
+    });
+    t.open.push(fresh);
+    await until(() => net.held.length === 1, 'the download’s answer was given');
+    const queue = (await fresh.adapter.getBootstrap())!.queue;
+    const waited = queue[3]!;
+    // The download's first write is held until the waited conversation is read and waiting for its turn.
+    const writes: string[][] = [];
+    let gate: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => {
+      gate = resolve;
+    });
+    const applyRemote = fresh.adapter.applyRemote.bind(fresh.adapter);
+    fresh.adapter.applyRemote = async (changes, cursor) => {
+      const messages = changes.filter((c) => c.kind === 'message');
+      if (messages.length > 0) {
+        writes.push(messages.map((c) => (c.data as { conversationId: string }).conversationId));
+        if (writes.length === 1) await held;
+      }
+      return applyRemote(changes, cursor);
+    };
+    net.release();
+    await until(() => writes.length === 1, 'the download’s first write began');
+    const opened = fresh.engine.prioritize(waited);
+    await until(
+      () => net.urls.some((u) => u.includes('order=newest')),
+      'the waited conversation was asked for',
+    );
+    await sleep(300);
+    gate!();
+    await opened;
+    await untilDownloaded(fresh);
+    // The first write of the answer, then the waited conversation, then the rest of the answer.
+    expect(writes.map((w) => w.length)).toEqual([5, 3, 5, 2]);
+    expect(writes[1]).toEqual([waited, waited, waited]);
+    expect(writes[0]).not.toContain(waited);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+  });
+
+  it('against a 1.1 server that ignores order=newest, a waited conversation is read by ascending id and ends exact', async () => {
+    const { token, userId } = await seededAccount(3, 7);
+    const asked: string[] = [];
+    // A server of protocol 1.1 before the newest-first read: it ignores order and before.
+    const older: typeof fetch = (input, init) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      if (url.pathname.includes('/messages')) asked.push(url.pathname + url.search);
+      url.searchParams.delete('order');
+      url.searchParams.delete('before');
+      return fetch(url, init);
+    };
+    // The download's answers are held; the waited conversation's older pages (by ascending id) pass.
+    const net = holdMessagePages((conversations) => conversations.length === 1);
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: async (input, init) =>
+        String(input instanceof Request ? input.url : input).includes('/v1/sync/messages')
+          ? net.fetch(input, init)
+          : older(input, init),
+      backfill: { latestPageLimit: 3, pageLimit: 3 },
+    });
+    t.open.push(fresh);
+    await until(() => net.held.length === 1, 'the download’s first answer was given');
+    const waited = (await fresh.adapter.getBootstrap())!.queue[2]!;
+    await fresh.engine.prioritize(waited);
+    expect((await fresh.adapter.loadConversation(waited)).map((m) => m.id)).toEqual(
+      Array.from({ length: 7 }, (_, m) => `${waited}-m${String(m).padStart(3, '0')}`),
+    );
+    expect(asked[0]).toMatch(/order=newest/);
+    // The rest of it by ascending id after the first answer's last message.
+    expect(net.asked.slice(1)).toEqual([[waited], [waited]]);
+    net.release();
+    await untilDownloaded(fresh);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+  });
+
   it('against a 1.1 server without the read of many conversations, fetches one conversation per request', async () => {
     const { token, userId } = await seededAccount(4, 3);
     const proxy = await startProxy(() => t.server.url);

@@ -13,6 +13,7 @@ import {
   DEFAULT_PULL_LIMIT,
   MAX_PULL_LIMIT,
   MAX_PUSH_BYTES,
+  messagesQuerySchema,
   messagesReadRequestSchema,
   pageByIdQuerySchema,
   pullQuerySchema,
@@ -56,6 +57,28 @@ function pageByIdQuery(c: Context<AppEnv>, what: string, defaultLimit: number, m
     );
   }
   return { after, limit: Math.min(query.data.limit ?? defaultLimit, maxLimit) };
+}
+
+/** `order` (oldest unless asked) and `before` (a message id, '' when omitted) of a conversation's messages read. */
+function messagesOrder(c: Context<AppEnv>) {
+  const query = messagesQuerySchema.safeParse(c.req.query());
+  if (!query.success) {
+    throw new HttpError(400, 'invalid-request', `Invalid messages query: ${describeZodError(query.error)}`);
+  }
+  const order = query.data.order ?? 'oldest';
+  const before = query.data.before ?? '';
+  if (before !== '' && order !== 'newest') {
+    throw new HttpError(400, 'invalid-request', 'before goes with order=newest; by ascending id use after.');
+  }
+  const beforeIssue = before === '' ? undefined : idProblem(before);
+  if (beforeIssue) {
+    throw new HttpError(
+      400,
+      'invalid-request',
+      `before is a message id and ${beforeIssue}; omit it to start from the latest message.`,
+    );
+  }
+  return { order, before };
 }
 
 export function syncRoutes({
@@ -128,8 +151,22 @@ export function syncRoutes({
     const conversationId = c.req.param('id');
     const idIssue = idProblem(conversationId);
     if (idIssue) throw new HttpError(400, 'invalid-request', `The conversation id ${idIssue}.`);
+    const { order, before } = messagesOrder(c);
     const { after, limit } = pageByIdQuery(c, 'message', DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
-    const page = await store.messagesOf(c.get('userId'), conversationId, after, limit, pullDataBudget(limit));
+    const userId = c.get('userId');
+    const budget = pullDataBudget(limit);
+    if (order === 'newest') {
+      if (after !== '') {
+        throw new HttpError(
+          400,
+          'invalid-request',
+          'after reads by ascending id; with order=newest go on with before=<the last id received>.',
+        );
+      }
+      const page = await store.messagesNewestOf(userId, conversationId, before, limit, budget);
+      return c.body(messagesAnswer(page, 'newest'), 200, JSON_TYPE);
+    }
+    const page = await store.messagesOf(userId, conversationId, after, limit, budget);
     return c.body(messagesAnswer(page), 200, JSON_TYPE);
   });
 

@@ -131,6 +131,13 @@ const MESSAGES_QUERY = pagedQuery(
 )
   .replace('$LIMIT', '$4')
   .replace('$BUDGET', '$5');
+/** Newest first; `$3` '' reads from the latest (a custom plan folds the test away). */
+const MESSAGES_NEWEST_QUERY = pagedQuery(
+  "user_id = $1 AND kind = 'message' AND conversation_id = $2 AND ($3 = '' OR id < $3)",
+  'id DESC',
+)
+  .replace('$LIMIT', '$4')
+  .replace('$BUDGET', '$5');
 const CONVERSATIONS_QUERY = pagedQuery("user_id = $1 AND kind = 'conversation' AND id > $2", 'id')
   .replace('$LIMIT', '$3')
   .replace('$BUDGET', '$4');
@@ -410,6 +417,23 @@ export class PgSyncStore implements SyncStore {
       userId,
       conversationId,
       after,
+      limit + 1,
+      maxDataBytes,
+    ]);
+    return pageWithin(rows, limit, maxDataBytes, toStored);
+  }
+
+  async messagesNewestOf(
+    userId: string,
+    conversationId: string,
+    before: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<PullPage> {
+    const { rows } = await this.pool.query<RecordRow>(MESSAGES_NEWEST_QUERY, [
+      userId,
+      conversationId,
+      before,
       limit + 1,
       maxDataBytes,
     ]);

@@ -80,6 +80,21 @@ function toUser(row: UserRow): UserRecord {
   return { id: row.id, username: row.username, passwordHash: row.password_hash, createdAt: row.created_at };
 }
 
+// A conversation's messages go through the conversation index, named:
+// without statistics SQLite otherwise walks the primary key (every message of
+// the user, in id order, for the ORDER BY id) and filters by conversation,
+// 4.5 s for a page of 1,000 on the benchmark dataset instead of about 50 ms.
+// SQLite refuses the statement if the index is gone.
+export const MESSAGES_OF_SQL = `SELECT ${HEAD_COLUMNS}, data FROM records INDEXED BY records_by_conversation
+  WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?`;
+/** Newest first: from the latest, or from before an id. */
+export const MESSAGES_NEWEST_OF_SQL = `SELECT ${HEAD_COLUMNS}, data FROM records INDEXED BY records_by_conversation
+  WHERE user_id = ? AND kind = 'message' AND conversation_id = ? ORDER BY id DESC LIMIT ?`;
+export const MESSAGES_BEFORE_SQL = `SELECT ${HEAD_COLUMNS}, data FROM records INDEXED BY records_by_conversation
+  WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?`;
+export const LIVE_MESSAGES_OF_SQL = `SELECT ${HEAD_COLUMNS} FROM records INDEXED BY records_by_conversation
+  WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND deleted = 0 ORDER BY id`;
+
 function prepareStatements(db: Database.Database) {
   return {
     insertUser: db.prepare(
@@ -104,10 +119,7 @@ function prepareStatements(db: Database.Database) {
          project_id = excluded.project_id, conversation_id = excluded.conversation_id, hlc = excluded.hlc,
          deleted = excluded.deleted, data = excluded.data, version = excluded.version`,
     ),
-    liveMessagesOf: db.prepare<[string, string], HeadRow>(
-      `SELECT ${HEAD_COLUMNS} FROM records WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND deleted = 0
-       ORDER BY id`,
-    ),
+    liveMessagesOf: db.prepare<[string, string], HeadRow>(LIVE_MESSAGES_OF_SQL),
     nextVersion: db.prepare<[], { value: number }>(
       "UPDATE sequence SET value = value + 1 WHERE name = 'version' RETURNING value",
     ),
@@ -117,10 +129,9 @@ function prepareStatements(db: Database.Database) {
     maxVersion: db.prepare<[string], { v: number | null }>(
       'SELECT max(version) AS v FROM records WHERE user_id = ?',
     ),
-    messagesOf: db.prepare<[string, string, string, number], RecordRow>(
-      `SELECT ${HEAD_COLUMNS}, data FROM records
-       WHERE user_id = ? AND kind = 'message' AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?`,
-    ),
+    messagesOf: db.prepare<[string, string, string, number], RecordRow>(MESSAGES_OF_SQL),
+    messagesNewestOf: db.prepare<[string, string, number], RecordRow>(MESSAGES_NEWEST_OF_SQL),
+    messagesBefore: db.prepare<[string, string, string, number], RecordRow>(MESSAGES_BEFORE_SQL),
     projectsOf: db.prepare<[string], RecordRow>(
       `SELECT ${HEAD_COLUMNS}, data FROM records WHERE user_id = ? AND kind = 'project' ORDER BY id`,
     ),
@@ -320,6 +331,20 @@ export class SqliteSyncStore implements SyncStore {
     maxDataBytes: number,
   ): Promise<PullPage> {
     const rows = this.stmt.messagesOf.iterate(userId, conversationId, after, limit + 1);
+    return pageWithin(rows, limit, maxDataBytes, toStored);
+  }
+
+  async messagesNewestOf(
+    userId: string,
+    conversationId: string,
+    before: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<PullPage> {
+    const rows =
+      before === ''
+        ? this.stmt.messagesNewestOf.iterate(userId, conversationId, limit + 1)
+        : this.stmt.messagesBefore.iterate(userId, conversationId, before, limit + 1);
     return pageWithin(rows, limit, maxDataBytes, toStored);
   }
 

@@ -238,6 +238,17 @@ export interface SyncStore {
     maxDataBytes: number,
   ): Promise<PullPage>;
   /**
+   * The same records by descending id: those with id less than `before`
+   * ('' for the latest on), so that a conversation's latest page comes first.
+   */
+  messagesNewestOf(
+    userId: string,
+    conversationId: string,
+    before: string,
+    limit: number,
+    maxDataBytes: number,
+  ): Promise<PullPage>;
+  /**
    * The message records (tombstones included) of several conversations, one
    * conversation after another in the order given, each by id, starting
    * after message `after` of the first ('' for all of it); at most `limit`,

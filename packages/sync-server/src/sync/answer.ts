@@ -96,10 +96,19 @@ export function pullAnswer(
     .toBuffer();
 }
 
-/** A page of a conversation's messages as JSON: `{changes, hasMore}`. */
-export function messagesAnswer(page: { changes: StoredChange[]; hasMore: boolean }): Buffer<ArrayBuffer> {
+/**
+ * A page of a conversation's messages as JSON: `{changes, hasMore}`, and
+ * `"order":"newest"` when they come by descending id (so that a client can
+ * tell this server from one that ignored the order it asked for).
+ */
+export function messagesAnswer(
+  page: { changes: StoredChange[]; hasMore: boolean },
+  order?: 'newest',
+): Buffer<ArrayBuffer> {
   const { list, hasMore } = changeList(page, 0);
-  return new Pieces().add('{"changes":').append(list).add(`,"hasMore":${hasMore}}`).toBuffer();
+  const answer = new Pieces().add('{"changes":').append(list).add(`,"hasMore":${hasMore}`);
+  if (order) answer.add(`,"order":${JSON.stringify(order)}`);
+  return answer.add('}').toBuffer();
 }
 
 /**

@@ -21,6 +21,7 @@ import { MessageList, MessageSkeleton } from './MessageList.js';
 import { MissingConversation } from './MissingConversation.js';
 import { useInterruptedRecovery } from './use-recovery.js';
 import { draftKey } from './view-memory.js';
+import { Welcome } from './Welcome.js';
 
 interface ChatViewProps {
   projectId: string;
@@ -117,7 +118,7 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
           />
         )
       ) : (
-        <Welcome isDemo={kind === 'demo'} />
+        <Welcome isDemo={kind === 'demo'} projectId={projectId} />
       )}
       {!missing && (
         <Composer
@@ -135,20 +136,3 @@ export const ChatView = forwardRef<ComposerHandle, ChatViewProps>(function ChatV
     </main>
   );
 });
-
-function Welcome({ isDemo }: { isDemo: boolean }) {
-  return (
-    <div className="empty-state">
-      <h2>Start a conversation</h2>
-      <p>
-        Everything you write, and every answer as it streams, is saved on this device. It works offline too.
-      </p>
-      {isDemo && (
-        <p className="muted">
-          You are talking to the offline <strong>Demo assistant</strong>. Try “What is 12 * (7 + 5)?”, “What
-          time is it?” or “Show me some markdown”.
-        </p>
-      )}
-    </div>
-  );
-}

@@ -92,6 +92,12 @@ export function tagAndUsageRules(ctx: ContractContext): void {
       const byDay = Object.fromEntries(summary.days.map((d) => [d.day, d]));
       expect(byDay[localDay(yesterday)]).toMatchObject({ messages: 2, inputTokens: 11, outputTokens: 7 });
       expect(byDay[localDay(today)]).toMatchObject({ messages: 3, inputTokens: 13, outputTokens: 5 });
+      // The models that answered each day, most answers first.
+      if (localDay(yesterday) !== localDay(today)) {
+        expect(byDay[localDay(yesterday)]?.models).toEqual(['gpt-x']);
+        expect(byDay[localDay(today)]?.models).toEqual(['demo', 'gpt-x']);
+      }
+      expect(summary.days.filter((d) => d.messages === 0).every((d) => d.models.length === 0)).toBe(true);
       expect(summary.days.filter((d) => d.messages > 0)).toHaveLength(
         localDay(yesterday) === localDay(today) ? 1 : 2,
       );

@@ -29,8 +29,11 @@ export interface UsageSummary {
   since: number;
   until: number;
   totals: UsageFigures;
-  /** Every local day of the window, oldest first, days without activity included (as zeros). */
-  days: (UsageFigures & { day: string })[];
+  /**
+   * Every local day of the window, oldest first, days without activity
+   * included (as zeros), with the models that answered that day (most answers first).
+   */
+  days: (UsageFigures & { day: string; models: string[] })[];
   /** Projects with activity in the window, most messages first. */
   projects: (UsageFigures & { projectId: string })[];
   /** Models that answered in the window (`metadata.model`; "unknown" when not recorded), most answers first. */
@@ -132,6 +135,8 @@ export class UsageTally {
   private readonly days = new Map<string, UsageFigures>();
   private readonly projects = new Map<string, UsageFigures>();
   private readonly models = new Map<string, UsageFigures>();
+  /** Answers per model, per day. */
+  private readonly dayModels = new Map<string, Map<string, number>>();
 
   constructor(
     readonly query: { projectId?: string; since: number; until: number },
@@ -152,8 +157,9 @@ export class UsageTally {
   add(message: Message): void {
     if (!this.covers(message)) return;
     const tokens = message.role === 'assistant' ? reportedTokens(message) : undefined;
+    const day = this.dayOf(message.createdAt);
     addTo(this.totals, message, tokens);
-    addTo(entry(this.days, this.dayOf(message.createdAt)), message, tokens);
+    addTo(entry(this.days, day), message, tokens);
     addTo(entry(this.projects, message.projectId), message, tokens);
     if (message.role === 'assistant') {
       const model =
@@ -161,6 +167,8 @@ export class UsageTally {
           ? message.metadata.model
           : 'unknown';
       addTo(entry(this.models, model), message, tokens);
+      const models = this.dayModels.get(day) ?? new Map<string, number>();
+      this.dayModels.set(day, models.set(model, (models.get(model) ?? 0) + 1));
     }
   }
 
@@ -170,7 +178,10 @@ export class UsageTally {
     // Day by day on the calendar, so that a daylight-saving change never skips or repeats a day.
     const at = new Date(since);
     for (let day = this.dayOf(at.getTime()); ; ) {
-      days.push({ day, ...(this.days.get(day) ?? zero()) });
+      const models = [...(this.dayModels.get(day) ?? [])]
+        .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+        .map(([model]) => model);
+      days.push({ day, ...(this.days.get(day) ?? zero()), models });
       at.setDate(at.getDate() + 1);
       at.setHours(0, 0, 0, 0);
       if (at.getTime() > until) break;

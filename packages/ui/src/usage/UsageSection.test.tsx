@@ -73,7 +73,7 @@ describe('Settings > Usage', () => {
         ['demo', '1', '1', '0', '0'],
       ]),
     );
-    expect(rows('Usage per day')).toHaveLength(1);
+    expect(rows('Usage per day')).toEqual([[expect.any(String), '4', '2', '1,200', '345', 'demo, gpt-x']]);
     expect(screen.getByRole('img', { name: /^Tokens per day from .* at most 1,545 a day/ })).toBeTruthy();
 
     fireEvent.change(screen.getByRole('combobox', { name: 'Usage for' }), { target: { value: 'p-work' } });

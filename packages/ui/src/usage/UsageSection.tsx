@@ -21,7 +21,7 @@ function Figures({ f }: { f: UsageFigures }) {
   );
 }
 
-function Head({ first }: { first: string }) {
+function Head({ first, last }: { first: string; last?: string }) {
   return (
     <thead>
       <tr>
@@ -30,6 +30,7 @@ function Head({ first }: { first: string }) {
         <th scope="col">Answers</th>
         <th scope="col">Tokens in</th>
         <th scope="col">Tokens out</th>
+        {last && <th scope="col">{last}</th>}
       </tr>
     </thead>
   );
@@ -102,12 +103,13 @@ export function UsageSection() {
           ) : (
             <>
               <table className="usage-table" aria-label="Usage per day">
-                <Head first="Day" />
+                <Head first="Day" last="Models" />
                 <tbody>
                   {active.map((d) => (
                     <tr key={d.day}>
                       <th scope="row">{d.day}</th>
                       <Figures f={d} />
+                      <td>{d.models.join(', ')}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -97,6 +97,7 @@ describe('the usage chart', () => {
     inputTokens,
     outputTokens,
     answersWithTokens: 0,
+    models: [],
   });
 
   it('stacks tokens in and out per day, as tall as the busiest day', () => {

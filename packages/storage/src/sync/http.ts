@@ -167,10 +167,17 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** What a request sends: its method, the session token, and a body sent as JSON. */
+interface ServerRequestInit {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  token?: string;
+  body?: unknown;
+}
+
 /** One JSON request to the server: its answer checked with `schema` (null: no body expected). */
 export type ServerRequest = <T>(
   path: string,
-  init: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; token?: string; body?: unknown },
+  init: ServerRequestInit,
   schema: z.ZodType<T> | null,
 ) => Promise<T>;
 
@@ -186,7 +193,7 @@ export function createServerRequest(opts: SyncClientOptions): ServerRequest {
 
   return async function request<T>(
     path: string,
-    init: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; token?: string; body?: unknown },
+    init: ServerRequestInit,
     schema: z.ZodType<T> | null,
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };

@@ -3,6 +3,7 @@
 import * as storage from '@chatkeep/storage';
 import { appendMessage } from './append.js';
 import { closeContext, dropBaselines, openContext } from './context.js';
+import { encryptedSyncStep } from './encrypted-sync.js';
 import { m6ImportChatGpt } from './import-chatgpt.js';
 import { load } from './load.js';
 import { m1LatestPage, m3Sidebar } from './reads.js';
@@ -26,6 +27,7 @@ const api = {
     await openContext(spec);
   },
   freshDeviceStep,
+  encryptedSyncStep,
   syncLatency,
   treeFigures,
   deleteDatabases,

@@ -13,6 +13,7 @@ import type { EncryptedSyncAccount, EncryptedSyncStep } from '../page/encrypted-
 import type { BenchPageApi } from '../page/main.js';
 import type { SyncStep } from '../page/sync.js';
 import { type DatasetSpec, datasetStats } from '../shared/dataset.js';
+import { type SealBreakdown, sealBreakdown } from '../shared/seal-breakdown.js';
 import { summarize } from '../shared/stats.js';
 import { openBenchPage } from './browser.js';
 import type { Figure } from './figures.js';
@@ -59,6 +60,8 @@ export interface BrowserEncryptionRuns {
   pullPerSecond: { plain: number[]; encrypted: number[] };
   /** Every step in order, warm-up (run 0) included. */
   steps: (EncryptedSyncStep & { run: number; load: LoadDuring })[];
+  /** Microseconds per record of sealing, opening and their parts, in Chromium and in Node. */
+  breakdown: { chromium: SealBreakdown; node: SealBreakdown };
 }
 
 export async function browserEncryptionFigures(o: {
@@ -76,6 +79,7 @@ export async function browserEncryptionFigures(o: {
     pushPerSecond: { plain: [], encrypted: [] },
     pullPerSecond: { plain: [], encrypted: [] },
     steps: [],
+    breakdown: { chromium: {}, node: {} },
   };
   for (let run = 0; run <= o.runs; run++) {
     const order = run % 2 === 0 ? (['plain', 'encrypted'] as const) : (['encrypted', 'plain'] as const);
@@ -104,6 +108,13 @@ export async function browserEncryptionFigures(o: {
         );
       }
     }
+  }
+  result.breakdown.chromium = await o.page.evaluate((s) => chatkeepBench.sealBreakdown(s), o.spec);
+  result.breakdown.node = await sealBreakdown(o.spec);
+  for (const [name, us] of Object.entries(result.breakdown.chromium)) {
+    o.log(
+      `  µs per record, ${name}: Chromium ${us.toFixed(1)}, Node ${result.breakdown.node[name]?.toFixed(1)}`,
+    );
   }
   return result;
 }

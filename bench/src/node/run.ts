@@ -17,6 +17,7 @@ import {
   generateConversation,
   SMOKE_DATASET,
 } from '../shared/dataset.js';
+import { sealBreakdown } from '../shared/seal-breakdown.js';
 import { percentile, summarize } from '../shared/stats.js';
 import {
   BACKING_STORE_CLOSED_MS,
@@ -71,6 +72,7 @@ const FIGURE_IDS = [
   'Encryption',
   'EncryptionBrowser',
   'SyncEnc',
+  'SealBreakdown',
 ] as const;
 type FigureId = (typeof FIGURE_IDS)[number];
 
@@ -363,6 +365,17 @@ async function main() {
           log,
         })
       : undefined;
+    if (want('SealBreakdown')) {
+      // Alone (by hand): where sealing and opening spend their time, in Chromium and in Node.
+      const chromium = await page.evaluate((s) => chatkeepBench.sealBreakdown(s), spec);
+      const node = await sealBreakdown(spec);
+      for (const [name, us] of Object.entries(chromium)) {
+        log(`µs per record, ${name}: Chromium ${us.toFixed(1)}, Node ${node[name]?.toFixed(1) ?? '-'}`);
+      }
+      for (const [name, us] of Object.entries(node)) {
+        if (!(name in chromium)) log(`µs per record, ${name}: Node ${us.toFixed(1)}`);
+      }
+    }
     if (want('SyncEnc'))
       log('fresh device with end-to-end encryption: a plaintext and an encrypted account in turns');
     const syncEnc =

@@ -1,6 +1,7 @@
 // The bench page: exposes every browser figure on `window.chatkeepBench`
 // for the Playwright driver (bench/src/node) to call with page.evaluate.
 import * as storage from '@chatkeep/storage';
+import { sealBreakdown } from '../shared/seal-breakdown.js';
 import { appendMessage } from './append.js';
 import { closeContext, dropBaselines, openContext } from './context.js';
 import { encryptedSyncStep } from './encrypted-sync.js';
@@ -28,6 +29,7 @@ const api = {
   },
   freshDeviceStep,
   encryptedSyncStep,
+  sealBreakdown,
   syncLatency,
   treeFigures,
   deleteDatabases,

@@ -142,6 +142,8 @@ export async function encryptedFreshDevice(o: {
   conversations: number;
   bigConversationId: string;
   runs: number;
+  /** Which account's download comes first in the first run (then they alternate). */
+  first?: 'plain' | 'encrypted';
   log: (line: string) => void;
 }): Promise<EncryptedFreshDeviceRuns> {
   const clientId = 'bench-e2ee-fresh';
@@ -167,8 +169,10 @@ export async function encryptedFreshDevice(o: {
   const url = new URL(o.server);
   let n = 0;
   const origins: string[] = [];
+  const shift = o.first === 'encrypted' ? 1 : 0;
   for (let run = 0; run < o.runs; run++) {
-    const order = run % 2 === 0 ? (['plain', 'encrypted'] as const) : (['encrypted', 'plain'] as const);
+    const order =
+      (run + shift) % 2 === 0 ? (['plain', 'encrypted'] as const) : (['encrypted', 'plain'] as const);
     for (const variant of order) {
       // An origin of its own: empty storage, as a new device has (see sync-figure.ts).
       const origin = `${url.protocol}//enc-dev-${++n}.localhost:${url.port}`;

@@ -392,6 +392,8 @@ async function main() {
             bigConversationId: generateConversation(spec, bigConversationIndex(spec)).conversation.id,
             // Each download takes minutes: one of each by default (CHATKEEP_BENCH_SYNC_ENC_RUNS=n for more).
             runs: Number(process.env.CHATKEEP_BENCH_SYNC_ENC_RUNS) || 1,
+            // CHATKEEP_BENCH_SYNC_ENC_FIRST=encrypted: the encrypted account's download first.
+            first: process.env.CHATKEEP_BENCH_SYNC_ENC_FIRST === 'encrypted' ? 'encrypted' : 'plain',
             log,
           });
     if (want('SyncLatency')) log('live sync latency: device A to device B');

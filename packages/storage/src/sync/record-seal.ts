@@ -142,9 +142,10 @@ export class RecordSeal {
 
 /**
  * `work` over every item, IN_FLIGHT at a time, each one done starting the
- * next (groups awaited as a whole left the crypto threads idle while the
- * slowest of each group finished: in Chromium that made each call 2-4 times
- * slower). Results keep the items' order; the first failure stops the rest.
+ * next (a group awaited as a whole leaves the crypto threads idle while its
+ * slowest call finishes; SealBreakdown in BENCHMARKS.md has the per-call
+ * times, which on a busy machine vary more than this changes them).
+ * Results keep the items' order; the first failure stops the rest.
  */
 async function inFlight<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);

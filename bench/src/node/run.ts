@@ -1,7 +1,7 @@
 // `node bench/dist/node/run.js [--smoke] [--only M1,M6,...] [--json <file>] [--markdown <file>]`
 // (or `--report <json> --markdown <file>` to render an earlier run again):
 // runs every figure (or, with --only, the ones named: M1-M7, Append, Push, Pull, PushPg, PullPg,
-// PushPg3, PullPg3, EventLatency, IdleStreams, Sync, SyncLatency, Encryption)
+// PushPg3, PullPg3, EventLatency, IdleStreams, Sync, SyncLatency, Encryption, EncryptionBrowser, SyncEnc)
 // against the built packages and writes the raw JSON and, when asked,
 // BENCHMARKS.md. Exits non-zero if any figure cannot be measured.
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import {
   generateConversation,
   SMOKE_DATASET,
 } from '../shared/dataset.js';
+import { sealBreakdown } from '../shared/seal-breakdown.js';
 import { percentile, summarize } from '../shared/stats.js';
 import {
   BACKING_STORE_CLOSED_MS,
@@ -28,6 +29,11 @@ import {
 } from './app-figures.js';
 import { appendFigure } from './append-figure.js';
 import { launch, openBenchPage } from './browser.js';
+import {
+  browserEncryptionFigures,
+  browserEncryptionRows,
+  encryptedFreshDevice,
+} from './encryption-browser-figure.js';
 import { encryptionFigureRows, encryptionFigures } from './encryption-figures.js';
 import type { BenchResult, Figure } from './figures.js';
 import { machineInfo } from './machine.js';
@@ -64,6 +70,9 @@ const FIGURE_IDS = [
   'SyncLatency',
   'Tree',
   'Encryption',
+  'EncryptionBrowser',
+  'SyncEnc',
+  'SealBreakdown',
 ] as const;
 type FigureId = (typeof FIGURE_IDS)[number];
 
@@ -239,7 +248,7 @@ async function main() {
     log('dataset statistics');
     const dataset = datasetStats(spec);
     log(`server figures: push and pull of ${dataset.messages + dataset.conversations} changes`);
-    const serverRuns = want('Push', 'Pull', 'Sync')
+    const serverRuns = want('Push', 'Pull', 'Sync', 'SyncEnc')
       ? await serverFigures(server.url, spec, runs, want('Push', 'Pull'))
       : undefined;
     const serverMeasured = serverRuns && serverRuns.pushPerSecond.length > 0 ? serverRuns : undefined;
@@ -342,6 +351,49 @@ async function main() {
             runs: Number(process.env.CHATKEEP_BENCH_SYNC_RUNS) || runs,
             warmUp: process.env.CHATKEEP_BENCH_SYNC_WARMUP !== '0',
             study: Boolean(process.env.CHATKEEP_BENCH_SYNC_STUDY),
+            log,
+          });
+    if (want('EncryptionBrowser')) log('end-to-end encryption in Chromium: push and pull with it off and on');
+    const browserEncryption = want('EncryptionBrowser')
+      ? await browserEncryptionFigures({
+          context,
+          page,
+          server: server.url,
+          profileDir,
+          spec,
+          runs: Math.min(runs, 3),
+          log,
+        })
+      : undefined;
+    if (want('SealBreakdown')) {
+      // Alone (by hand): where sealing and opening spend their time, in Chromium and in Node.
+      const chromium = await page.evaluate((s) => chatkeepBench.sealBreakdown(s), spec);
+      const node = await sealBreakdown(spec);
+      for (const [name, us] of Object.entries(chromium)) {
+        log(`µs per record, ${name}: Chromium ${us.toFixed(1)}, Node ${node[name]?.toFixed(1) ?? '-'}`);
+      }
+      for (const [name, us] of Object.entries(node)) {
+        if (!(name in chromium)) log(`µs per record, ${name}: Node ${us.toFixed(1)}`);
+      }
+    }
+    if (want('SyncEnc'))
+      log('fresh device with end-to-end encryption: a plaintext and an encrypted account in turns');
+    const syncEnc =
+      !want('SyncEnc') || !serverRuns
+        ? undefined
+        : await encryptedFreshDevice({
+            context,
+            server: server.url,
+            pageDir: PAGE_DIR,
+            profileDir,
+            spec,
+            plainToken: serverRuns.account.token,
+            conversations: dataset.conversations,
+            bigConversationId: generateConversation(spec, bigConversationIndex(spec)).conversation.id,
+            // Each download takes minutes: one of each by default (CHATKEEP_BENCH_SYNC_ENC_RUNS=n for more).
+            runs: Number(process.env.CHATKEEP_BENCH_SYNC_ENC_RUNS) || 1,
+            // CHATKEEP_BENCH_SYNC_ENC_FIRST=encrypted: the encrypted account's download first.
+            first: process.env.CHATKEEP_BENCH_SYNC_ENC_FIRST === 'encrypted' ? 'encrypted' : 'plain',
             log,
           });
     if (want('SyncLatency')) log('live sync latency: device A to device B');
@@ -593,6 +645,7 @@ async function main() {
       },
       ...(sync ? freshDeviceFigures(sync) : []),
       ...(encryption ? encryptionFigureRows(encryption) : []),
+      ...browserEncryptionRows(browserEncryption, syncEnc),
     ];
     const figures = [...measured, ...(latency ? syncLatencyFigures(latency) : [])].filter((f): f is Figure =>
       Boolean(f),
@@ -636,6 +689,8 @@ async function main() {
         },
         syncLatency: latency,
         encryption,
+        browserEncryption,
+        syncEnc,
       },
     };
     await mkdir(dirname(options.json), { recursive: true });

@@ -1,8 +1,10 @@
 // The bench page: exposes every browser figure on `window.chatkeepBench`
 // for the Playwright driver (bench/src/node) to call with page.evaluate.
 import * as storage from '@chatkeep/storage';
+import { sealBreakdown } from '../shared/seal-breakdown.js';
 import { appendMessage } from './append.js';
 import { closeContext, dropBaselines, openContext } from './context.js';
+import { encryptedSyncStep } from './encrypted-sync.js';
 import { m6ImportChatGpt } from './import-chatgpt.js';
 import { load } from './load.js';
 import { m1LatestPage, m3Sidebar } from './reads.js';
@@ -26,6 +28,8 @@ const api = {
     await openContext(spec);
   },
   freshDeviceStep,
+  encryptedSyncStep,
+  sealBreakdown,
   syncLatency,
   treeFigures,
   deleteDatabases,

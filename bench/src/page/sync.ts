@@ -15,6 +15,7 @@ import {
   type SyncEngineStatus,
 } from '@chatkeep/storage';
 import { deleteDatabase, pause } from './context.js';
+import { type EncryptedSyncAccount, unlockedKeyStore } from './encrypted-sync.js';
 
 /** What one step took, split where the engine can be timed from outside. */
 export interface SyncStep {
@@ -265,6 +266,7 @@ async function syncStep(
   dbName: string,
   conversations: number,
   bigConversationId: string,
+  account?: EncryptedSyncAccount,
 ): Promise<SyncStep> {
   const adapter = await IndexedDBAdapter.open({ dbName });
   let fetchMs = 0;
@@ -288,6 +290,8 @@ async function syncStep(
     fetch: timedFetch((ms) => {
       fetchMs += ms;
     }),
+    // An encrypted account: the device holds its data key (remembered), as one unlocked before.
+    ...(account && { userId: account.userId, keyStore: await unlockedKeyStore(account) }),
   });
   const longTasks: number[] = [];
   const observer = new PerformanceObserver((list) => {
@@ -441,6 +445,8 @@ export async function freshDeviceStep(
   dbName: string,
   deleteFirst: string[],
   dataset: { conversations: number; bigConversationId: string },
+  /** The account with its keys, when it is end-to-end encrypted. */
+  account?: EncryptedSyncAccount,
 ): Promise<SyncStep> {
   if (kind === 'floor') await allChanges(token);
   for (const name of deleteFirst) await deleteDatabase(name);
@@ -448,7 +454,7 @@ export async function freshDeviceStep(
   if (existing.some((d) => d.name === dbName)) throw new Error(`${dbName} exists: not a fresh device`);
   await pause(200);
   return kind === 'sync'
-    ? syncStep(token, projectId, dbName, dataset.conversations, dataset.bigConversationId)
+    ? syncStep(token, projectId, dbName, dataset.conversations, dataset.bigConversationId, account)
     : floorStep(token, projectId, dbName);
 }
 

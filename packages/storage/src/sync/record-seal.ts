@@ -28,8 +28,12 @@ export function isSealed(data: unknown): boolean {
   return typeof data === 'object' && data !== null && 'enc' in data;
 }
 
-/** Records sealed or opened at a time: thousands of WebCrypto calls started at once queue up and take longer. */
-const CHUNK = 32;
+/**
+ * WebCrypto calls kept in flight while sealing or opening a page: enough to
+ * keep the browser's crypto threads busy while the main thread encodes and
+ * checks; thousands started at once queue up and take longer.
+ */
+const IN_FLIGHT = 32;
 
 export type Opened =
   | { ok: true; change: ServerRecordChange }
@@ -64,14 +68,14 @@ export class RecordSeal {
     return this.realIds.has(opaqueId);
   }
 
-  /** Every change sealed, a few dozen at a time (as the engine's push sends them). */
+  /** Every change sealed, in order, a few dozen in flight (as the engine's push sends them). */
   sealAll(changes: readonly RecordChange[]): Promise<OutgoingChange[]> {
-    return inChunks(changes, (change) => this.seal(change));
+    return inFlight(changes, (change) => this.seal(change));
   }
 
-  /** Every change opened, a few dozen at a time (as the engine's pull reads them). */
+  /** Every change opened, in order, a few dozen in flight (as the engine's pull reads them). */
   openAll(changes: readonly ServerRecordChange[]): Promise<Opened[]> {
-    return inChunks(changes, (change) => this.open(change));
+    return inFlight(changes, (change) => this.open(change));
   }
 
   async seal(change: RecordChange): Promise<OutgoingChange> {
@@ -136,10 +140,27 @@ export class RecordSeal {
   }
 }
 
-async function inChunks<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += CHUNK) {
-    out.push(...(await Promise.all(items.slice(i, i + CHUNK).map(work))));
-  }
+/**
+ * `work` over every item, IN_FLIGHT at a time, each one done starting the
+ * next (a group awaited as a whole leaves the crypto threads idle while its
+ * slowest call finishes; SealBreakdown in BENCHMARKS.md has the per-call
+ * times, which on a busy machine vary more than this changes them).
+ * Results keep the items' order; the first failure stops the rest.
+ */
+async function inFlight<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    for (let i = next++; i < items.length && !failed; i = next++) {
+      try {
+        out[i] = await work(items[i]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, worker));
   return out;
 }

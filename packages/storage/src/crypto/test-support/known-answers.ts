@@ -5,15 +5,28 @@
 // known-answers.browser.test.ts (real Chromium).
 import { describe, expect, it } from 'vitest';
 import {
+  base64urlCodecs,
   createKeyMaterial,
+  decodeBase64url,
   decryptRecord,
   decryptShare,
   encryptRecord,
   opaqueProjectId,
   RecordDecryptionError,
+  toBase64url,
   unlockWithPassphrase,
   unlockWithRecoveryKey,
 } from '../index.js';
+
+/** Bytes and their base64url (RFC 4648 §5, no padding), every length modulo 3 and both alphabet-specific characters. */
+const BASE64URL_VECTORS: [number[], string][] = [
+  [[], ''],
+  [[0xfb], '-w'],
+  [[0xff, 0xef], '_-8'],
+  [[0xfb, 0xff, 0xbf], '-_-_'],
+  [[0x66, 0x6f, 0x6f, 0x62], 'Zm9vYg'],
+  [[0x66, 0x6f, 0x6f, 0x62, 0x61], 'Zm9vYmE'],
+];
 
 export const VECTOR = {
   passphrase: 'vector passphrase ✓',
@@ -56,6 +69,23 @@ export function describeKnownAnswers(where: string): void {
       await expect(
         decryptRecord(key, { ...VECTOR.address, id: 'm-other' }, VECTOR.record),
       ).rejects.toBeInstanceOf(RecordDecryptionError);
+    });
+
+    it('base64url: the codec in use and every other one this runtime has give the pinned texts', () => {
+      expect(base64urlCodecs.length).toBeGreaterThan(0);
+      // Every byte value, in a length that is not a multiple of 3.
+      const all = Uint8Array.from({ length: 256 + 2 }, (_, i) => i % 256);
+      const allText = toBase64url(all);
+      for (const codec of base64urlCodecs) {
+        for (const [bytes, text] of BASE64URL_VECTORS) {
+          expect(codec.encode(Uint8Array.from(bytes)), codec.name).toBe(text);
+          expect([...codec.decode(text)], codec.name).toEqual(bytes);
+        }
+        expect(codec.encode(all), codec.name).toBe(allText);
+        expect(codec.decode(allText), codec.name).toEqual(all);
+      }
+      expect(allText).not.toMatch(/[+/=]/);
+      expect(decodeBase64url(allText)).toEqual(all);
     });
 
     it('the pinned share decrypts with the key from its link', async () => {

@@ -36,6 +36,7 @@ import { createBenchDatabase } from './pg-database.js';
 import { renderReport } from './report.js';
 import { startServer } from './server.js';
 import { type ServerRuns, serverFigures } from './server-figures.js';
+import type { FloorVariant } from '../page/sync.js';
 import { freshDeviceFigure, freshDeviceFigures } from './sync-figure.js';
 import { measureSyncLatency, syncLatencyFigures } from './sync-latency-figure.js';
 
@@ -342,6 +343,10 @@ async function main() {
             runs: Number(process.env.CHATKEEP_BENCH_SYNC_RUNS) || runs,
             warmUp: process.env.CHATKEEP_BENCH_SYNC_WARMUP !== '0',
             study: Boolean(process.env.CHATKEEP_BENCH_SYNC_STUDY),
+            // CHATKEEP_BENCH_SYNC_FLOORS=download-order,500,... floors written other ways after each (see FloorVariant).
+            extraFloors: (process.env.CHATKEEP_BENCH_SYNC_FLOORS ?? '')
+              .split(',')
+              .filter(Boolean) as FloorVariant[],
             log,
           });
     if (want('SyncLatency')) log('live sync latency: device A to device B');

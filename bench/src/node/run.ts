@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchPageApi } from '../page/main.js';
+import type { FloorVariant } from '../page/sync.js';
 import {
   bigConversationIndex,
   type DatasetSpec,
@@ -36,7 +37,6 @@ import { createBenchDatabase } from './pg-database.js';
 import { renderReport } from './report.js';
 import { startServer } from './server.js';
 import { type ServerRuns, serverFigures } from './server-figures.js';
-import type { FloorVariant } from '../page/sync.js';
 import { freshDeviceFigure, freshDeviceFigures } from './sync-figure.js';
 import { measureSyncLatency, syncLatencyFigures } from './sync-latency-figure.js';
 

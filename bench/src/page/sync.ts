@@ -447,7 +447,8 @@ async function floorStep(
   order: string[] | undefined,
 ): Promise<SyncStep> {
   const pulled = (await allChanges(token)).flat();
-  if (variant === 'download-order' && !order) throw new Error('the download-order floor needs a sync before it');
+  if (variant === 'download-order' && !order)
+    throw new Error('the download-order floor needs a sync before it');
   const changes = variant === 'download-order' ? inOrder(pulled, order ?? []) : pulled;
   const size = variant === '500' || variant === '500-progress' ? 500 : PULL_LIMIT;
   const durability = variant === 'relaxed' || variant === 'strict' ? variant : undefined;

@@ -231,27 +231,27 @@ function lineOf(messages: Message[]): { first: Message; last: Message } | undefi
 async function extensions(
   tx: WriteTx,
   remote: ServerRecordChange[],
-  metas: (StoredSyncMetadata | undefined)[],
   putConversations: Set<string>,
-): Promise<Map<string, Extension>> {
+): Promise<Map<string, Extension & { positions: number[] }>> {
   const raw = unwrap(tx);
   const messages = raw.objectStore('messages');
   const chronological = messages.index('byConversationCreated');
   const byParent = messages.index('byParent');
   const conversations = raw.objectStore('conversations');
-  // Only messages new here: one stored already (it has a sync entry) may change a branch.
-  const fresh = new Map<string, Message[]>();
-  const mixed = new Set<string>();
+  // The caller keeps only those whose messages have no sync entry here (read at the same time as these).
+  const added = new Map<string, { list: Message[]; positions: number[] }>();
   for (const [i, r] of remote.entries()) {
     if (r.kind !== 'message' || r.deleted) continue;
     const message = r.data as Message;
-    if (metas[i] !== undefined) mixed.add(message.conversationId);
-    else fresh.set(message.conversationId, [...(fresh.get(message.conversationId) ?? []), message]);
+    const entry = added.get(message.conversationId) ?? { list: [], positions: [] };
+    entry.list.push(message);
+    entry.positions.push(i);
+    added.set(message.conversationId, entry);
   }
-  const found = new Map<string, Extension>();
+  const found = new Map<string, Extension & { positions: number[] }>();
   await Promise.all(
-    [...fresh].map(async ([conversationId, list]) => {
-      if (mixed.has(conversationId) || putConversations.has(conversationId)) return;
+    [...added].map(async ([conversationId, { list, positions }]) => {
+      if (putConversations.has(conversationId)) return;
       const line = lineOf(list);
       if (!line) return;
       const range = conversationRange(conversationId);
@@ -273,7 +273,7 @@ async function extensions(
             parentKey !== undefined &&
             parentChildren.length === 0;
       if (continues) {
-        found.set(conversationId, { conversation, leaf: line.last, count: stored + list.length });
+        found.set(conversationId, { conversation, leaf: line.last, count: stored + list.length, positions });
       }
     }),
   );
@@ -301,14 +301,14 @@ async function prefetchPage(
   ];
   const conversationKeys = [...conversationIds];
   const projectKeys = [...projectIds];
-  // On a first sync none of them exists here, and nothing is read (read-back.ts).
-  const entries = await readSyncEntries(
-    tx,
-    bulk,
-    remote.map((r): [RecordKind, string] => [r.kind, r.id]),
-  );
-  const [extended, conversationEntries, heldEntries, projects] = await Promise.all([
-    extensions(tx, remote, entries, putConversations),
+  const [entries, lengthened, conversationEntries, heldEntries, projects] = await Promise.all([
+    // On a first sync none of them exists here, and nothing is read (read-back.ts).
+    readSyncEntries(
+      tx,
+      bulk,
+      remote.map((r): [RecordKind, string] => [r.kind, r.id]),
+    ),
+    extensions(tx, remote, putConversations),
     bulk.getMany(
       'sync_metadata',
       conversationKeys.map((id) => ['conversation', id]),
@@ -321,7 +321,12 @@ async function prefetchPage(
     conversationMetas: new Map(conversationKeys.map((id, i) => [id, conversationEntries[i]])),
     held: new Map(heldEntries),
     projects: new Set(projectKeys.filter((_, i) => projects[i] !== undefined)),
-    extended,
+    // Only messages new here: one stored already (it has a sync entry) may change a branch.
+    extended: new Map(
+      [...lengthened]
+        .filter(([, e]) => e.positions.every((i) => entries[i] === undefined))
+        .map(([id, { conversation, leaf, count }]) => [id, { conversation, leaf, count }]),
+    ),
   };
 }
 

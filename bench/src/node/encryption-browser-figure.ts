@@ -183,7 +183,7 @@ export async function encryptedFreshDevice(o: {
       const [step, load] = await withLoad(o.profileDir, () =>
         page.evaluate(
           ([tk, projectId, data, a]) =>
-            chatkeepBench.freshDeviceStep('sync', tk, projectId, 'chatkeep', [], data, a),
+            chatkeepBench.freshDeviceStep('sync', tk, projectId, 'chatkeep', [], data, { account: a }),
           [token, o.spec.projectId, dataset, account] as const,
         ),
       );

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchPageApi } from '../page/main.js';
+import type { FloorVariant } from '../page/sync.js';
 import {
   bigConversationIndex,
   type DatasetSpec,
@@ -351,6 +352,10 @@ async function main() {
             runs: Number(process.env.CHATKEEP_BENCH_SYNC_RUNS) || runs,
             warmUp: process.env.CHATKEEP_BENCH_SYNC_WARMUP !== '0',
             study: Boolean(process.env.CHATKEEP_BENCH_SYNC_STUDY),
+            // CHATKEEP_BENCH_SYNC_FLOORS=download-order,500,... floors written other ways after each (see FloorVariant).
+            extraFloors: (process.env.CHATKEEP_BENCH_SYNC_FLOORS ?? '')
+              .split(',')
+              .filter(Boolean) as FloorVariant[],
             log,
           });
     if (want('EncryptionBrowser')) log('end-to-end encryption in Chromium: push and pull with it off and on');

@@ -14,7 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { BenchPageApi } from '../page/main.js';
-import type { OpenedConversation, SyncStep } from '../page/sync.js';
+import type { FloorVariant, OpenedConversation, SyncStep } from '../page/sync.js';
 import { summarize } from '../shared/stats.js';
 import { openBenchPage } from './browser.js';
 import type { Figure } from './figures.js';
@@ -62,6 +62,8 @@ interface Options {
   warmUp?: boolean;
   /** Also run sync/floor pairs the old way first: one origin, the previous database deleted just before. */
   study: boolean;
+  /** Floors written another way after each counted floor, not counted (see FloorVariant). */
+  extraFloors?: FloorVariant[];
   log: (message: string) => void;
 }
 
@@ -90,6 +92,7 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
     plan: MeasuredStep['plan'],
     warmUp: boolean,
     deleteFirst: string[] = [],
+    floor: { variant: FloorVariant; order?: string[] } = { variant: 'version' },
   ) => {
     // CHATKEEP_BENCH_SYNC_PROFILE=<file>: a CPU profile of the page during one sync (by hand only);
     // with the study on, of a study step, so that no counted run carries the profiler.
@@ -108,11 +111,13 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
     }
     const [step, load] = await withLoad(o.profileDir, () =>
       page.evaluate(
-        ([k, token, projectId, db, del, data]) =>
-          chatkeepBench.freshDeviceStep(k, token, projectId, db, del, data),
-        [kind, o.token, o.projectId, dbName, deleteFirst, dataset] as const,
+        ([k, token, projectId, db, del, data, how]) =>
+          chatkeepBench.freshDeviceStep(k, token, projectId, db, del, data, { floor: how }),
+        [kind, o.token, o.projectId, dbName, deleteFirst, dataset, floor] as const,
       ),
     );
+    // The write order is for a later floor, not for the results.
+    const { order, ...kept } = step;
     if (cdp && profile) {
       const { profile: cpu } = await cdp.send('Profiler.stop');
       await writeFile(profile, JSON.stringify(cpu));
@@ -124,17 +129,21 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
         ? `; sidebar ${Math.round(step.sidebarMs ?? 0)} ms, opened ${(step.opens ?? []).map((x) => `${x.messages} messages at ${Math.round(x.at * 100)}% in ${Math.round(x.ms)} ms`).join(', ')}; long tasks ${JSON.stringify((step.longTasks ?? []).map(Math.round))}`
         : '';
     o.log(
-      `${plan} ${kind}${warmUp ? ' (warm-up)' : ''}: ${step.seconds.toFixed(1)} s${seen} (apply ${step.applySeconds.toFixed(1)} s, fetch ${step.fetchSeconds.toFixed(1)} s); browser CPU ${JSON.stringify(load.browserCpuByType)}, others ${load.otherCpuSeconds} s, iowait ${load.iowaitShare}, disk ${load.diskWrittenMB} MB (browser ${load.browserWrittenMB} MB); requests ${JSON.stringify(step.requests)}`,
+      `${plan} ${kind}${step.variant && step.variant !== 'version' ? ` (${step.variant})` : ''}${warmUp ? ' (warm-up)' : ''}: ${step.seconds.toFixed(1)} s${seen} (apply ${step.applySeconds.toFixed(1)} s, fetch ${step.fetchSeconds.toFixed(1)} s); browser CPU ${JSON.stringify(load.browserCpuByType)}, others ${load.otherCpuSeconds} s, iowait ${load.iowaitShare}, disk ${load.diskWrittenMB} MB (browser ${load.browserWrittenMB} MB); requests ${JSON.stringify(step.requests)}`,
     );
-    result.steps.push({ ...step, plan, load, warmUp, profiled: Boolean(cdp), deletedFirst: deleteFirst });
-    return step;
+    result.steps.push({ ...kept, plan, load, warmUp, profiled: Boolean(cdp), deletedFirst: deleteFirst });
+    return { ...step, order };
   };
 
   let n = 0;
   const fresh = () => openBenchPage(o.context, originFor(o.server, ++n), o.pageDir);
-  const ownOrigin = async (kind: 'sync' | 'floor', warmUp: boolean) => {
+  const ownOrigin = async (
+    kind: 'sync' | 'floor',
+    warmUp: boolean,
+    floor?: { variant: FloorVariant; order?: string[] },
+  ) => {
     const page = await fresh();
-    const step = await measure(page, kind, 'chatkeep', 'own-origin', warmUp);
+    const step = await measure(page, kind, 'chatkeep', 'own-origin', warmUp, [], floor);
     await page.close();
     return step;
   };
@@ -164,6 +173,9 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
     }
     result.floorSeconds.push(floor.seconds);
     await study('floor', run);
+    for (const variant of o.extraFloors ?? []) {
+      await ownOrigin('floor', false, { variant, order: synced.order });
+    }
   }
   if (studied) await o.page.evaluate((names) => chatkeepBench.deleteDatabases(names), [studied]);
   // After the figure: the steps' databases go, so later figures see a clean profile.
@@ -180,7 +192,13 @@ export function freshDeviceNote(runs: FreshDeviceRuns): string {
   const s = (x: number) => x.toFixed(1);
   const floor = summarize(runs.floorSeconds);
   const counted = (kind: 'sync' | 'floor') =>
-    runs.steps.filter((step) => step.kind === kind && step.plan === 'own-origin' && !step.warmUp);
+    runs.steps.filter(
+      (step) =>
+        step.kind === kind &&
+        step.plan === 'own-origin' &&
+        !step.warmUp &&
+        (step.variant ?? 'version') === 'version',
+    );
   const cpu = (kind: 'sync' | 'floor') =>
     summarize(counted(kind).map((step) => step.load.browserCpuSeconds)).median;
   // Cores the rest of the machine kept busy during each counted sync.

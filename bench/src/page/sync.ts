@@ -18,8 +18,24 @@ import { deleteDatabase, pause } from './context.js';
 import { type EncryptedSyncAccount, unlockedKeyStore } from './encrypted-sync.js';
 
 /** What one step took, split where the engine can be timed from outside. */
+/**
+ * How a floor writes (by hand, `CHATKEEP_BENCH_SYNC_FLOORS`, to find where
+ * the sync's writes cost more than the floor's; each varies one thing):
+ * - `version`: the server's version order, 1,000 records per transaction (the figure's floor)
+ * - `download-order`: the same, in the order the sync of the same run wrote the records
+ * - `500`: 500 records per transaction
+ * - `500-progress`: 500, each transaction followed by one putting a download progress
+ *   as the sync stores it (every conversation not yet written, as JSON)
+ * - `relaxed` / `strict`: the transactions' durability hint
+ */
+export type FloorVariant = 'version' | 'download-order' | '500' | '500-progress' | 'relaxed' | 'strict';
+
 export interface SyncStep {
   kind: 'sync' | 'floor';
+  /** Floor: how it wrote (see FloorVariant). */
+  variant?: FloorVariant;
+  /** Sync: every record in the order the sync wrote it (`kind:id`), for the `download-order` floor. */
+  order?: string[];
   dbName: string;
   /** Wall clock (ms since the epoch) at the start and end of the timed part, to match machine samples. */
   startedAt: number;
@@ -274,7 +290,9 @@ async function syncStep(
   let pages = 0;
   // Timed on the instance: the engine calls it through the adapter it was given.
   const applyRemote = adapter.applyRemote.bind(adapter);
+  const order: string[] = [];
   adapter.applyRemote = async (changes, cursor) => {
+    for (const c of changes) order.push(`${c.kind}:${c.id}`);
     const t = performance.now();
     try {
       return await applyRemote(changes, cursor);
@@ -331,6 +349,7 @@ async function syncStep(
     sidebarMs,
     opens,
     longTasks,
+    order,
   };
 }
 
@@ -368,9 +387,18 @@ function openExisting(dbName: string): Promise<IDBDatabase> {
   });
 }
 
-function writeBatch(db: IDBDatabase, batch: ServerRecordChange[], at: number): Promise<void> {
+function writeBatch(
+  db: IDBDatabase,
+  batch: ServerRecordChange[],
+  at: number,
+  durability?: IDBTransactionDurability,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(['conversations', 'messages', 'projects', 'sync_metadata'], 'readwrite');
+    const tx = db.transaction(
+      ['conversations', 'messages', 'projects', 'sync_metadata'],
+      'readwrite',
+      durability ? { durability } : undefined,
+    );
     const records = {
       conversation: tx.objectStore('conversations'),
       message: tx.objectStore('messages'),
@@ -397,8 +425,43 @@ function writeBatch(db: IDBDatabase, batch: ServerRecordChange[], at: number): P
   });
 }
 
-async function floorStep(token: string, projectId: string, dbName: string): Promise<SyncStep> {
-  const changes = (await allChanges(token)).flat();
+/** `changes` in the order the sync wrote them; records it did not write go last. */
+function inOrder(changes: ServerRecordChange[], order: string[]): ServerRecordChange[] {
+  const position = new Map<string, number>();
+  for (const [i, key] of order.entries()) if (!position.has(key)) position.set(key, i);
+  const at = (c: ServerRecordChange) => position.get(`${c.kind}:${c.id}`) ?? Number.MAX_SAFE_INTEGER;
+  return [...changes].sort((a, b) => at(a) - at(b));
+}
+
+/** A progress record as the download stores it after each write: the conversations not yet written. */
+function putProgress(db: IDBDatabase, queue: string[], total: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('meta', 'readwrite');
+    tx.objectStore('meta').put(JSON.stringify({ stage: 'messages', queue, total }), 'bootstrap');
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+async function floorStep(
+  token: string,
+  projectId: string,
+  dbName: string,
+  variant: FloorVariant,
+  order: string[] | undefined,
+): Promise<SyncStep> {
+  const pulled = (await allChanges(token)).flat();
+  if (variant === 'download-order' && !order)
+    throw new Error('the download-order floor needs a sync before it');
+  const changes = variant === 'download-order' ? inOrder(pulled, order ?? []) : pulled;
+  const size = variant === '500' || variant === '500-progress' ? 500 : PULL_LIMIT;
+  const durability = variant === 'relaxed' || variant === 'strict' ? variant : undefined;
+  // The progress: conversations in the order the sync lists them, each off once its last message is written.
+  const conversationIds = changes.filter((c) => c.kind === 'conversation').map((c) => c.id);
+  const lastWrite = new Map<string, number>();
+  for (const [i, c] of changes.entries()) {
+    if (c.kind === 'message') lastWrite.set((c.data as { conversationId: string }).conversationId, i);
+  }
   // The product's schema, made by the product's open code; then closed so the floor writes on its own connection.
   await (await IndexedDBAdapter.open({ dbName })).close();
   const db = await openExisting(dbName);
@@ -406,8 +469,13 @@ async function floorStep(token: string, projectId: string, dbName: string): Prom
   const stopCounting = countRequests();
   const startedAt = Date.now();
   const t = performance.now();
-  for (let i = 0; i < changes.length; i += PULL_LIMIT) {
-    await writeBatch(db, changes.slice(i, i + PULL_LIMIT), at);
+  for (let i = 0; i < changes.length; i += size) {
+    await writeBatch(db, changes.slice(i, i + size), at, durability);
+    if (variant === '500-progress') {
+      const written = i + size;
+      const left = conversationIds.filter((id) => (lastWrite.get(id) ?? -1) >= written);
+      await putProgress(db, left, conversationIds.length);
+    }
   }
   const seconds = (performance.now() - t) / 1000;
   const endedAt = Date.now();
@@ -418,6 +486,7 @@ async function floorStep(token: string, projectId: string, dbName: string): Prom
   await adapter.close();
   return {
     kind: 'floor',
+    variant,
     dbName,
     startedAt,
     endedAt,
@@ -425,7 +494,7 @@ async function floorStep(token: string, projectId: string, dbName: string): Prom
     applySeconds: seconds,
     fetchSeconds: 0,
     outsideApplySeconds: 0,
-    pages: Math.ceil(changes.length / PULL_LIMIT),
+    pages: Math.ceil(changes.length / size),
     // The floor writes no summaries: count the messages it wrote, not the conversations' messageCount.
     messages: changes.filter((c) => c.kind === 'message').length,
     conversations: stored.conversations,
@@ -445,8 +514,12 @@ export async function freshDeviceStep(
   dbName: string,
   deleteFirst: string[],
   dataset: { conversations: number; bigConversationId: string },
-  /** The account with its keys, when it is end-to-end encrypted. */
-  account?: EncryptedSyncAccount,
+  opts: {
+    /** How the floor writes (the figure's floor by default). */
+    floor?: { variant: FloorVariant; order?: string[] };
+    /** The account with its keys, when it is end-to-end encrypted. */
+    account?: EncryptedSyncAccount;
+  } = {},
 ): Promise<SyncStep> {
   if (kind === 'floor') await allChanges(token);
   for (const name of deleteFirst) await deleteDatabase(name);
@@ -454,8 +527,8 @@ export async function freshDeviceStep(
   if (existing.some((d) => d.name === dbName)) throw new Error(`${dbName} exists: not a fresh device`);
   await pause(200);
   return kind === 'sync'
-    ? syncStep(token, projectId, dbName, dataset.conversations, dataset.bigConversationId, account)
-    : floorStep(token, projectId, dbName);
+    ? syncStep(token, projectId, dbName, dataset.conversations, dataset.bigConversationId, opts.account)
+    : floorStep(token, projectId, dbName, opts.floor?.variant ?? 'version', opts.floor?.order);
 }
 
 /** Deletes databases a driver left behind on this origin. */

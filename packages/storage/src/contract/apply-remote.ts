@@ -285,6 +285,57 @@ export function applyRemoteRules(ctx: ContractContext): void {
       expect(await db.pendingCount()).toBe(0);
     });
 
+    it('pages that lengthen, fork, or fill in a conversation from its newest end keep its summary exact', async () => {
+      const db = await ctx.open();
+      const m = (id: string, createdAt: number, parentId: string | null) =>
+        remoteMessage({ id, conversationId: 'c1', content: id, createdAt, parentId });
+      const at = (n: number) => remoteStamp(1000 + n);
+      const summary = async () => {
+        const c = await db.getConversation('c1');
+        return { messageCount: c?.messageCount, lastMessage: c?.lastMessage };
+      };
+      await db.applyRemote([put(remoteConversation({ id: 'c1' }), at(0), 1)]);
+      // Its newest end first (a conversation someone opened): the branch stops at a parent not here yet.
+      await db.applyRemote([put(m('m5', 50, 'm4'), at(5), 5), put(m('m6', 60, 'm5'), at(6), 6)]);
+      expect(await summary()).toEqual({ messageCount: 2, lastMessage: 'm6' });
+      // The older part: the branch now reaches the first message. A reply may be older than what it answers (m3).
+      await db.applyRemote([
+        put(m('m1', 10, null), at(1), 1),
+        put(m('m2', 20, 'm1'), at(2), 2),
+        put(m('m3', 15, 'm2'), at(3), 3),
+        put(m('m4', 40, 'm3'), at(4), 4),
+      ]);
+      expect(await summary()).toEqual({ messageCount: 6, lastMessage: 'm6' });
+      // Lengthened at its end, page after page, as a download writes it.
+      await db.applyRemote([put(m('m7', 70, 'm6'), at(7), 7), put(m('m8', 80, 'm7'), at(8), 8)]);
+      expect(await summary()).toEqual({ messageCount: 8, lastMessage: 'm8' });
+      await db.applyRemote([put(m('m9', 90, 'm8'), at(9), 9)]);
+      expect(await summary()).toEqual({ messageCount: 9, lastMessage: 'm9' });
+      // A new version of m4 (a fork below the end), the newest message: its branch is shown.
+      await db.applyRemote([put(m('m4b', 100, 'm3'), at(10), 10)]);
+      expect(await summary()).toEqual({ messageCount: 4, lastMessage: 'm4b' });
+      // A reply to m9, older than m4b: the newest leaf is still m4b.
+      await db.applyRemote([put(m('m10', 95, 'm9'), at(11), 11)]);
+      expect(await summary()).toEqual({ messageCount: 4, lastMessage: 'm4b' });
+      // Continuing m4b's branch at its end, while another branch exists: the count is of the branch only.
+      await db.applyRemote([put(m('m5b', 110, 'm4b'), at(12), 12)]);
+      expect(await summary()).toEqual({ messageCount: 5, lastMessage: 'm5b' });
+    });
+
+    it('a conversation showing an older branch keeps showing it when another branch grows', async () => {
+      const db = await ctx.open();
+      const m = (id: string, createdAt: number, parentId: string | null) =>
+        remoteMessage({ id, conversationId: 'c1', content: id, createdAt, parentId });
+      await db.applyRemote([
+        put(remoteConversation({ id: 'c1', activeLeafId: 'a2' }), remoteStamp(1), 1),
+        put(m('a1', 10, null), remoteStamp(2), 2),
+        put(m('a2', 20, 'a1'), remoteStamp(3), 3),
+        put(m('b2', 30, 'a1'), remoteStamp(4), 4),
+      ]);
+      await db.applyRemote([put(m('b3', 40, 'b2'), remoteStamp(5), 5)]);
+      expect(await db.getConversation('c1')).toMatchObject({ messageCount: 2, lastMessage: 'a2' });
+    });
+
     it('a newer remote version replaces a synced local record without a conflict', async () => {
       const db = await ctx.open();
       const c = await db.createConversation({ projectId: 'p1', title: 'local' });

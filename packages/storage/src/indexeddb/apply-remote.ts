@@ -1,8 +1,9 @@
 // The pull side of SyncSource: applying a page of remote changes in one
 // transaction, last write wins by stamp, losing local edits kept as conflicts.
+import { unwrap } from 'idb';
 import { createHlcClock } from '../hlc.js';
 import { implicitProject } from '../projects.js';
-import { syncedPart } from '../records.js';
+import { syncedPart, withSummary } from '../records.js';
 import { conflictOf, losesLocalEdit, remoteWins } from '../sync/conflicts.js';
 import type {
   Conversation,
@@ -13,11 +14,19 @@ import type {
   ServerRecordChange,
   SyncedConversation,
 } from '../types.js';
-import { chronologicalKey } from './branch.js';
+import { childrenRange, chronologicalKey } from './branch.js';
 import { BulkRequests, readSyncEntries } from './bulk.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
-import { type ChangeSet, projectRange, refreshSummary, saveClock, syncedMeta, type WriteTx } from './tx.js';
+import {
+  type ChangeSet,
+  conversationRange,
+  projectRange,
+  refreshSummary,
+  saveClock,
+  syncedMeta,
+  type WriteTx,
+} from './tx.js';
 
 /** Records applied between two moments the main thread is given back (BulkRequests.breathe). */
 const BREATHE = 200;
@@ -129,9 +138,21 @@ async function applyPage(
     applied++;
   }
   await bulk.flush();
+  // A conversation the page only lengthened (as a download does) gets its
+  // summary from what was read before the first write; any other is read
+  // afresh after the writes, which costs the transaction an undo log (bulk.ts).
+  const reread: [string, number | undefined][] = [];
+  for (const [conversationId, touchedAt] of page.touched) {
+    const extended = page.exact ? prefetch.extended.get(conversationId) : undefined;
+    if (extended) {
+      const { conversation, leaf, count } = extended;
+      bulk.put('conversations', withSummary(conversation, leaf, count, touchedAt));
+    } else reread.push([conversationId, touchedAt]);
+  }
+  await bulk.flush();
   // Independent conversations: their reads and writes are issued together.
   await Promise.all(
-    [...page.touched].map(([conversationId, touchedAt]) => refreshSummary(tx, conversationId, touchedAt)),
+    reread.map(([conversationId, touchedAt]) => refreshSummary(tx, conversationId, touchedAt)),
   );
   await saveClock(tx, clock);
   if (cursor !== undefined) await tx.objectStore('meta').put(cursor, 'cursor');
@@ -152,6 +173,111 @@ interface Prefetch {
   held: Map<string, HeldConversation>;
   /** Projects of the page that exist here. */
   projects: Set<string>;
+  /** Conversations the page only lengthens, with their summary once it is written (see extensions). */
+  extended: Map<string, Extension>;
+}
+
+/**
+ * A conversation whose stored messages are one branch from its first
+ * message, and whose new messages in the page continue that branch at its
+ * end, one after the other: its newest leaf is the last new message, and
+ * its branch is every message. What a download writes, almost always.
+ */
+interface Extension {
+  /** As stored before the page. */
+  conversation: Conversation;
+  leaf: Message;
+  count: number;
+}
+
+function settle<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** The page's messages of one conversation as one line, each the parent of the next: its first and last. */
+function lineOf(messages: Message[]): { first: Message; last: Message } | undefined {
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const childOf = new Map<string, Message>();
+  for (const m of messages) {
+    if (m.parentId === undefined) return undefined;
+    if (m.parentId !== null) {
+      if (childOf.has(m.parentId)) return undefined;
+      childOf.set(m.parentId, m);
+    }
+  }
+  if (byId.size !== messages.length) return undefined;
+  const starts = messages.filter((m) => m.parentId === null || !byId.has(m.parentId));
+  if (starts.length !== 1) return undefined;
+  const first = starts[0]!;
+  let last = first;
+  let length = 1;
+  for (let next = childOf.get(last.id); next; next = childOf.get(last.id)) {
+    last = next;
+    length++;
+  }
+  return length === messages.length ? { first, last } : undefined;
+}
+
+/**
+ * The conversations the page only lengthens (see Extension), found with a
+ * few reads each, all before the page's first write: how many messages are
+ * stored, the oldest one's parent (null: the stored branch starts at the
+ * first message), and whether the message the new ones hang from is stored
+ * without a child (then it is the stored branch's end).
+ */
+async function extensions(
+  tx: WriteTx,
+  remote: ServerRecordChange[],
+  putConversations: Set<string>,
+): Promise<Map<string, Extension & { positions: number[] }>> {
+  const raw = unwrap(tx);
+  const messages = raw.objectStore('messages');
+  const chronological = messages.index('byConversationCreated');
+  const byParent = messages.index('byParent');
+  const conversations = raw.objectStore('conversations');
+  // The caller keeps only those whose messages have no sync entry here (read at the same time as these).
+  const added = new Map<string, { list: Message[]; positions: number[] }>();
+  for (const [i, r] of remote.entries()) {
+    if (r.kind !== 'message' || r.deleted) continue;
+    const message = r.data as Message;
+    const entry = added.get(message.conversationId) ?? { list: [], positions: [] };
+    entry.list.push(message);
+    entry.positions.push(i);
+    added.set(message.conversationId, entry);
+  }
+  const found = new Map<string, Extension & { positions: number[] }>();
+  await Promise.all(
+    [...added].map(async ([conversationId, { list, positions }]) => {
+      if (putConversations.has(conversationId)) return;
+      const line = lineOf(list);
+      if (!line) return;
+      const range = conversationRange(conversationId);
+      const parentId = line.first.parentId ?? null;
+      const [conversation, stored, oldest, parentKey, parentChildren] = await Promise.all([
+        settle(conversations.get(conversationId) as IDBRequest<Conversation | undefined>),
+        settle(chronological.count(range)),
+        settle(chronological.getAll(range, 1) as IDBRequest<Message[]>),
+        parentId === null ? undefined : settle(messages.getKey(parentId)),
+        parentId === null ? [] : settle(byParent.getAllKeys(childrenRange(parentId), 1)),
+      ]);
+      if (!conversation || conversation.activeLeafId !== undefined) return;
+      const continues =
+        stored === 0
+          ? parentId === null
+          : parentId !== null &&
+            stored === conversation.messageCount &&
+            oldest[0]?.parentId === null &&
+            parentKey !== undefined &&
+            parentChildren.length === 0;
+      if (continues) {
+        found.set(conversationId, { conversation, leaf: line.last, count: stored + list.length, positions });
+      }
+    }),
+  );
+  return found;
 }
 
 async function prefetchPage(
@@ -175,13 +301,14 @@ async function prefetchPage(
   ];
   const conversationKeys = [...conversationIds];
   const projectKeys = [...projectIds];
-  const [entries, conversationEntries, heldEntries, projects] = await Promise.all([
+  const [entries, lengthened, conversationEntries, heldEntries, projects] = await Promise.all([
     // On a first sync none of them exists here, and nothing is read (read-back.ts).
     readSyncEntries(
       tx,
       bulk,
       remote.map((r): [RecordKind, string] => [r.kind, r.id]),
     ),
+    extensions(tx, remote, putConversations),
     bulk.getMany(
       'sync_metadata',
       conversationKeys.map((id) => ['conversation', id]),
@@ -194,6 +321,12 @@ async function prefetchPage(
     conversationMetas: new Map(conversationKeys.map((id, i) => [id, conversationEntries[i]])),
     held: new Map(heldEntries),
     projects: new Set(projectKeys.filter((_, i) => projects[i] !== undefined)),
+    // Only messages new here: one stored already (it has a sync entry) may change a branch.
+    extended: new Map(
+      [...lengthened]
+        .filter(([, e]) => e.positions.every((i) => entries[i] === undefined))
+        .map(([id, { conversation, leaf, count }]) => [id, { conversation, leaf, count }]),
+    ),
   };
 }
 

@@ -7,7 +7,7 @@
 //   (bench/src/page/sync.ts), a plaintext account and an encrypted one, each
 //   in an origin of its own, taking turns.
 import { type RecordChange, RecordSeal } from '@chatkeep/storage';
-import { createKeyMaterial, type KeyMaterial } from '@chatkeep/storage/crypto';
+import type { createKeyMaterial, KeyMaterial } from '@chatkeep/storage/crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { EncryptedSyncAccount, EncryptedSyncStep } from '../page/encrypted-sync.js';
 import type { BenchPageApi } from '../page/main.js';
@@ -16,31 +16,24 @@ import { type DatasetSpec, datasetStats } from '../shared/dataset.js';
 import { type SealBreakdown, sealBreakdown } from '../shared/seal-breakdown.js';
 import { summarize } from '../shared/stats.js';
 import { openBenchPage } from './browser.js';
+import { encryptedAccount, PASSPHRASE } from './encryption-figures.js';
 import type { Figure } from './figures.js';
 import { type LoadDuring, withLoad } from './machine-load.js';
 import { datasetChanges, pushAll, signup, type WireChange } from './server-figures.js';
 
 declare const chatkeepBench: BenchPageApi;
 
-const PASSPHRASE = 'bench passphrase of four words';
 /** The same sample as the Node figures (encryption-figures.ts). */
 const SAMPLE = 20_000;
 
-/** A new account; with `encrypted`, keys set up (few iterations: unlocking is not what is timed) and plaintext refused. */
+/** A new account; with `encrypted`, keys set up and plaintext refused (encryptedAccount). */
 export async function benchAccount(
   server: string,
   name: string,
   encrypted: boolean,
 ): Promise<EncryptedSyncAccount & { created?: Awaited<ReturnType<typeof createKeyMaterial>> }> {
-  const account = await signup(server, name);
-  if (!encrypted) return account;
-  const created = await createKeyMaterial(PASSPHRASE, { iterations: 1_000 });
-  const response = await fetch(`${server}/v1/account/keys`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${account.token}` },
-    body: JSON.stringify({ keys: created.material, encrypted: true, previous: 0 }),
-  });
-  if (!response.ok) throw new Error(`PUT /v1/account/keys answered ${response.status}`);
+  if (!encrypted) return signup(server, name);
+  const { account, created } = await encryptedAccount(server, name);
   const keys: { material: KeyMaterial; passphrase: string } = {
     material: created.material,
     passphrase: PASSPHRASE,

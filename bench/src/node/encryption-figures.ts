@@ -13,7 +13,7 @@
 // - key derivation: setting up keys and unlocking with the default PBKDF2.
 
 import { type RecordChange, RecordSeal, type ServerRecordChange } from '@chatkeep/storage';
-import { createKeyMaterial, type DataKey, unlockWithPassphrase } from '@chatkeep/storage/crypto';
+import { createKeyMaterial, unlockWithPassphrase } from '@chatkeep/storage/crypto';
 import { parseRemoteChanges } from '@chatkeep/storage/protocol';
 import type { DatasetSpec } from '../shared/dataset.js';
 import { summarize } from '../shared/stats.js';
@@ -36,7 +36,7 @@ export interface EncryptionRuns {
 
 /** Changes per account: enough for a steady rate, few enough for several runs of each variant. */
 const SAMPLE = 20_000;
-const PASSPHRASE = 'bench passphrase of four words';
+export const PASSPHRASE = 'bench passphrase of four words';
 
 async function get<T>(server: string, account: Account, path: string): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -116,8 +116,15 @@ async function download(server: string, account: Account, seal: RecordSeal | und
   return { seconds: (performance.now() - t) / 1000, count };
 }
 
-/** Turns encryption on for the account (as the engine does) and returns its data key. */
-async function encryptedAccount(server: string, name: string): Promise<{ account: Account; key: DataKey }> {
+/**
+ * A new account with encryption turned on (as the engine does: keys set up,
+ * plaintext refused from then on), and the keys made for it. Few iterations:
+ * unlocking is not what is timed.
+ */
+export async function encryptedAccount(
+  server: string,
+  name: string,
+): Promise<{ account: Account; created: Awaited<ReturnType<typeof createKeyMaterial>> }> {
   const account = await signup(server, name);
   const created = await createKeyMaterial(PASSPHRASE, { iterations: 1_000 });
   const response = await fetch(`${server}/v1/account/keys`, {
@@ -126,7 +133,7 @@ async function encryptedAccount(server: string, name: string): Promise<{ account
     body: JSON.stringify({ keys: created.material, encrypted: true, previous: 0 }),
   });
   if (!response.ok) throw new Error(`PUT /v1/account/keys answered ${response.status}`);
-  return { account, key: created.dataKey };
+  return { account, created };
 }
 
 /** The sample sealed as the engine's push seals it (RecordSeal.sealAll, a few dozen at a time). */
@@ -166,8 +173,8 @@ export async function encryptionFigures(
         seconds = await pushAll(server, account, sample, clientId);
         plainAccount = account;
       } else {
-        const { account, key } = await encryptedAccount(server, name);
-        const seal = new RecordSeal(key);
+        const { account, created } = await encryptedAccount(server, name);
+        const seal = new RecordSeal(created.dataKey);
         const t = performance.now();
         const sealed = await sealAll(seal, sample);
         const sealing = (performance.now() - t) / 1000;

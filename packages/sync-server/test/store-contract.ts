@@ -467,7 +467,8 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
         expect(JSON.parse(state.get('a1')!.data!).title).toBe('edited');
       });
 
-      it('a conversation’s messages come by id after a given id, paged by count and bytes', async () => {
+      /** c1 holds m1, m2 (deleted since) and m3, pushed out of id order; c2 holds x. */
+      async function threeMessagesOneDeleted(): Promise<string> {
         const userId = await newUser();
         await store.push(userId, [
           conv('c1'),
@@ -478,6 +479,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
           msg('x', 'c2'),
         ]);
         await store.push(userId, [gone('message', 'm2', t0 + 1)]);
+        return userId;
+      }
+
+      it('a conversation’s messages come by id after a given id, paged by count and bytes', async () => {
+        const userId = await threeMessagesOneDeleted();
         const first = await store.messagesOf(userId, 'c1', '', 2, MiB);
         expect(first.changes.map((c) => [c.id, c.deleted])).toEqual([
           ['m1', false],
@@ -495,16 +501,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreFix
       });
 
       it('a conversation’s messages come newest first before a given id, paged by count and bytes', async () => {
-        const userId = await newUser();
-        await store.push(userId, [
-          conv('c1'),
-          conv('c2'),
-          msg('m3', 'c1'),
-          msg('m1', 'c1'),
-          msg('m2', 'c1'),
-          msg('x', 'c2'),
-        ]);
-        await store.push(userId, [gone('message', 'm2', t0 + 1)]);
+        const userId = await threeMessagesOneDeleted();
         const first = await store.messagesNewestOf(userId, 'c1', '', 2, MiB);
         expect(first.changes.map((c) => [c.id, c.deleted])).toEqual([
           ['m3', false],

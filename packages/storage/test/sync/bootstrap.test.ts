@@ -114,6 +114,16 @@ async function resumesWithExactlyTheRest(
   expect(await deviceSnapshot(second.adapter)).toEqual(await serverSnapshot(t.server.url, account.token));
 }
 
+/** The ids of each write of `conversationId`'s messages on `adapter` from now on, sorted within a write. */
+function writesOf(adapter: SyncableChatStorage, conversationId: string): string[][] {
+  const writes: string[][] = [];
+  adapter.subscribe((change) => {
+    const mine = change.messages.filter((m) => m.conversationId === conversationId).map((m) => m.id);
+    if (mine.length > 0) writes.push(mine.sort());
+  });
+  return writes;
+}
+
 async function messageCount(adapter: SyncableChatStorage): Promise<number> {
   const list = await adapter.listConversations('p1', { includeArchived: true });
   return list.reduce((sum, c) => sum + c.messageCount, 0);
@@ -471,11 +481,7 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     const queue = (await fresh.adapter.getBootstrap())!.queue;
     const waited = queue[1]!;
     expect(ids).toContain(waited);
-    const writes: string[][] = [];
-    fresh.adapter.subscribe((change) => {
-      const mine = change.messages.filter((m) => m.conversationId === waited).map((m) => m.id);
-      if (mine.length > 0) writes.push(mine.sort());
-    });
+    const writes = writesOf(fresh.adapter, waited);
     await fresh.engine.prioritize(waited);
     // 12 messages in writes of 5: the last two first, then the five before them, then the first five.
     const name = (m: number) => `${waited}-m${String(m).padStart(3, '0')}`;
@@ -516,11 +522,7 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     const queue = (await fresh.adapter.getBootstrap())!.queue;
     const waited = queue[1]!;
     const name = (m: number) => `${waited}-m${String(m).padStart(3, '0')}`;
-    const writes: string[][] = [];
-    fresh.adapter.subscribe((change) => {
-      const mine = change.messages.filter((m) => m.conversationId === waited).map((m) => m.id);
-      if (mine.length > 0) writes.push(mine.sort());
-    });
+    const writes = writesOf(fresh.adapter, waited);
     const opened = fresh.engine.prioritize(waited);
     await until(() => older.length === 1, 'the second page was asked for');
     // The latest five are on the device, the older pages still on their way.

@@ -14,7 +14,7 @@ import type {
   ServerRecordChange,
   SyncedConversation,
 } from '../types.js';
-import { childrenRange, chronologicalKey } from './branch.js';
+import { childrenRange, chronologicalKey, settle } from './branch.js';
 import { BulkRequests, readSyncEntries } from './bulk.js';
 import { removeConversation } from './remove.js';
 import type { StoredSyncMetadata } from './schema.js';
@@ -188,13 +188,6 @@ interface Extension {
   conversation: Conversation;
   leaf: Message;
   count: number;
-}
-
-function settle<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
 }
 
 /** The page's messages of one conversation as one line, each the parent of the next: its first and last. */

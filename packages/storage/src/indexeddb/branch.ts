@@ -22,7 +22,8 @@ export interface BranchWalk {
   missingParentId?: string;
 }
 
-function settle<T>(request: IDBRequest<T>): Promise<T> {
+/** A raw request's result as a promise (no idb wrapper: reads of a walk, many per transaction). */
+export function settle<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);

@@ -59,7 +59,11 @@ function pageByIdQuery(c: Context<AppEnv>, what: string, defaultLimit: number, m
   return { after, limit: Math.min(query.data.limit ?? defaultLimit, maxLimit) };
 }
 
-/** `order` (oldest unless asked) and `before` (a message id, '' when omitted) of a conversation's messages read. */
+/**
+ * `order` (oldest unless asked) and `before` (a message id, '' when omitted)
+ * of a conversation's messages read; `before` goes only with newest first,
+ * `after` only with oldest first.
+ */
 function messagesOrder(c: Context<AppEnv>) {
   const query = messagesQuerySchema.safeParse(c.req.query());
   if (!query.success) {
@@ -69,6 +73,13 @@ function messagesOrder(c: Context<AppEnv>) {
   const before = query.data.before ?? '';
   if (before !== '' && order !== 'newest') {
     throw new HttpError(400, 'invalid-request', 'before goes with order=newest; by ascending id use after.');
+  }
+  if ((query.data.after ?? '') !== '' && order === 'newest') {
+    throw new HttpError(
+      400,
+      'invalid-request',
+      'after reads by ascending id; with order=newest go on with before=<the last id received>.',
+    );
   }
   const beforeIssue = before === '' ? undefined : idProblem(before);
   if (beforeIssue) {
@@ -156,13 +167,6 @@ export function syncRoutes({
     const userId = c.get('userId');
     const budget = pullDataBudget(limit);
     if (order === 'newest') {
-      if (after !== '') {
-        throw new HttpError(
-          400,
-          'invalid-request',
-          'after reads by ascending id; with order=newest go on with before=<the last id received>.',
-        );
-      }
       const page = await store.messagesNewestOf(userId, conversationId, before, limit, budget);
       return c.body(messagesAnswer(page, 'newest'), 200, JSON_TYPE);
     }

@@ -11,6 +11,11 @@ import { SYNC_SETTINGS_KEY, type SyncSettingsState, syncSettings } from './sync-
 let runtime: SyncRuntime | undefined;
 let starting: Promise<SyncRuntime> | undefined;
 const waiting = new Set<() => void>();
+let markStarted: (started: SyncRuntime) => void = () => {};
+/** Settles with the runtime once startSync has made it. */
+const started = new Promise<SyncRuntime>((resolve) => {
+  markStarted = resolve;
+});
 
 export function startSync(adapter: ChatStorageAdapter): Promise<SyncRuntime> {
   starting ??= import('./sync-runtime.js').then(({ createSyncRuntime }) => {
@@ -19,6 +24,7 @@ export function startSync(adapter: ChatStorageAdapter): Promise<SyncRuntime> {
     globalThis.addEventListener?.('storage', (event: StorageEvent) => {
       if (event.key === SYNC_SETTINGS_KEY) void syncSettings.persist.rehydrate();
     });
+    markStarted(runtime);
     for (const listener of [...waiting]) listener();
     return runtime;
   });
@@ -31,14 +37,8 @@ export function getSyncRuntime(): SyncRuntime | undefined {
 
 /** The runtime once the app has started it (after the first paint): for work that must not miss it. */
 export function whenSyncStarted(): Promise<SyncRuntime> {
-  if (starting) return starting;
-  return new Promise((resolve) => {
-    const onStart = () => {
-      waiting.delete(onStart);
-      if (runtime) resolve(runtime);
-    };
-    waiting.add(onStart);
-  });
+  // Once starting, its own promise: a failed start is heard too.
+  return starting ?? started;
 }
 
 function subscribe(listener: () => void): () => void {

@@ -111,9 +111,9 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
     }
     const [step, load] = await withLoad(o.profileDir, () =>
       page.evaluate(
-        ([k, token, projectId, db, del, data, how]) =>
-          chatkeepBench.freshDeviceStep(k, token, projectId, db, del, data, { floor: how }),
-        [kind, o.token, o.projectId, dbName, deleteFirst, dataset, floor] as const,
+        ([k, token, projectId, db, del, data, how, recordOrder]) =>
+          chatkeepBench.freshDeviceStep(k, token, projectId, db, del, data, { floor: how, recordOrder }),
+        [kind, o.token, o.projectId, dbName, deleteFirst, dataset, floor, keepOrder] as const,
       ),
     );
     // The write order is for a later floor, not for the results.
@@ -132,9 +132,11 @@ export async function freshDeviceFigure(o: Options): Promise<FreshDeviceRuns> {
       `${plan} ${kind}${step.variant && step.variant !== 'version' ? ` (${step.variant})` : ''}${warmUp ? ' (warm-up)' : ''}: ${step.seconds.toFixed(1)} s${seen} (apply ${step.applySeconds.toFixed(1)} s, fetch ${step.fetchSeconds.toFixed(1)} s); browser CPU ${JSON.stringify(load.browserCpuByType)}, others ${load.otherCpuSeconds} s, iowait ${load.iowaitShare}, disk ${load.diskWrittenMB} MB (browser ${load.browserWrittenMB} MB); requests ${JSON.stringify(step.requests)}`,
     );
     result.steps.push({ ...kept, plan, load, warmUp, profiled: Boolean(cdp), deletedFirst: deleteFirst });
-    return { ...step, order };
+    return step;
   };
 
+  // A sync's write order is kept only for a floor written in it.
+  const keepOrder = o.extraFloors?.includes('download-order') ?? false;
   let n = 0;
   const fresh = () => openBenchPage(o.context, originFor(o.server, ++n), o.pageDir);
   const ownOrigin = async (

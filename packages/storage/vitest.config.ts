@@ -8,5 +8,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/*.browser.test.ts', '**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
+    // Every core: the default leaves one idle, which on a 2-core CI machine is half of it.
+    maxWorkers: '100%',
   },
 });

@@ -111,10 +111,10 @@ export async function encryptedSyncStep(
     if (acked >= changes) allAcked();
   };
   const applyRemote = adapter.applyRemote.bind(adapter);
-  adapter.applyRemote = async (remote, cursor) => {
+  adapter.applyRemote = async (remote, cursor, download) => {
     const t = performance.now();
     try {
-      return await applyRemote(remote, cursor);
+      return await applyRemote(remote, cursor, download);
     } finally {
       if (kind === 'pull') adapterMs += performance.now() - t;
     }

@@ -293,11 +293,11 @@ async function syncStep(
   const applyRemote = adapter.applyRemote.bind(adapter);
   // Kept only when a floor will follow it: 112,834 keys are work inside the timed download.
   const order: string[] | undefined = recordOrder ? [] : undefined;
-  adapter.applyRemote = async (changes, cursor) => {
+  adapter.applyRemote = async (changes, cursor, download) => {
     if (order) for (const c of changes) order.push(`${c.kind}:${c.id}`);
     const t = performance.now();
     try {
-      return await applyRemote(changes, cursor);
+      return await applyRemote(changes, cursor, download);
     } finally {
       applyMs += performance.now() - t;
       pages += 1;

@@ -27,13 +27,17 @@ export function readBootstrapProgress(text: string | undefined | null): Bootstra
   return parsed.success ? parsed.data : { stage: 'listing', queue: [], total: 0 };
 }
 
-/** The progress as stored text; throws on a value that does not fit, before anything is written. */
-export function writeBootstrapProgress(progress: BootstrapProgress): string {
+/**
+ * The progress as stored text, undefined for none (the download is done);
+ * throws on a value that does not fit, before anything is written.
+ */
+export function writeBootstrapProgress(progress: BootstrapProgress | undefined): string | undefined {
+  if (progress === undefined) return undefined;
   const parsed = progressSchema.safeParse(progress);
   if (!parsed.success) {
     throw new ChatStorageError(
       'invalid-input',
-      `setBootstrap: the progress must be {stage, queue, total}: ${describeZodError(parsed.error)}`,
+      `The download progress must be {stage, queue, total}: ${describeZodError(parsed.error)}`,
     );
   }
   return JSON.stringify(parsed.data);

@@ -330,6 +330,12 @@ export interface BootstrapProgress {
   total: number;
 }
 
+/** A page of the history download, for applyRemote: the progress to store with it. */
+export interface DownloadStep {
+  /** The progress once the page is written; undefined when it completes the download. */
+  progress: BootstrapProgress | undefined;
+}
+
 /** A pulled record that was not applied because it could not be opened or read. */
 export interface QuarantinedRecord {
   kind: string;
@@ -375,10 +381,14 @@ export interface SyncSource {
    * change with a greater stamp wins; a pending local version that loses is
    * kept as a conflict. The local clock advances past every stamp seen.
    * Without a cursor (adopting a push's `current`), the stored cursor is left alone.
+   * With `download`, the history download's progress once this page is in
+   * is stored in the same transaction (as setBootstrap stores it), so the
+   * stored progress and the stored messages always agree.
    */
   applyRemote(
     changes: ServerRecordChange[],
     cursor?: string,
+    download?: DownloadStep,
   ): Promise<{ applied: number; conflicts: number }>;
   getCursor(): Promise<string | undefined>;
   getSyncMetadata(kind: RecordKind, id: string): Promise<SyncMetadata | undefined>;

@@ -90,6 +90,44 @@ export function applyRemoteRules(ctx: ContractContext): void {
       expect(await db.listProjects()).toEqual(['p1']);
     });
 
+    it("a download page stores the download's progress with it, in one transaction", async () => {
+      const db = await ctx.open();
+      await db.setBootstrap({ stage: 'messages', queue: ['c1', 'c2'], total: 2 });
+      const page = (id: string, at: number) => [
+        put(remoteConversation({ id }), remoteStamp(at), at),
+        put(
+          remoteMessage({ id: `${id}-m`, conversationId: id, parentId: null }),
+          remoteStamp(at + 1),
+          at + 1,
+        ),
+      ];
+      // A progress that does not fit refuses the page: neither is written.
+      await expect(
+        db.applyRemote(page('c1', 10), undefined, { progress: { stage: 'later' } as never }),
+      ).rejects.toMatchObject({ code: 'invalid-input' });
+      expect(await db.getConversation('c1')).toBeUndefined();
+      expect(await db.getBootstrap()).toEqual({ stage: 'messages', queue: ['c1', 'c2'], total: 2 });
+      // A page that does not fit stores no progress either.
+      await expect(
+        db.applyRemote([{ ...page('c1', 10)[1]!, kind: 'note' } as never], undefined, {
+          progress: { stage: 'messages', queue: ['c2'], total: 2 },
+        }),
+      ).rejects.toMatchObject({ code: 'invalid-input' });
+      expect(await db.getBootstrap()).toEqual({ stage: 'messages', queue: ['c1', 'c2'], total: 2 });
+
+      await db.applyRemote(page('c1', 10), undefined, {
+        progress: { stage: 'messages', queue: ['c2'], total: 2 },
+      });
+      expect(await db.loadConversation('c1')).toHaveLength(1);
+      expect(await db.getBootstrap()).toEqual({ stage: 'messages', queue: ['c2'], total: 2 });
+      // Without `download` the progress is left alone; with an undefined progress the download is done.
+      await db.applyRemote(page('c3', 20));
+      expect(await db.getBootstrap()).toEqual({ stage: 'messages', queue: ['c2'], total: 2 });
+      await db.applyRemote(page('c2', 30), undefined, { progress: undefined });
+      expect(await db.getBootstrap()).toBeUndefined();
+      expect(await db.loadConversation('c2')).toHaveLength(1);
+    });
+
     it('messages that arrive before their conversation are kept and counted when it arrives', async () => {
       const db = await ctx.open();
       const m1 = remoteMessage({ id: 'm1', conversationId: 'c1', content: 'one', createdAt: 1 });

@@ -25,6 +25,7 @@ import type {
   Conversation,
   ConversationInput,
   ConversationPatch,
+  DownloadStep,
   GetMessagesOptions,
   Message,
   MessageInput,
@@ -446,12 +447,25 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   async applyRemote(
     changes: ServerRecordChange[],
     cursor?: string,
+    download?: DownloadStep,
   ): Promise<{ applied: number; conflicts: number }> {
     this.assertOpen();
     const valid = await parseRemoteChangesInSlices(changes, cursor, yieldToMain);
+    const progress = download && writeBootstrapProgress(download.progress);
     this.assertOpen();
     return this.write(
-      (scope) => applyRemoteChanges(scope.tx, scope.changes, this.clientId, this.now, valid, cursor),
+      async (scope) => {
+        const result = await applyRemoteChanges(
+          scope.tx,
+          scope.changes,
+          this.clientId,
+          this.now,
+          valid,
+          cursor,
+        );
+        if (download) await putBootstrap(scope.tx.objectStore('meta'), progress);
+        return result;
+      },
       'sync',
       // applyRemote manages its own clock: remote stamps are observed, not made.
       false,
@@ -467,13 +481,9 @@ export class IndexedDBAdapter implements ChatStorageAdapter, SyncSource {
   }
 
   async setBootstrap(progress: BootstrapProgress | undefined): Promise<void> {
-    const text = progress === undefined ? undefined : writeBootstrapProgress(progress);
+    const text = writeBootstrapProgress(progress);
     // Its own small transaction: no record changes, so nothing for the change feed.
-    await this.read(() =>
-      text === undefined
-        ? this.db.delete('meta', 'bootstrap')
-        : this.db.put('meta', text, 'bootstrap').then(() => {}),
-    );
+    await this.read(() => putBootstrap(this.db.transaction('meta', 'readwrite').store, text));
   }
 
   async getQuarantined(): Promise<QuarantinedRecord[]> {
@@ -646,4 +656,13 @@ function notFoundConflict(id: string): ChatStorageError {
     'not-found',
     `Conflict ${id} does not exist; it was already restored or dismissed.`,
   );
+}
+
+/** Stores the download's progress (as text), or forgets it once the download is done. */
+async function putBootstrap(
+  meta: { put(value: string, key: 'bootstrap'): Promise<unknown>; delete(key: 'bootstrap'): Promise<void> },
+  text: string | undefined,
+): Promise<void> {
+  if (text === undefined) await meta.delete('bootstrap');
+  else await meta.put(text, 'bootstrap');
 }

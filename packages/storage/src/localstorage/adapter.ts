@@ -17,6 +17,7 @@ import type {
   Conversation,
   ConversationInput,
   ConversationPatch,
+  DownloadStep,
   GetMessagesOptions,
   Message,
   MessageInput,
@@ -347,11 +348,17 @@ export class LocalStorageAdapter implements SyncableChatStorage {
     return this.write((s) => outbox.retryRefused(s, kind, id));
   }
 
-  applyRemote(
+  async applyRemote(
     changes: ServerRecordChange[],
     cursor?: string,
+    download?: DownloadStep,
   ): Promise<{ applied: number; conflicts: number }> {
-    return this.write((s) => applyRemote(s, changes, cursor, this.now()), 'sync');
+    const progress = download && writeBootstrapProgress(download.progress);
+    return this.write((s) => {
+      const result = applyRemote(s, changes, cursor, this.now());
+      if (download) s.setBootstrap(progress);
+      return result;
+    }, 'sync');
   }
 
   getCursor(): Promise<string | undefined> {
@@ -363,7 +370,7 @@ export class LocalStorageAdapter implements SyncableChatStorage {
   }
 
   async setBootstrap(progress: BootstrapProgress | undefined): Promise<void> {
-    const text = progress === undefined ? undefined : writeBootstrapProgress(progress);
+    const text = writeBootstrapProgress(progress);
     return this.write((s) => s.setBootstrap(text), 'sync');
   }
 

@@ -50,9 +50,13 @@ export class BackfillQueue {
     this.order.splice(0, this.order.length, ...kept);
   }
 
-  /** What to store: undefined once every conversation is downloaded. */
-  progress(): BootstrapProgress | undefined {
-    if (this.order.length === 0) return undefined;
-    return { stage: 'messages', queue: [...this.order], total: this.total };
+  /**
+   * What to store once `finishing` are complete too (none by default):
+   * undefined once every conversation is downloaded.
+   */
+  progress(finishing: readonly string[] = []): BootstrapProgress | undefined {
+    const left = new Set(finishing);
+    const queue = left.size === 0 ? [...this.order] : this.order.filter((id) => !left.has(id));
+    return queue.length === 0 ? undefined : { stage: 'messages', queue, total: this.total };
   }
 }

@@ -3,11 +3,12 @@
 // request (POST /v1/sync/messages), with several requests in flight at once
 // over disjoint lists of conversations (the server answers one while the
 // device writes another), and the main thread given back between writes.
-// Writes go one at a time. The progress (what is left) is stored after every
-// write and lists every conversation not yet written to the end, those in
-// flight included, so a reload resumes with exactly the conversations not
-// yet complete; a conversation cut off mid-way is fetched again, and the
-// greatest stamp wins wherever a record also came by pull.
+// Writes go one at a time. The progress (what is left) is stored in the
+// transaction of the write that completes a conversation and lists every
+// conversation not yet written to the end, those in flight included, so a
+// reload resumes with exactly the conversations not yet complete; a
+// conversation cut off mid-way is fetched again, and the greatest stamp wins
+// wherever a record also came by pull.
 //
 // `prioritize` moves a conversation to the front (the open one, the one the
 // user clicks) and fetches it at once on a request of its own, in parallel
@@ -160,12 +161,9 @@ export class Backfill {
           return conversationId === undefined || queue.has(conversationId);
         });
         await this.calm();
-        await this.write(changes, false);
-        // Off the stored queue only once written: a reload fetches whatever is not.
-        queue.complete(done);
+        await this.write(queue, changes, false, done);
         for (const id of done) claimed.delete(id);
         read = rest.length > 0 ? { conversations: rest, after: page.after } : undefined;
-        await this.opts.adapter.setBootstrap(queue.progress());
         this.report();
         this.settleWaiters();
         await yieldToMain();
@@ -229,17 +227,38 @@ export class Backfill {
   /**
    * Writes records in transactions of at most `batchSize`, the main thread
    * given back between them; newest first when someone waits for them (ids
-   * follow time), so a long conversation's latest page shows after the first write.
+   * follow time), so a long conversation's latest page shows after the first
+   * write. The conversations `completing` leave the queue with the last
+   * write, whose transaction stores the progress without them: off the
+   * stored queue only once written, so a reload fetches whatever is not.
    */
-  private async write(changes: ServerRecordChange[], newestFirst: boolean): Promise<void> {
-    if (changes.length === 0) return;
+  private async write(
+    queue: BackfillQueue,
+    changes: ServerRecordChange[],
+    newestFirst: boolean,
+    completing: readonly string[] = [],
+  ): Promise<void> {
     const batchSize = this.opts.batchSize ?? 500;
     const chunks: ServerRecordChange[][] = [];
     for (let i = 0; i < changes.length; i += batchSize) chunks.push(changes.slice(i, i + batchSize));
     if (newestFirst) chunks.reverse();
+    const { adapter } = this.opts;
     for (const [i, chunk] of chunks.entries()) {
       if (i > 0) await yieldToMain();
-      await this.inTurn(newestFirst, () => this.opts.adapter.applyRemote(chunk));
+      const last = i === chunks.length - 1;
+      await this.inTurn(newestFirst, async () => {
+        if (!last || completing.length === 0) return void (await adapter.applyRemote(chunk));
+        // Read in the turn: every write before this one has taken its conversations off.
+        await adapter.applyRemote(chunk, undefined, { progress: queue.progress(completing) });
+        queue.complete(completing);
+      });
+    }
+    // Nothing left to write (all of it came by other requests): the progress alone.
+    if (chunks.length === 0 && completing.length > 0) {
+      await this.inTurn(newestFirst, async () => {
+        await adapter.setBootstrap(queue.progress(completing));
+        queue.complete(completing);
+      });
     }
   }
 
@@ -282,8 +301,6 @@ export class Backfill {
     this.urgent.add(conversationId);
     try {
       if (!(await this.fetchLatestFirst(token, queue, conversationId))) return;
-      queue.complete([conversationId]);
-      await this.opts.adapter.setBootstrap(queue.progress());
       this.report();
       this.settleWaiters();
     } catch {
@@ -323,14 +340,15 @@ export class Backfill {
         after = next.after;
       }
       if (!stillQueued()) return false;
-      await this.write(changes, true);
+      await this.write(queue, changes, true, [conversationId]);
       return true;
     }
     for (;;) {
       if (!stillQueued()) return false;
+      const more = page.hasMore && page.goOn !== undefined;
       // Written in id order within the page: the page itself is the newest part.
-      await this.write([...page.changes].reverse(), true);
-      if (!page.hasMore || page.goOn === undefined) return true;
+      await this.write(queue, [...page.changes].reverse(), true, more ? [] : [conversationId]);
+      if (!more) return true;
       page = await this.opts.client.latestMessages(token, conversationId, page.goOn, limit);
     }
   }

@@ -277,11 +277,11 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     let writing = 0;
     let mostAtOnce = 0;
     const applyRemote = fresh.adapter.applyRemote.bind(fresh.adapter);
-    fresh.adapter.applyRemote = async (changes, cursor) => {
+    fresh.adapter.applyRemote = async (changes, cursor, download) => {
       writing += 1;
       mostAtOnce = Math.max(mostAtOnce, writing);
       try {
-        return await applyRemote(changes, cursor);
+        return await applyRemote(changes, cursor, download);
       } finally {
         writing -= 1;
       }
@@ -303,6 +303,46 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     expect(new Set(net.asked.flat()).size).toBe(12);
     expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
     expect(await messageCount(fresh.adapter)).toBe(12 * 9);
+  });
+
+  it('each write that completes conversations stores the progress without them in its own transaction, never apart', async () => {
+    const { token, userId, ids } = await seededAccount(12, 9);
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      // Answers of 20 in writes of 8: a list's conversations complete in the last write of an answer.
+      backfill: { pageLimit: 20, conversationsPerRequest: 3, batchSize: 8 },
+    });
+    const problems: string[] = [];
+    let messageWrites = 0;
+    let progressApart = 0;
+    const applyRemote = fresh.adapter.applyRemote.bind(fresh.adapter);
+    fresh.adapter.applyRemote = async (changes, cursor, download) => {
+      const result = await applyRemote(changes, cursor, download);
+      if (changes.some((c) => c.kind === 'message')) messageWrites += 1;
+      // Right after the commit, before anything else can store a progress.
+      const queued = new Set((await fresh.adapter.getBootstrap())?.queue ?? []);
+      for (const id of ids) {
+        const stored = (await fresh.adapter.loadConversation(id)).length;
+        if (!queued.has(id) && stored !== 9)
+          problems.push(`${id} is off the queue with ${stored} of 9 messages`);
+      }
+      return result;
+    };
+    const setBootstrap = fresh.adapter.setBootstrap.bind(fresh.adapter);
+    fresh.adapter.setBootstrap = async (progress) => {
+      if (messageWrites > 0) progressApart += 1;
+      return setBootstrap(progress);
+    };
+    t.open.push(fresh);
+    await untilDownloaded(fresh);
+    expect(problems).toEqual([]);
+    expect(messageWrites).toBeGreaterThanOrEqual((12 * 9) / 8);
+    expect(progressApart).toBe(0);
+    expect(await fresh.adapter.getBootstrap()).toBeUndefined();
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 
   it('a reload with several answers in flight records as done only what was written, and the next life ends exact', async () => {
@@ -573,13 +613,13 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       gate = resolve;
     });
     const applyRemote = fresh.adapter.applyRemote.bind(fresh.adapter);
-    fresh.adapter.applyRemote = async (changes, cursor) => {
+    fresh.adapter.applyRemote = async (changes, cursor, download) => {
       const messages = changes.filter((c) => c.kind === 'message');
       if (messages.length > 0) {
         writes.push(messages.map((c) => (c.data as { conversationId: string }).conversationId));
         if (writes.length === 1) await held;
       }
-      return applyRemote(changes, cursor);
+      return applyRemote(changes, cursor, download);
     };
     net.release();
     await until(() => writes.length === 1, 'the download’s first write began');

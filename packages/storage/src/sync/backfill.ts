@@ -44,10 +44,11 @@ export interface BackfillOptions {
    * Records per transaction (default 1000, a whole answer). A conversation
    * opened meanwhile is written between two of them, so it waits for one at
    * most. In the benchmark (a conversation's latest 200 messages fetched
-   * first), writes of 1,000 took the download to 1.15-1.17x the write floor
-   * (medians of two runs) with clicks shown in 0.31-0.69 s; writes of 500 to
-   * 1.26x in two runs, clicks in 0.19-0.41 s. Smaller writes cost more in
-   * all: each has a fixed number of round trips to the database and a commit.
+   * first), two runs with writes of 1,000 took the download to 1.15x and
+   * 1.17x the write floor, clicks shown in 0.31-0.69 s; two with writes of
+   * 500, on the same lightly loaded machine, to 1.26x, clicks in 0.19-0.41 s.
+   * Smaller writes cost more in all: each has a fixed number of round trips
+   * to the database and a commit.
    */
   batchSize?: number;
   /**
@@ -248,7 +249,10 @@ export class Backfill {
       if (i > 0) await yieldToMain();
       const last = i === chunks.length - 1;
       await this.inTurn(newestFirst, async () => {
-        if (!last || completing.length === 0) return void (await adapter.applyRemote(chunk));
+        if (!last || completing.length === 0) {
+          await adapter.applyRemote(chunk);
+          return;
+        }
         // Read in the turn: every write before this one has taken its conversations off.
         await adapter.applyRemote(chunk, undefined, { progress: queue.progress(completing) });
         queue.complete(completing);

@@ -18,6 +18,7 @@
 import type { ServerRecordChange, SyncSource } from '../types.js';
 import { BackfillQueue } from './backfill-queue.js';
 import { type MessagesReadResponse, type SyncClient, SyncRequestError } from './http.js';
+import { parseRemoteChangesInSlices } from './protocol.js';
 import { yieldToMain } from './yield.js';
 
 /** How far the download got, for the status line. */
@@ -247,14 +248,17 @@ export class Backfill {
     const { adapter } = this.opts;
     for (const [i, chunk] of chunks.entries()) {
       if (i > 0) await yieldToMain();
+      // Checked before its turn, while another write holds the database:
+      // applyRemote does not check a record twice (protocol.ts).
+      const records = await parseRemoteChangesInSlices(chunk, undefined, yieldToMain);
       const last = i === chunks.length - 1;
       await this.inTurn(newestFirst, async () => {
         if (!last || completing.length === 0) {
-          await adapter.applyRemote(chunk);
+          await adapter.applyRemote(records);
           return;
         }
         // Read in the turn: every write before this one has taken its conversations off.
-        await adapter.applyRemote(chunk, undefined, { progress: queue.progress(completing) });
+        await adapter.applyRemote(records, undefined, { progress: queue.progress(completing) });
         queue.complete(completing);
       });
     }

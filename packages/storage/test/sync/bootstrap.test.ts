@@ -345,6 +345,44 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
   });
 
+  it('an answer with a record that does not check writes none of it and says why; the next try ends exact', async () => {
+    const { token, userId } = await seededAccount(3, 4);
+    let spoil = true;
+    // The first download answer comes back with its last message's role changed to one that does not exist.
+    const spoiling: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      const response = await fetch(input, init);
+      if (!spoil || !url.includes('/v1/sync/messages')) return response;
+      spoil = false;
+      const body = (await response.json()) as { changes: { data: { role?: string } | null }[] };
+      body.changes.at(-1)!.data!.role = 'narrator';
+      return new Response(JSON.stringify(body), {
+        status: response.status,
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const fresh = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      token,
+      userId,
+      store: newDeviceStore(kind),
+      fetch: spoiling,
+      backfill: { requestsInFlight: 1 },
+    });
+    t.open.push(fresh);
+    await until(() => fresh.engine.getStatus().state === 'error', 'the download stopped on the bad record');
+    const status = fresh.engine.getStatus();
+    expect(status.state === 'error' && status.message).toMatch(
+      /Remote change \[\d+\] \(message [^)]+\) has invalid data/,
+    );
+    // The answer named all three conversations: none of their messages was written, all three are still queued.
+    expect(await messageCount(fresh.adapter)).toBe(0);
+    expect((await fresh.adapter.getBootstrap())?.queue).toHaveLength(3);
+    await fresh.sync();
+    await untilDownloaded(fresh);
+    expect(await deviceSnapshot(fresh.adapter)).toEqual(await serverSnapshot(t.server.url, token));
+  });
+
   it('a reload with several answers in flight records as done only what was written, and the next life ends exact', async () => {
     const { token, userId } = await seededAccount(12, 5);
     const store = newDeviceStore(kind);

@@ -7,6 +7,7 @@ import type { SyncableChatStorage } from '../../src/types.js';
 import {
   ADAPTER_KINDS,
   type Device,
+  type DeviceOptions,
   type DeviceStore,
   newDeviceStore,
   openAdapter,
@@ -130,20 +131,28 @@ async function messageCount(adapter: SyncableChatStorage): Promise<number> {
 }
 
 describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
+  /** A device of this kind that never synced, signed in with `options`; closed when the test ends. */
+  const freshDevice = async (options: Omit<DeviceOptions, 'serverUrl'>) => {
+    const device = await openDevice('fresh', {
+      serverUrl: t.server.url,
+      store: newDeviceStore(kind),
+      ...options,
+    });
+    t.open.push(device);
+    return device;
+  };
+
   it('writes the conversation list first, pulls from its snapshot, then ends with exactly the server records', async () => {
     const { token, userId } = await seededAccount(12, 9);
     const net = holdMessagePages();
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: net.fetch,
       // Answers of at most 20 messages naming 5 conversations: a conversation spans two answers at times.
       // One request at a time, so that their order is known (several at once: the tests below).
       backfill: { pageLimit: 20, conversationsPerRequest: 5, requestsInFlight: 1 },
     });
-    t.open.push(fresh);
     const writes: number[] = [];
     fresh.adapter.subscribe((change) => {
       if (change.origin === 'sync' && change.messages.length > 0) writes.push(change.messages.length);
@@ -197,15 +206,12 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       }
       return response;
     };
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: net,
       backfill: { listLimit: 5 },
     });
-    t.open.push(fresh);
     await untilDownloaded(fresh);
     // 13 conversations by then, in pages of 5: 5, 5 and 3, each going on after the last id of the one before.
     expect(listed.map((l) => l.body.changes.length)).toEqual([5, 5, 3]);
@@ -264,11 +270,9 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
   it('keeps three requests in flight over disjoint conversations, writes one answer at a time, and ends exact', async () => {
     const { token, userId } = await seededAccount(12, 9);
     const net = holdMessagePages();
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: net.fetch,
       // 3 conversations of 9 messages per request, answers of at most 20: each list takes two answers.
       backfill: { pageLimit: 20, conversationsPerRequest: 3, requestsInFlight: 3 },
@@ -286,7 +290,6 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
         writing -= 1;
       }
     };
-    t.open.push(fresh);
     await until(() => net.held.length === 3, 'three answers are on their way at once');
     const queue = (await fresh.adapter.getBootstrap())!.queue;
     // The first nine conversations in download order, three to a request, none named twice.
@@ -307,11 +310,9 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
 
   it('each write that completes conversations stores the progress without them in its own transaction, never apart', async () => {
     const { token, userId, ids } = await seededAccount(12, 9);
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       // Answers of 20 in writes of 8: a list's conversations complete in the last write of an answer.
       backfill: { pageLimit: 20, conversationsPerRequest: 3, batchSize: 8 },
     });
@@ -336,7 +337,6 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       if (messageWrites > 0) progressApart += 1;
       return setBootstrap(progress);
     };
-    t.open.push(fresh);
     await untilDownloaded(fresh);
     expect(problems).toEqual([]);
     expect(messageWrites).toBeGreaterThanOrEqual((12 * 9) / 8);
@@ -361,15 +361,12 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
         headers: { 'content-type': 'application/json' },
       });
     };
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: spoiling,
       backfill: { requestsInFlight: 1 },
     });
-    t.open.push(fresh);
     await until(() => fresh.engine.getStatus().state === 'error', 'the download stopped on the bad record');
     const status = fresh.engine.getStatus();
     expect(status.state === 'error' && status.message).toMatch(
@@ -434,14 +431,11 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
   it('a record that arrives by pull and again, older, by the download keeps the greatest stamp', async () => {
     const { token, userId, writer, ids } = await seededAccount(3, 4);
     const net = holdMessagePages();
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: net.fetch,
     });
-    t.open.push(fresh);
     // One answer holds every conversation's messages; the server gave it and it waits on the way.
     await until(() => net.held.length === 1, 'the answer was given');
     expect(net.asked).toHaveLength(1);
@@ -465,14 +459,11 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     const { token, userId } = await seededAccount(8, 3);
     // The download's answers are held; a request for one conversation passes.
     const net = holdMessagePages((conversations) => conversations.length === 1);
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: net.fetch,
     });
-    t.open.push(fresh);
     await until(() => net.held.length === 1, 'the download’s first answer was given');
     const queue = (await fresh.adapter.getBootstrap())!.queue;
     expect(net.asked[0]).toEqual(queue);
@@ -513,16 +504,13 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       await (named.length === 1 ? gates.asked : gates.download).promise;
       return response;
     };
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: net,
       // Two conversations per request, one request at a time: the download takes four answers.
       backfill: { conversationsPerRequest: 2, requestsInFlight: 1 },
     });
-    t.open.push(fresh);
     await until(() => asked.length === 1, 'the download asked for its first conversations');
     const queue = (await fresh.adapter.getBootstrap())!.queue;
     const last = queue[queue.length - 1]!;
@@ -546,15 +534,12 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
   it('a conversation someone waits for that takes several writes is written newest messages first', async () => {
     const { token, userId, ids } = await seededAccount(2, 12);
     const net = holdMessagePages((conversations) => conversations.length === 1);
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: net.fetch,
       backfill: { batchSize: 5 },
     });
-    t.open.push(fresh);
     await until(() => net.held.length === 1, 'the download’s first answer was given');
     const queue = (await fresh.adapter.getBootstrap())!.queue;
     const waited = queue[1]!;
@@ -587,15 +572,12 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
       if (answers > 1) await new Promise<void>((resolve) => older.push(resolve));
       return response;
     };
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: fetchSplit,
       backfill: { latestPageLimit: 5, pageLimit: 4 },
     });
-    t.open.push(fresh);
     await until(() => net.held.length === 1, 'the download’s first answer was given');
     const queue = (await fresh.adapter.getBootstrap())!.queue;
     const waited = queue[1]!;
@@ -631,16 +613,13 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
   it('an answer larger than a write is written in several, and a conversation someone waits for goes between them', async () => {
     const { token, userId } = await seededAccount(4, 3);
     const net = holdMessagePages((conversations) => conversations.length === 1);
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: net.fetch,
       // One answer of all 12 messages, written 5 records at a time.
       backfill: { batchSize: 5, requestsInFlight: 1 },
     });
-    t.open.push(fresh);
     await until(() => net.held.length === 1, 'the download’s answer was given');
     const queue = (await fresh.adapter.getBootstrap())!.queue;
     const waited = queue[3]!;
@@ -690,18 +669,15 @@ describe.each(ADAPTER_KINDS)('a fresh device (%s)', (kind) => {
     };
     // The download's answers are held; the waited conversation's older pages (by ascending id) pass.
     const net = holdMessagePages((conversations) => conversations.length === 1);
-    const fresh = await openDevice('fresh', {
-      serverUrl: t.server.url,
+    const fresh = await freshDevice({
       token,
       userId,
-      store: newDeviceStore(kind),
       fetch: async (input, init) =>
         String(input instanceof Request ? input.url : input).includes('/v1/sync/messages')
           ? net.fetch(input, init)
           : older(input, init),
       backfill: { latestPageLimit: 3, pageLimit: 3 },
     });
-    t.open.push(fresh);
     await until(() => net.held.length === 1, 'the download’s first answer was given');
     const waited = (await fresh.adapter.getBootstrap())!.queue[2]!;
     await fresh.engine.prioritize(waited);

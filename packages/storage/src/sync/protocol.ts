@@ -298,7 +298,10 @@ export async function parseRemoteChangesInSlices(
   cursor: unknown,
   pause: () => Promise<void>,
 ): Promise<ServerRecordChange[]> {
-  if (!Array.isArray(changes) || changes.length <= CHECK_SLICE) return parseRemoteChanges(changes, cursor);
+  // Already checked (the download checks an answer before its write's turn): nothing to slice.
+  if (!Array.isArray(changes) || changes.length <= CHECK_SLICE || changes.every((c) => checked.has(c))) {
+    return parseRemoteChanges(changes, cursor);
+  }
   const valid: ServerRecordChange[] = [];
   for (let i = 0; i < changes.length; i += CHECK_SLICE) {
     if (i > 0) await pause();
